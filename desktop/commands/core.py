@@ -1,0 +1,77 @@
+"""init, demo, check: the station's database from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from desktop.commands.common import database_path, open_existing
+from desktop.demo import generate_demo
+from desktop.services.check import check_database
+from desktop.services.station import init_station
+from models.database import open_database
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser("init", parents=[common], help="建立服务站数据库")
+    p.add_argument("--station", required=True, help="服务站编码：6 位行政区划代码 + 3 位站点序号")
+    p.add_argument("--station-name", required=True, help="服务站名称")
+    p.add_argument("--enroll", help="总部发来的入网包（数据同步功能完成后可用）")
+    p.set_defaults(run=run_init)
+
+    p = sub.add_parser("demo", parents=[common], help="生成演示数据")
+    p.add_argument("--entrepreneurs", type=int, default=500, help="创业者人数（默认 500）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子：同一种子生成同样的数据")
+    p.set_defaults(run=run_demo)
+
+    p = sub.add_parser("check", parents=[common], help="检查数据库完整性与结构版本")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出，便于脚本处理")
+    p.set_defaults(run=run_check)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    if args.enroll:
+        print("入网包（--enroll）将在数据同步功能中提供；本次只建立服务站。", file=sys.stderr)
+        return 1
+    db = open_database(database_path(args))
+    try:
+        info = init_station(db, code=args.station, name=args.station_name)
+    finally:
+        db.close()
+    print(f"已建立服务站 {info.code} {info.name}（{info.region_label}），数据库：{database_path(args)}")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    if args.entrepreneurs < 0:
+        print("--entrepreneurs 应为不小于 0 的整数", file=sys.stderr)
+        return 2
+    db = open_database(database_path(args))
+    try:
+        summary = generate_demo(db, entrepreneurs=args.entrepreneurs, seed=args.seed)
+    finally:
+        db.close()
+    print("演示数据已生成：" + "，".join(f"{label} {count}" for label, count in summary.items()))
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    db = open_existing(args)
+    try:
+        report = check_database(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(asdict(report), ensure_ascii=False, indent=2))
+    else:
+        print(f"服务站：{report.station or '（未建立）'}")
+        print(f"结构版本：{', '.join(report.schema)}（程序：{', '.join(report.expected_schema)}）")
+        for table, count in report.counts.items():
+            gone = report.deleted.get(table, 0)
+            print(f"  {table}: {count}" + (f"（其中回收站 {gone}）" if gone else ""))
+        print("完整性：正常" if report.ok else "发现问题：\n  " + "\n  ".join(report.integrity))
+    return 0 if report.ok else 1

@@ -1,0 +1,588 @@
+"""Entrepreneur files: create, change, delete to the recycle bin, restore, undo, search.
+
+Each public function is one service call: one transaction, one operation in the change log, one undo
+step. They take and return plain values (ids, frozen read models), never ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from models.audit import Actor, Change, Operation
+from models.base import china_today, to_china
+from models.database import Database
+from models.entrepreneur import (
+    Entrepreneur,
+    EntrepreneurSearch,
+    PersonData,
+    Venture,
+    VentureData,
+    current_stage,
+    validate_person,
+    validate_venture,
+)
+from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_from_bits
+from models.errors import Conflict, NotFound
+from models.pinyin import build_search_blob, name_search_keys, normalise_query
+from models.regions import region_name
+from models.station import next_case_number
+from models.undo import last_undoable_operation, undo_changes
+from models.validators import mask_id_number, mask_phone
+
+KIND = "entrepreneur"
+
+
+# ---------------------------------------------------------------------------------------------- read models
+@dataclass(frozen=True)
+class DuplicateMatch:
+    """An existing file that a new one may duplicate."""
+
+    id: str
+    case_number: str
+    name: str
+    birth_date: date
+    id_number_masked: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class VentureView:
+    id: str
+    name: str
+    entity_type: EntityType
+    stage: Stage
+    credit_code: str | None
+    registration_date: date | None
+    industry: str | None
+    address: str
+    jobs_created: int
+
+    @property
+    def industry_label(self) -> str:
+        return f"{self.industry} {INDUSTRY_SECTIONS[self.industry]}" if self.industry else ""
+
+    def form_values(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "entity_type": self.entity_type,
+            "stage": self.stage,
+            "credit_code": self.credit_code or "",
+            "registration_date": self.registration_date,
+            "industry": self.industry or "",
+            "address": self.address,
+            "jobs_created": self.jobs_created,
+        }
+
+
+@dataclass(frozen=True)
+class EntrepreneurFile:
+    """A whole file as the record page shows it."""
+
+    id: str
+    case_number: str
+    name: str
+    id_number: str
+    birth_date: date
+    sex: Sex
+    phone: str
+    key_groups: tuple[KeyGroup, ...]
+    education: Education | None
+    graduation_date: date | None
+    household_region: str | None
+    address: str
+    notes: str
+    ventures: tuple[VentureView, ...]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    deleted: bool
+    masked: bool
+
+    @property
+    def age(self) -> int:
+        return age_on(self.birth_date, china_today())
+
+    @property
+    def region_label(self) -> str:
+        return region_name(self.household_region) or "" if self.household_region else ""
+
+    @property
+    def stage(self) -> Stage | None:
+        stage = current_stage(self.ventures)
+        return Stage(stage) if stage else None
+
+    def form_values(self) -> dict[str, object]:
+        """The raw values the form edits, in the shape :func:`validate_person` accepts."""
+        return {
+            "name": self.name,
+            "id_number": self.id_number,
+            "phone": self.phone,
+            "key_groups": frozenset(self.key_groups),
+            "education": self.education,
+            "graduation_date": self.graduation_date,
+            "household_region": self.household_region or "",
+            "address": self.address,
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class EntrepreneurRow:
+    """One line of the entrepreneur list: personal data masked."""
+
+    id: str
+    case_number: str
+    name: str
+    id_number_masked: str
+    sex: str
+    age: int
+    phone_masked: str
+    key_groups: str
+    stage: Stage | None
+    region: str
+    ventures: str
+    created_on: date
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    at: datetime
+    user_name: str
+    label: str
+    action: str
+    record_kind: str
+    fields: tuple[tuple[str, str, str], ...]
+    undone: bool
+
+
+SORT_COLUMNS: dict[str, Any] = {
+    "case_number": Entrepreneur.case_number,
+    "name": Entrepreneur.name_pinyin,
+    "birth_date": Entrepreneur.birth_date,
+    "household_region": Entrepreneur.household_region,
+    "current_stage": Entrepreneur.current_stage,
+    "created_at": Entrepreneur.created_at,
+}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the list shows: search text, filters and sort. ``recycle_bin`` lists deleted files."""
+
+    text: str = ""
+    key_group: KeyGroup | None = None
+    stage: Stage | None = None
+    region_prefix: str = ""
+    recycle_bin: bool = False
+    sort: str = "created_at"
+    descending: bool = True
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text.strip() or self.key_group or self.stage or self.region_prefix)
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+# ------------------------------------------------------------------------------------------------- writes
+def _person(person: PersonData | Mapping[str, object]) -> PersonData:
+    return person if isinstance(person, PersonData) else validate_person(person)
+
+
+def _ventures(ventures: Iterable[VentureData | Mapping[str, object]]) -> list[VentureData]:
+    return [v if isinstance(v, VentureData) else validate_venture(v) for v in ventures]
+
+
+def find_by_id_number(db: Database, *, id_number: str) -> DuplicateMatch | None:
+    """The file already holding this ID number, in the recycle bin or not."""
+    with db.reading() as session:
+        row = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == id_number)).first()
+        return _match(row) if row else None
+
+
+def possible_duplicates(
+    db: Database, *, name: str, birth_date: date, exclude_id: str | None = None
+) -> list[DuplicateMatch]:
+    """Files with the same name and birth date: maybe the same person with a mistyped ID number."""
+    with db.reading() as session:
+        query = select(Entrepreneur).where(
+            Entrepreneur.name == name,
+            Entrepreneur.birth_date == birth_date,
+            col(Entrepreneur.deleted).is_(False),
+        )
+        if exclude_id:
+            query = query.where(Entrepreneur.id != exclude_id)
+        return [_match(row) for row in session.exec(query).all()]
+
+
+def _match(row: Entrepreneur) -> DuplicateMatch:
+    return DuplicateMatch(
+        id=row.id,
+        case_number=row.case_number,
+        name=row.name,
+        birth_date=row.birth_date,
+        id_number_masked=mask_id_number(row.id_number),
+        deleted=row.deleted,
+    )
+
+
+def duplicate_message(match: DuplicateMatch, id_number: str) -> str:
+    where = "在回收站中，可以恢复" if match.deleted else "请打开该档案，不要重复建档"
+    masked = mask_id_number(id_number)
+    return f"身份证号码 {masked} 已有档案：{match.name}（档案号 {match.case_number}），{where}"
+
+
+class PossibleDuplicate(Conflict):
+    """Same name and birth date as an existing file; the caller may confirm and create anyway."""
+
+    def __init__(self, matches: list[DuplicateMatch]) -> None:
+        first = matches[0]
+        super().__init__(
+            f"已有同名同出生日期的档案：{first.name}"
+            f"（档案号 {first.case_number}，{first.id_number_masked}），可能是同一人，请核对身份证号码",
+            existing_id=first.id,
+        )
+        self.matches = matches
+
+
+def create_entrepreneur(
+    db: Database,
+    *,
+    actor: Actor,
+    person: PersonData | Mapping[str, object],
+    ventures: Sequence[VentureData | Mapping[str, object]] = (),
+    confirm_possible_duplicate: bool = False,
+    today: date | None = None,
+) -> str:
+    """Open a new file; refuses an ID number already on file and asks about same name + birth date."""
+    data = _person(person)
+    venture_data = _ventures(ventures)
+    with db.transaction() as session:
+        existing = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == data.id_number)).first()
+        if existing is not None:
+            raise Conflict(duplicate_message(_match(existing), data.id_number), existing_id=existing.id)
+        if not confirm_possible_duplicate:
+            same = session.exec(
+                select(Entrepreneur).where(
+                    Entrepreneur.name == data.name,
+                    Entrepreneur.birth_date == data.birth_date,
+                    col(Entrepreneur.deleted).is_(False),
+                )
+            ).all()
+            if same:
+                raise PossibleDuplicate([_match(row) for row in same])
+        operation = Operation(session, actor, f"新建 {data.name} 的档案")
+        year = (today or china_today()).year
+        record = Entrepreneur(
+            case_number=next_case_number(session=session, station_code=actor.station_code, year=year),
+            station_code=actor.station_code,
+            updated_by=actor.user_name,
+            name_pinyin=_sort_pinyin(data.name),
+            current_stage=current_stage(venture_data),
+            **data.column_values(),
+        )
+        operation.create(record, subject_id=record.id)
+        for venture in venture_data:
+            _create_venture(operation, record.id, venture)
+        _refresh_search(session, record, venture_data)
+        return record.id
+
+
+def update_entrepreneur(
+    db: Database,
+    *,
+    actor: Actor,
+    entrepreneur_id: str,
+    person: PersonData | Mapping[str, object],
+    ventures: Sequence[VentureData | Mapping[str, object]] | None = None,
+    expected_version: int | None = None,
+) -> bool:
+    """Save a changed file. ``ventures`` is the whole list: new ones (no id) are added, missing ones go
+    to the recycle bin. Returns whether anything changed. Refuses if the file changed meanwhile."""
+    data = _person(person)
+    venture_data = _ventures(ventures) if ventures is not None else None
+    with db.transaction() as session:
+        record = _get(session, entrepreneur_id)
+        if expected_version is not None and record.version != expected_version:
+            raise Conflict(
+                f"{record.name} 的档案在您编辑期间已被修改（{record.updated_by}），请重新打开后再改"
+            )
+        if data.id_number != record.id_number:
+            clash = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == data.id_number)).first()
+            if clash is not None:
+                raise Conflict(duplicate_message(_match(clash), data.id_number), existing_id=clash.id)
+        operation = Operation(session, actor, f"修改 {data.name} 的档案")
+        values = data.column_values()
+        values["name_pinyin"] = _sort_pinyin(data.name)
+        if venture_data is not None:
+            _save_ventures(operation, session, record.id, venture_data)
+        stored = _live_ventures(session, record.id)
+        values["current_stage"] = current_stage(stored)
+        operation.update(record, values, subject_id=record.id)
+        _refresh_search(session, record, stored)
+        return bool(operation.changes)
+
+
+def _save_ventures(
+    operation: Operation, session: Session, entrepreneur_id: str, wanted: list[VentureData]
+) -> None:
+    existing = {v.id: v for v in _live_ventures(session, entrepreneur_id)}
+    for venture in wanted:
+        if venture.id and venture.id in existing:
+            operation.update(existing.pop(venture.id), venture.column_values(), subject_id=entrepreneur_id)
+        else:
+            _create_venture(operation, entrepreneur_id, venture)
+    for removed in existing.values():
+        operation.set_deleted(removed, True, subject_id=entrepreneur_id)
+
+
+def _create_venture(operation: Operation, entrepreneur_id: str, venture: VentureData) -> None:
+    record = Venture(
+        entrepreneur_id=entrepreneur_id,
+        station_code=operation.actor.station_code,
+        updated_by=operation.actor.user_name,
+        **venture.column_values(),
+    )
+    operation.create(record, subject_id=entrepreneur_id)
+
+
+def delete_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) -> str:
+    """Send a file to the recycle bin (a tombstone, never a hard delete). Returns the person's name."""
+    with db.transaction() as session:
+        record = _get(session, entrepreneur_id)
+        Operation(session, actor, f"删除 {record.name} 的档案").set_deleted(
+            record, True, subject_id=record.id
+        )
+        return record.name
+
+
+def restore_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) -> str:
+    with db.transaction() as session:
+        record = _get(session, entrepreneur_id)
+        clash = session.exec(
+            select(Entrepreneur).where(
+                Entrepreneur.id_number == record.id_number,
+                Entrepreneur.id != record.id,
+                col(Entrepreneur.deleted).is_(False),
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(duplicate_message(_match(clash), record.id_number), existing_id=clash.id)
+        Operation(session, actor, f"恢复 {record.name} 的档案").set_deleted(
+            record, False, subject_id=record.id
+        )
+        return record.name
+
+
+def undo_last_change(db: Database, *, actor: Actor, entrepreneur_id: str) -> str | None:
+    """Undo the newest change to this file (Ctrl+Z). Returns what was undone, or None if nothing is left."""
+    with db.transaction() as session:
+        changes = last_undoable_operation(session=session, subject_id=entrepreneur_id)
+        if not changes:
+            return None
+        label = changes[0].operation_label
+        operation = Operation(session, actor, f"撤销：{label}", undoes=changes[0].operation_id)
+        undo_changes(operation, changes)
+        session.flush()
+        record = _get(session, entrepreneur_id)
+        stored = _live_ventures(session, record.id)
+        record.current_stage = current_stage(stored)
+        record.name_pinyin = _sort_pinyin(record.name)
+        _refresh_search(session, record, stored)
+        return label
+
+
+# -------------------------------------------------------------------------------------------------- reads
+def get_file(db: Database, *, actor: Actor, entrepreneur_id: str, reveal: bool = True) -> EntrepreneurFile:
+    """The whole file. Unmasked only for a role that may see personal data; each such view is logged."""
+    unmasked = reveal and actor.can_see_personal_data
+    with db.transaction() as session:
+        record = _get(session, entrepreneur_id)
+        ventures = tuple(_venture_view(v) for v in _live_ventures(session, record.id))
+        if unmasked:
+            Operation(session, actor, "查看").log_access("view_unmasked", KIND, record.id, record.case_number)
+        return EntrepreneurFile(
+            id=record.id,
+            case_number=record.case_number,
+            name=record.name,
+            id_number=record.id_number if unmasked else mask_id_number(record.id_number),
+            birth_date=record.birth_date,
+            sex=Sex(record.sex),
+            phone=record.phone if unmasked else mask_phone(record.phone),
+            key_groups=tuple(key_groups_from_bits(record.key_groups)),
+            education=Education(record.education) if record.education else None,
+            graduation_date=record.graduation_date,
+            household_region=record.household_region,
+            address=record.address,
+            notes=record.notes,
+            ventures=ventures,
+            version=record.version,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            updated_by=record.updated_by,
+            deleted=record.deleted,
+            masked=not unmasked,
+        )
+
+
+def search_ids(db: Database, query: ListQuery) -> list[str]:
+    """Ids of the files the list shows, in display order. Per keystroke: one scan of a narrow table."""
+    conditions = ["e.deleted = :deleted"]
+    params: dict[str, Any] = {"deleted": 1 if query.recycle_bin else 0}
+    joins = ""
+    needle = normalise_query(query.text)
+    if needle:
+        joins = "JOIN entrepreneur_search s ON s.entrepreneur_id = e.id"
+        conditions.append("instr(s.blob, :needle) > 0")
+        params["needle"] = needle
+    if query.key_group is not None:
+        conditions.append("(e.key_groups & :bit) != 0")
+        params["bit"] = query.key_group.bit
+    if query.stage is not None:
+        conditions.append("e.current_stage = :stage")
+        params["stage"] = query.stage.value
+    if query.region_prefix:
+        conditions.append("e.household_region LIKE :region")
+        params["region"] = query.region_prefix.rstrip("0") + "%"
+    column = SORT_COLUMNS.get(query.sort, Entrepreneur.created_at).key
+    direction = "DESC" if query.descending else "ASC"
+    sql = (
+        f"SELECT e.id FROM entrepreneur e {joins} WHERE {' AND '.join(conditions)} "
+        f"ORDER BY e.{column} {direction}, e.id {direction}"
+    )
+    with db.engine.connect() as connection:
+        return [row[0] for row in connection.execute(text(sql), params)]
+
+
+def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
+    """The list rows for a page of ids, in the order given (masked personal data)."""
+    if not ids:
+        return []
+    today = china_today()
+    with db.reading() as session:
+        people = session.exec(select(Entrepreneur).where(col(Entrepreneur.id).in_(ids))).all()
+        names: dict[str, list[str]] = {}
+        for entrepreneur_id, venture_name in session.exec(
+            select(Venture.entrepreneur_id, Venture.name)
+            .where(col(Venture.entrepreneur_id).in_(ids), col(Venture.deleted).is_(False))
+            .order_by(col(Venture.created_at))
+        ).all():
+            names.setdefault(entrepreneur_id, []).append(venture_name)
+    by_id = {
+        p.id: EntrepreneurRow(
+            id=p.id,
+            case_number=p.case_number,
+            name=p.name,
+            id_number_masked=mask_id_number(p.id_number),
+            sex=Sex(p.sex).label,
+            age=age_on(p.birth_date, today),
+            phone_masked=mask_phone(p.phone) if p.phone else "",
+            key_groups="、".join(g.label for g in key_groups_from_bits(p.key_groups)),
+            stage=Stage(p.current_stage) if p.current_stage else None,
+            region=(region_name(p.household_region) or p.household_region) if p.household_region else "",
+            ventures="、".join(names.get(p.id, [])),
+            created_on=to_china(p.created_at).date(),
+        )
+        for p in people
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def count_entrepreneurs(db: Database, *, recycle_bin: bool = False) -> int:
+    with db.reading() as session:
+        return session.exec(
+            select(func.count()).select_from(Entrepreneur).where(col(Entrepreneur.deleted).is_(recycle_bin))
+        ).one()
+
+
+def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:
+    """The 变更记录 tab: every change to the file and its ventures, newest first."""
+    from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
+
+    labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS}
+    with db.reading() as session:
+        changes = session.exec(
+            select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.id).desc())
+        ).all()
+        return [
+            ChangeView(
+                at=change.at,
+                user_name=change.user_name,
+                label=change.operation_label,
+                action=change.action,
+                record_kind=change.record_kind,
+                fields=tuple(
+                    (labels.get(change.record_kind, {}).get(key, key), _shown(before), _shown(after))
+                    for key, (before, after) in change.changes.items()
+                    if key not in ("name_pinyin", "current_stage", "birth_date", "sex")
+                ),
+                undone=change.undone_by is not None,
+            )
+            for change in changes
+        ]
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _get(session: Session, entrepreneur_id: str) -> Entrepreneur:
+    record = session.get(Entrepreneur, entrepreneur_id)
+    if record is None:
+        raise NotFound(f"找不到档案 {entrepreneur_id}")
+    return record
+
+
+def _live_ventures(session: Session, entrepreneur_id: str) -> list[Venture]:
+    return list(
+        session.exec(
+            select(Venture)
+            .where(Venture.entrepreneur_id == entrepreneur_id, col(Venture.deleted).is_(False))
+            .order_by(col(Venture.created_at), col(Venture.id))
+        ).all()
+    )
+
+
+def _venture_view(v: Venture) -> VentureView:
+    return VentureView(
+        id=v.id,
+        name=v.name,
+        entity_type=EntityType(v.entity_type),
+        stage=Stage(v.stage),
+        credit_code=v.credit_code,
+        registration_date=v.registration_date,
+        industry=v.industry,
+        address=v.address,
+        jobs_created=v.jobs_created,
+    )
+
+
+def _sort_pinyin(name: str) -> str:
+    keys = name_search_keys(name)
+    return keys[0] if keys else name
+
+
+def _refresh_search(
+    session: Session, record: Entrepreneur, ventures: Iterable[Venture | VentureData]
+) -> None:
+    blob = search_blob(record.name, record.id_number, record.phone, [v.name for v in ventures])
+    row = session.get(EntrepreneurSearch, record.id)
+    if row is None:
+        session.add(EntrepreneurSearch(entrepreneur_id=record.id, blob=blob))
+    else:
+        row.blob = blob
+
+
+def search_blob(name: str, id_number: str, phone: str, venture_names: Iterable[str]) -> str:
+    return build_search_blob(name, [id_number.lower(), phone, *venture_names])

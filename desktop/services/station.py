@@ -1,0 +1,65 @@
+"""The station that owns the database: create it, read it, and the user who acts for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from models.audit import Actor
+from models.database import Database
+from models.errors import Conflict
+from models.regions import region_name
+from models.station import Station, get_station
+from models.validators import normalise_text, parse_station_code
+
+DEFAULT_USER = "服务站工作人员"
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    code: str
+    name: str
+    is_demo: bool
+
+    @property
+    def region_code(self) -> str:
+        return self.code[:6]
+
+    @property
+    def region_label(self) -> str:
+        return region_name(self.region_code) or self.region_code
+
+
+def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -> StationInfo:
+    """Create the station record of a new database; a database belongs to one station for life."""
+    station_code = parse_station_code(code)
+    station_name = normalise_text(name)
+    if not station_name:
+        from models.errors import ValidationError
+
+        raise ValidationError("服务站名称", name, "请填写服务站名称，例如：文新街道家门口就业服务站")
+    with db.transaction() as session:
+        existing = session.exec(select(Station)).first()
+        if existing is not None:
+            if existing.code == station_code:
+                existing.name = station_name
+                return StationInfo(existing.code, existing.name, existing.is_demo)
+            raise Conflict(
+                f"这个数据库已属于服务站 {existing.code}（{existing.name}），不能再建立服务站 {station_code}"
+            )
+        session.add(Station(code=station_code, name=station_name, is_demo=is_demo))
+        return StationInfo(station_code, station_name, is_demo)
+
+
+def station_info(db: Database) -> StationInfo | None:
+    with db.reading() as session:
+        station = session.exec(select(Station)).first()
+        return StationInfo(station.code, station.name, station.is_demo) if station else None
+
+
+def default_actor(db: Database) -> Actor:
+    """Until login and roles arrive, the default station user acts."""
+    with db.reading() as session:
+        station = get_station(session=session)
+        return Actor(user_name=DEFAULT_USER, station_code=station.code)

@@ -1,0 +1,49 @@
+"""User preferences, declared once and typed (Electrum's config, minus pickle).
+
+Window geometry and column widths are window state, kept by the GUI in its own file, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from desktop.paths import atomic_write, config_dir
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Preferences:
+    last_database: str = ""
+    language: str = "zh_CN"
+    not_contacted_days: int = 90
+    last_mentor_id: str = ""
+    last_visit_mode: str = ""
+
+    @classmethod
+    def path(cls) -> Path:
+        return config_dir() / "preferences.json"
+
+    @classmethod
+    def load(cls) -> Preferences:
+        try:
+            raw: Any = json.loads(cls.path().read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as error:
+            log.warning("preferences unreadable, using defaults: %s", error)
+            return cls()
+        known = {f.name: f.type for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
+        prefs = cls()
+        for key, value in values.items():
+            if isinstance(value, type(getattr(prefs, key))):
+                setattr(prefs, key, value)
+        return prefs
+
+    def save(self) -> None:
+        atomic_write(self.path(), json.dumps(asdict(self), ensure_ascii=False, indent=2).encode("utf-8"))

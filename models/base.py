@@ -1,0 +1,98 @@
+"""Conventions shared by every stored record (DESIGN.md "Data conventions").
+
+Records that travel between a station and headquarters carry a time-ordered UUIDv7 key, the station
+where they were created, UTC timestamps, who changed them last, a per-record version and a tombstone
+(``deleted``) instead of a hard delete.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import uuid6
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# China has observed UTC+8 without daylight saving since 1991; a fixed offset needs no tz database,
+# which Windows Pythons do not ship.
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# Constraint names must be stable for Alembic's batch mode on SQLite (STYLE.md 7).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def china_today() -> date:
+    """Today's date at the station (Asia/Shanghai), whatever the machine's clock zone."""
+    return datetime.now(CHINA_TZ).date()
+
+
+def to_china(moment: datetime) -> datetime:
+    return moment.astimezone(CHINA_TZ)
+
+
+def new_id() -> str:
+    """A time-ordered UUIDv7 as text: sorts by creation time, unique across stations."""
+    return str(uuid6.uuid7())
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC and gives them back aware; refuses naive input."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store UTC-aware datetimes")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class TravellingRecord(SQLModel):
+    """Columns every record that travels in sync packages carries."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    station_code: str = Field(max_length=9)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by: str = Field(max_length=64)
+    version: int = 1
+    deleted: bool = False
+
+
+# Columns the audit trail never reports as "changed by the user".
+BOOKKEEPING_COLUMNS = frozenset(
+    {"id", "station_code", "created_at", "updated_at", "updated_by", "version", "deleted"}
+)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is written into the change log (JSON): dates as ISO text, enums by value."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value

@@ -1,0 +1,21 @@
+"""Imports every table module so that ``metadata`` knows all tables (Alembic and tests use it)."""
+
+from __future__ import annotations
+
+from models import audit, entrepreneur, station
+from models.base import TravellingRecord, metadata
+
+__all__ = ["audit", "entrepreneur", "metadata", "station", "travelling_tables"]
+
+
+def travelling_tables() -> dict[str, type[TravellingRecord]]:
+    """Every table whose rows travel, by table name (used by undo and, later, sync)."""
+    found: dict[str, type[TravellingRecord]] = {}
+    pending: list[type[TravellingRecord]] = list(TravellingRecord.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        name = getattr(model, "__tablename__", None)
+        if isinstance(name, str) and getattr(model, "__table__", None) is not None:
+            found[name] = model
+    return found

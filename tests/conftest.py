@@ -1,0 +1,59 @@
+"""Shared fixtures: every user directory goes to a temp dir; each test gets its own database file
+copied from one migrated template (STYLE.md 14)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.services.station import default_actor, init_station
+from models.audit import Actor
+from models.database import Database, open_database
+
+STATION_CODE = "330106001"
+STATION_NAME = "文新街道家门口就业服务站"
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DOORSTEP_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    db = open_database(path)
+    init_station(db, code=STATION_CODE, name=STATION_NAME)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "station.sqlite"
+    shutil.copyfile(template_db, target)
+    return target
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def actor(db: Database) -> Actor:
+    return default_actor(db)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)

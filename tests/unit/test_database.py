@@ -1,0 +1,88 @@
+"""The one function that opens a database: settings, migrations, backups, refusals."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from desktop.services import entrepreneurs as svc
+from desktop.services.station import default_actor, init_station
+from models.database import current_revisions, open_database, schema_heads
+from models.errors import DatabaseError
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_connection_settings(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.sqlite")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.close()
+
+
+def test_transaction_really_begins_and_rolls_back(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "a.sqlite")
+    init_station(db, code="330106001", name="测试站")
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        session.execute(text("UPDATE station SET name = '改了'"))
+        raise RuntimeError("boom")
+    with db.reading() as session:
+        assert session.execute(text("SELECT name FROM station")).scalar() == "测试站"
+    db.close()
+
+
+def test_empty_database_migrates_to_heads(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.sqlite")
+    assert current_revisions(db.engine) == schema_heads()
+    db.close()
+
+
+def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None:
+    """tests/data/schema_0001.sqlite was saved by the first release's schema with two files in it."""
+    copy = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "schema_0001.sqlite", copy)
+    backups = tmp_path / "backups"
+    db = open_database(copy, backup_dir=backups)
+    assert current_revisions(db.engine) == schema_heads()
+    actor = default_actor(db)
+    ids = svc.search_ids(db, svc.ListQuery(sort="case_number", descending=False))
+    assert [row.name for row in svc.fetch_rows(db, ids)] == ["张三", "王𠮷"]
+    svc.update_entrepreneur(
+        db,
+        actor=actor,
+        entrepreneur_id=ids[0],
+        person=svc.get_file(db, actor=actor, entrepreneur_id=ids[0]).form_values(),
+    )
+    db.close()
+    if {"0001"} != schema_heads():  # a backup is taken only when there was something to migrate
+        assert len(list(backups.glob("*.sqlite"))) == 1
+
+
+def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    open_database(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="比本程序新"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="无法打开数据库"):
+        open_database(path)
+
+
+def test_missing_file_is_refused_when_not_creating(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="不存在"):
+        open_database(tmp_path / "nope.sqlite", create=False)
