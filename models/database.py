@@ -37,6 +37,8 @@ class Database:
     def __init__(self, engine: Engine, path: Path | None) -> None:
         self.engine = engine
         self.path = path
+        # caches that services keep per open database (e.g. the search index), by name
+        self.caches: dict[str, Any] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-
 _LABELS: dict[type[Labelled], dict[str, str]] = {}
 
 
@@ -48,7 +47,10 @@ class KeyGroup(Labelled):
 
     @property
     def bit(self) -> int:
-        return 1 << list(KeyGroup).index(self)
+        return _KEY_GROUP_BITS[self]
+
+
+_KEY_GROUP_BITS: dict[KeyGroup, int] = {group: 1 << index for index, group in enumerate(KeyGroup)}
 
 
 def key_groups_to_bits(groups: Iterable[KeyGroup]) -> int:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
 
+from desktop.services.search_index import index_for
 from models.audit import Actor, Change, Operation
 from models.base import china_today, to_china
 from models.database import Database
@@ -36,6 +37,8 @@ from models.undo import last_undoable_operation, undo_changes
 from models.validators import mask_id_number, mask_phone
 
 KIND = "entrepreneur"
+# Field labels of other areas' records in a file's change history, by record kind (table name).
+CHANGE_LABELS: dict[str, dict[str, str]] = {}
 
 
 # ---------------------------------------------------------------------------------------------- read models
@@ -437,32 +440,17 @@ def get_file(db: Database, *, actor: Actor, entrepreneur_id: str, reveal: bool =
 
 
 def search_ids(db: Database, query: ListQuery) -> list[str]:
-    """Ids of the files the list shows, in display order. Per keystroke: one scan of a narrow table."""
-    conditions = ["e.deleted = :deleted"]
-    params: dict[str, Any] = {"deleted": 1 if query.recycle_bin else 0}
-    joins = ""
-    needle = normalise_query(query.text)
-    if needle:
-        joins = "JOIN entrepreneur_search s ON s.entrepreneur_id = e.id"
-        conditions.append("instr(s.blob, :needle) > 0")
-        params["needle"] = needle
-    if query.key_group is not None:
-        conditions.append("(e.key_groups & :bit) != 0")
-        params["bit"] = query.key_group.bit
-    if query.stage is not None:
-        conditions.append("e.current_stage = :stage")
-        params["stage"] = query.stage.value
-    if query.region_prefix:
-        conditions.append("e.household_region LIKE :region")
-        params["region"] = query.region_prefix.rstrip("0") + "%"
-    column = SORT_COLUMNS.get(query.sort, Entrepreneur.created_at).key
-    direction = "DESC" if query.descending else "ASC"
-    sql = (
-        f"SELECT e.id FROM entrepreneur e {joins} WHERE {' AND '.join(conditions)} "
-        f"ORDER BY e.{column} {direction}, e.id {direction}"
+    """Ids of the files the list shows, in display order; fast enough to run on every keystroke."""
+    return index_for(db).search(
+        db,
+        needle=normalise_query(query.text),
+        deleted=query.recycle_bin,
+        key_group_bit=query.key_group.bit if query.key_group is not None else 0,
+        stage=query.stage.value if query.stage is not None else None,
+        region_prefix=region_prefix(query.region_prefix),
+        sort=query.sort,
+        descending=query.descending,
     )
-    with db.engine.connect() as connection:
-        return [row[0] for row in connection.execute(text(sql), params)]
 
 
 def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
@@ -470,8 +458,17 @@ def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
     if not ids:
         return []
     today = china_today()
+    columns = (
+        "id, case_number, name, id_number, sex, birth_date, phone, key_groups, current_stage, "
+        "household_region, created_at"
+    )
     with db.reading() as session:
-        people = session.exec(select(Entrepreneur).where(col(Entrepreneur.id).in_(ids))).all()
+        people = session.execute(
+            text(f"SELECT {columns} FROM entrepreneur WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": list(ids)},
+        ).all()
         names: dict[str, list[str]] = {}
         for entrepreneur_id, venture_name in session.exec(
             select(Venture.entrepreneur_id, Venture.name)
@@ -480,23 +477,42 @@ def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
         ).all():
             names.setdefault(entrepreneur_id, []).append(venture_name)
     by_id = {
-        p.id: EntrepreneurRow(
-            id=p.id,
-            case_number=p.case_number,
-            name=p.name,
-            id_number_masked=mask_id_number(p.id_number),
-            sex=Sex(p.sex).label,
-            age=age_on(p.birth_date, today),
-            phone_masked=mask_phone(p.phone) if p.phone else "",
-            key_groups="、".join(g.label for g in key_groups_from_bits(p.key_groups)),
-            stage=Stage(p.current_stage) if p.current_stage else None,
-            region=(region_name(p.household_region) or p.household_region) if p.household_region else "",
-            ventures="、".join(names.get(p.id, [])),
-            created_on=to_china(p.created_at).date(),
+        pid: EntrepreneurRow(
+            id=pid,
+            case_number=case_number,
+            name=name,
+            id_number_masked=mask_id_number(id_number),
+            sex=Sex(sex).label,
+            age=age_on(date.fromisoformat(birth), today),
+            phone_masked=mask_phone(phone) if phone else "",
+            key_groups="、".join(g.label for g in key_groups_from_bits(bits)),
+            stage=Stage(stage) if stage else None,
+            region=(region_name(region) or region) if region else "",
+            ventures="、".join(names.get(pid, [])),
+            created_on=to_china(datetime.fromisoformat(created).replace(tzinfo=UTC)).date(),
         )
-        for p in people
+        for pid, case_number, name, id_number, sex, birth, phone, bits, stage, region, created in people
     }
     return [by_id[i] for i in ids if i in by_id]
+
+
+def region_prefix(code: str) -> str:
+    """``330100`` → ``3301`` and ``330000`` → ``33``, but ``330110`` stays whole (``rstrip("0")`` would give
+    ``33011`` and match 330111-330119 too)."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def household_regions(db: Database) -> dict[str, int]:
+    """How many files (not in the recycle bin) each household region code has: the 区域 filter's choices."""
+    with db.reading() as session:
+        rows = session.exec(
+            select(Entrepreneur.household_region, func.count())
+            .where(col(Entrepreneur.deleted).is_(False), col(Entrepreneur.household_region).is_not(None))
+            .group_by(col(Entrepreneur.household_region))
+        ).all()
+        return {str(code): int(count) for code, count in rows}
 
 
 def count_entrepreneurs(db: Database, *, recycle_bin: bool = False) -> int:
@@ -510,7 +526,7 @@ def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:
     """The 变更记录 tab: every change to the file and its ventures, newest first."""
     from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
 
-    labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS}
+    labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS, **CHANGE_LABELS}
     with db.reading() as session:
         changes = session.exec(
             select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.id).desc())
