@@ -68,7 +68,8 @@ def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     open_database(path).close()
     with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        connection.execute("DELETE FROM alembic_version")  # one row per head; a newer program left another
+        connection.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
     connection.close()
     before = path.read_bytes()
     with pytest.raises(DatabaseError, match="比本程序新"):
