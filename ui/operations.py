@@ -6,6 +6,7 @@ Only plain values cross threads. The result or the error is delivered back on th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -40,9 +41,11 @@ class _Runnable(QRunnable):
         try:
             result = self.work(self.state)
         except BaseException as error:  # delivered to the GUI thread, never lost in a worker
-            self.signals.failed.emit(error, traceback.format_exc())
+            with contextlib.suppress(RuntimeError):  # the window that asked is gone: nobody to tell
+                self.signals.failed.emit(error, traceback.format_exc())
         else:
-            self.signals.finished.emit(result)
+            with contextlib.suppress(RuntimeError):
+                self.signals.finished.emit(result)
 
 
 class Operation(Generic[T]):

@@ -1,0 +1,61 @@
+"""Start-up to a usable main window showing the populated list, scrolling it, and peak memory, each
+against a bare PySide6 window with an empty QTableView started the same way (issue 2: ≤ 2× start-up,
+≤ 150 MB more memory)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import BenchResult
+
+ROUNDS = 5
+
+
+def _probe(*args: str) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOORSTEP_HOME=tempfile.mkdtemp(prefix="bench-home-"))
+    command = [sys.executable, "-m", "bench.startup_probe", repr(time.time()), *args]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    values: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return values
+
+
+def run(station: Path) -> list[BenchResult]:
+    app_runs: list[dict[str, float]] = []
+    bare_runs: list[dict[str, float]] = []
+    _probe("app", str(station))  # warm the disk cache once, as a second start of the day would be
+    for _ in range(ROUNDS):
+        bare_runs.append(_probe("bare"))
+        app_runs.append(_probe("app", str(station)))
+
+    def med(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(run[key] for run in runs)
+
+    app_peak, bare_peak = med(app_runs, "peak_mb"), med(bare_runs, "peak_mb")
+    return [
+        BenchResult(
+            "start-up to populated list",
+            med(app_runs, "seconds") * 1000,
+            med(bare_runs, "seconds") * 1000,
+            "ms",
+            target_ratio=2.0,
+            note=f"median of {ROUNDS} fresh processes; baseline: bare window + empty QTableView",
+        ),
+        BenchResult(
+            "scrolling the list, per step", med(app_runs, "scroll_ms"), None, "ms", note="40 jumps top→bottom"
+        ),
+        BenchResult(
+            "peak memory with the list open, above bare window",
+            app_peak - bare_peak,
+            None,
+            "MB",
+            target_abs=150,
+            note=f"app {app_peak:.0f} MB, bare {bare_peak:.0f} MB (ru_maxrss)",
+        ),
+    ]

@@ -1,0 +1,69 @@
+"""Run in a fresh process by bench_startup: time from process start until the window shows its list
+(the application's populated entrepreneur list, or a bare window with an empty QTableView), and the
+peak memory. Prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+
+def bare() -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QTableView(window))
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+
+
+def application(db_path: str, started: float) -> tuple[float, float]:
+    """Returns (seconds until the populated list shows, milliseconds per scroll step)."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import configure_application, open_context
+    from ui.entrepreneurs.list_page import EntrepreneurListPage
+    from ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    configure_application(app)
+    window = MainWindow(open_context(db_path), remember=False)
+    window.resize(1366, 768)
+    page = window.show_page("entrepreneurs")
+    window.show()
+    assert isinstance(page, EntrepreneurListPage)
+    while page.model.rowCount(QModelIndex()) == 0 or page.model.data(page.model.index(0, 1)) in (None, ""):
+        app.processEvents()
+    page.table.viewport().repaint()
+    app.processEvents()
+    shown = time.time() - started
+    # scrolling through the list: the lazy model fetches pages as they come into view
+    bar = page.table.verticalScrollBar()
+    steps = 40
+    scroll_started = time.perf_counter()
+    for step in range(steps):
+        bar.setValue(bar.maximum() * step // (steps - 1))
+        page.table.viewport().repaint()
+        app.processEvents()
+    return shown, (time.perf_counter() - scroll_started) * 1000 / steps
+
+
+def main() -> None:
+    started = float(sys.argv[1])
+    scroll_ms = 0.0
+    if sys.argv[2] == "bare":
+        bare()
+        shown = time.time() - started
+    else:
+        shown, scroll_ms = application(sys.argv[3], started)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": shown, "peak_mb": peak_kb / 1024, "scroll_ms": scroll_ms}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""Start-up of the desktop application, in stages, written down in one place (STYLE.md 4).
+
+1. paths; 2. QApplication (name, style); 3. the shipped CJK fonts; 4. the crash hook (log + a Chinese
+dialog) and the Qt message log; 5. every area's registries (services, then pages and file tabs);
+6. the database, opened and migrated by ``open_database`` with a backup first; 7. the first-run wizard
+when the database has no station; 8. the main window.
+
+``selftest`` runs the same stages offscreen, visits every page, opens a file, and reports 0 or 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QThreadPool,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from desktop.context import AppContext
+from desktop.paths import backup_dir, data_dir, default_database
+from desktop.services.station import default_actor, station_info
+from desktop.settings import Preferences
+from models.database import Database, open_database
+from models.errors import DoorstepError
+from ui.style import apply_style, register_fonts
+
+log = logging.getLogger(__name__)
+
+SELFTEST_ENTREPRENEURS = 60
+
+MessageHandler = Callable[[QtMsgType, QMessageLogContext, str], None]
+
+
+class _Problems:
+    """What went wrong while the application ran: Qt warnings and uncaught exceptions."""
+
+    def __init__(self, *, show_dialogs: bool) -> None:
+        self.items: list[str] = []
+        self.show_dialogs = show_dialogs
+        self._in_hook = False
+
+    def qt_message(self, kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+            log.debug("Qt: %s", message)
+            return
+        where = f" ({context.category})" if context.category and context.category != "default" else ""
+        log.warning("Qt%s: %s", where, message)
+        self.items.append(f"Qt{where}: {message}")
+
+    def exception(self, kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(kind, error, tb))
+        log.error("uncaught exception:\n%s", details)
+        self.items.append(details)
+        if not self.show_dialogs or self._in_hook:
+            return
+        self._in_hook = True
+        try:
+            from ui.operations import show_bug
+
+            if isinstance(error, DoorstepError):
+                title = QCoreApplication.translate("app", "无法完成")
+                QMessageBox.warning(QApplication.activeWindow(), title, str(error))
+            else:
+                show_bug(QApplication.activeWindow(), details)
+        finally:
+            self._in_hook = False
+
+
+def run_gui(*, db_path: str | None, selftest: bool) -> int:
+    path = Path(db_path).expanduser() if db_path else default_database()
+    if selftest and QApplication.instance() is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    configure_application(app)
+
+    problems = _Problems(show_dialogs=not selftest)
+    previous_handler: MessageHandler | None = qInstallMessageHandler(problems.qt_message)
+    previous_hook = sys.excepthook
+    sys.excepthook = problems.exception
+    try:
+        if selftest:
+            return _selftest(app, path, problems)
+        return _interactive(app, path)
+    finally:
+        sys.excepthook = previous_hook
+        qInstallMessageHandler(previous_handler)
+
+
+def configure_application(app: QApplication) -> None:
+    """Stages 2–3 and the registries: names, style, the shipped fonts, every area's pages and services."""
+    app.setApplicationName("Doorstep")
+    app.setOrganizationName("Doorstep")
+    app.setApplicationDisplayName(QCoreApplication.translate("app", "家门口创业服务台"))
+    apply_style(app, register_fonts())
+    import desktop.services.areas  # noqa: F401  (every area's service registries, as the CLI does)
+    import ui.areas  # noqa: F401  (every area's pages, file tabs and global actions)
+
+
+def open_context(db_path: str | Path) -> AppContext:
+    """Stage 5 for a database that already has its station (the benchmark's start-up path)."""
+    return _context(_open(Path(db_path)))
+
+
+def _open(path: Path) -> Database:
+    return open_database(path, backup_dir=backup_dir())
+
+
+def _context(db: Database) -> AppContext:
+    station = station_info(db)
+    assert station is not None
+    return AppContext(db=db, actor=default_actor(db), station=station, preferences=Preferences.load())
+
+
+def _interactive(app: QApplication, path: Path) -> int:
+    from ui.main_window import MainWindow
+    from ui.wizard import FirstRunWizard
+
+    try:
+        db = _open(path)
+    except DoorstepError as error:
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("app", "无法打开数据库"),
+            QCoreApplication.translate("app", "{error}\n\n程序将退出，数据库文件没有被改动。").format(
+                error=error
+            ),
+        )
+        return 1
+    if station_info(db) is None:
+        wizard = FirstRunWizard(db, data_dir() / "demo.sqlite", backup_dir=backup_dir())
+        if wizard.exec() != QDialog.DialogCode.Accepted or wizard.database is None:
+            db.close()
+            return 0
+        if wizard.database is not db:
+            db.close()
+        db = wizard.database
+    window = MainWindow(_context(db))
+    available = window.screen().availableGeometry()
+    if not window.restored_geometry and available.width() < 1600:
+        window.showMaximized()
+    else:
+        window.show()
+    code = app.exec()
+    _finish_background_work(app)
+    db.close()
+    return code
+
+
+def _finish_background_work(app: QApplication) -> None:
+    """Let jobs started by pages finish and deliver their results before the windows go."""
+    QThreadPool.globalInstance().waitForDone(60000)
+    app.processEvents()
+
+
+def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
+    """Build the window on the station's database (or, if there is none yet, on a throw-away demo
+    station), visit every page, open a file, close — and say whether anything went wrong."""
+    from desktop.services.entrepreneurs import ListQuery, search_ids
+    from ui.main_window import MainWindow
+    from ui.pages import PAGES
+
+    visited = 0
+    with tempfile.TemporaryDirectory(prefix="doorstep-selftest-") as scratch:
+        try:
+            db = _open(path) if path.exists() else None
+            if db is None or station_info(db) is None:
+                if db is not None:
+                    db.close()
+                from desktop.demo import generate_demo
+
+                db = _open(Path(scratch) / "selftest.sqlite")
+                generate_demo(db, entrepreneurs=SELFTEST_ENTREPRENEURS, seed=1)
+            try:
+                window = MainWindow(_context(db), remember=False)
+                window.show()
+                app.processEvents()
+                for spec in PAGES:
+                    window.show_page(spec.key)
+                    app.processEvents()
+                    visited += 1
+                _finish_background_work(app)
+                ids = search_ids(db, ListQuery())
+                if ids:
+                    dialog = window.open_entrepreneur(ids[0])
+                    app.processEvents()
+                    if dialog is not None:
+                        dialog.close()
+                window.show_page("entrepreneurs")
+                _finish_background_work(app)
+                window.close()
+                app.processEvents()
+                window.deleteLater()
+                app.processEvents()
+            finally:
+                db.close()
+        except DoorstepError as error:  # e.g. a database newer than this program: its message says it all
+            problems.items.append(str(error))
+        except Exception:
+            problems.exception(*sys.exc_info())
+    if problems.items:
+        print(QCoreApplication.translate("app", "自检未通过："), file=sys.stderr)
+        for item in problems.items:
+            print(item, file=sys.stderr)
+        return 1
+    print(QCoreApplication.translate("app", "自检通过：打开了 {count} 个页面").format(count=visited))
+    return 0

@@ -1,0 +1,214 @@
+"""The entrepreneur list as an item model that holds ids, not people (STYLE.md 10).
+
+``search_ids`` gives the ids in display order; rows are fetched a page at a time with ``fetch_rows``
+when the view first asks for them and kept in a small least-recently-used cache, so 100,000 files cost
+100,000 short strings, not 100,000 objects.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from typing_extensions import override
+
+from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, fetch_rows, search_ids
+from models.database import Database
+from ui.style import stage_tone
+from ui.widgets.chips import TONE_ROLE
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The entrepreneur id of a row."""
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    title: str
+    sort: str | None = None  # a key of SORT_COLUMNS in the service
+    width: int = 100  # natural width
+    minimum: int = 40  # never narrower when the window is narrow
+    grow: float = 0.0  # share of spare width when the window is wide
+    inverted: bool = False  # 年龄 sorts by birth date the other way round
+
+
+class EntrepreneurListModel(QAbstractTableModel):
+    def __init__(
+        self,
+        db: Database,
+        parent: QObject | None = None,
+        *,
+        page_size: int = 200,
+        cached_pages: int = 40,
+        home_province: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.home_province = home_province  # left out of 户籍地 (the tooltip has the full name)
+        self.page_size = page_size
+        self.cached_pages = cached_pages
+        self.columns: list[ListColumn] = [
+            ListColumn("case_number", self.tr("档案号"), "case_number", 164, 156),
+            ListColumn("name", self.tr("姓名"), "name", 76, 58),
+            ListColumn("sex", self.tr("性别"), None, 44, 40),
+            ListColumn("age", self.tr("年龄"), "birth_date", 48, 42, inverted=True),
+            ListColumn("id_number", self.tr("身份证号"), None, 152, 146),
+            ListColumn("phone", self.tr("联系电话"), None, 104, 98),
+            ListColumn("key_groups", self.tr("重点群体"), None, 128, 64, grow=1.0),
+            ListColumn("stage", self.tr("阶段"), "current_stage", 80, 64),
+            ListColumn("region", self.tr("户籍地"), "household_region", 128, 84, grow=0.3),
+            ListColumn("ventures", self.tr("创业项目"), None, 150, 64, grow=2.0),
+            ListColumn("created_on", self.tr("建档日期"), "created_at", 96, 90),
+        ]
+        self._query = ListQuery()
+        self._ids: list[str] = []
+        self._pages: OrderedDict[int, list[EntrepreneurRow | None]] = OrderedDict()
+
+    # ------------------------------------------------------------------------------------------ query
+    @property
+    def query(self) -> ListQuery:
+        return self._query
+
+    def set_query(self, query: ListQuery) -> None:
+        """Run the query and show its result (one scan; rows are fetched later, as they are shown)."""
+        ids = search_ids(self.db, query)
+        self.beginResetModel()
+        self._query = query
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_query(self._query)
+
+    def sort_section(self) -> tuple[int, Qt.SortOrder]:
+        """Which header shows the sort indicator for the current query, and which way."""
+        for section, column in enumerate(self.columns):
+            if column.sort == self._query.sort:
+                descending = self._query.descending != column.inverted
+                order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+                return section, order
+        return -1, Qt.SortOrder.AscendingOrder
+
+    def is_sortable(self, section: int) -> bool:
+        return 0 <= section < len(self.columns) and self.columns[section].sort is not None
+
+    @override
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not self.is_sortable(column):
+            return
+        spec = self.columns[column]
+        descending = (order == Qt.SortOrder.DescendingOrder) != spec.inverted
+        assert spec.sort is not None
+        query = replace(self._query, sort=spec.sort, descending=descending)
+        ids = search_ids(self.db, query)
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        position = {entrepreneur_id: row for row, entrepreneur_id in enumerate(ids)}
+        moved = [
+            self.index(position[self._ids[i.row()]], i.column())
+            if i.row() < len(self._ids) and self._ids[i.row()] in position
+            else QModelIndex()
+            for i in old
+        ]
+        self._query = query
+        self._ids = ids
+        self._pages.clear()
+        self.changePersistentIndexList(old, moved)
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------------------------------- rows
+    def entrepreneur_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, entrepreneur_id: str) -> int:
+        try:
+            return self._ids.index(entrepreneur_id)
+        except ValueError:
+            return -1
+
+    def row_data(self, row: int) -> EntrepreneurRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        number, offset = divmod(row, self.page_size)
+        page = self._pages.get(number)
+        if page is None:
+            ids = self._ids[number * self.page_size : (number + 1) * self.page_size]
+            fetched = {r.id: r for r in fetch_rows(self.db, ids)}
+            page = [fetched.get(i) for i in ids]
+            self._pages[number] = page
+            while len(self._pages) > self.cached_pages:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page[offset]
+
+    # ---------------------------------------------------------------------------------- model interface
+    @override
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._ids)
+
+    @override
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    @override
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole and self.is_sortable(section):
+            return self.tr("点击按此列排序")
+        return None
+
+    @override
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    @override
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        key = self.columns[index.column()].key
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("sex", "age"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, TONE_ROLE):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        if role == TONE_ROLE:
+            return stage_tone(row.stage).name if key == "stage" and row.stage is not None else None
+        text = _cell_text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text if key in ("key_groups", "region", "ventures") and text else None
+        if key == "region" and self.home_province and text.startswith(self.home_province):
+            return text[len(self.home_province) :] or text
+        return text
+
+
+def _cell_text(row: EntrepreneurRow, key: str) -> str:
+    if key == "id_number":
+        return row.id_number_masked
+    if key == "phone":
+        return row.phone_masked
+    if key == "age":
+        return str(row.age)
+    if key == "stage":
+        return row.stage.label if row.stage is not None else ""
+    if key == "created_on":
+        return row.created_on.isoformat()
+    value = getattr(row, key)
+    return str(value) if value is not None else ""

@@ -1,0 +1,390 @@
+"""创业者档案: the list of files — toolbar, query bar, a lazy table, and the recycle bin (回收站)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.context import AppContext
+from desktop.services import entrepreneurs as service
+from models.errors import DoorstepError
+from models.regions import province_name
+from ui.entrepreneurs.list_model import EntrepreneurListModel
+from ui.entrepreneurs.query_bar import QueryBar
+from ui.style import icon
+from ui.widgets import dialogs
+from ui.widgets.chips import ChipDelegate
+from ui.widgets.columns import ColumnFitter
+from ui.widgets.empty_state import EmptyState
+
+
+class EntrepreneurListPage(QWidget):
+    status_changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.context = context
+        self.total = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+
+        # -- actions and toolbar, in the order people know: 新增, then 打开, 删除, 回收站
+        self.act_new = self._action("mdi6.account-plus-outline", self.tr("新增"), self.new_file)
+        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        self.act_new.setToolTip(self.tr("新建一份创业者档案（Ctrl+N）"))
+        self.addAction(self.act_new)
+        self.act_open = self._action("mdi6.folder-open-outline", self.tr("打开"), self.open_current)
+        self.act_open.setToolTip(self.tr("打开选中的档案（Enter 或双击）"))
+        self.act_delete = self._action("mdi6.trash-can-outline", self.tr("删除"), self.delete_current)
+        self.act_delete.setToolTip(self.tr("把选中的档案移到回收站（Delete）"))
+        self.act_restore = self._action("mdi6.restore", self.tr("恢复"), self.restore_current)
+        self.act_restore.setToolTip(self.tr("把选中的档案从回收站恢复"))
+        self.act_bin = self._action("mdi6.delete-variant", self.tr("回收站"), self._bin_toggled)
+        self.act_bin.setCheckable(True)
+        self.act_bin.setToolTip(self.tr("查看已删除的档案，可以恢复"))
+
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(6)
+        title = QLabel(self.tr("创业者档案"), self)
+        title.setObjectName("pageTitle")
+        toolbar.addWidget(title)
+        toolbar.addSpacing(16)
+        self.buttons: dict[str, QToolButton] = {}
+        for name, action in (
+            ("new", self.act_new),
+            ("open", self.act_open),
+            ("delete", self.act_delete),
+            ("restore", self.act_restore),
+            ("bin", self.act_bin),
+        ):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setAutoRaise(False)
+            self.buttons[name] = button
+            toolbar.addWidget(button)
+        toolbar.addStretch(1)
+        self.count_label = QLabel(self)
+        self.count_label.setStyleSheet("font-weight: bold;")
+        toolbar.addWidget(self.count_label)
+        layout.addLayout(toolbar)
+
+        self.query_bar = QueryBar(self)
+        self.query_bar.changed.connect(self.apply_query)
+        self.query_bar.search.returnPressed.connect(self.query_bar.flush)
+        layout.addWidget(self.query_bar)
+
+        # -- the table, or what an empty list says
+        self.model = EntrepreneurListModel(
+            context.db, self, home_province=province_name(context.station.region_code) or ""
+        )
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setItemDelegateForColumn(self._column("stage"), ChipDelegate(self.table))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(self._double_clicked)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns = self.model.columns
+        self.fitter = ColumnFitter(
+            self.table, [c.width for c in columns], [c.minimum for c in columns], [c.grow for c in columns]
+        )
+        section, order = self.model.sort_section()
+        header.setSortIndicator(section, order)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        for key, target in (
+            (QKeySequence(Qt.Key.Key_Return), self.act_open),
+            (QKeySequence(Qt.Key.Key_Enter), self.act_open),
+            (QKeySequence(QKeySequence.StandardKey.Delete), self.act_delete),
+        ):
+            shortcut = QAction(self.table)
+            shortcut.setShortcut(key)
+            shortcut.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.triggered.connect(target.trigger)
+            self.table.addAction(shortcut)
+
+        self.empty = EmptyState(self)
+        self.empty.action_clicked.connect(self._empty_action)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty)
+        layout.addWidget(self.body, 1)
+        self._show_bin_actions(False)
+        self.apply_query()
+
+    def _action(self, icon_name: str, text: str, slot: object) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.triggered.connect(slot)
+        return action
+
+    def _column(self, key: str) -> int:
+        return next(i for i, column in enumerate(self.model.columns) if column.key == key)
+
+    # ------------------------------------------------------------------------------------ page hooks
+    def refresh(self) -> None:
+        """Called each time the page is shown: files may have changed elsewhere (import, CLI)."""
+        self.query_bar.set_regions(service.household_regions(self.context.db))
+        self.apply_query()
+
+    def status_text(self) -> str:
+        if self.in_recycle_bin:
+            return self.tr("回收站：{count} 人").format(count=f"{self.model.rowCount():,}")
+        filters = self.query_bar.describe()
+        if filters:
+            return self.tr("已筛选（{filters}）：{shown} 人，共 {total} 人").format(
+                filters=filters, shown=f"{self.model.rowCount():,}", total=f"{self.total:,}"
+            )
+        return self.tr("共 {total} 人").format(total=f"{self.total:,}")
+
+    def save_state(self, settings: QSettings) -> None:
+        self.fitter.save(settings, "entrepreneurs")
+
+    def restore_state(self, settings: QSettings) -> None:
+        self.fitter.restore(settings, "entrepreneurs")
+        section, order = self.model.sort_section()
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(section, order)
+        header.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self.query_bar.search.setFocus()
+        self.query_bar.search.selectAll()
+
+    # ---------------------------------------------------------------------------------------- query
+    @property
+    def in_recycle_bin(self) -> bool:
+        return self.act_bin.isChecked()
+
+    def apply_query(self) -> None:
+        keep = self.current_id()
+        try:
+            query = service.ListQuery(
+                text=self.query_bar.text,
+                key_group=self.query_bar.key_group_value,
+                stage=self.query_bar.stage_value,
+                region_prefix=self.query_bar.region_prefix,
+                recycle_bin=self.in_recycle_bin,
+                sort=self.model.query.sort,
+                descending=self.model.query.descending,
+            )
+            self.model.set_query(query)
+            self.total = service.count_entrepreneurs(self.context.db, recycle_bin=self.in_recycle_bin)
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法查询"), str(error))
+            return
+        if keep:
+            self.select_id(keep)
+        self._update_view()
+
+    def _update_view(self) -> None:
+        shown = self.model.rowCount()
+        filtered = self.query_bar.filtered
+        if self.in_recycle_bin:
+            self.count_label.setText(self.tr("回收站：共 {count} 人").format(count=f"{shown:,}"))
+        elif filtered:
+            self.count_label.setText(
+                self.tr("已筛选：{shown} 人（共 {total} 人）").format(
+                    shown=f"{shown:,}", total=f"{self.total:,}"
+                )
+            )
+        else:
+            self.count_label.setText(self.tr("共 {total} 人").format(total=f"{self.total:,}"))
+        if shown:
+            self.body.setCurrentWidget(self.table)
+        elif self.in_recycle_bin and not filtered:
+            self.empty.show_state(
+                "mdi6.delete-empty-outline",
+                self.tr("回收站是空的"),
+                self.tr("删除的档案会放在这里，可以随时恢复。"),
+                self.tr("返回档案列表"),
+            )
+            self.body.setCurrentWidget(self.empty)
+        elif filtered:
+            self.empty.show_state(
+                "mdi6.account-search-outline",
+                self.tr("没有找到符合条件的档案"),
+                self.tr("请检查搜索的内容，或清除筛选条件后再找。"),
+                self.tr("重置筛选"),
+            )
+            self.body.setCurrentWidget(self.empty)
+        else:
+            self.empty.show_state(
+                "mdi6.card-account-details-outline",
+                self.tr("还没有创业者档案"),
+                self.tr("点“新增”建立第一份档案。从现有台账批量导入的功能将在后续版本提供。"),
+                self.tr("新增"),
+            )
+            self.body.setCurrentWidget(self.empty)
+        self._update_actions()
+        self.status_changed.emit()
+
+    def _empty_action(self) -> None:
+        if self.in_recycle_bin and not self.query_bar.filtered:
+            self.act_bin.setChecked(False)
+            self._bin_toggled()
+        elif self.query_bar.filtered:
+            self.query_bar.reset()
+        else:
+            self.new_file()
+
+    def _bin_toggled(self) -> None:
+        self._show_bin_actions(self.in_recycle_bin)
+        self.apply_query()
+
+    def _show_bin_actions(self, in_bin: bool) -> None:
+        """In the recycle bin a file can be opened and restored; outside it, added and deleted."""
+        self.act_new.setVisible(not in_bin)
+        self.act_delete.setVisible(not in_bin)
+        self.act_restore.setVisible(in_bin)
+        self.act_bin.setText(self.tr("返回档案列表") if in_bin else self.tr("回收站"))
+        for button in self.buttons.values():
+            action = button.defaultAction()
+            button.setVisible(action is not None and action.isVisible())
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if self.model.is_sortable(section):
+            keep = self.current_id()
+            self.model.sort(section, order)
+            if keep:
+                self.select_id(keep)
+            return
+        current, current_order = self.model.sort_section()
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(current, current_order)
+        header.blockSignals(False)
+
+    # -------------------------------------------------------------------------------------- selection
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.entrepreneur_id(index.row())
+
+    def current_name(self) -> str:
+        index = self.table.currentIndex()
+        row = self.model.row_data(index.row()) if index.isValid() else None
+        return row.name if row else ""
+
+    def select_id(self, entrepreneur_id: str) -> bool:
+        row = self.model.row_of(entrepreneur_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _update_actions(self, *_args: object) -> None:
+        has = self.current_id() is not None
+        self.act_open.setEnabled(has)
+        self.act_delete.setEnabled(has and not self.in_recycle_bin)
+        self.act_restore.setEnabled(has and self.in_recycle_bin)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_file(self.model.entrepreneur_id(index.row()))
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        actions = [self.act_open, self.act_restore] if self.in_recycle_bin else [self.act_new, self.act_open]
+        for action in actions:
+            menu.addAction(action)
+        if not self.in_recycle_bin:
+            menu.addSeparator()
+            menu.addAction(self.act_delete)
+        menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # ---------------------------------------------------------------------------------------- actions
+    def new_file(self) -> None:
+        self._open_dialog(None)
+
+    def open_current(self) -> None:
+        entrepreneur_id = self.current_id()
+        if entrepreneur_id:
+            self.open_file(entrepreneur_id)
+
+    def open_file(self, entrepreneur_id: str) -> None:
+        self._open_dialog(entrepreneur_id)
+
+    def _open_dialog(self, entrepreneur_id: str | None) -> None:
+        from ui.entrepreneurs.file_dialog import open_file
+
+        open_file(self.context, self.window(), entrepreneur_id, on_changed=self.file_changed)
+
+    def file_changed(self, entrepreneur_id: str) -> None:
+        """A file was saved, undone or restored from its dialog: show the list as it is now."""
+        self.query_bar.set_regions(service.household_regions(self.context.db))
+        self.apply_query()
+        self.select_id(entrepreneur_id)
+
+    def delete_current(self) -> None:
+        entrepreneur_id = self.current_id()
+        if not entrepreneur_id or self.in_recycle_bin:
+            return
+        name = self.current_name()
+        if not dialogs.ask(
+            self,
+            self.tr("删除档案"),
+            self.tr("删除 {name} 的档案？可在回收站恢复。").format(name=name),
+            self.tr("删除"),
+            self.tr("取消"),
+        ):
+            return
+        row = self.table.currentIndex().row()
+        try:
+            deleted = service.delete_entrepreneur(
+                self.context.db, actor=self.context.actor, entrepreneur_id=entrepreneur_id
+            )
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法删除"), str(error))
+            return
+        self.apply_query()
+        if self.model.rowCount():
+            self.table.selectRow(min(row, self.model.rowCount() - 1))
+        self.message.emit(self.tr("已删除 {name} 的档案，可在回收站恢复").format(name=deleted))
+
+    def restore_current(self) -> None:
+        entrepreneur_id = self.current_id()
+        if not entrepreneur_id or not self.in_recycle_bin:
+            return
+        try:
+            restored = service.restore_entrepreneur(
+                self.context.db, actor=self.context.actor, entrepreneur_id=entrepreneur_id
+            )
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法恢复"), str(error))
+            return
+        self.apply_query()
+        self.message.emit(self.tr("已恢复 {name} 的档案").format(name=restored))

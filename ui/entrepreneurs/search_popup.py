@@ -1,0 +1,193 @@
+"""The global search (Ctrl+K): finds a person by name, pinyin initials, ID tail or phone from any page.
+
+The list of people found is a child of the main window laid over the page under the search box, so the
+box keeps the keyboard: ↑/↓ choose, Enter opens, Esc closes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QWidget
+from typing_extensions import override
+
+from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, fetch_rows, search_ids
+from models.database import Database
+from models.errors import DoorstepError
+from ui.entrepreneurs.list_model import ID_ROLE
+
+RESULT_LIMIT = 8
+DEBOUNCE_MS = 120
+SHOW_ALL_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SearchResultsModel(QAbstractListModel):
+    """A few people found, then one line offering all of them in the list."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[EntrepreneurRow] = []
+        self.total = 0
+        self.text = ""
+
+    def set_results(self, text: str, rows: list[EntrepreneurRow], total: int) -> None:
+        self.beginResetModel()
+        self.text = text
+        self.rows = rows
+        self.total = total
+        self.endResetModel()
+
+    @override
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or not self.text:
+            return 0
+        return len(self.rows) + 1
+
+    @override
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.row() == len(self.rows) and not self.total:
+            return Qt.ItemFlag.ItemNeverHasChildren
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    @override
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() > len(self.rows):
+            return None
+        if index.row() == len(self.rows):
+            if role == SHOW_ALL_ROLE:
+                return bool(self.total)
+            if role == Qt.ItemDataRole.DisplayRole:
+                if not self.total:
+                    return self.tr("没有找到“{text}”").format(text=self.text)
+                return self.tr("在创业者档案中查看全部 {count} 人 →").format(count=f"{self.total:,}")
+            return None
+        row = self.rows[index.row()]
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            parts = [row.name, row.id_number_masked, row.phone_masked, row.region, row.case_number]
+            return "　".join(part for part in parts if part)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.ventures or None
+        return None
+
+
+class GlobalSearch(QObject):
+    open_requested = Signal(str)
+    show_all_requested = Signal(str)
+
+    def __init__(self, db: Database, line_edit: QLineEdit, host: QWidget) -> None:
+        super().__init__(host)
+        self.db = db
+        self.line_edit = line_edit
+        self.model = SearchResultsModel(self)
+        self.popup = QListView(host)
+        self.popup.setObjectName("searchPopup")
+        self.popup.setModel(self.model)
+        self.popup.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.popup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.popup.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.popup.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.popup.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.popup.setUniformItemSizes(True)
+        self.popup.clicked.connect(self._choose)
+        self.popup.hide()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.search)
+        line_edit.textChanged.connect(self._timer.start)
+        line_edit.installEventFilter(self)
+
+    def search(self) -> None:
+        self._timer.stop()
+        text = self.line_edit.text().strip()
+        if not text:
+            self.model.set_results("", [], 0)
+            self.popup.hide()
+            return
+        try:
+            ids = search_ids(self.db, ListQuery(text=text))
+            rows = fetch_rows(self.db, ids[:RESULT_LIMIT])
+        except DoorstepError:
+            ids, rows = [], []
+        self.model.set_results(text, rows, len(ids))
+        self._place()
+        self.popup.setCurrentIndex(self.model.index(0, 0) if rows else QModelIndex())
+        self.popup.show()
+        self.popup.raise_()
+
+    def _place(self) -> None:
+        host = self.popup.parentWidget()  # not kept in an attribute: no reference cycle with the window
+        if host is None:
+            return
+        origin = self.line_edit.mapTo(host, QPoint(0, self.line_edit.height() + 2))
+        width = max(self.line_edit.width(), 460)
+        left = min(origin.x(), host.width() - width - 4)
+        row_height = self.popup.sizeHintForRow(0) if self.model.rowCount() else 28
+        height = row_height * self.model.rowCount() + 2 * self.popup.frameWidth() + 2
+        self.popup.setGeometry(max(left, 0), origin.y(), width, height)
+
+    def hide(self) -> None:
+        self.popup.hide()
+
+    def _choose(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        entrepreneur_id = index.data(ID_ROLE)
+        if entrepreneur_id:
+            self.popup.hide()
+            self.open_requested.emit(str(entrepreneur_id))
+        elif index.data(SHOW_ALL_ROLE):
+            self.popup.hide()
+            self.show_all_requested.emit(self.model.text)
+
+    def _move(self, step: int) -> None:
+        count = self.model.rowCount()
+        if not count:
+            return
+        row = self.popup.currentIndex().row() if self.popup.currentIndex().isValid() else -1
+        row = (row + step) % count
+        if not self.model.flags(self.model.index(row, 0)) & Qt.ItemFlag.ItemIsSelectable:
+            return
+        self.popup.setCurrentIndex(self.model.index(row, 0))
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # While the window is being torn down, Python may already have cleared this object's state.
+        if watched is not getattr(self, "line_edit", None):
+            return False
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                if not self.popup.isVisible():
+                    self.search()
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._timer.isActive() or not self.popup.isVisible():
+                    self.search()
+                self._choose(self.popup.currentIndex())
+                return True
+            if key == Qt.Key.Key_Escape and self.popup.isVisible():
+                self.popup.hide()
+                return True
+        elif event.type() == QEvent.Type.FocusOut:
+            self.popup.hide()
+        elif event.type() == QEvent.Type.FocusIn and self.line_edit.text().strip():
+            self._timer.start()
+        return False

@@ -1,0 +1,312 @@
+"""The main window: the eight areas on the left, the station and a global search on top, counts and the
+sync state at the bottom. Pages are built the first time they are shown.
+
+The window opens where it was closed — size, position, page, column widths, splitters — from its own
+INI file (window state is not a preference).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from desktop.context import AppContext
+from desktop.paths import config_dir
+from models.errors import DoorstepError
+from ui.entrepreneurs.search_popup import GlobalSearch
+from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
+from ui.style import Tone, icon
+from ui.widgets.chips import ChipLabel
+from ui.widgets.planned import PlannedPage
+
+log = logging.getLogger(__name__)
+
+NAV_WIDTH = 150
+NAV_COMPACT_WIDTH = 52
+COMPACT_BELOW = 1200
+"""Narrower than this (1366×768 at 125 % scaling is 1093 wide), the navigation shows icons only and
+the station's code is left out of the top bar, so that the list keeps its columns."""
+
+
+def window_settings() -> QSettings:
+    path = config_dir() / "window.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, *, remember: bool = True) -> None:
+        """``remember=False`` (self-test) neither reads nor writes the saved window state."""
+        super().__init__()
+        self.context = context
+        self.remember = remember
+        self.settings = window_settings()
+        self.pages: dict[str, QWidget] = {}
+        self.specs: list[PageSpec] = list(PAGES)
+        self.setWindowTitle(self.tr("家门口创业服务台 — {station}").format(station=context.station.name))
+        self.setMinimumSize(QSize(900, 540))
+
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._top_bar())
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.navigation = QListWidget(central)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(20, 20))
+        self.navigation.setFixedWidth(NAV_WIDTH)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigation.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for spec in self.specs:
+            item = QListWidgetItem(icon(spec.icon), spec.label)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(spec.label)
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget(central)
+        body.addWidget(self.navigation)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.compact = False
+
+        self.page_status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.page_status)
+        self.sync_status = QLabel(self.tr("尚未与总部同步"), self)
+        self.sync_status.setToolTip(self.tr("与总部交换数据包的功能将在后续版本提供"))
+        self.statusBar().addPermanentWidget(self.sync_status)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.search = GlobalSearch(context.db, self.search_box, self)
+        self.search.open_requested.connect(self.open_entrepreneur)
+        self.search.show_all_requested.connect(self._show_all_found)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)
+        for number, spec in enumerate(self.specs[:9], start=1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.setProperty("page", spec.key)
+            shortcut.activated.connect(self._page_shortcut)
+        self.navigation.currentRowChanged.connect(self._navigated)
+
+        self._restore_window()
+        for add_action in GLOBAL_ACTIONS:
+            add_action(self)
+
+    def _top_bar(self) -> QWidget:
+        bar = QWidget(self)
+        bar.setObjectName("topBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.setSpacing(12)
+        station = self.context.station
+        name = QLabel(station.name, bar)
+        name.setObjectName("stationName")
+        layout.addWidget(name)
+        if station.is_demo:
+            layout.addWidget(ChipLabel(self.tr("演示数据"), Tone.AMBER, bar))
+        where = self.tr("{code} · {region}").format(code=station.code, region=station.region_label)
+        self.station_code_label = QLabel(where, bar)
+        self.station_code_label.setObjectName("topBarText")
+        layout.addWidget(self.station_code_label)
+        layout.addStretch(1)
+        self.search_box = QLineEdit(bar)
+        self.search_box.setObjectName("globalSearch")
+        self.search_box.setPlaceholderText(self.tr("找人：姓名、拼音、身份证尾号或电话  Ctrl+K"))
+        self.search_box.addAction(icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(220)
+        self.search_box.setMaximumWidth(420)
+        layout.addWidget(self.search_box, 2)
+        user = QLabel(self.context.actor.user_name, bar)
+        user.setObjectName("topBarText")
+        user_icon = QLabel(bar)
+        user_icon.setPixmap(icon("mdi6.account-circle-outline", color="#dbe6f6").pixmap(20, 20))
+        layout.addSpacing(8)
+        layout.addWidget(user_icon)
+        layout.addWidget(user)
+        return bar
+
+    # ----------------------------------------------------------------------------------------- pages
+    @property
+    def current_key(self) -> str:
+        item = self.navigation.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built on first use."""
+        if key in self.pages:
+            return self.pages[key]
+        spec = next(spec for spec in self.specs if spec.key == key)
+        try:
+            widget = spec.factory(self.context, self.stack)
+        except DoorstepError as error:
+            widget = PlannedPage(spec.label, str(error), self.stack)
+        self.stack.addWidget(widget)
+        self.pages[key] = widget
+        if self.remember:
+            restore = getattr(widget, "restore_state", None)
+            if callable(restore):
+                restore(self.settings)
+            # any named splitter of a page opens as it was left
+            for splitter in widget.findChildren(QSplitter):
+                state = self.settings.value(f"splitters/{key}/{splitter.objectName()}")
+                if splitter.objectName() and isinstance(state, QByteArray | bytes) and state:
+                    splitter.restoreState(QByteArray(state))
+        status_changed = getattr(widget, "status_changed", None)
+        if status_changed is not None:
+            status_changed.connect(self._status_signal)
+        message = getattr(widget, "message", None)
+        if message is not None:
+            message.connect(self.show_message)
+        return widget
+
+    def show_message(self, text: str) -> None:
+        """A passing message in the status bar (what was just done)."""
+        self.statusBar().showMessage(text, 10000)
+
+    def _status_signal(self) -> None:
+        sender = self.sender()
+        if isinstance(sender, QWidget):
+            self._page_status_changed(sender)
+
+    def _page_shortcut(self) -> None:
+        sender = self.sender()
+        if sender is not None:
+            self.show_page(str(sender.property("page")))
+
+    def show_page(self, key: str) -> QWidget:
+        row = next((i for i, spec in enumerate(self.specs) if spec.key == key), None)
+        if row is None:
+            raise KeyError(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # shows the page through _navigated
+        else:
+            self._navigated(row)
+        return self.pages[key]
+
+    def _navigated(self, row: int) -> None:
+        if not 0 <= row < len(self.specs):
+            return
+        widget = self.page(self.specs[row].key)
+        self.stack.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            try:
+                refresh()
+            except DoorstepError as error:
+                self.statusBar().showMessage(str(error), 10000)
+        self._page_status_changed(widget)
+
+    def _page_status_changed(self, widget: QWidget) -> None:
+        if self.stack.currentWidget() is not widget:
+            return
+        status_text = getattr(widget, "status_text", None)
+        self.page_status.setText(str(status_text()) if callable(status_text) else "")
+
+    def refresh_current_page(self, *_args: object) -> None:
+        widget = self.stack.currentWidget()
+        if widget is None:
+            return
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self._page_status_changed(widget)
+
+    # ---------------------------------------------------------------------------------------- files
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def open_entrepreneur(self, entrepreneur_id: str) -> Any:
+        """Open a person's file from anywhere (global search, workbench, other areas)."""
+        from ui.entrepreneurs.file_dialog import open_file
+
+        return open_file(self.context, self, entrepreneur_id, on_changed=self._file_changed)
+
+    def new_entrepreneur(self) -> Any:
+        from ui.entrepreneurs.file_dialog import open_file
+
+        return open_file(self.context, self, None, on_changed=self._file_changed)
+
+    def _file_changed(self, entrepreneur_id: str) -> None:
+        widget = self.stack.currentWidget()
+        handler = getattr(widget, "file_changed", None)
+        if callable(handler):
+            handler(entrepreneur_id)
+        else:
+            self.refresh_current_page()
+
+    def _show_all_found(self, text: str) -> None:
+        page = self.show_page("entrepreneurs")
+        query_bar = getattr(page, "query_bar", None)
+        if query_bar is not None:
+            query_bar.reset()
+            query_bar.search.setText(text)
+            query_bar.flush()
+        self.search_box.clear()
+
+    # ---------------------------------------------------------------------------------- window state
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry") if self.remember else None
+        self.restored_geometry = False
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restored_geometry = self.restoreGeometry(QByteArray(geometry))
+        if not self.restored_geometry:
+            available = self.screen().availableGeometry()
+            self.resize(min(1440, available.width()), min(900, available.height()))
+        key = str(self.settings.value("window/page", "entrepreneurs")) if self.remember else "entrepreneurs"
+        if not any(spec.key == key for spec in self.specs):
+            key = "entrepreneurs"
+        self.show_page(key)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/page", self.current_key)
+        for key, widget in self.pages.items():
+            save = getattr(widget, "save_state", None)
+            if callable(save):
+                save(self.settings)
+            for splitter in widget.findChildren(QSplitter):
+                if splitter.objectName():
+                    self.settings.setValue(f"splitters/{key}/{splitter.objectName()}", splitter.saveState())
+        self.settings.sync()
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.set_compact(event.size().width() < COMPACT_BELOW)
+
+    def set_compact(self, compact: bool) -> None:
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.navigation.setFixedWidth(NAV_COMPACT_WIDTH if compact else NAV_WIDTH)
+        for row, spec in enumerate(self.specs):
+            self.navigation.item(row).setText("" if compact else spec.label)
+        self.station_code_label.setVisible(not compact)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.search.hide()
+        if self.remember:
+            self.save_window_state()
+        super().closeEvent(event)

@@ -1,0 +1,76 @@
+"""Status chips: a rounded label in a status colour that always carries its word."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from typing_extensions import override
+
+from ui.style import Tone
+
+TONE_ROLE = Qt.ItemDataRole.UserRole + 10
+"""Item data role giving a chip cell's :class:`~ui.style.Tone` name (``"GREEN"``, …)."""
+
+_PAD_X = 8
+_PAD_Y = 3
+
+
+def chip_style(tone: Tone) -> str:
+    fg, bg = tone.value
+    return f"background: {bg}; color: {fg}; border-radius: 9px; padding: 1px 9px;"
+
+
+class ChipLabel(QLabel):
+    """A chip as a widget (file header: stage, key groups)."""
+
+    def __init__(self, text: str, tone: Tone, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.set_chip(text, tone)
+
+    def set_chip(self, text: str, tone: Tone) -> None:
+        self.setText(text)
+        self.setStyleSheet(chip_style(tone))
+
+
+class ChipDelegate(QStyledItemDelegate):
+    """Paints a cell whose model gives a :data:`TONE_ROLE` as a chip; other cells as usual."""
+
+    @override
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        tone_name = index.data(TONE_ROLE)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not tone_name or not text:
+            super().paint(painter, option, index)
+            return
+        tone = Tone[str(tone_name)]
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        metrics = opt.fontMetrics
+        width = min(metrics.horizontalAdvance(str(text)) + 2 * _PAD_X, opt.rect.width() - 4)
+        height = min(metrics.height() + 2 * _PAD_Y, opt.rect.height() - 2)
+        rect = QRectF(
+            opt.rect.left() + 4,
+            opt.rect.top() + (opt.rect.height() - height) / 2,
+            width,
+            height,
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(tone.background)
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(tone.foreground)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(text))
+        painter.restore()
+
+    @override
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 2 * _PAD_X + 8, max(size.height(), 26))
