@@ -1,0 +1,140 @@
+"""Attendance marks: the grid read model, marking cells and whole sessions, undo on the class page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+
+from desktop.services.training._common import (
+    _apply_marks,
+    _attendance_records,
+    _get_class,
+    _get_session,
+    _live_sessions,
+    _marks,
+    _session_view,
+)
+from desktop.services.training.views import AttendanceGrid, GridPerson, MarkChange
+from models.audit import Actor, Operation
+from models.database import Database
+from models.entrepreneur import Entrepreneur
+from models.errors import NotFound
+from models.training import Attendance, AttendanceMark, Enrolment, EnrolmentStatus, HalfDay, rule_of
+from models.undo import last_undoable_operation, undo_changes
+from models.validators import mask_id_number
+
+
+def attendance_grid(db: Database, *, class_id: str) -> AttendanceGrid:
+    """Everything the attendance grid shows, in three queries (enrolled people only)."""
+    with db.reading() as session:
+        klass = _get_class(session, class_id)
+        sessions = tuple(
+            _session_view(n, s) for n, s in enumerate(_live_sessions(session, class_id), start=1)
+        )
+        people_rows = session.execute(
+            sa_select(
+                col(Enrolment.id),
+                col(Enrolment.entrepreneur_id),
+                col(Entrepreneur.name),
+                col(Entrepreneur.id_number),
+            )
+            .join(Entrepreneur, col(Entrepreneur.id) == Enrolment.entrepreneur_id)
+            .where(
+                col(Enrolment.class_id) == class_id,
+                col(Enrolment.deleted).is_(False),
+                col(Enrolment.status) == EnrolmentStatus.ENROLLED.value,
+            )
+            .order_by(col(Enrolment.created_at), col(Enrolment.id))
+        ).all()
+        people = tuple(
+            GridPerson(row[0], row[1], number, row[2], mask_id_number(row[3]))
+            for number, row in enumerate(people_rows, start=1)
+        )
+        marks = _marks(session, class_id)
+        return AttendanceGrid(class_id, klass.title, rule_of(klass), sessions, people, marks)
+
+
+def mark_attendance(
+    db: Database,
+    *,
+    actor: Actor,
+    class_id: str,
+    marks: Sequence[tuple[str, str, AttendanceMark | None]],
+    label: str = "",
+) -> list[MarkChange]:
+    """Set (or with ``None`` clear) the marks of the given (enrolment, session) cells in one step.
+
+    Returns the cells that really changed.
+    """
+    if not marks:
+        return []
+    with db.transaction() as session:
+        klass = _get_class(session, class_id)
+        session_ids = {s.id for s in _live_sessions(session, class_id)}
+        enrolment_ids = set(
+            session.exec(
+                select(col(Enrolment.id)).where(
+                    col(Enrolment.class_id) == class_id,
+                    col(Enrolment.deleted).is_(False),
+                    col(Enrolment.status) == EnrolmentStatus.ENROLLED.value,
+                )
+            ).all()
+        )
+        for enrolment_id, session_id, _ in marks:
+            if session_id not in session_ids:
+                raise NotFound(f"课次 {session_id} 不属于第 {klass.class_number} 期，或已删除")
+            if enrolment_id not in enrolment_ids:
+                raise NotFound(f"学员 {enrolment_id} 不在第 {klass.class_number} 期的名单中")
+        wanted = {(e, s): m for e, s, m in marks}
+        existing = _attendance_records(session, [e for e, _ in wanted], [s for _, s in wanted])
+        operation = Operation(session, actor, label or f"{klass.class_number} 记考勤")
+        return _apply_marks(operation, klass.id, wanted, existing)
+
+
+def mark_column(
+    db: Database,
+    *,
+    actor: Actor,
+    session_id: str,
+    mark: AttendanceMark = AttendanceMark.PRESENT,
+    overwrite: bool = False,
+) -> list[MarkChange]:
+    """Mark a whole session for every enrolled person (全部出勤). Without ``overwrite`` only the cells
+    still unmarked are filled, so the exceptions marked first (请假, 缺勤) stay."""
+    with db.transaction() as session:
+        record = _get_session(session, session_id)
+        klass = _get_class(session, record.class_id)
+        enrolment_ids = session.exec(
+            select(col(Enrolment.id)).where(
+                col(Enrolment.class_id) == klass.id,
+                col(Enrolment.deleted).is_(False),
+                col(Enrolment.status) == EnrolmentStatus.ENROLLED.value,
+            )
+        ).all()
+        existing = {
+            (a.enrolment_id, a.session_id): a
+            for a in session.exec(select(Attendance).where(col(Attendance.session_id) == session_id)).all()
+        }
+        wanted: dict[tuple[str, str], AttendanceMark | None] = {}
+        for enrolment_id in enrolment_ids:
+            current = existing.get((enrolment_id, session_id))
+            if not overwrite and current is not None and not current.deleted:
+                continue
+            wanted[(enrolment_id, session_id)] = mark
+        day = f"{record.session_date.isoformat()} {HalfDay(record.half_day).label}"
+        operation = Operation(session, actor, f"{klass.class_number} {day} 全部记为{mark.label}")
+        return _apply_marks(operation, klass.id, wanted, existing)
+
+
+def undo_last_class_change(db: Database, *, actor: Actor, class_id: str) -> str | None:
+    """Ctrl+Z on the class page: undo the newest change to its sessions, marks, scores or assessment."""
+    with db.transaction() as session:
+        changes = last_undoable_operation(session=session, subject_id=class_id)
+        if not changes:
+            return None
+        label = changes[0].operation_label
+        operation = Operation(session, actor, f"撤销：{label}", undoes=changes[0].operation_id)
+        undo_changes(operation, changes)
+        return label
