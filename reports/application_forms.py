@@ -1,0 +1,378 @@
+"""Application forms people print (DOMAIN.md "Forms people print"; UI.md "Paper").
+
+One form per policy item — 一次性创业补贴申请表 (5号文 (十五)), 创业担保贷款申请表 (5号文 (十六), 推进行动
+计划5), 创业培训补贴申请表 with the class roster (5号文 (二), 推进行动 计划4), 社会保险补贴申请表 (5号文
+(十七)(十八), 推进行动 计划8), 贴息 and 孵化场地入驻 (5号文 (十), 推进行动 计划7) — each with the applicant
+and venture data, amounts in figures and in capitals (壹万贰仟元整), the document checklist (材料清单),
+signature and date lines, a seal box, page x of y, and a QR code with the record id and a digest of the
+printed values, so that a changed printout is detected (``doorstep verify``).
+
+The services build an :class:`ApplicationForm` of plain printed strings (masked in the redacted profile);
+this module only lays it out. Record text is drawn with the canvas, so markup in it prints literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+from reportlab.lib.units import mm
+
+from models.money import chinese_capitals, format_yuan
+from reports.pdf import (
+    Cell,
+    CheckItem,
+    Column,
+    Form,
+    FormBatch,
+    SealBox,
+    SignLine,
+    Target,
+    format_date_cn,
+)
+
+FORM_KIND: Final = "application"
+REDACTED_KIND: Final = "application_redacted"
+
+FORM_TITLES: Final[dict[str, str]] = {
+    "startup_subsidy": "一次性创业补贴申请表",
+    "training_subsidy": "创业培训补贴申请表",
+    "social_insurance_subsidy": "社会保险补贴申请表",
+    "guaranteed_loan_individual": "创业担保贷款申请表",
+    "guaranteed_loan_partnership": "创业担保贷款申请表",
+    "guaranteed_loan_small_firm": "创业担保贷款申请表",
+    "loan_interest_subsidy": "创业担保贷款贴息申请表",
+    "incubator_space": "孵化场地免费入驻申请表",
+}
+PROMISE: Final = (
+    "本人承诺：以上填写内容及所附材料真实、有效，如有虚假，愿承担相应责任，并退回已享受的补贴或贷款贴息。"
+)
+COPIES_NOTE: Final = "注：本表一式三份，申请人、服务站、人社部门各留存一份。"
+
+
+@dataclass(frozen=True)
+class ApplicantBlock:
+    name: str
+    sex: str
+    birth_date: str
+    id_number: str
+    phone: str
+    key_groups: str
+    education: str
+    graduation: str
+    household: str
+    address: str
+
+
+@dataclass(frozen=True)
+class VentureBlock:
+    name: str
+    entity_type: str
+    credit_code: str
+    registration_date: str
+    industry: str
+    address: str
+    jobs_created: str
+
+
+@dataclass(frozen=True)
+class LoanBlock:
+    bank: str
+    amount_fen: int
+    term: str
+    rate: str
+    subsidy_share: str
+    start_date: str
+    due_date: str
+    extension: str
+    renewals: str
+    counter_guarantee: str
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    number: str
+    name: str
+    sex: str
+    id_number: str
+    phone: str
+    key_groups: str
+    hours: str
+    certificate: str
+
+
+@dataclass(frozen=True)
+class TrainingBlock:
+    class_label: str
+    completed_on: str
+    roster: tuple[RosterLine, ...] = ()
+    roster_note: str = ""
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    """Everything one printed application shows, as printed (personal data already masked if redacted)."""
+
+    record_id: str
+    number: str
+    item_code: str
+    item_name: str
+    policy_source: str
+    policy_set: str
+    example_notice: str
+    station_name: str
+    applied_on: date
+    applicant: ApplicantBlock
+    venture: VentureBlock | None
+    amount_fen: int
+    ceiling_fen: int
+    money_item: bool
+    documents: tuple[tuple[str, bool], ...]
+    extra: tuple[tuple[str, str], ...] = ()  # item-specific rows: (label, value)
+    loan: LoanBlock | None = None
+    training: TrainingBlock | None = None
+    notes: str = ""
+    redacted: bool = False
+    review_box: str = "人社部门审核意见"
+    printed_on: date | None = field(default=None, compare=False)
+
+    @property
+    def title(self) -> str:
+        return FORM_TITLES.get(self.item_code, f"{self.item_name}申请表")
+
+    @property
+    def kind(self) -> str:
+        return REDACTED_KIND if self.redacted else FORM_KIND
+
+
+def amount_text(fen: int) -> str:
+    """``¥12,000.00（大写：壹万贰仟元整）`` as the forms print it."""
+    return f"{format_yuan(fen)}（大写：{chinese_capitals(fen)}）"
+
+
+def printed_fields(form: ApplicationForm) -> dict[str, str]:
+    """The values the digest covers: what the form prints about the record (not the print date)."""
+    a = form.applicant
+    fields = {
+        "申请编号": form.number,
+        "政策项目": form.item_name,
+        "政策依据": form.policy_source,
+        "申请日期": format_date_cn(form.applied_on),
+        "姓名": a.name,
+        "性别": a.sex,
+        "出生日期": a.birth_date,
+        "公民身份号码": a.id_number,
+        "联系电话": a.phone,
+        "重点群体": a.key_groups,
+        "文化程度": a.education,
+        "毕业时间": a.graduation,
+        "户籍地": a.household,
+        "现居住地址": a.address,
+        "申请金额": amount_text(form.amount_fen) if form.money_item else "免费",
+        "金额上限": format_yuan(form.ceiling_fen) if form.money_item else "",
+        "材料清单": "；".join(f"{'☑' if ticked else '☐'}{name}" for name, ticked in form.documents),
+        "备注": form.notes,
+    }
+    if form.venture is not None:
+        v = form.venture
+        fields.update(
+            {
+                "主体名称": v.name,
+                "主体类型": v.entity_type,
+                "统一社会信用代码": v.credit_code,
+                "登记注册日期": v.registration_date,
+                "所属行业": v.industry,
+                "经营地址": v.address,
+                "带动就业人数": v.jobs_created,
+            }
+        )
+    for label, value in form.extra:
+        fields[f"项目：{label}"] = value
+    if form.loan is not None:
+        loan = form.loan
+        fields.update(
+            {
+                "经办银行": loan.bank,
+                "贷款金额": amount_text(loan.amount_fen),
+                "贷款期限": loan.term,
+                "年利率": loan.rate,
+                "贴息比例": loan.subsidy_share,
+                "起贷日期": loan.start_date,
+                "到期日期": loan.due_date,
+                "展期": loan.extension,
+                "无还本续贷": loan.renewals,
+                "反担保": loan.counter_guarantee,
+            }
+        )
+    if form.training is not None:
+        fields["培训班"] = form.training.class_label
+        fields["结业日期"] = form.training.completed_on
+        fields["花名册"] = "；".join(
+            f"{r.number} {r.name} {r.id_number} {r.certificate}" for r in form.training.roster
+        )
+    return fields
+
+
+def _draw(form: Form, data: ApplicationForm) -> None:
+    a = data.applicant
+    form.meta_line(f"申请编号：{data.number}", f"申请日期：{format_date_cn(data.applied_on)}")
+    form.heading("一、申请人基本情况")
+    form.grid(
+        [
+            [Cell("姓名", a.name), Cell("性别", a.sex), Cell("出生日期", a.birth_date)],
+            [Cell("公民身份号码", a.id_number, span=2), Cell("联系电话", a.phone)],
+            [Cell("重点群体", a.key_groups, span=2), Cell("文化程度", a.education)],
+            [Cell("毕业时间", a.graduation), Cell("户籍地", a.household, span=2)],
+            [Cell("现居住地址", a.address, span=3)],
+        ]
+    )
+    section = 2
+    numbers = "一二三四五六七八"
+    if data.venture is not None:
+        v = data.venture
+        form.heading(f"{numbers[section - 1]}、创业主体情况")
+        section += 1
+        form.grid(
+            [
+                [Cell("主体名称", v.name, span=2), Cell("主体类型", v.entity_type)],
+                [Cell("统一社会信用代码", v.credit_code, span=2), Cell("登记注册日期", v.registration_date)],
+                [Cell("所属行业", v.industry, span=2), Cell("带动就业人数", v.jobs_created)],
+                [Cell("经营地址", v.address, span=3)],
+            ]
+        )
+    form.heading(f"{numbers[section - 1]}、申请事项")
+    section += 1
+    rows: list[list[Cell]] = [
+        [Cell("政策项目", data.item_name, span=2), Cell("政策依据", data.policy_source)]
+    ]
+    if data.money_item:
+        rows.append(
+            [
+                Cell("申请金额（小写）", format_yuan(data.amount_fen)),
+                Cell("大写", chinese_capitals(data.amount_fen), span=2),
+            ]
+        )
+        rows.append(
+            [Cell("政策上限", format_yuan(data.ceiling_fen)), Cell("政策参数", data.policy_set, span=2)]
+        )
+    else:
+        rows.append([Cell("费用", "免费"), Cell("政策参数", data.policy_set, span=2)])
+    extras = list(data.extra)
+    for start in range(0, len(extras), 3):
+        chunk = extras[start : start + 3]
+        span_last = 3 - len(chunk) + 1
+        rows.append(
+            [
+                Cell(label, value, span=span_last if index == len(chunk) - 1 else 1)
+                for index, (label, value) in enumerate(chunk)
+            ]
+        )
+    if data.notes:
+        rows.append([Cell("备注", data.notes, span=3)])
+    form.grid(rows)
+    if data.loan is not None:
+        loan = data.loan
+        form.heading(f"{numbers[section - 1]}、贷款信息")
+        section += 1
+        form.grid(
+            [
+                [Cell("经办银行", loan.bank, span=2), Cell("贷款金额", format_yuan(loan.amount_fen))],
+                [Cell("金额大写", chinese_capitals(loan.amount_fen), span=3)],
+                [
+                    Cell("贷款期限", loan.term),
+                    Cell("年利率", loan.rate),
+                    Cell("贴息比例", loan.subsidy_share),
+                ],
+                [
+                    Cell("起贷日期", loan.start_date),
+                    Cell("到期日期", loan.due_date),
+                    Cell("展期", loan.extension),
+                ],
+                [Cell("无还本续贷", loan.renewals), Cell("反担保", loan.counter_guarantee, span=2)],
+            ]
+        )
+    if data.training is not None:
+        training = data.training
+        form.heading(f"{numbers[section - 1]}、培训情况")
+        section += 1
+        form.grid([[Cell("培训班", training.class_label, span=2), Cell("结业日期", training.completed_on)]])
+    form.spacer()
+    form.checklist([CheckItem(name, ticked) for name, ticked in data.documents], label="材料清单")
+    form.text(PROMISE, indent=True)
+    form.signatures([SignLine("申请人签字")])
+    form.seal_boxes(
+        [
+            SealBox("服务站意见", signer="经办人", seal="（盖章）"),
+            SealBox(data.review_box, signer="审核人", seal="（盖章）"),
+        ],
+        height=28 * mm,
+    )
+    form.note(COPIES_NOTE + data.example_notice)
+    form.note(f"识别码：{form.payload}")
+    if data.training is not None and (data.training.roster or data.training.roster_note):
+        _draw_roster(form, data.training)
+
+
+def _draw_roster(form: Form, training: TrainingBlock) -> None:
+    form.new_page()
+    form.heading(f"附：培训班花名册（{training.class_label}）")
+    if training.roster:
+        form.table(
+            [
+                Column("序号", 0.4),
+                Column("姓名", 0.9),
+                Column("性别", 0.4),
+                Column("公民身份号码", 1.9),
+                Column("联系电话", 1.2),
+                Column("重点群体", 1.3),
+                Column("学时", 0.6),
+                Column("结业证书编号", 2.5),
+            ],
+            [
+                [r.number, r.name, r.sex, r.id_number, r.phone, r.key_groups, r.hours, r.certificate]
+                for r in training.roster
+            ],
+            size=8.0,
+        )
+    if training.roster_note:
+        form.note(training.roster_note)
+    form.signatures([SignLine("培训机构负责人签字"), SignLine("服务站经办人签字")])
+
+
+def draw_application(batch: FormBatch, data: ApplicationForm) -> Form:
+    """Add one application form to ``batch``; returns the form (its ``payload`` is the QR text)."""
+    subtitle = data.station_name
+    form = batch.form(
+        title=data.title,
+        kind=data.kind,
+        record_id=data.record_id,
+        fields=printed_fields(data),
+        record_ref=data.number,
+        subtitle=subtitle,
+        redacted=data.redacted,
+    )
+    _draw(form, data)
+    return form
+
+
+def write_application_forms(
+    target: Target,
+    forms: Iterable[ApplicationForm],
+    *,
+    title: str,
+    progress: Callable[[int], None] | None = None,
+    invariant: bool = False,
+) -> tuple[int, int]:
+    """Write the forms into one PDF (a single form, or a month's batch); returns (forms, pages).
+
+    ``progress`` is called after each form (it may raise :class:`models.errors.Cancelled`, which writes
+    nothing).
+    """
+    with FormBatch(target, title=title, invariant=invariant) as batch:
+        for index, data in enumerate(forms, start=1):
+            draw_application(batch, data)
+            if progress is not None:
+                progress(index)
+    return batch.form_count, batch.page_count

@@ -1,0 +1,600 @@
+"""One application: pre-filled from the file and its ventures, the amount proposed within the ceiling, the
+checklist (材料清单) ticked off, the workflow's next steps as buttons, 打印预览.
+
+保存 only when something changed and everything is valid; Ctrl+S saves, Esc closes (asking first if
+something is unsaved). A refused step says why (e.g. which documents are still missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from desktop.context import AppContext
+from desktop.services import applications as service
+from models.applications import ApplicationStatus
+from models.errors import DoorstepError, ValidationError
+from models.money import chinese_capitals, format_yuan, yuan_to_fen
+from models.policy import ItemCode, PolicyItem, loan_ceiling
+from ui.policy.loan_box import LoanBox
+from ui.policy.models import STATUS_TONES
+from ui.policy.preview import make_and_preview
+from ui.policy.workflow_box import WorkflowBox
+from ui.widgets import dialogs
+from ui.widgets.chips import ChipLabel
+from ui.widgets.dialogs import settle_minimum_size
+
+
+class ApplicationDialog(QDialog):
+    saved = Signal(str)  # the application id, after anything was stored
+
+    # ----------------------------------------------------------------------------------------- opening
+    @classmethod
+    def new(
+        cls, context: AppContext, entrepreneur_id: str, item_code: str, *, as_of: date, parent: QWidget | None
+    ) -> ApplicationDialog | None:
+        """A new application's form, or None (after saying why) if the person cannot apply."""
+        try:
+            proposal = service.propose_application(
+                context.db, entrepreneur_id=entrepreneur_id, item_code=item_code, as_of=as_of
+            )
+        except DoorstepError as error:
+            dialogs.tell(parent, "无法新建申请", str(error))
+            return None
+        if proposal.open_application is not None:
+            dialogs.tell(
+                parent,
+                "已有申请",
+                f"{proposal.name} 已有一份{proposal.item.name}申请（{proposal.open_application.number}，"
+                f"{proposal.open_application.status.label}），请打开那份申请继续办理。",
+            )
+            return None
+        if not proposal.can_apply:
+            reasons = "；".join(r.text for r in proposal.answer.failed[:3])
+            dialogs.tell(parent, "不符合条件", f"{proposal.name} 不符合{proposal.item.name}的条件：{reasons}")
+            return None
+        return cls(context, proposal=proposal, parent=parent)
+
+    @classmethod
+    def existing(
+        cls, context: AppContext, application_id: str, *, parent: QWidget | None
+    ) -> ApplicationDialog:
+        return cls(context, application_id=application_id, parent=parent)
+
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        proposal: service.Proposal | None = None,
+        application_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.proposal = proposal
+        self.view: service.ApplicationView | None = None
+        self._baseline: tuple[object, ...] | None = None
+        if application_id is not None:
+            self.view = service.get_application(
+                context.db, actor=context.actor, application_id=application_id
+            )
+            self.entrepreneur_id = self.view.entrepreneur_id
+            code = self.view.item_code
+        else:
+            assert proposal is not None
+            self.entrepreneur_id = proposal.entrepreneur_id
+            code = proposal.item.code
+        self.item: PolicyItem = (
+            proposal.item if proposal else service.item_in_force(context.db, item_code=code)
+        )
+        self.setWindowTitle(self.tr("{0}申请").format(self.item.name) + "[*]")
+        outer = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        head_row = QHBoxLayout()
+        head_row.addWidget(self.header, 1)
+        self.status_chip = ChipLabel("", STATUS_TONES[ApplicationStatus.DRAFT], self)
+        head_row.addWidget(self.status_chip)
+        outer.addLayout(head_row)
+        self.source_label = QLabel(self)
+        self.source_label.setObjectName("muted")
+        self.source_label.setWordWrap(True)
+        outer.addWidget(self.source_label)
+
+        body = QWidget(self)
+        columns = QHBoxLayout(body)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        left.addWidget(self._content_box(body))
+        self.loan_box: LoanBox | None = None
+        if self.item.is_loan:
+            self.loan_box = LoanBox(self.item, body)
+            self.loan_box.changed.connect(self._changed)
+            self.loan_box.extend_requested.connect(self._extend)
+            self.loan_box.renew_requested.connect(self._renew)
+            self.loan_box.repay_requested.connect(self._repay)
+            left.addWidget(self.loan_box)
+        self.help = QLabel(self.tr("政策说明：") + self.item.help, body)
+        self.help.setWordWrap(True)
+        self.help.setObjectName("muted")
+        left.addWidget(self.help)
+        left.addStretch(1)
+        right.addWidget(self._checklist_box(body), 1)
+        self.workflow = WorkflowBox(body)
+        self.workflow.step_requested.connect(lambda value: self.advance(ApplicationStatus(value)))
+        right.addWidget(self.workflow)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(self._buttons())
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self._load()
+        self.resize(1020, 720)
+        settle_minimum_size(self)
+
+    # ----------------------------------------------------------------------------------------- layout
+    def _content_box(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("申请内容"), parent)
+        form = QFormLayout(box)
+        self.venture = QComboBox(box)
+        self.venture.currentIndexChanged.connect(lambda _i: self._changed())
+        form.addRow(self.tr("创业主体"), self.venture)
+        self.amount = QLineEdit(box)
+        self.amount.setPlaceholderText(self.tr("金额（元），如 5000 或 5,000.00"))
+        self.amount.textEdited.connect(lambda _t: self._changed())
+        self.amount_hint = QLabel(box)
+        self.amount_hint.setWordWrap(True)
+        amount_label = self.tr("贷款金额 *") if self.item.is_loan else self.tr("申请金额 *")
+        form.addRow(amount_label, self.amount)
+        form.addRow("", self.amount_hint)
+        self.insured = QSpinBox(box)
+        self.insured.setRange(-1, 600)
+        self.insured.setSpecialValueText(self.tr("未填写"))
+        self.insured.setSuffix(self.tr(" 个月"))
+        self.insured.valueChanged.connect(self._insured_changed)
+        self.partners = QSpinBox(box)
+        limit = self.item.loan.max_partners if self.item.loan and self.item.loan.max_partners else 100
+        self.partners.setRange(2, limit)
+        self.partners.setSuffix(self.tr(" 人"))
+        self.partners.valueChanged.connect(lambda _v: self._changed())
+        self.training = QComboBox(box)
+        self.training.currentIndexChanged.connect(lambda _i: self._changed())
+        for code, label, widget in (
+            (ItemCode.SOCIAL_INSURANCE_SUBSIDY, self.tr("已缴社会保险"), self.insured),
+            (ItemCode.LOAN_PARTNERSHIP, self.tr("合伙人数"), self.partners),
+            (ItemCode.TRAINING_SUBSIDY, self.tr("结业的培训班"), self.training),
+        ):
+            if self.item.code is code:
+                form.addRow(label, widget)
+            else:
+                widget.hide()  # kept for the form's values, not shown for this item
+        self.notes = QPlainTextEdit(box)
+        self.notes.setFixedHeight(64)
+        self.notes.textChanged.connect(self._changed)
+        form.addRow(self.tr("备注"), self.notes)
+        self.error = QLabel(box)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        form.addRow("", self.error)
+        return box
+
+    def _checklist_box(self, parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("材料清单（收到后勾选）"), parent)
+        layout = QVBoxLayout(box)
+        self.checklist = QListWidget(box)
+        self.checklist.setWordWrap(True)
+        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.checklist.itemChanged.connect(self._ticked)
+        layout.addWidget(self.checklist)
+        self.checklist_summary = QLabel(box)
+        self.checklist_summary.setObjectName("muted")
+        layout.addWidget(self.checklist_summary)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.delete_button = QPushButton(self.tr("删除"), self)
+        self.delete_button.clicked.connect(self._delete)
+        row.addWidget(self.delete_button)
+        row.addStretch(1)
+        self.redacted = QCheckBox(self.tr("脱敏件（遮盖身份证号码和电话）"), self)
+        row.addWidget(self.redacted)
+        self.preview_button = QPushButton(self.tr("打印预览"), self)
+        self.preview_button.clicked.connect(self.preview)
+        row.addWidget(self.preview_button)
+        self.save_button = QPushButton(self.tr("保存") if self.view else self.tr("创建申请"), self)
+        self.save_button.setObjectName("primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        close = QPushButton(self.tr("关闭"), self)
+        close.clicked.connect(self.reject)
+        row.addWidget(close)
+        return row
+
+    # ------------------------------------------------------------------------------------------- load
+    def _load(self) -> None:
+        db = self.context.db
+        view, proposal = self.view, self.proposal
+        ventures = service.venture_options(db, entrepreneur_id=self.entrepreneur_id)
+        self._loading = True
+        self.venture.clear()
+        self.venture.addItem(self.tr("（不指定）"), "")
+        for choice in ventures:
+            self.venture.addItem(choice.label, choice.id)
+        self.training.clear()
+        self.training.addItem(self.tr("（请选择）"), "")
+        for training in service.training_choices(db, entrepreneur_id=self.entrepreneur_id):
+            self.training.addItem(training.label, training.class_id)
+        if view is not None:
+            name, status = view.name, view.status
+            self._select(self.venture, view.venture_id or "")
+            self._select(self.training, view.training_class_id or "")
+            self.amount.setText(f"{view.amount_fen / 100:,.2f}")
+            self.insured.setValue(
+                view.social_insurance_months if view.social_insurance_months is not None else -1
+            )
+            self.partners.setValue(view.partners or 2)
+            self.notes.setPlainText(view.notes)
+            documents = list(view.documents)
+            source = f"{view.number}　{self.tr('政策依据')}：{view.policy_source}"
+        else:
+            assert proposal is not None
+            name, status = proposal.name, ApplicationStatus.DRAFT
+            self._select(self.venture, proposal.venture_id or "")
+            if proposal.trainings:
+                self._select(self.training, proposal.trainings[0].class_id)
+            self.amount.setText(f"{proposal.amount_fen / 100:,.2f}")
+            documents = [(doc, False) for doc in proposal.documents]
+            source = f"{self.tr('政策依据')}：{self.item.source}　{proposal.policy_set.title}"
+        self.header.setText(f"{name} — {self.item.name}")
+        self.source_label.setText(source)
+        self.status_chip.set_chip(status.label, STATUS_TONES[status])
+        self.checklist.clear()
+        for document, ticked in documents:
+            entry = QListWidgetItem(document)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.checklist.addItem(entry)
+        if self.loan_box is not None:
+            loan = view.loan if view else (proposal.loan if proposal else None)
+            running = bool(
+                view and view.status is ApplicationStatus.DISBURSED and view.loan and not view.loan.repaid_on
+            )
+            self.loan_box.show_loan(loan, editable=self.editable, running=running)
+        self.workflow.show_application(view)
+        for widget in (self.venture, self.amount, self.insured, self.partners, self.training, self.notes):
+            widget.setEnabled(self.editable)
+        self.checklist.setEnabled(status not in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED))
+        self.delete_button.setVisible(view is not None and view.editable)
+        self.preview_button.setEnabled(view is not None)
+        self._loading = False
+        self._baseline = self._values()
+        self._changed()
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    @property
+    def editable(self) -> bool:
+        return self.view is None or self.view.editable
+
+    # ---------------------------------------------------------------------------------------- editing
+    def _values(self) -> tuple[object, ...]:
+        loan = self.loan_box
+        return (
+            self.venture.currentData(),
+            self.amount.text().strip(),
+            self.insured.value(),
+            self.partners.value(),
+            self.training.currentData(),
+            self.notes.toPlainText().strip(),
+            None
+            if loan is None
+            else (loan.bank.text(), loan.term.value(), loan.rate.text(), loan.share.value()),
+            None if loan is None else loan.waived.isChecked(),
+            tuple(self._ticked_documents()) if self.view is None else (),
+        )
+
+    def _ticked_documents(self) -> list[str]:
+        items = (self.checklist.item(i) for i in range(self.checklist.count()))
+        return [
+            item.text() for item in items if item is not None and item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def _amount_fen(self) -> int:
+        return yuan_to_fen(self.amount.text(), field="金额")
+
+    def _partners(self) -> int | None:
+        return self.partners.value() if self.item.code is ItemCode.LOAN_PARTNERSHIP else None
+
+    def problem(self) -> str:
+        """What keeps the form from being saved, in words; empty when it can be."""
+        try:
+            amount = self._amount_fen()
+        except ValidationError as error:
+            return str(error)
+        ceiling = loan_ceiling(self.item, self._partners())
+        if amount > ceiling:
+            return self.tr("金额 {0} 超过上限 {1}").format(format_yuan(amount), format_yuan(ceiling))
+        if self.loan_box is not None:
+            return self.loan_box.problem()
+        return ""
+
+    def _changed(self) -> None:
+        if getattr(self, "_loading", True):
+            return
+        problem = self.problem()
+        self.error.setText(problem)
+        self.error.setVisible(bool(problem))
+        ceiling = loan_ceiling(self.item, self._partners())
+        try:
+            amount = self._amount_fen()
+            capitals = self.tr("大写：{0}").format(chinese_capitals(amount))
+        except ValidationError:
+            capitals = ""
+        free = self.item.code is ItemCode.INCUBATOR_SPACE
+        self.amount_hint.setText(
+            self.tr("免费入驻") if free else self.tr("上限 {0}　{1}").format(format_yuan(ceiling), capitals)
+        )
+        dirty = self._baseline is not None and self._values() != self._baseline
+        self.setWindowModified(dirty)
+        self.save_button.setEnabled(self.editable and not problem and (dirty or self.view is None))
+        ticked = len(self._ticked_documents())
+        self.checklist_summary.setText(self.tr("已收 {0} / {1} 项").format(ticked, self.checklist.count()))
+
+    def _insured_changed(self, months: int) -> None:
+        if not getattr(self, "_loading", True) and self.item.per_month_fen is not None and months >= 0:
+            proposed = min(
+                self.item.per_month_fen * min(months, self.item.max_months or months), self.item.ceiling_fen
+            )
+            self.amount.setText(f"{proposed / 100:,.2f}")
+        self._changed()
+
+    def _ticked(self, entry: QListWidgetItem) -> None:
+        if getattr(self, "_loading", True):
+            return
+        if self.view is not None:
+            ticked = entry.checkState() == Qt.CheckState.Checked
+            try:
+                service.set_document(
+                    self.context.db,
+                    actor=self.context.actor,
+                    application_id=self.view.id,
+                    document=entry.text(),
+                    ticked=ticked,
+                )
+            except DoorstepError as error:
+                dialogs.tell(self, self.tr("无法勾选"), str(error))
+            self._reload()
+            return
+        self._changed()
+
+    def _input(self) -> service.ApplicationInput:
+        insured = self.insured.value()
+        return service.ApplicationInput(
+            venture_id=str(self.venture.currentData()) or None,
+            amount_fen=self._amount_fen(),
+            social_insurance_months=insured
+            if insured >= 0 and self.item.code is ItemCode.SOCIAL_INSURANCE_SUBSIDY
+            else None,
+            partners=self._partners(),
+            training_class_id=str(self.training.currentData()) or None
+            if self.item.code is ItemCode.TRAINING_SUBSIDY
+            else None,
+            notes=self.notes.toPlainText().strip(),
+        )
+
+    # ---------------------------------------------------------------------------------------- storing
+    def save(self) -> bool:
+        if not self.save_button.isEnabled():
+            return self.view is not None and not self.isWindowModified()
+        try:
+            data = self._input()
+            loan = self.loan_box.values(data.amount_fen) if self.loan_box is not None else None
+            if self.view is None:
+                application_id = service.create_application(
+                    self.context.db,
+                    actor=self.context.actor,
+                    entrepreneur_id=self.entrepreneur_id,
+                    item_code=self.item.code,
+                    data=data,
+                    loan=loan,
+                    documents_ticked=self._ticked_documents(),
+                )
+            else:
+                application_id = self.view.id
+                service.update_application(
+                    self.context.db,
+                    actor=self.context.actor,
+                    application_id=application_id,
+                    data=data,
+                    loan=loan,
+                    expected_version=self.view.version,
+                )
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法保存"), str(error))
+            return False
+        self.view = service.get_application(
+            self.context.db, actor=self.context.actor, application_id=application_id
+        )
+        self.proposal = None
+        self.save_button.setText(self.tr("保存"))
+        self._load()
+        self.saved.emit(application_id)
+        return True
+
+    def _reload(self) -> None:
+        if self.view is not None:
+            self.view = service.get_application(
+                self.context.db, actor=self.context.actor, application_id=self.view.id
+            )
+            self._load()
+            self.saved.emit(self.view.id)
+
+    def advance(self, target: ApplicationStatus, note: str | None = None) -> bool:
+        """Take the workflow step (saving unsaved edits first); says why if it is refused."""
+        if self.view is None:
+            return False
+        if self.isWindowModified() and not self.save():
+            return False
+        if target is ApplicationStatus.RETURNED and note is None:
+            text, accepted = QInputDialog.getText(
+                self, self.tr("退回申请"), self.tr("退回原因（申请人需要补正的内容）：")
+            )
+            if not accepted:
+                return False
+            note = text
+        try:
+            service.advance_application(
+                self.context.db,
+                actor=self.context.actor,
+                application_id=self.view.id,
+                to=target,
+                on=self.workflow.day,
+                note=note or "",
+            )
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法办理"), str(error))
+            return False
+        self._reload()
+        return True
+
+    def _extend(self) -> None:
+        if self.view is None:
+            return
+        months, accepted = QInputDialog.getInt(
+            self, self.tr("贷款展期"), self.tr("展期月数（合计不超过 12 个月）："), 3, 1, 12
+        )
+        if accepted:
+            self._loan_action(
+                lambda: service.extend_loan(
+                    self.context.db,
+                    actor=self.context.actor,
+                    application_id=self._id(),
+                    months=months,
+                    on=self.workflow.day,
+                )
+            )
+
+    def _renew(self) -> None:
+        self._loan_action(
+            lambda: service.renew_loan(
+                self.context.db,
+                actor=self.context.actor,
+                application_id=self._id(),
+                on=self.workflow.day,
+            )
+        )
+
+    def _repay(self) -> None:
+        if dialogs.ask(
+            self,
+            self.tr("贷款结清"),
+            self.tr("按办理日期登记该笔贷款已结清？"),
+            self.tr("登记结清"),
+            self.tr("取消"),
+        ):
+            self._loan_action(
+                lambda: service.repay_loan(
+                    self.context.db,
+                    actor=self.context.actor,
+                    application_id=self._id(),
+                    on=self.workflow.day,
+                )
+            )
+
+    def _id(self) -> str:
+        assert self.view is not None
+        return self.view.id
+
+    def _loan_action(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法办理"), str(error))
+            return
+        self._reload()
+
+    def _delete(self) -> None:
+        if self.view is None:
+            return
+        question = self.tr("删除 {0} 的{1}申请（{2}）？可在回收站恢复").format(
+            self.view.name, self.view.item_name, self.view.number
+        )
+        if not dialogs.ask(
+            self, self.tr("删除申请"), question, self.tr("删除"), self.tr("取消"), warning=True
+        ):
+            return
+        try:
+            service.delete_application(self.context.db, actor=self.context.actor, application_id=self.view.id)
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法删除"), str(error))
+            return
+        self.saved.emit(self.view.id)
+        self._baseline = None
+        self.setWindowModified(False)
+        self.accept()
+
+    def preview(self) -> None:
+        if self.view is None:
+            return
+        if self.isWindowModified() and not self.save():
+            return
+        view = self.view
+        redacted = self.redacted.isChecked()
+        db, actor = self.context.db, self.context.actor
+        name = f"{view.number}_{view.item_name}{'_脱敏' if redacted else ''}.pdf"
+        make_and_preview(
+            self,
+            self.tr("{0}申请表").format(view.item_name),
+            lambda _state, target: service.print_application(
+                db, actor=actor, application_id=view.id, out=target, redacted=redacted
+            ),
+            suggested_name=name,
+        )
+
+    # ---------------------------------------------------------------------------------------- closing
+    @override
+    def reject(self) -> None:
+        """Esc, 关闭 and the window's X: ask first when something is unsaved."""
+        if self.isWindowModified() and self.editable:
+            keep = dialogs.ask(
+                self,
+                self.tr("尚未保存"),
+                self.tr("这份申请有未保存的修改，关闭后将丢失。"),
+                self.tr("继续编辑"),
+                self.tr("不保存，关闭"),
+            )
+            if keep:
+                return
+        super().reject()
