@@ -17,9 +17,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
-
-from pypinyin import Style, lazy_pinyin, pinyin
 
 MAX_FULL_KEYS = 8
 MAX_INITIALS_KEYS = 8
@@ -156,15 +155,21 @@ def _mark_unknown(chars: str) -> Any:
     return [_UNKNOWN] * len(chars)
 
 
+@lru_cache(maxsize=16384)
 def _readings_of(ch: str) -> list[str]:
     """Every toneless reading pypinyin knows for one character, most common first."""
+    from pypinyin import Style, pinyin  # its phrase dictionaries take ~0.25 s: only when keys are made
+
     found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_mark_unknown)
     readings = found[0] if found else []
     return [r for r in dict.fromkeys(readings) if _SYLLABLE.match(r)]
 
 
+@lru_cache(maxsize=65536)
 def _run_readings(run: str) -> list[list[str]]:
     """Readings for a run of Chinese characters: pypinyin's reading in context first, then heteronyms."""
+    from pypinyin import Style, lazy_pinyin
+
     in_context = lazy_pinyin(run, style=Style.NORMAL, errors=_mark_unknown)
     if len(in_context) != len(run):  # pragma: no cover - pypinyin keeps one item per character
         in_context = [_UNKNOWN] * len(run)
@@ -218,6 +223,7 @@ def _best_first(slots: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:
                     heapq.heappush(heap, (sum(following), following))
 
 
+@lru_cache(maxsize=65536)
 def name_search_keys(name: str) -> tuple[str, ...]:
     """Full-pinyin spellings (``zhangsan``) then initials strings (``zs``) of a name, lowercase ASCII.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from typing_extensions import override
 
-from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, fetch_rows, search_ids
+from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, search_ids
 from models.database import Database
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE
@@ -64,6 +64,7 @@ class EntrepreneurListModel(QAbstractTableModel):
             ListColumn("created_on", self.tr("建档日期"), "created_at", 96, 90),
         ]
         self._query = ListQuery()
+        self._stamp: int | None = None
         self._ids: list[str] = []
         self._pages: OrderedDict[int, list[EntrepreneurRow | None]] = OrderedDict()
 
@@ -73,8 +74,14 @@ class EntrepreneurListModel(QAbstractTableModel):
         return self._query
 
     def set_query(self, query: ListQuery) -> None:
-        """Run the query and show its result (one scan; rows are fetched later, as they are shown)."""
+        """Run the query and show its result (one scan; rows are fetched later, as they are shown).
+
+        Showing the page again with the same query and no change to any file since keeps the result."""
+        stamp = data_stamp(self.db)
+        if query == self._query and stamp == self._stamp:
+            return
         ids = search_ids(self.db, query)
+        self._stamp = stamp
         self.beginResetModel()
         self._query = query
         self._ids = ids
