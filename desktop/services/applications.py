@@ -1762,29 +1762,31 @@ def loan_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
 
 
 def waiting_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
-    """Applications waiting for their next step; overdue after :data:`PROCESSING_DAYS` days."""
-    with db.reading() as session:
-        rows = session.exec(
-            select(Application, Entrepreneur)
-            .join(Entrepreneur, col(Entrepreneur.id) == Application.entrepreneur_id)
-            .where(
-                col(Application.deleted).is_(False),
-                col(Application.status).in_([s.value for s in _NEXT_STEP]),
-            )
-        ).all()
+    """Applications waiting for their next step; overdue after :data:`PROCESSING_DAYS` days.
+
+    Applications are the station workers' work, so a mentor's workbench does not list them."""
+    if actor.role == "mentor":
+        return []
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT a.id, a.status, a.status_on, a.item_name, a.number, e.name FROM application a "
+            "JOIN entrepreneur e ON e.id = a.entrepreneur_id "
+            f"WHERE a.deleted = 0 AND a.status IN ({', '.join('?' for _ in _NEXT_STEP)})",
+            tuple(s.value for s in _NEXT_STEP),
+        ).fetchall()
     tasks = []
-    for record, person in rows:
-        status = ApplicationStatus(record.status)
-        due = record.status_on + timedelta(days=PROCESSING_DAYS)
+    for record_id, status_code, status_on, item_name, number, person_name in rows:
+        status = ApplicationStatus(status_code)
+        due = date.fromisoformat(str(status_on)) + timedelta(days=PROCESSING_DAYS)
         tasks.append(
             Task(
                 urgency=_urgency(due, today),
                 due=due,
                 kind_label="申请待办",
-                text=f"{record.item_name}（{record.number}）{status.label}，{_NEXT_STEP[status]}",
+                text=f"{item_name}（{number}）{status.label}，{_NEXT_STEP[status]}",
                 open_kind=KIND,
-                open_id=record.id,
-                subject_name=person.name,
+                open_id=record_id,
+                subject_name=person_name,
             )
         )
     return tasks
