@@ -19,7 +19,10 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 from stdnum.cn import ric, uscc
 
+from desktop.services.applications import demo_step as applications_demo_step
 from desktop.services.entrepreneurs import search_blob
+from desktop.services.mentors import demo_step as visits_demo_step
+from desktop.services.training import demo_step as training_demo_step
 from models.audit import Change
 from models.base import CHINA_TZ, china_today
 from models.database import Database
@@ -313,11 +316,12 @@ def _make_ventures(ctx: DemoContext, person_id: str, region: str, created: datet
 
 def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
     for start in range(0, len(rows), chunk):
-        session.execute(insert(model), rows[start : start + chunk])
+        # render_nulls: every row has the same columns, so a chunk is one executemany, not one per row
+        session.execute(insert(model).execution_options(render_nulls=True), rows[start : start + chunk])
 
 
 # Later areas append their steps here; each runs after the entrepreneurs exist.
-DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS: list[DemoStep] = [visits_demo_step, training_demo_step, applications_demo_step]
 
 
 def generate_demo(

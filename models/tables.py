@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from models import audit, entrepreneur, station
+from models import applications, audit, entrepreneur, ledger, policy, station, training, visits
 from models.base import TravellingRecord, metadata
 
-__all__ = ["audit", "entrepreneur", "metadata", "station", "travelling_tables"]
+__all__ = [
+    "applications",
+    "audit",
+    "entrepreneur",
+    "ledger",
+    "metadata",
+    "policy",
+    "station",
+    "training",
+    "travelling_tables",
+    "visits",
+]
 
 
 def travelling_tables() -> dict[str, type[TravellingRecord]]:

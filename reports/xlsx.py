@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,23 +37,47 @@ def safe_value(value: object) -> object:
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal | datetime | date):
         return value
-    return str(value)  # the cell's data type is forced to text in _cell, so "=1+1" stays text
+    text = str(value)  # the cell's data type is forced to text in _cell, so "=1+1" stays text
+    if ILLEGAL_CHARACTERS_RE.search(text):  # control characters that XML cannot hold
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text
 
 
-def _cell(sheet: Worksheet, value: object, column: Column) -> WriteOnlyCell:
-    if column.kind == "money" and isinstance(value, int):
+def _cell(sheet: Worksheet, value: object, column: Column) -> object:
+    """The cell to append. A plain value when openpyxl would store it as it is (fast: write-only mode
+    reuses one cell for plain values); a cell forced to text when openpyxl would read the string as a
+    formula (leading "=") or an error code ("#N/A")."""
+    if isinstance(value, str):  # the common case first: most cells of a list are plain text
+        if value and value[0] != "=" and value not in ERROR_CODES and not ILLEGAL_CHARACTERS_RE.search(value):
+            return value
+    elif value is None or (type(value) is int and column.kind != "money"):
+        return value
+    if column.kind == "money" and isinstance(value, int) and not isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value=Decimal(value) / 100)
         cell.number_format = "#,##0.00"
         return cell
     safe = safe_value(value)
-    cell = WriteOnlyCell(sheet, value=safe)
     if isinstance(safe, str):
-        cell.data_type = "s"  # never "f": a leading "=" stays text
-    elif isinstance(safe, datetime):
+        if safe.startswith("=") or safe in ERROR_CODES:
+            cell = WriteOnlyCell(sheet, value=safe)
+            cell.data_type = "s"  # never "f" or "e": a leading "=" stays text
+            return cell
+        return safe
+    if isinstance(safe, datetime):
+        cell = WriteOnlyCell(sheet, value=safe)
         cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(safe, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+        return cell
+    return safe  # numbers; dates get openpyxl's yyyy-mm-dd
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """One sheet of a workbook written by :func:`write_tables`."""
+
+    sheet_title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+    title: str | None = None
 
 
 def write_table(
@@ -67,28 +92,13 @@ def write_table(
 
     The file is written to a temporary name and moved into place, so a failure leaves no half file.
     """
+    return write_tables(path, [TableSheet(sheet_title, columns, rows, title)])[0]
+
+
+def write_tables(path: Path, sheets: Sequence[TableSheet]) -> list[int]:
+    """Write several sheets, each as :func:`write_table` does; returns each sheet's number of data rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    header_row = 2 if title else 1
-    sheet.freeze_panes = f"A{header_row + 1}"  # before the first row: write-only sheets stream out
-    if title:
-        title_cell = WriteOnlyCell(sheet, value=title)
-        title_cell.font = Font(bold=True, size=14)
-        sheet.append([title_cell])
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns, strict=True)])
-        count += 1
+    counts = [_write_sheet(workbook, spec) for spec in sheets]
     temporary = path.with_name(path.name + ".part")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -96,6 +106,34 @@ def write_table(
         temporary.replace(path)
     finally:
         temporary.unlink(missing_ok=True)
+    return counts
+
+
+def _write_sheet(workbook: Workbook, spec: TableSheet) -> int:
+    columns = spec.columns
+    sheet = workbook.create_sheet(spec.sheet_title[:31])
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    header_row = 2 if spec.title else 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # before the first row: write-only sheets stream out
+    if spec.title:
+        title_cell = WriteOnlyCell(sheet, value=safe_value(spec.title))
+        title_cell.data_type = "s"
+        title_cell.font = Font(bold=True, size=14)
+        sheet.append([title_cell])
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=safe_value(column.title))
+        cell.data_type = "s"
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in spec.rows:
+        sheet.append([_cell(sheet, value, column) for value, column in zip(row, columns, strict=True)])
+        count += 1
     return count
 
 

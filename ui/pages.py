@@ -36,6 +36,12 @@ def _planned(title: str, text: str) -> Callable[[AppContext, QWidget | None], QW
     return build
 
 
+def _statistics(context: AppContext, parent: QWidget | None) -> QWidget:
+    from ui.statistics.page import StatisticsPage
+
+    return StatisticsPage(context, parent)
+
+
 def _entrepreneurs(context: AppContext, parent: QWidget | None) -> QWidget:
     from ui.entrepreneurs.list_page import EntrepreneurListPage
 
@@ -82,7 +88,7 @@ PAGES: list[PageSpec] = [
         "statistics",
         "统计报表",
         "mdi6.chart-box-outline",
-        _planned("统计报表", "台账导入、名单导出、月报和图表将在后续功能中提供。"),
+        _statistics,
     ),
     PageSpec(
         "sync",

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from desktop.commands import core, outputs
+from desktop.commands import core, ledger, outputs, policy, training, visits
 
-AREAS: list[ModuleType] = [core, outputs]
+AREAS: list[ModuleType] = [core, outputs, visits, training, policy, ledger]

@@ -5,6 +5,32 @@ The GUI and the CLI import this once at start-up.
 
 from __future__ import annotations
 
-from desktop.services import entrepreneurs, mentors, timeline, tracking, visits, workbench
+from desktop.services import (
+    applications,
+    entrepreneurs,
+    exports,
+    ledger_import,
+    mentors,
+    policy,
+    reports_monthly,
+    timeline,
+    tracking,
+    training,
+    visits,
+    workbench,
+)
 
-__all__ = ["entrepreneurs", "mentors", "timeline", "tracking", "visits", "workbench"]
+__all__ = [
+    "applications",
+    "entrepreneurs",
+    "exports",
+    "ledger_import",
+    "mentors",
+    "policy",
+    "reports_monthly",
+    "timeline",
+    "tracking",
+    "training",
+    "visits",
+    "workbench",
+]

@@ -57,6 +57,10 @@ class EntrepreneurListPage(QWidget):
         self.act_bin = self._action("mdi6.delete-variant", self.tr("回收站"), self._bin_toggled)
         self.act_bin.setCheckable(True)
         self.act_bin.setToolTip(self.tr("查看已删除的档案，可以恢复"))
+        self.act_import = self._action("mdi6.file-import-outline", self.tr("导入"), self.import_ledger)
+        self.act_import.setToolTip(self.tr("从 Excel 台账导入档案：先核对列、预览，再写入"))
+        self.act_export = self._action("mdi6.file-export-outline", self.tr("导出"), self.export_list)
+        self.act_export.setToolTip(self.tr("把当前列表（筛选、排序、列）导出为 Excel"))
 
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
@@ -67,6 +71,8 @@ class EntrepreneurListPage(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         for name, action in (
             ("new", self.act_new),
+            ("import", self.act_import),
+            ("export", self.act_export),
             ("open", self.act_open),
             ("delete", self.act_delete),
             ("restore", self.act_restore),
@@ -329,6 +335,21 @@ class EntrepreneurListPage(QWidget):
     # ---------------------------------------------------------------------------------------- actions
     def new_file(self) -> None:
         self._open_dialog(None)
+
+    def import_ledger(self) -> None:
+        from ui.ledger import open_import_wizard
+
+        wizard = open_import_wizard(self.window(), self.context)
+        wizard.imported.connect(lambda: self.file_changed(""))
+
+    def export_list(self) -> None:
+        """The list as shown: its query, and its visible columns in their on-screen order."""
+        from ui.ledger import export_list
+
+        header = self.table.horizontalHeader()
+        sections = [header.logicalIndex(visual) for visual in range(header.count())]
+        keys = [self.model.columns[s].key for s in sections if not header.isSectionHidden(s)]
+        export_list(self.window(), self.context, self.model.query, keys, self.model.rowCount())
 
     def open_current(self) -> None:
         entrepreneur_id = self.current_id()
