@@ -8,6 +8,7 @@ same :class:`DemoContext` and writes with bulk inserts inside the one transactio
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Callable
@@ -318,6 +319,51 @@ def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], chunk: int =
     for start in range(0, len(rows), chunk):
         # render_nulls: every row has the same columns, so a chunk is one executemany, not one per row
         session.execute(insert(model).execution_options(render_nulls=True), rows[start : start + chunk])
+
+
+def _stored_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _converter(sample: object) -> Callable[[Any], object] | None:
+    """How SQLAlchemy stores such a value in SQLite: naive UTC datetimes, ISO dates, 0/1, JSON text."""
+    if isinstance(sample, datetime):
+        return _stored_datetime
+    if isinstance(sample, date):
+        return date.isoformat
+    if isinstance(sample, bool):
+        return int
+    if isinstance(sample, dict | list):
+        return json.dumps
+    return None
+
+
+def fast_insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert demo rows with the DB-API cursor of the session's own transaction, in id order.
+
+    The benchmark station has about 500,000 visits and 400,000 attendance marks; the ORM's bulk path
+    spends most of its time binding parameters. Values are converted as SQLAlchemy would store them."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    converters: list[tuple[int, Callable[[Any], object]]] = []
+    for index, key in enumerate(keys):
+        convert = _converter(next((row[key] for row in rows if row[key] is not None), None))
+        if convert is not None:
+            converters.append((index, convert))
+
+    def values(row: dict[str, Any]) -> list[object]:
+        out = [row[key] for key in keys]
+        for index, convert in converters:
+            if out[index] is not None:
+                out[index] = convert(out[index])
+        return out
+
+    rows.sort(key=lambda row: str(row["id"]))  # time-ordered ids: appends to the primary-key index
+    sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.executemany(sql, map(values, rows))
+    cursor.close()
 
 
 # Later areas append their steps here; each runs after the entrepreneurs exist.

@@ -6,11 +6,10 @@ Assignments are logged with the entrepreneur as subject, so they show in the per
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
@@ -579,46 +578,6 @@ class _DemoBatch:
         self.pool.append(self.row("key_project", at, person_id, values))
 
 
-def _stored_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _converter(sample: object) -> Callable[[Any], object] | None:
-    """How SQLAlchemy stores such a value in SQLite: naive UTC datetimes, ISO dates, 0/1, JSON text."""
-    if isinstance(sample, datetime):
-        return _stored_datetime
-    if isinstance(sample, date):
-        return date.isoformat
-    if isinstance(sample, bool):
-        return int
-    if isinstance(sample, dict | list):
-        return json.dumps
-    return None
-
-
-def _fast_insert(connection: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Demo rows straight through the DB-API cursor of the session's transaction, in key order (the
-    benchmark station has about 500,000 visits; the ORM's bulk path spends most of its time on binds)."""
-    if not rows:
-        return
-    keys = list(rows[0])
-    converters = []
-    for index, key in enumerate(keys):
-        convert = _converter(next((row[key] for row in rows if row[key] is not None), None))
-        if convert is not None:
-            converters.append((index, convert))
-
-    def values(row: dict[str, Any]) -> list[object]:
-        out = [row[key] for key in keys]
-        for index, convert in converters:
-            if out[index] is not None:
-                out[index] = convert(out[index])
-        return out
-
-    sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
-    connection.executemany(sql, map(values, sorted(rows, key=lambda row: str(row["id"]))))
-
-
 _REASONS = ("成长性好，带动就业能力强", "返乡创业示范项目", "创业大赛获奖项目", "吸纳就业困难人员较多")
 
 
@@ -677,6 +636,8 @@ def demo_step(ctx: DemoContext) -> None:
             batch.visit(person_id, mentor_id, venture_id=chosen, visit_date=visit_date)
         if plan is not None:
             batch.project(plan[0], person_id, mentor_id, plan[1])
+    from desktop.demo import fast_insert  # desktop.demo imports this module
+
     connection = ctx.session.connection().connection.driver_connection
     assert isinstance(connection, sqlite3.Connection), "the demo writes SQLite station files"
     (previous,) = connection.execute("PRAGMA cache_size").fetchone()
@@ -690,7 +651,7 @@ def demo_step(ctx: DemoContext) -> None:
             ("agreed_action", batch.actions),
             ("change_log", batch.changes),
         ):
-            _fast_insert(connection, table, rows)
+            fast_insert(ctx.session, table, rows)
     finally:
         connection.execute(f"PRAGMA cache_size={int(previous)}")
     for label, rows in (

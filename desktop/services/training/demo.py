@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from desktop.services.training._common import CLASS_KIND, _course_row, _rule_values, course_id_for
 from desktop.services.training.catalogue import default_course_catalogue
@@ -61,50 +59,6 @@ _DEMO_TOPICS = (
 )
 
 
-def _stored_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _converter(sample: object) -> Callable[[Any], object] | None:
-    """How a column's values are stored by SQLAlchemy in SQLite (naive UTC datetimes, ISO dates, JSON)."""
-    if isinstance(sample, datetime):
-        return _stored_datetime
-    if isinstance(sample, date):
-        return date.isoformat
-    if isinstance(sample, bool):
-        return int
-    if isinstance(sample, dict):
-        return json.dumps
-    return None
-
-
-def _fast_insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert demo rows with the DB-API cursor of the session's own transaction: the benchmark station
-    has about 50,000 enrolments and 400,000 attendance marks, too many for the ORM's bulk path."""
-    if not rows:
-        return
-    keys = list(rows[0])
-    samples = {key: next((row[key] for row in rows if row[key] is not None), None) for key in keys}
-    converters: list[tuple[int, Callable[[Any], object]]] = []
-    for index, key in enumerate(keys):
-        convert = _converter(samples[key])
-        if convert is not None:
-            converters.append((index, convert))
-
-    def values(row: dict[str, Any]) -> list[object]:
-        out = [row[key] for key in keys]
-        for index, convert in converters:
-            if out[index] is not None:
-                out[index] = convert(out[index])
-        return out
-
-    rows.sort(key=lambda row: row["id"])  # time-ordered ids: appends to the primary-key index
-    sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.executemany(sql, map(values, rows))
-    cursor.close()
-
-
 def _created_at_of(uuid7: str) -> datetime:
     """The moment a UUIDv7 was made for (the demo makes people's ids from their creation time)."""
     millis = int(uuid7.replace("-", "")[:12], 16)
@@ -119,7 +73,10 @@ def demo_step(ctx: DemoContext) -> None:
     Classes, sessions and enrolments get a change row like the other demo records; the attendance marks
     (about 400,000 on the benchmark station) do not — the demo's change rows carry no field values anyway,
     and writing them would double the step's time for nothing a person could look at."""
-    from desktop.demo import DEMO_USER
+    from desktop.demo import (
+        DEMO_USER,
+        fast_insert,  # desktop.demo imports this module
+    )
 
     rng, today, session = ctx.rng, ctx.today, ctx.session
     people = ctx.entrepreneur_ids
@@ -329,7 +286,7 @@ def demo_step(ctx: DemoContext) -> None:
         (Attendance, marks),
         (Change, changes),
     ):
-        _fast_insert(session, str(model.__tablename__), rows)
+        fast_insert(session, str(model.__tablename__), rows)
     for year, last in certificates.items():
         sequence = session.get(CertificateSequence, year) or CertificateSequence(year=year, last=0)
         sequence.last = max(sequence.last, last)
