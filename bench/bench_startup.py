@@ -56,6 +56,6 @@ def run(station: Path) -> list[BenchResult]:
             None,
             "MB",
             target_abs=150,
-            note=f"app {app_peak:.0f} MB, bare {bare_peak:.0f} MB (ru_maxrss)",
+            note=f"app {app_peak:.0f} MB, bare {bare_peak:.0f} MB (peak resident, VmHWM)",
         ),
     ]
