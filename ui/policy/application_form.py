@@ -255,8 +255,8 @@ class ApplicationDialog(QDialog):
             self.training.addItem(training.label, training.class_id)
         if view is not None:
             name, status = view.name, view.status
-            self._select(self.venture, view.venture_id or "")
-            self._select(self.training, view.training_class_id or "")
+            self._choose(self.venture, view.venture_id or "")
+            self._choose(self.training, view.training_class_id or "")
             self.amount.setText(f"{view.amount_fen / 100:,.2f}")
             self.insured.setValue(
                 view.social_insurance_months if view.social_insurance_months is not None else -1
@@ -268,9 +268,9 @@ class ApplicationDialog(QDialog):
         else:
             assert proposal is not None
             name, status = proposal.name, ApplicationStatus.DRAFT
-            self._select(self.venture, proposal.venture_id or "")
+            self._choose(self.venture, proposal.venture_id or "")
             if proposal.trainings:
-                self._select(self.training, proposal.trainings[0].class_id)
+                self._choose(self.training, proposal.trainings[0].class_id)
             self.amount.setText(f"{proposal.amount_fen / 100:,.2f}")
             documents = [(doc, False) for doc in proposal.documents]
             source = f"{self.tr('政策依据')}：{self.item.source}　{proposal.policy_set.title}"
@@ -300,7 +300,7 @@ class ApplicationDialog(QDialog):
         self._changed()
 
     @staticmethod
-    def _select(combo: QComboBox, value: str) -> None:
+    def _choose(combo: QComboBox, value: str) -> None:
         index = combo.findData(value)
         combo.setCurrentIndex(max(index, 0))
 
