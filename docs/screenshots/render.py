@@ -33,11 +33,11 @@ def main(db_path: str, scale: float = 1.0) -> None:
     from models.database import open_database
     from ui.entrepreneurs.file_dialog import open_file
     from ui.main_window import MainWindow
-    from ui.style import apply_style, register_fonts
+    from ui.app import configure_application
     from ui.wizard import FirstRunWizard
 
     app = QApplication(sys.argv[:1])
-    apply_style(app, register_fonts())
+    configure_application(app)  # the real start-up stage: fonts, style, every area's pages and tabs
     import desktop.services.areas  # noqa: F401  (the other areas' registries)
     import ui.areas  # noqa: F401  (the other areas' pages and file tabs)
 

@@ -71,12 +71,12 @@ def test_sorting_requeries_and_keeps_model_consistent(
 def test_rows_are_fetched_by_page_and_the_cache_is_bounded(db: Database, people: dict[str, str]) -> None:
     model = EntrepreneurListModel(db, page_size=1, cached_pages=2)
     model.set_query(ListQuery(sort="name", descending=False))
-    assert model._pages == {}
+    assert model.pages.page_numbers() == []
     assert model.index(2, 1).data() == "张三"
-    assert list(model._pages) == [2]
+    assert model.pages.page_numbers() == [2]
     model.index(0, 1).data()
     model.index(1, 1).data()
-    assert list(model._pages) == [0, 1]
+    assert model.pages.page_numbers() == [0, 1]
     assert model.index(3, 1).data() is None
 
 

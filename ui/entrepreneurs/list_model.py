@@ -7,8 +7,8 @@ when the view first asks for them and kept in a small least-recently-used cache,
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from typing_extensions import override
@@ -17,6 +17,7 @@ from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, data_stam
 from models.database import Database
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE
+from ui.widgets.page_cache import PageCache
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The entrepreneur id of a row."""
@@ -48,8 +49,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         super().__init__(parent)
         self.db = db
         self.home_province = home_province  # left out of 户籍地 (the tooltip has the full name)
-        self.page_size = page_size
-        self.cached_pages = cached_pages
+        self.pages = PageCache(partial(fetch_rows, db), page_size=page_size, pages=cached_pages)
         self.columns: list[ListColumn] = [
             ListColumn("case_number", self.tr("档案号"), "case_number", 164, 156),
             ListColumn("name", self.tr("姓名"), "name", 76, 58),
@@ -66,7 +66,6 @@ class EntrepreneurListModel(QAbstractTableModel):
         self._query = ListQuery()
         self._stamp: int | None = None
         self._ids: list[str] = []
-        self._pages: OrderedDict[int, list[EntrepreneurRow | None]] = OrderedDict()
 
     # ------------------------------------------------------------------------------------------ query
     @property
@@ -85,7 +84,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._ids = ids
-        self._pages.clear()
+        self.pages.clear()
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -123,7 +122,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         ]
         self._query = query
         self._ids = ids
-        self._pages.clear()
+        self.pages.clear()
         self.changePersistentIndexList(old, moved)
         self.layoutChanged.emit()
 
@@ -138,20 +137,7 @@ class EntrepreneurListModel(QAbstractTableModel):
             return -1
 
     def row_data(self, row: int) -> EntrepreneurRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        number, offset = divmod(row, self.page_size)
-        page = self._pages.get(number)
-        if page is None:
-            ids = self._ids[number * self.page_size : (number + 1) * self.page_size]
-            fetched = {r.id: r for r in fetch_rows(self.db, ids)}
-            page = [fetched.get(i) for i in ids]
-            self._pages[number] = page
-            while len(self._pages) > self.cached_pages:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page[offset]
+        return self.pages.row(self._ids, row)
 
     # ---------------------------------------------------------------------------------- model interface
     @override

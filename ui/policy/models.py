@@ -3,8 +3,8 @@ colours of statuses and answers (always shown with their word)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from typing_extensions import override
@@ -21,6 +21,7 @@ from models.money import format_yuan
 from models.policy import Eligibility, ItemCode, Outcome
 from ui.style import Tone
 from ui.widgets.chips import TONE_ROLE
+from ui.widgets.page_cache import PageCache
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """The application id of a row."""
@@ -61,7 +62,7 @@ class ApplicationListModel(QAbstractTableModel):
     def __init__(self, db: Database, parent: QObject | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
         self.db = db
-        self.page_size = page_size
+        self.pages = PageCache(partial(fetch_application_rows, db), page_size=page_size, pages=20)
         self.columns = [
             Column("number", self.tr("申请编号"), 196),
             Column("name", self.tr("姓名"), 70),
@@ -76,14 +77,13 @@ class ApplicationListModel(QAbstractTableModel):
         ]
         self.query = ApplicationQuery()
         self._ids: list[str] = []
-        self._pages: OrderedDict[int, list[ApplicationRow | None]] = OrderedDict()
 
     def set_query(self, query: ApplicationQuery) -> None:
         ids = search_application_ids(self.db, query)
         self.beginResetModel()
         self.query = query
         self._ids = ids
-        self._pages.clear()
+        self.pages.clear()
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -99,18 +99,7 @@ class ApplicationListModel(QAbstractTableModel):
             return -1
 
     def row_data(self, row: int) -> ApplicationRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        number, offset = divmod(row, self.page_size)
-        page = self._pages.get(number)
-        if page is None:
-            ids = self._ids[number * self.page_size : (number + 1) * self.page_size]
-            fetched = {r.id: r for r in fetch_application_rows(self.db, ids)}
-            page = [fetched.get(i) for i in ids]
-            self._pages[number] = page
-            while len(self._pages) > 20:
-                self._pages.popitem(last=False)
-        return page[offset]
+        return self.pages.row(self._ids, row)
 
     @override
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
