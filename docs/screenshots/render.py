@@ -31,9 +31,9 @@ def main(db_path: str, scale: float = 1.0) -> None:
     from desktop.services.station import default_actor, station_info
     from desktop.settings import Preferences
     from models.database import open_database
+    from ui.app import configure_application
     from ui.entrepreneurs.file_dialog import open_file
     from ui.main_window import MainWindow
-    from ui.app import configure_application
     from ui.wizard import FirstRunWizard
 
     app = QApplication(sys.argv[:1])
