@@ -22,6 +22,7 @@ from typing import Literal, TypeGuard
 
 from stdnum.cn import ric, uscc
 
+from models.base import china_today
 from models.errors import ValidationError
 
 # GB/T 2260 province-level prefixes (the first two digits of a region code).
@@ -179,7 +180,7 @@ def parse_id_number(value: object, *, field: str = "身份证号码", today: dat
         ) from None
     if birth.year < 1900:
         raise ValidationError(field, value, f"{field} {number} 中的出生日期 {birth} 早于 1900 年，请核对")
-    if birth > (today or date.today()):
+    if birth > (today or china_today()):
         raise ValidationError(field, value, f"{field} {number} 中的出生日期 {birth} 晚于今天，请核对")
     expected = _ric_check_char(number[:17])
     if number[17] != expected:

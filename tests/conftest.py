@@ -10,9 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.station import default_actor, init_station
-from models.audit import Actor
-from models.database import Database, open_database
+
+def _shift_clock_to_mid_morning() -> None:
+    """Run the whole session at 10:00 on today's date in China, time still flowing: a run that starts
+    just before midnight at the station must not see two different "todays". Set before the
+    application's modules are imported; CLI subprocesses inherit it."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    now = datetime.now(UTC)
+    china = now.astimezone(timezone(timedelta(hours=8)))
+    morning = china.replace(hour=10, minute=0, second=0, microsecond=0)
+    os.environ["DOORSTEP_CLOCK_SHIFT"] = str((morning - china).total_seconds())
+
+
+_shift_clock_to_mid_morning()
+
+from desktop.services.station import default_actor, init_station  # noqa: E402
+from models.audit import Actor  # noqa: E402
+from models.database import Database, open_database  # noqa: E402
 
 STATION_CODE = "330106001"
 STATION_NAME = "文新街道家门口就业服务站"

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.services import training as svc
+from models.base import china_today
 from models.training import HalfDay
 from tests.ui.conftest import ZHANG_SAN, Answers, check_model, make_id
 from ui.entrepreneurs.file_tabs import FILE_TABS
@@ -84,7 +85,7 @@ def test_empty_list_offers_the_first_step_and_a_new_class_opens(
     dialog = ClassDialog(context, page)
     qtbot.addWidget(dialog)
     form = dialog.form
-    assert form.fields["class_number"].value() == f"SYB{date.today().year}01"
+    assert form.fields["class_number"].value() == f"SYB{china_today().year}01"
     form.fields["start_date"].set_value(START)
     form.fields["end_date"].set_value(START - timedelta(days=1))
     dialog.save()

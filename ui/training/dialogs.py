@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -136,7 +136,7 @@ class ClassDialog(QDialog):
         for key, value in self._rule_values(course.rule).items():
             self.form.fields[key].set_value(value)
         if not self.class_id:
-            year = date.today().year
+            year = china_today().year
             start = self.form.fields["start_date"].value()
             if isinstance(start, str) and start[:4].isdigit():
                 year = int(start[:4])
