@@ -51,7 +51,12 @@ def application(db_path: str, started: float) -> tuple[float, float]:
         bar.setValue(bar.maximum() * step // (steps - 1))
         page.table.viewport().repaint()
         app.processEvents()
-    return shown, (time.perf_counter() - scroll_started) * 1000 / steps
+    scroll_ms = (time.perf_counter() - scroll_started) * 1000 / steps
+    # closed as the application closes it: the window first, then the event loop's leftovers
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return shown, scroll_ms
 
 
 def main() -> None:

@@ -59,14 +59,10 @@ def stage_tone(stage: Stage | None) -> Tone:
 
 
 def icon(name: str, *, color: str = TEXT_MUTED, active: str = ACCENT) -> QIcon:
-    """A qtawesome icon (vector, so sharp at 125 % and 150 % scaling); an empty icon if it is missing."""
-    import qtawesome
+    """A Material Design icon such as ``mdi6.magnify`` (vector, so sharp at 125 % and 150 % scaling)."""
+    from ui.icons import glyph_icon
 
-    try:
-        result: QIcon = qtawesome.icon(name, color=color, color_active=active, color_selected=active)
-    except Exception:  # an unknown name must never stop a page from opening
-        return QIcon()
-    return result
+    return glyph_icon(name, color=color, active=active)
 
 
 def application_font(families: list[str]) -> QFont:
@@ -79,7 +75,7 @@ def application_font(families: list[str]) -> QFont:
 
 def register_fonts() -> list[str]:
     """Register the shipped fonts with Qt; return the families in fallback order (missing files skipped)."""
-    from reports.fonts import FONT_FAMILIES, FONT_FILES
+    from reports.font_files import FONT_FAMILIES, FONT_FILES
 
     families: list[str] = []
     for path, family in zip(FONT_FILES, FONT_FAMILIES, strict=True):

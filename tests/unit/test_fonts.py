@@ -12,12 +12,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 
+from reports.font_files import EXT_A, EXT_B, FONT_FAMILIES, FONT_FILES, SANS
 from reports.fonts import (
-    EXT_A,
-    EXT_B,
-    FONT_FAMILIES,
-    FONT_FILES,
-    SANS,
     char_width,
     font_for,
     register_fonts,
