@@ -27,7 +27,7 @@ from bench.common import BenchResult, median, timings
 from desktop.demo import _name
 from desktop.jobs import UNWATCHED
 from desktop.services import exports, ledger_import, reports_monthly
-from desktop.services.entrepreneurs import ListQuery, search_ids
+from desktop.services.entrepreneur_list import ListQuery, search_ids
 from desktop.services.station import default_actor
 from models import pinyin
 from models.base import china_today

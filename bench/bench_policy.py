@@ -32,7 +32,8 @@ from models.base import china_today
 from models.database import Database, open_database
 from models.policy import Eligibility
 from reports.application_forms import draw_application
-from reports.fonts import SANS, register_fonts
+from reports.font_files import SANS
+from reports.fonts import register_fonts
 from reports.pdf import FormBatch
 from reports.pdf import form as pdf_form
 from reports.pdf.qr import draw_qr

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from bench.common import BenchResult, median, p95, timings
-from desktop.services.entrepreneurs import ListQuery, fetch_rows, search_ids
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from models.database import open_database
 
 PAGE = 200

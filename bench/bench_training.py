@@ -24,7 +24,8 @@ from desktop.settings import Preferences
 from models.audit import Actor
 from models.database import Database, copy_sqlite, open_database
 from models.training import AttendanceMark, HalfDay
-from reports.fonts import SANS, register_fonts
+from reports.font_files import SANS
+from reports.fonts import register_fonts
 from reports.training_forms import Certificate
 
 PEOPLE = 60

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop.services.station import StationInfo
 from desktop.settings import Preferences
-from models.audit import Actor
-from models.database import Database
+from models.actor import Actor
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
 @dataclass

@@ -21,6 +21,8 @@ def _root(kind: str) -> Path:
         return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     if kind == "config":
         return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
@@ -34,6 +36,11 @@ def config_dir() -> Path:
 
 def log_dir() -> Path:
     return _root("log")
+
+
+def cache_dir() -> Path:
+    """Files that can be rebuilt at any time (e.g. the region-name table read from python-stdnum)."""
+    return _root("cache")
 
 
 def default_database() -> Path:

@@ -14,17 +14,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, inspect
 from sqlmodel import Field, Session, SQLModel
 
+from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most callers import it from here)
 from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, UTCDateTime, jsonable, new_id, utcnow
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts. Login and roles come later; until then the default station user acts."""
-
-    user_name: str
-    station_code: str
-    role: str = "worker"
-    can_see_personal_data: bool = True
 
 
 class ChangeAction:

@@ -8,8 +8,7 @@ where they were created, UTC timestamps, who changed them last, a per-record ver
 from __future__ import annotations
 
 import enum
-import os
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import uuid6
@@ -18,9 +17,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-# China has observed UTC+8 without daylight saving since 1991; a fixed offset needs no tz database,
-# which Windows Pythons do not ship.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+from models.clock import CHINA_TZ, china_today, to_china, utcnow
+
+__all__ = ["CHINA_TZ", "china_today", "to_china", "utcnow"]
+
 
 # Constraint names must be stable for Alembic's batch mode on SQLite (STYLE.md 7).
 SQLModel.metadata.naming_convention = {
@@ -31,35 +31,6 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
-
-
-def _clock_shift() -> timedelta:
-    """``DOORSTEP_CLOCK_SHIFT`` (seconds, may be negative) moves the application's clock.
-
-    The test suite sets it so a run never straddles midnight at the station: a test that reads "today"
-    while it is collected and again while it runs must see the same day. Child processes inherit it.
-    """
-    raw = os.environ.get("DOORSTEP_CLOCK_SHIFT", "").strip()
-    try:
-        return timedelta(seconds=float(raw or 0))
-    except ValueError:
-        raise ValueError(f"DOORSTEP_CLOCK_SHIFT 应为秒数，实际为 {raw!r}") from None
-
-
-CLOCK_SHIFT = _clock_shift()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC) + CLOCK_SHIFT
-
-
-def china_today() -> date:
-    """Today's date at the station (Asia/Shanghai), whatever the machine's clock zone."""
-    return to_china(utcnow()).date()
-
-
-def to_china(moment: datetime) -> datetime:
-    return moment.astimezone(CHINA_TZ)
 
 
 def new_id() -> str:

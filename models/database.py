@@ -1,6 +1,11 @@
 """The one function that opens a database (DESIGN.md): connection settings, backup, migrations.
 
 Every caller — GUI, CLI, tests, benchmarks — goes through :func:`open_database`.
+
+Opening a station file whose schema is current costs one stdlib ``sqlite3`` query: its Alembic
+revisions are compared with :data:`models.schema.HEADS`, and SQLAlchemy, the mapped tables and Alembic
+are imported only when the first session or migration needs them. The window shows its list before
+any of them is loaded (``ui/app.py``, stage 6).
 """
 
 from __future__ import annotations
@@ -8,23 +13,22 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
-from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session
-
-import models.tables  # noqa: F401  (registers every table)
-from models.base import CHINA_TZ
+from models.clock import CHINA_TZ
 from models.errors import DatabaseError
+from models.schema import HEADS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.pool import ConnectionPoolEntry
+    from sqlmodel import Session
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +36,26 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 class Database:
-    """An open database: the engine and the way to run one transaction."""
+    """An open database: the engine (made on first use) and the way to run one transaction."""
 
-    def __init__(self, engine: Engine, path: Path | None) -> None:
-        self.engine = engine
+    def __init__(self, engine: Engine | None, path: Path | None) -> None:
+        self._engine = engine
         self.path = path
         # caches that services keep per open database (e.g. the search index), by name
         self.caches: dict[str, Any] = {}
 
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            assert self.path is not None
+            self._engine, _ = make_engine(self.path)
+        return self._engine
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One service call: commits when the block ends, rolls back everything if it raises."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False, autoflush=True) as session, session.begin():
             yield session
 
@@ -50,11 +63,27 @@ class Database:
     def reading(self) -> Iterator[Session]:
         """A read-only unit of work (still a transaction, so reads are consistent); objects stay
         readable after the block, as plain snapshots."""
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def raw(self) -> Iterator[sqlite3.Connection]:
+        """A plain ``sqlite3`` connection for fast reads (the entrepreneur list) that need no ORM: its
+        own connection with the same settings, closed when the block ends."""
+        if self.path is None:
+            raise DatabaseError("只有服务站的 SQLite 数据库可以直接读取")
+        connection = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            _configure(connection)
+            yield connection
+        finally:
+            connection.close()
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -62,6 +91,10 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Connection
     # transaction starts where SQLAlchemy says it does (SQLAlchemy docs, "Serializable isolation /
     # Savepoints / Transactional DDL" for pysqlite).
     dbapi_connection.isolation_level = None
+    _configure(dbapi_connection)
+
+
+def _configure(dbapi_connection: sqlite3.Connection) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -75,6 +108,10 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 
 def make_engine(url_or_path: str | Path) -> tuple[Engine, Path | None]:
+    from sqlalchemy import create_engine, event
+
+    import models.tables  # noqa: F401  (registers every table before the first session)
+
     text = str(url_or_path)
     if "://" in text:
         engine = create_engine(text, pool_pre_ping=True)
@@ -90,6 +127,8 @@ def make_engine(url_or_path: str | Path) -> tuple[Engine, Path | None]:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -97,10 +136,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def schema_heads() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())
 
@@ -117,6 +160,11 @@ def open_database(
         if not create and not path_hint.exists():
             raise DatabaseError(f"数据库文件 {path_hint} 不存在")
         path_hint.parent.mkdir(parents=True, exist_ok=True)
+        if _stored_revisions(path_hint) == set(HEADS):
+            return Database(None, path_hint)  # current: nothing to check further, nothing imported
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     try:
         engine, path = make_engine(url_or_path)
         current = current_revisions(engine)
@@ -138,6 +186,18 @@ def open_database(
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), "heads")
     return Database(engine, path)
+
+
+def _stored_revisions(path: Path) -> set[str] | None:
+    """The file's Alembic revisions read with stdlib ``sqlite3``; None if there is no such file or
+    table yet, or it cannot be read (the full path below then says what is wrong)."""
+    if not path.is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
+    except sqlite3.Error:
+        return None
 
 
 def _lookup(script: ScriptDirectory, revision: str) -> Any:

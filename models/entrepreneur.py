@@ -39,7 +39,10 @@ from models.validators import (
 
 
 class Entrepreneur(TravellingRecord, table=True):
-    __table_args__ = (Index("ix_entrepreneur_list", "deleted", "created_at"),)
+    __table_args__ = (
+        Index("ix_entrepreneur_list", "deleted", "created_at", "id"),  # the list at start-up (migration 0006)
+        Index("ix_entrepreneur_regions", "deleted", "household_region"),
+    )
 
     case_number: str = Field(max_length=30, unique=True)
     name: str = Field(max_length=50)

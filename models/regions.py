@@ -4,14 +4,22 @@ The names come from the location database that python-stdnum ships for ``stdnum.
 so no list of our own has to be kept up to date. That database records every code that ever existed with
 the years it was in use; a code that was retired keeps its last name, because old records and old ID
 numbers still carry it. The database is read on first use and flattened into a dict, so a lookup after
-that is one dict access.
+that is one dict access. Reading it takes about 100 ms; the GUI, which names regions in the window's
+first paint, keeps the flattened dict in its cache folder (:func:`use_cache`), keyed by the version of
+python-stdnum it came from.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # Province-level names, with the names of Hong Kong and Macao in simplified characters (the database has
 # them in traditional characters).
@@ -63,9 +71,41 @@ def _latest_name(entry: str) -> str:
     return re.sub(r"^\[[^\]]*\]", "", entry.rsplit(",", maxsplit=1)[-1])
 
 
+_cache_folder: list[Path] = []  # set once by the GUI at start-up
+
+
+def use_cache(folder: Path) -> None:
+    """Keep the flattened table in ``folder``: read from there when it was made from this version of
+    python-stdnum, written there otherwise (best effort: a read-only folder only costs the time)."""
+    _cache_folder[:] = [folder]
+
+
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Every 6-digit code in stdnum's database → its own (short) name."""
+    import stdnum
+
+    if not _cache_folder:
+        return _read_names()
+    cached = _cache_folder[0] / f"regions-stdnum-{stdnum.__version__}.json"
+    try:
+        names: dict[str, str] = json.loads(cached.read_text(encoding="utf-8"))
+        if isinstance(names, dict) and names:
+            return names
+    except (OSError, ValueError):
+        pass
+    names = _read_names()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, cached)
+    except OSError as error:
+        log.info("region names not cached: %s", error)
+    return names
+
+
+def _read_names() -> dict[str, str]:
     from stdnum import numdb
 
     database: Any = numdb.get("cn/loc")

@@ -22,7 +22,7 @@ from typing import Literal, TypeGuard
 
 from stdnum.cn import ric, uscc
 
-from models.base import china_today
+from models.clock import china_today
 from models.errors import ValidationError
 
 # GB/T 2260 province-level prefixes (the first two digits of a region code).
@@ -36,7 +36,7 @@ PROVINCE_PREFIXES: frozenset[str] = frozenset(
 
 _FULLWIDTH_ALNUM = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()}
 _ZERO_WIDTH = {0x200B: None, 0xFEFF: None}
-_WHITESPACE_RUN = re.compile(r"\s+")
+_TIDY = {**_FULLWIDTH_ALNUM, **_ZERO_WIDTH}  # both at once: neither map makes what the other maps
 
 
 def normalise_text(value: object) -> str:
@@ -50,13 +50,16 @@ def normalise_text(value: object) -> str:
     """
     if value is None:
         return ""
-    text = str(value).translate(_FULLWIDTH_ALNUM).translate(_ZERO_WIDTH)
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    text = str(value)
+    if not text.isascii():
+        text = text.translate(_TIDY)
+    # split() and strip() take the same characters for spaces as the regex \s: runs become one space
+    return " ".join(text.split())
 
 
 def _nfkc(value: object) -> str:
     """Fully NFKC-folded, stripped text, for codes made only of ASCII (where folding can lose nothing)."""
-    return _WHITESPACE_RUN.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    return " ".join(unicodedata.normalize("NFKC", str(value)).split())
 
 
 def _is_number(value: object) -> TypeGuard[int | float | Decimal]:
@@ -117,6 +120,7 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d*)?E[+-]?\d+$")
 _DIGITS = frozenset("0123456789")
 _GROUPED_OR_DECIMAL = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$|^\d+\.\d*$")
 _DIGITS_LOST = "已被表格软件转成数字，后几位已丢失，请把该列设为文本后重新录入"
+_CODE_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
 
 
 def _ric_check_char(number17: str) -> str:
@@ -148,7 +152,7 @@ def parse_id_number(value: object, *, field: str = "身份证号码", today: dat
     text = raw.upper()
     if _SCIENTIFIC.match(text) or _GROUPED_OR_DECIMAL.match(text):
         raise ValidationError(field, value, f"{field} {raw} {_DIGITS_LOST}")
-    number = re.sub(r"[\s\-‐‑–—]", "", text)
+    number = _CODE_SEPARATORS.sub("", text)
     if len(number) == 15 and number.isdigit():
         upgraded = number[:6] + "19" + number[6:]
         upgraded += _ric_check_char(upgraded)
@@ -241,7 +245,7 @@ def parse_credit_code(value: object, *, field: str = "统一社会信用代码")
     raw = _nfkc(value)
     if not raw:
         raise ValidationError(field, value, f"{field}不能为空，应为 18 位数字或大写字母")
-    code = re.sub(r"[\s\-‐‑–—]", "", raw).upper()
+    code = _CODE_SEPARATORS.sub("", raw).upper()
     lookalikes = [ch for ch in dict.fromkeys(code) if ch in _USCC_LOOKALIKE]
     if lookalikes:
         hints = "、".join(f"{ch} 应为 {_USCC_LOOKALIKE[ch]}？" for ch in lookalikes)

@@ -1,9 +1,12 @@
 """Start-up of the desktop application, in stages, written down in one place (STYLE.md 4).
 
 1. paths; 2. QApplication (name, style); 3. the shipped CJK fonts; 4. the crash hook (log + a Chinese
-dialog) and the Qt message log; 5. every area's registries (services, then pages and file tabs);
-6. the database, opened and migrated by ``open_database`` with a backup first; 7. the first-run wizard
-when the database has no station; 8. the main window.
+dialog) and the Qt message log; 5. every area's pages, file tabs and global actions (cheap: each page's
+module is imported when the page is first built); 6. the database, opened and migrated by
+``open_database`` with a backup first; 7. the first-run wizard when the database has no station;
+8. the main window with the entrepreneur list; 9. once it is painted, every area's services
+(SQLAlchemy, the mapped tables, the workbench's sources), so the list shows first (issue 2's start-up
+budget). A page or file opened before step 9 runs loads them itself.
 
 ``selftest`` runs the same stages offscreen, visits every page, opens a file, and reports 0 or 1.
 """
@@ -18,23 +21,33 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QMessageLogContext,
+    QObject,
     QThreadPool,
+    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from typing_extensions import override
 
 from desktop.context import AppContext
-from desktop.paths import backup_dir, data_dir, default_database
+from desktop.paths import backup_dir, cache_dir, data_dir, default_database
 from desktop.services.station import default_actor, station_info
 from desktop.settings import Preferences
+from models import regions
 from models.database import Database, open_database
 from models.errors import DoorstepError
+from ui.areas import load_services
 from ui.style import apply_style, register_fonts
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +97,7 @@ def run_gui(*, db_path: str | None, selftest: bool) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    configure_application(app)
+    configure_application(app, services=selftest)
 
     problems = _Problems(show_dialogs=not selftest)
     previous_handler: MessageHandler | None = qInstallMessageHandler(problems.qt_message)
@@ -99,19 +112,50 @@ def run_gui(*, db_path: str | None, selftest: bool) -> int:
         qInstallMessageHandler(previous_handler)
 
 
-def configure_application(app: QApplication) -> None:
-    """Stages 2–3 and the registries: names, style, the shipped fonts, every area's pages and services."""
+def configure_application(app: QApplication, *, services: bool = True) -> None:
+    """Stages 2–3 and 5: names, style, the shipped fonts, every area's pages; and, unless the caller
+    loads them once the window shows (``services=False``), every area's services."""
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
     app.setApplicationDisplayName(QCoreApplication.translate("app", "家门口创业服务台"))
     apply_style(app, register_fonts())
-    import desktop.services.areas  # noqa: F401  (every area's service registries, as the CLI does)
-    import ui.areas  # noqa: F401  (every area's pages, file tabs and global actions)
+    regions.use_cache(cache_dir())  # region names are in the first paint: read them in 2 ms, not 100
+    if services:
+        load_services()
 
 
 def open_context(db_path: str | Path) -> AppContext:
-    """Stage 5 for a database that already has its station (the benchmark's start-up path)."""
+    """Stage 6 for a database that already has its station."""
     return _context(_open(Path(db_path)))
+
+
+def show_main_window(context: AppContext, *, remember: bool = True) -> MainWindow:
+    """Stages 8–9: the window with its list, shown; every area's services load once it is painted."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context, remember=remember)
+    window.installEventFilter(_AfterFirstPaint(window, load_services))
+    available = window.screen().availableGeometry()
+    if remember and not window.restored_geometry and available.width() < 1600:
+        window.showMaximized()
+    else:
+        window.show()
+    return window
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once the window has painted itself for the first time (and its list with it)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.then = then
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)  # posted now, run after this paint reaches the screen
+        return False
 
 
 def _open(path: Path) -> Database:
@@ -125,7 +169,6 @@ def _context(db: Database) -> AppContext:
 
 
 def _interactive(app: QApplication, path: Path) -> int:
-    from ui.main_window import MainWindow
     from ui.wizard import FirstRunWizard
 
     try:
@@ -140,6 +183,7 @@ def _interactive(app: QApplication, path: Path) -> int:
         )
         return 1
     if station_info(db) is None:
+        load_services()  # a demo station is generated by every area
         wizard = FirstRunWizard(db, data_dir() / "demo.sqlite", backup_dir=backup_dir())
         if wizard.exec() != QDialog.DialogCode.Accepted or wizard.database is None:
             db.close()
@@ -147,13 +191,9 @@ def _interactive(app: QApplication, path: Path) -> int:
         if wizard.database is not db:
             db.close()
         db = wizard.database
-    window = MainWindow(_context(db))
-    available = window.screen().availableGeometry()
-    if not window.restored_geometry and available.width() < 1600:
-        window.showMaximized()
-    else:
-        window.show()
+    window = show_main_window(_context(db))  # kept alive while the event loop runs
     code = app.exec()
+    window.deleteLater()
     _finish_background_work(app)
     db.close()
     return code
@@ -168,7 +208,7 @@ def _finish_background_work(app: QApplication) -> None:
 def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
     """Build the window on the station's database (or, if there is none yet, on a throw-away demo
     station), visit every page, open a file, close — and say whether anything went wrong."""
-    from desktop.services.entrepreneurs import ListQuery, search_ids
+    from desktop.services.entrepreneur_list import ListQuery, search_ids
     from ui.main_window import MainWindow
     from ui.pages import PAGES
 

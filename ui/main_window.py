@@ -29,6 +29,7 @@ from typing_extensions import override
 from desktop.context import AppContext
 from desktop.paths import config_dir
 from models.errors import DoorstepError
+from ui.areas import load_services
 from ui.entrepreneurs.search_popup import GlobalSearch
 from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
 from ui.style import Tone, icon
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         if key in self.pages:
             return self.pages[key]
         spec = next(spec for spec in self.specs if spec.key == key)
+        if spec.needs_services:
+            load_services()
         try:
             widget = spec.factory(self.context, self.stack)
         except DoorstepError as error:

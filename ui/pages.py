@@ -23,8 +23,11 @@ if TYPE_CHECKING:
 class PageSpec:
     key: str
     label: str
-    icon: str  # a qtawesome icon name, e.g. "mdi6.account-box-multiple-outline"
+    icon: str  # a Material Design icon name, e.g. "mdi6.account-box-multiple-outline" (ui/icons.py)
     factory: Callable[[AppContext, QWidget | None], QWidget]
+    needs_services: bool = True
+    """False only for a page that reads without the ORM (the entrepreneur list, shown at start-up
+    before every area's services are loaded, see ui/app.py)."""
 
 
 def _planned(title: str, text: str) -> Callable[[AppContext, QWidget | None], QWidget]:
@@ -58,7 +61,13 @@ PAGES: list[PageSpec] = [
             "本月数字和今天要办的事（逾期跟进、本周走访、到期贷款、待办申请、今日课程）将随导师走访功能一起提供。",
         ),
     ),
-    PageSpec("entrepreneurs", "创业者档案", "mdi6.card-account-details-outline", _entrepreneurs),
+    PageSpec(
+        "entrepreneurs",
+        "创业者档案",
+        "mdi6.card-account-details-outline",
+        _entrepreneurs,
+        needs_services=False,
+    ),
     PageSpec(
         "visits",
         "导师走访",

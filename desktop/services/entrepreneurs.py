@@ -7,16 +7,16 @@ step. They take and return plain values (ids, frozen read models), never ORM obj
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
 
-from desktop.services.search_index import index_for
+from desktop.services.entrepreneur_list import (
+    age_on,
+)
 from models.audit import Actor, Change, Operation
-from models.base import china_today, to_china
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import (
     Entrepreneur,
@@ -30,7 +30,7 @@ from models.entrepreneur import (
 )
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_from_bits
 from models.errors import Conflict, NotFound
-from models.pinyin import build_search_blob, name_search_keys, normalise_query
+from models.pinyin import build_search_blob, name_search_keys
 from models.regions import region_name
 from models.station import next_case_number
 from models.undo import last_undoable_operation, undo_changes
@@ -138,24 +138,6 @@ class EntrepreneurFile:
 
 
 @dataclass(frozen=True)
-class EntrepreneurRow:
-    """One line of the entrepreneur list: personal data masked."""
-
-    id: str
-    case_number: str
-    name: str
-    id_number_masked: str
-    sex: str
-    age: int
-    phone_masked: str
-    key_groups: str
-    stage: Stage | None
-    region: str
-    ventures: str
-    created_on: date
-
-
-@dataclass(frozen=True)
 class ChangeView:
     at: datetime
     user_name: str
@@ -164,38 +146,6 @@ class ChangeView:
     record_kind: str
     fields: tuple[tuple[str, str, str], ...]
     undone: bool
-
-
-SORT_COLUMNS: dict[str, Any] = {
-    "case_number": Entrepreneur.case_number,
-    "name": Entrepreneur.name_pinyin,
-    "birth_date": Entrepreneur.birth_date,
-    "household_region": Entrepreneur.household_region,
-    "current_stage": Entrepreneur.current_stage,
-    "created_at": Entrepreneur.created_at,
-}
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """What the list shows: search text, filters and sort. ``recycle_bin`` lists deleted files."""
-
-    text: str = ""
-    key_group: KeyGroup | None = None
-    stage: Stage | None = None
-    region_prefix: str = ""
-    recycle_bin: bool = False
-    sort: str = "created_at"
-    descending: bool = True
-    extra: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def filtered(self) -> bool:
-        return bool(self.text.strip() or self.key_group or self.stage or self.region_prefix)
-
-
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 # ------------------------------------------------------------------------------------------------- writes
@@ -437,111 +387,6 @@ def get_file(db: Database, *, actor: Actor, entrepreneur_id: str, reveal: bool =
             deleted=record.deleted,
             masked=not unmasked,
         )
-
-
-def search_ids(db: Database, query: ListQuery) -> list[str]:
-    """Ids of the files the list shows, in display order; fast enough to run on every keystroke.
-
-    The whole list in a sort order comes straight from SQL (an index walk), so the window opens
-    without building the search index; the index is built by the first search or filter."""
-    if not query.filtered:
-        column = SORT_COLUMNS.get(query.sort, Entrepreneur.created_at).key
-        if column in _NULLABLE_SORTS:
-            column = f"coalesce({column}, '')"  # as the index sorts: a missing value first
-        direction = "DESC" if query.descending else "ASC"
-        sql = f"SELECT id FROM entrepreneur WHERE deleted = ? ORDER BY {column} {direction}, id {direction}"
-        with db.engine.connect() as connection:
-            rows = connection.exec_driver_sql(sql, (int(query.recycle_bin),)).fetchall()
-        return [row[0] for row in rows]
-    return index_for(db).search(
-        db,
-        needle=normalise_query(query.text),
-        deleted=query.recycle_bin,
-        key_group_bit=query.key_group.bit if query.key_group is not None else 0,
-        stage=query.stage.value if query.stage is not None else None,
-        region_prefix=region_prefix(query.region_prefix),
-        sort=query.sort,
-        descending=query.descending,
-    )
-
-
-_NULLABLE_SORTS = frozenset({"household_region", "current_stage"})
-
-
-def data_stamp(db: Database) -> int:
-    """Changes whenever any record is written, by anyone (the change log's newest row)."""
-    with db.engine.connect() as connection:
-        stamp: int = connection.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM change_log").scalar_one()
-        return stamp
-
-
-def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
-    """The list rows for a page of ids, in the order given (masked personal data)."""
-    if not ids:
-        return []
-    today = china_today()
-    columns = (
-        "id, case_number, name, id_number, sex, birth_date, phone, key_groups, current_stage, "
-        "household_region, created_at"
-    )
-    with db.reading() as session:
-        people = session.execute(
-            text(f"SELECT {columns} FROM entrepreneur WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
-            {"ids": list(ids)},
-        ).all()
-        names: dict[str, list[str]] = {}
-        for entrepreneur_id, venture_name in session.exec(
-            select(Venture.entrepreneur_id, Venture.name)
-            .where(col(Venture.entrepreneur_id).in_(ids), col(Venture.deleted).is_(False))
-            .order_by(col(Venture.created_at))
-        ).all():
-            names.setdefault(entrepreneur_id, []).append(venture_name)
-    by_id = {
-        pid: EntrepreneurRow(
-            id=pid,
-            case_number=case_number,
-            name=name,
-            id_number_masked=mask_id_number(id_number),
-            sex=Sex(sex).label,
-            age=age_on(date.fromisoformat(birth), today),
-            phone_masked=mask_phone(phone) if phone else "",
-            key_groups="、".join(g.label for g in key_groups_from_bits(bits)),
-            stage=Stage(stage) if stage else None,
-            region=(region_name(region) or region) if region else "",
-            ventures="、".join(names.get(pid, [])),
-            created_on=to_china(datetime.fromisoformat(created).replace(tzinfo=UTC)).date(),
-        )
-        for pid, case_number, name, id_number, sex, birth, phone, bits, stage, region, created in people
-    }
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def region_prefix(code: str) -> str:
-    """``330100`` → ``3301`` and ``330000`` → ``33``, but ``330110`` stays whole (``rstrip("0")`` would give
-    ``33011`` and match 330111-330119 too)."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
-def household_regions(db: Database) -> dict[str, int]:
-    """How many files (not in the recycle bin) each household region code has: the 区域 filter's choices."""
-    with db.reading() as session:
-        rows = session.exec(
-            select(Entrepreneur.household_region, func.count())
-            .where(col(Entrepreneur.deleted).is_(False), col(Entrepreneur.household_region).is_not(None))
-            .group_by(col(Entrepreneur.household_region))
-        ).all()
-        return {str(code): int(count) for code, count in rows}
-
-
-def count_entrepreneurs(db: Database, *, recycle_bin: bool = False) -> int:
-    with db.reading() as session:
-        return session.exec(
-            select(func.count()).select_from(Entrepreneur).where(col(Entrepreneur.deleted).is_(recycle_bin))
-        ).one()
 
 
 def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import text
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.entrepreneurs import ListQuery, age_on, search_ids
+from desktop.services.entrepreneur_list import ListQuery, age_on, search_ids
 from desktop.services.station import station_info
 from models.audit import Actor, Operation
 from models.base import CHINA_TZ, china_today

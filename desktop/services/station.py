@@ -1,17 +1,19 @@
-"""The station that owns the database: create it, read it, and the user who acts for it."""
+"""The station that owns the database: create it, read it, and the user who acts for it.
+
+Reading it needs no ORM (the window shows the station's name before SQLAlchemy is loaded)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlmodel import select
-
-from models.audit import Actor
-from models.database import Database
-from models.errors import Conflict
+from models.actor import Actor
+from models.errors import Conflict, NotFound
 from models.regions import region_name
-from models.station import Station, get_station
 from models.validators import normalise_text, parse_station_code
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 DEFAULT_USER = "服务站工作人员"
 
@@ -39,6 +41,10 @@ def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -
         from models.errors import ValidationError
 
         raise ValidationError("服务站名称", name, "请填写服务站名称，例如：文新街道家门口就业服务站")
+    from sqlmodel import select
+
+    from models.station import Station
+
     with db.transaction() as session:
         existing = session.exec(select(Station)).first()
         if existing is not None:
@@ -53,13 +59,14 @@ def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -
 
 
 def station_info(db: Database) -> StationInfo | None:
-    with db.reading() as session:
-        station = session.exec(select(Station)).first()
-        return StationInfo(station.code, station.name, station.is_demo) if station else None
+    with db.raw() as connection:
+        row = connection.execute("SELECT code, name, is_demo FROM station LIMIT 1").fetchone()
+    return StationInfo(row[0], row[1], bool(row[2])) if row else None
 
 
 def default_actor(db: Database) -> Actor:
     """Until login and roles arrive, the default station user acts."""
-    with db.reading() as session:
-        station = get_station(session=session)
-        return Actor(user_name=DEFAULT_USER, station_code=station.code)
+    station = station_info(db)
+    if station is None:
+        raise NotFound("这个数据库还没有建立服务站，请先运行 doorstep init 或在首次启动向导中创建服务站")
+    return Actor(user_name=DEFAULT_USER, station_code=station.code)

@@ -18,7 +18,8 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.entrepreneurs import CHANGE_LABELS, age_on, search_blob
+from desktop.services.entrepreneur_list import age_on
+from desktop.services.entrepreneurs import CHANGE_LABELS, search_blob
 from desktop.services.timeline import OWN_ENTRY_KINDS, TIMELINE_SOURCES, TimelineEntry
 from models.audit import Actor, Operation
 from models.base import CHINA_TZ, china_today, to_china

@@ -27,7 +27,7 @@ def _save(widget: QWidget, name: str) -> None:
 
 def main(db_path: str, scale: float = 1.0) -> None:
     from desktop.context import AppContext
-    from desktop.services.entrepreneurs import ListQuery, search_ids
+    from desktop.services.entrepreneur_list import ListQuery, search_ids
     from desktop.services.station import default_actor, station_info
     from desktop.settings import Preferences
     from models.database import open_database

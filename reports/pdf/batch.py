@@ -15,7 +15,8 @@ from typing import IO, Any
 
 from reportlab.lib.pagesizes import A4
 
-from reports.fonts import SANS, register_fonts
+from reports.font_files import SANS
+from reports.fonts import register_fonts
 from reports.pdf.canvas import HoldingCanvas
 from reports.pdf.form import BODY_SIZE, Form
 

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.fonts import SANS, split_runs, text_width
+from reports.font_files import SANS
+from reports.fonts import split_runs, text_width
 
 Align = Literal["left", "center", "right"]
 

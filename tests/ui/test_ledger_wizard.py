@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
-from desktop.services import entrepreneurs as svc
+from desktop.services.entrepreneur_list import count_entrepreneurs
 from desktop.services.ledger_import import RowKind
 from tests.data import ledgers as fx
 from ui.ledger.import_wizard import DONE, FILE, MAPPING, PREVIEW, ImportWizard
@@ -63,12 +63,12 @@ def test_mapping_step_corrects_and_remembers(
     assert wizard.preview_summary.text().startswith("预览（尚未写入）：将新增 1 人")
     check_model(qtmodeltester, wizard.rows_model)
     assert wizard.rows_model.outcome(0) is not None and wizard.rows_model.outcome(0).kind is RowKind.CREATE  # type: ignore[union-attr]
-    assert svc.count_entrepreneurs(context.db) == 0  # the preview writes nothing
+    assert count_entrepreneurs(context.db) == 0  # the preview writes nothing
     with qtbot.waitSignal(wizard.imported, timeout=20000):
         wizard.next_button.click()
     wait_step(qtbot, wizard, DONE)
     assert "导入完成：新增 1 人" in wizard.done_label.text()
-    assert svc.count_entrepreneurs(context.db) == 1
+    assert count_entrepreneurs(context.db) == 1
 
     # The next ledger with the same headers gets the corrected mapping.
     other = fx.simple_ledger(
@@ -117,7 +117,7 @@ def test_list_toolbar_import_and_export(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services.entrepreneurs import ListQuery
+    from desktop.services.entrepreneur_list import ListQuery
     from ui.entrepreneurs.list_page import EntrepreneurListPage
     from ui.ledger import ExportDialog
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from desktop.services import entrepreneurs as svc
-from desktop.services.entrepreneurs import ChangeView, ListQuery
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows
+from desktop.services.entrepreneurs import ChangeView
 from models.audit import Actor
 from models.database import Database
 from ui.entrepreneurs.history_tab import HistoryModel
@@ -111,7 +112,7 @@ def test_small_models_pass_modeltester(
 
     results = SearchResultsModel()
     check_model(qtmodeltester, results)
-    rows = svc.fetch_rows(db, [people["张三"]])
+    rows = fetch_rows(db, [people["张三"]])
     results.set_results("zs", rows, 1)
     check_model(qtmodeltester, results)
     assert results.rowCount() == 2

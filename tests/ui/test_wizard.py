@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from desktop.services.entrepreneurs import count_entrepreneurs
+from desktop.services.entrepreneur_list import count_entrepreneurs
 from desktop.services.station import station_info
 from models.database import Database, open_database
 from ui.wizard import FirstRunWizard

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from desktop.services import entrepreneurs as svc
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from desktop.services.station import default_actor, init_station
 from models.database import current_revisions, open_database, schema_heads
 from models.errors import DatabaseError
+from models.schema import HEADS
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -43,6 +47,51 @@ def test_empty_database_migrates_to_heads(tmp_path: Path) -> None:
     db.close()
 
 
+def test_the_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from models.base import metadata
+
+    db = open_database(tmp_path / "compare.sqlite")
+    with db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    db.close()
+
+
+def test_the_heads_kept_as_data_are_the_migration_scripts_heads() -> None:
+    """models.schema.HEADS lets a current file open without Alembic; a new migration must update it."""
+    assert set(HEADS) == schema_heads()
+
+
+def test_a_current_file_opens_without_loading_alembic_or_sqlalchemy(tmp_path: Path) -> None:
+    path = tmp_path / "current.sqlite"
+    open_database(path).close()
+    code = (
+        "import sys; from models.database import open_database; "
+        f"db = open_database({str(path)!r}); "
+        "print(sorted(m for m in ('alembic', 'sqlalchemy', 'sqlmodel') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_current_file_opens_by_a_relative_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_database(tmp_path / "here.sqlite").close()
+    monkeypatch.chdir(tmp_path)
+    db = open_database("here.sqlite")
+    assert current_revisions(db.engine) == schema_heads()
+    db.close()
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"these are not the droids" * 100)
+    with pytest.raises(DatabaseError, match=r"notes\.sqlite"):
+        open_database(path)
+    assert path.read_bytes() == b"these are not the droids" * 100
+
+
 def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None:
     """tests/data/schema_0001.sqlite was saved by the first release's schema with two files in it."""
     copy = tmp_path / "old.sqlite"
@@ -51,8 +100,8 @@ def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None
     db = open_database(copy, backup_dir=backups)
     assert current_revisions(db.engine) == schema_heads()
     actor = default_actor(db)
-    ids = svc.search_ids(db, svc.ListQuery(sort="case_number", descending=False))
-    assert [row.name for row in svc.fetch_rows(db, ids)] == ["张三", "王𠮷"]
+    ids = search_ids(db, ListQuery(sort="case_number", descending=False))
+    assert [row.name for row in fetch_rows(db, ids)] == ["张三", "王𠮷"]
     svc.update_entrepreneur(
         db,
         actor=actor,

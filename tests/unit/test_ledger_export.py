@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from desktop.services import entrepreneurs as people
-from desktop.services.entrepreneurs import ListQuery
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from desktop.services.exports import export_entrepreneurs, suggested_name
 from models.audit import AccessLog, Actor
 from models.database import Database
@@ -102,9 +102,7 @@ def test_exports_what_the_list_shows(db: Database, actor: Actor, tmp_path: Path)
         ["王五", "高校毕业生、退役军人", None],
         ["张三", "退役军人", "向阳便利店"],
     ]
-    assert [r[0] for r in rows[1:]] == [
-        row.name for row in people.fetch_rows(db, people.search_ids(db, query))
-    ]
+    assert [r[0] for r in rows[1:]] == [row.name for row in fetch_rows(db, search_ids(db, query))]
 
 
 def test_unmasked_only_when_allowed_and_always_logged(db: Database, actor: Actor, tmp_path: Path) -> None:

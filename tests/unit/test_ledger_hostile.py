@@ -81,7 +81,7 @@ def test_hostile_file_leaves_the_database_alone(
 ) -> None:
     with pytest.raises(ValidationError):
         li.import_ledger(db, actor=actor, path=fx.xml_bomb(tmp_path / "炸弹.xlsx", base))
-    from desktop.services.entrepreneurs import count_entrepreneurs
+    from desktop.services.entrepreneur_list import count_entrepreneurs
 
     assert count_entrepreneurs(db) == 0
 

@@ -13,6 +13,7 @@ from sqlmodel import col, func, select
 from desktop.jobs import JobState
 from desktop.services import entrepreneurs as people
 from desktop.services import ledger_import as li
+from desktop.services.entrepreneur_list import ListQuery, search_ids
 from models.audit import AccessLog, Actor, Change
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
@@ -126,7 +127,7 @@ def test_values_go_through_the_form_validators(db: Database, actor: Actor, stati
     assert shops[1].registration_date == date(2022, 10, 1) and shops[1].jobs_created == 6
     assert chen.current_stage in (Stage.STARTUP.value, Stage.GROWTH.value)
     # Found by search like any other file.
-    assert people.search_ids(db, people.ListQuery(text="chener")) == [chen.id]
+    assert search_ids(db, ListQuery(text="chener")) == [chen.id]
 
 
 def test_every_created_record_is_in_the_change_log(db: Database, actor: Actor, station_file: Path) -> None:

@@ -15,7 +15,8 @@ import pytest
 import segno
 
 from models.errors import Cancelled, ValidationError
-from reports.fonts import SANS, text_width
+from reports.font_files import SANS
+from reports.fonts import text_width
 from reports.pdf import (
     BLANK_DATE,
     Cell,

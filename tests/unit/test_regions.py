@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from models import regions
 from models.regions import PROVINCES, province_name, region_name
 from models.validators import PROVINCE_PREFIXES
 
@@ -60,3 +63,27 @@ def test_lookup_is_cached() -> None:
     before = region_name.cache_info().hits
     assert region_name("330106") == "浙江省杭州市西湖区"
     assert region_name.cache_info().hits == before + 1
+
+
+def test_the_region_table_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GUI keeps the flattened table in its cache folder; a second start reads it from there, and a
+    cache that cannot be read is rebuilt from python-stdnum instead of failing."""
+    import stdnum
+
+    monkeypatch.setattr(regions, "_cache_folder", [tmp_path])
+    regions._names.cache_clear()
+    try:
+        first = regions._names()
+        cached = tmp_path / f"regions-stdnum-{stdnum.__version__}.json"
+        assert cached.exists()
+        assert first["330106"] == "西湖区"
+        regions._names.cache_clear()
+        cached.write_text('{"330106": "从缓存读到的名字"}', encoding="utf-8")
+        assert regions._names()["330106"] == "从缓存读到的名字"  # read from the cache, not rebuilt
+        regions._names.cache_clear()
+        cached.write_text("{broken", encoding="utf-8")
+        assert regions._names()["330106"] == "西湖区"
+    finally:
+        regions._names.cache_clear()

@@ -15,6 +15,7 @@ from desktop.services import entrepreneurs as people
 from desktop.services import mentors as mentor_svc
 from desktop.services import tracking
 from desktop.services import visits as svc
+from desktop.services.entrepreneur_list import ListQuery, search_ids
 from desktop.services.timeline import timeline
 from models.audit import AccessLog, Actor, Change
 from models.base import china_today
@@ -207,7 +208,7 @@ def test_a_new_venture_at_a_visit_is_searchable_and_on_the_visit(
     file = people.get_file(db, actor=actor, entrepreneur_id=zhang)
     assert [v.name for v in file.ventures] == ["张三的向阳餐饮店", "青禾电商商行"]
     assert svc.visit_ids(db, svc.VisitQuery(text="青禾电商")) == [visit_id]
-    assert zhang in people.search_ids(db, people.ListQuery(text="青禾电商"))
+    assert zhang in search_ids(db, ListQuery(text="青禾电商"))
 
 
 def test_visit_refused_for_unknown_person_or_mentor(db: Database, actor: Actor, zhang: str) -> None:

@@ -13,7 +13,7 @@ from functools import partial
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from typing_extensions import override
 
-from desktop.services.entrepreneurs import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, search_ids
+from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, search_ids
 from models.database import Database
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services import entrepreneurs as service
+from desktop.services.entrepreneur_list import ListQuery, count_entrepreneurs, household_regions
 from models.errors import DoorstepError
 from models.regions import province_name
 from ui.entrepreneurs.list_model import EntrepreneurListModel
@@ -157,7 +157,7 @@ class EntrepreneurListPage(QWidget):
     # ------------------------------------------------------------------------------------ page hooks
     def refresh(self) -> None:
         """Called each time the page is shown: files may have changed elsewhere (import, CLI)."""
-        self.query_bar.set_regions(service.household_regions(self.context.db))
+        self.query_bar.set_regions(household_regions(self.context.db))
         self.apply_query()
 
     def status_text(self) -> str:
@@ -193,7 +193,7 @@ class EntrepreneurListPage(QWidget):
     def apply_query(self) -> None:
         keep = self.current_id()
         try:
-            query = service.ListQuery(
+            query = ListQuery(
                 text=self.query_bar.text,
                 key_group=self.query_bar.key_group_value,
                 stage=self.query_bar.stage_value,
@@ -203,7 +203,7 @@ class EntrepreneurListPage(QWidget):
                 descending=self.model.query.descending,
             )
             self.model.set_query(query)
-            self.total = service.count_entrepreneurs(self.context.db, recycle_bin=self.in_recycle_bin)
+            self.total = count_entrepreneurs(self.context.db, recycle_bin=self.in_recycle_bin)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法查询"), str(error))
             return
@@ -366,7 +366,7 @@ class EntrepreneurListPage(QWidget):
 
     def file_changed(self, entrepreneur_id: str) -> None:
         """A file was saved, undone or restored from its dialog: show the list as it is now."""
-        self.query_bar.set_regions(service.household_regions(self.context.db))
+        self.query_bar.set_regions(household_regions(self.context.db))
         self.apply_query()
         self.select_id(entrepreneur_id)
 
@@ -383,6 +383,8 @@ class EntrepreneurListPage(QWidget):
             self.tr("取消"),
         ):
             return
+        from desktop.services import entrepreneurs as service
+
         row = self.table.currentIndex().row()
         try:
             deleted = service.delete_entrepreneur(
@@ -400,6 +402,8 @@ class EntrepreneurListPage(QWidget):
         entrepreneur_id = self.current_id()
         if not entrepreneur_id or not self.in_recycle_bin:
             return
+        from desktop.services import entrepreneurs as service
+
         try:
             restored = service.restore_entrepreneur(
                 self.context.db, actor=self.context.actor, entrepreneur_id=entrepreneur_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop.services.entrepreneurs import age_on
+from desktop.services.entrepreneur_list import age_on
 from models.base import china_today
 from models.entrepreneur import PERSON_LABELS, check_person_field
 from models.enums import Education

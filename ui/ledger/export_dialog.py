@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.jobs import JobState
-from desktop.services.entrepreneurs import ListQuery
+from desktop.services.entrepreneur_list import ListQuery
 from desktop.services.exports import ExportResult, describe_query, export_entrepreneurs, suggested_name
 from models.errors import DoorstepError
 from ui.ledger.import_wizard import documents_dir

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.entrepreneurs import fetch_rows
+from desktop.services.entrepreneur_list import fetch_rows
 from desktop.services.mentors import (
     MentorView,
     assign_entrepreneurs,

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 from typing_extensions import override
 
-from desktop.services.entrepreneurs import ListQuery, fetch_rows, search_ids
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from models.database import Database
 from models.errors import DoorstepError
 

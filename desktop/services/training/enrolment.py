@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from desktop.services.entrepreneurs import ListQuery, create_entrepreneur, fetch_rows, search_ids
+from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
+from desktop.services.entrepreneurs import create_entrepreneur
 from desktop.services.training._common import (
     _enrolled_count,
     _enrolments_with_people,
