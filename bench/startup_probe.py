@@ -32,7 +32,7 @@ def application(db_path: str, started: float) -> tuple[float, float, float]:
     from ui.entrepreneurs.list_page import EntrepreneurListPage
 
     app = QApplication(sys.argv[:1])
-    configure_application(app, services=False)
+    configure_application(app, areas=False)
     window = show_main_window(open_context(db_path), remember=False)
     window.resize(1366, 768)
     page = window.show_page("entrepreneurs")

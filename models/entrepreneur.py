@@ -27,6 +27,7 @@ from models.enums import (
 )
 from models.errors import ValidationError
 from models.validators import (
+    IdNumber,
     normalise_text,
     parse_credit_code,
     parse_date,
@@ -290,8 +291,10 @@ _PERSON_PARSERS: dict[str, Callable[[object, str], Any]] = {
     "notes": _text(2000),
 }
 
+_VENTURE_NAME = _text(100)
+
 _VENTURE_PARSERS: dict[str, Callable[[object, str], Any]] = {
-    "name": lambda v, label: _nonempty(_text(100)(v, label), v, label),
+    "name": lambda v, label: _nonempty(_VENTURE_NAME(v, label), v, label),
     "entity_type": _choice(EntityType),
     "credit_code": lambda v, label: parse_credit_code(v, field=label),
     "registration_date": _past_date,
@@ -336,13 +339,22 @@ def _check(
 
 
 def _collect(
-    raw: Mapping[str, object], checker: Callable[[str, object], object], keys: Iterable[str]
+    raw: Mapping[str, object],
+    keys: Iterable[str],
+    labels: Mapping[str, str],
+    parsers: Mapping[str, Callable[[object, str], Any]],
+    required: tuple[str, ...],
 ) -> dict[str, Any]:
+    """Every field through :func:`_check`, as the form checks it (an import does this for each row)."""
     values: dict[str, Any] = {}
     errors: list[ValidationError] = []
     for key in keys:
+        value = raw.get(key)
+        if value is None and key not in required:  # what _check gives for it, without the calls
+            values[key] = None
+            continue
         try:
-            values[key] = checker(key, raw.get(key))
+            values[key] = _check(key, value, labels, parsers, required)
         except ValidationError as error:
             errors.append(error)
     if errors:
@@ -350,10 +362,17 @@ def _collect(
     return values
 
 
-def validate_person(raw: Mapping[str, object]) -> PersonData:
-    """All fields of a person at once; raises :class:`InvalidRecord` naming every bad field."""
-    values = _collect(raw, check_person_field, PERSON_LABELS)
-    identity = values["id_number"]
+def validate_person(raw: Mapping[str, object], *, identity: IdNumber | None = None) -> PersonData:
+    """All fields of a person at once; raises :class:`InvalidRecord` naming every bad field.
+
+    ``identity``: the ID number already checked by :func:`parse_id_number` (an import checks each row's
+    number first, to find the files on record); it stands for ``raw["id_number"]``, which is not checked
+    a second time."""
+    if identity is None:
+        values = _collect(raw, PERSON_LABELS, PERSON_LABELS, _PERSON_PARSERS, _REQUIRED_PERSON)
+        identity = values["id_number"]
+    else:
+        values = _collect(raw, _PERSON_KEYS_BUT_ID, PERSON_LABELS, _PERSON_PARSERS, _REQUIRED_PERSON)
     graduation = values["graduation_date"]
     if graduation is not None and graduation < identity.birth_date:
         raise InvalidRecord(
@@ -378,8 +397,11 @@ def validate_person(raw: Mapping[str, object]) -> PersonData:
     )
 
 
+_PERSON_KEYS_BUT_ID = tuple(key for key in PERSON_LABELS if key != "id_number")
+
+
 def validate_venture(raw: Mapping[str, object]) -> VentureData:
-    values = _collect(raw, check_venture_field, VENTURE_LABELS)
+    values = _collect(raw, VENTURE_LABELS, VENTURE_LABELS, _VENTURE_PARSERS, _REQUIRED_VENTURE)
     stage = values["stage"]
     if stage in (Stage.STARTUP, Stage.GROWTH, Stage.MATURE) and values["registration_date"] is None:
         raise InvalidRecord(

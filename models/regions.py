@@ -5,12 +5,13 @@ so no list of our own has to be kept up to date. That database records every cod
 the years it was in use; a code that was retired keeps its last name, because old records and old ID
 numbers still carry it. The database is read on first use and flattened into a dict, so a lookup after
 that is one dict access. Reading it takes about 100 ms; the GUI, which names regions in the window's
-first paint, keeps the flattened dict in its cache folder (:func:`use_cache`), keyed by the version of
-python-stdnum it came from.
+first paint, keeps the flattened dict in its cache folder (:func:`use_cache`), keyed by the size and
+time of the table it came from.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -76,18 +77,16 @@ _cache_folder: list[Path] = []  # set once by the GUI at start-up
 
 def use_cache(folder: Path) -> None:
     """Keep the flattened table in ``folder``: read from there when it was made from this version of
-    python-stdnum, written there otherwise (best effort: a read-only folder only costs the time)."""
+    python-stdnum's table, written there otherwise (best effort: a read-only folder only costs the time)."""
     _cache_folder[:] = [folder]
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Every 6-digit code in stdnum's database → its own (short) name."""
-    import stdnum
-
     if not _cache_folder:
         return _read_names()
-    cached = _cache_folder[0] / f"regions-stdnum-{stdnum.__version__}.json"
+    cached = _cache_folder[0] / f"regions-{_database_stamp()}.json"
     try:
         names: dict[str, str] = json.loads(cached.read_text(encoding="utf-8"))
         if isinstance(names, dict) and names:
@@ -103,6 +102,18 @@ def _names() -> dict[str, str]:
     except OSError as error:
         log.info("region names not cached: %s", error)
     return names
+
+
+def _database_stamp() -> str:
+    """Size and time of stdnum's ``cn/loc.dat``, found without importing stdnum (its package imports
+    ssl and pydoc): a new python-stdnum with a new table makes a new cache file."""
+    spec = importlib.util.find_spec("stdnum")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    try:
+        stat = (Path(folders[0]) / "cn" / "loc.dat").stat()
+    except (IndexError, OSError):
+        return "unknown"
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
 
 
 def _read_names() -> dict[str, str]:

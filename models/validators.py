@@ -20,8 +20,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Literal, TypeGuard
 
-from stdnum.cn import ric, uscc
-
 from models.clock import china_today
 from models.errors import ValidationError
 
@@ -124,8 +122,12 @@ _CODE_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
 
 
 def _ric_check_char(number17: str) -> str:
+    # python-stdnum is imported on first use: it pulls in ssl and pydoc (30 ms), and the window's first
+    # paint needs only the masking helpers of this module.
+    from stdnum.cn import ric
+
     # calc_check_digit wants the full number and ignores its last character.
-    return ric.calc_check_digit(number17 + "0")
+    return str(ric.calc_check_digit(number17 + "0"))
 
 
 def parse_id_number(value: object, *, field: str = "身份证号码", today: date | None = None) -> IdNumber:
@@ -263,6 +265,8 @@ def parse_credit_code(value: object, *, field: str = "统一社会信用代码")
         raise ValidationError(field, value, f"{field} {raw} 有 {len(code)} 位，应为 18 位")
     if not code[2:8].isdigit():
         raise ValidationError(field, value, f"{field} {code} 的第 3–8 位应为行政区划代码（6 位数字），请核对")
+    from stdnum.cn import uscc
+
     expected = uscc.calc_check_digit(code[:17])
     if code[17] != expected:
         raise ValidationError(field, value, f"{field} {code} 的最后一位应为 {expected}，请核对")
@@ -296,6 +300,8 @@ def parse_phone(value: object, *, field: str = "联系电话") -> str:
         raw = _nfkc(value)
     if not raw:
         raise ValidationError(field, value, f"{field}不能为空，{_PHONE_HINT}")
+    if _MOBILE.match(raw):  # the usual case, which none of the rewriting below changes
+        return raw
     text = re.sub(r"\.0+$", "", raw)
     text = re.sub(r"(转|分机|ext\.?|x|#)\s*(\d{1,6})$", r"-\2", text, flags=re.IGNORECASE)
     text = re.sub(r"[\s()（）]", "-", text)
@@ -480,8 +486,7 @@ def parse_date(value: object, *, field: str, allow_month: bool = False) -> date:
     raw = _nfkc(value)
     if not raw:
         raise ValidationError(field, value, f"{field}不能为空，{hint}")
-    text = _TIME_SUFFIX.sub("", raw)
-    text = re.sub(r"\s", "", text)
+    text = "".join(_TIME_SUFFIX.sub("", raw).split())  # without any space (split() takes \s's spaces)
     for form in _FULL_DATE_FORMS:
         match = form.match(text)
         if match:
@@ -501,6 +506,8 @@ def parse_date(value: object, *, field: str, allow_month: bool = False) -> date:
 _DOT_VARIANTS = str.maketrans(dict.fromkeys("•．・･‧∙⋅", "·"))
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _DOT_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])\\.(?=[{_CJK}])")
+_SPACED_DOT = re.compile(r"\s*·\s*")
+_DOT_RUN = re.compile(r"·{2,}")
 _SPACE_BESIDE_CJK = re.compile(f"(?<=[{_CJK}]) (?=\\S)|(?<=\\S) (?=[{_CJK}])")
 NAME_MAX_LENGTH = 50
 
@@ -529,10 +536,12 @@ def parse_name(value: object, *, field: str = "姓名") -> str:
             raise ValidationError(field, value, f"{field}不能为空")
         raise ValidationError(field, value, f"{field} {_show(value)} 不是姓名，{field}中不能有数字")
     text = normalise_text(value).translate(_DOT_VARIANTS)
-    text = _DOT_BETWEEN_CJK.sub("·", text)
-    text = re.sub(r"\s*·\s*", "·", text)
-    text = re.sub(r"·{2,}", "·", text)
-    text = _SPACE_BESIDE_CJK.sub("", text)
+    if "." in text:
+        text = _DOT_BETWEEN_CJK.sub("·", text)
+    if "·" in text:
+        text = _DOT_RUN.sub("·", _SPACED_DOT.sub("·", text))
+    if " " in text:  # normalise_text left single ASCII spaces only
+        text = _SPACE_BESIDE_CJK.sub("", text)
     if not text:
         raise ValidationError(field, value, f"{field}不能为空")
     if len(text) > NAME_MAX_LENGTH:

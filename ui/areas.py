@@ -1,10 +1,9 @@
-"""Imports every area's GUI package so their pages, file tabs and global actions are registered.
+"""Every area's GUI package (pages, file tabs, global actions) and services (their registries).
 
 One entry per area package. The order is the order of the file's tabs (UI.md: 走访记录, 培训, 政策与补贴).
-Imported once at start-up; cheap, since each page's module is imported when the page is first built.
-The services' registries (desktop/services/areas.py: SQLAlchemy, every mapped table, the workbench's
-sources) are loaded by :func:`load_services`, once the window shows its list, or before anything
-that needs them.
+:func:`load_areas` imports them once: after the window has painted its entrepreneur list at start-up
+(ui/app.py), or before anything that needs them — another page, a file, a search. The navigation's
+labels and icons are known without them (ui/pages.py).
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ import importlib
 
 AREA_PACKAGES = ("visits", "training", "policy", "workbench")
 
-for _name in AREA_PACKAGES:
-    importlib.import_module(f"ui.{_name}")
 
-
-def load_services() -> None:
-    """Every area's services and their registries (idempotent; the first call takes about a second)."""
-    import desktop.services.areas  # noqa: F401
+def load_areas() -> None:
+    """Idempotent; the first call takes about a second (SQLAlchemy, every mapped table, the services)."""
+    for name in AREA_PACKAGES:
+        importlib.import_module(f"ui.{name}")
+    importlib.import_module("desktop.services.areas")

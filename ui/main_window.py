@@ -29,7 +29,7 @@ from typing_extensions import override
 from desktop.context import AppContext
 from desktop.paths import config_dir
 from models.errors import DoorstepError
-from ui.areas import load_services
+from ui.areas import load_areas
 from ui.entrepreneurs.search_popup import GlobalSearch
 from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
 from ui.style import Tone, icon
@@ -107,9 +107,21 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(self._page_shortcut)
         self.navigation.currentRowChanged.connect(self._navigated)
 
+        self._actions_added = 0
         self._restore_window()
-        for add_action in GLOBAL_ACTIONS:
+        self.add_global_actions()
+
+    def load_areas(self) -> None:
+        """Every area's pages, file tabs, services and global shortcuts (at start-up, once the list
+        has painted; idempotent)."""
+        load_areas()
+        self.add_global_actions()
+
+    def add_global_actions(self) -> None:
+        """The global actions registered since the last call (e.g. Ctrl+Shift+V, quick visit entry)."""
+        for add_action in GLOBAL_ACTIONS[self._actions_added :]:
             add_action(self)
+        self._actions_added = len(GLOBAL_ACTIONS)
 
     def _top_bar(self) -> QWidget:
         bar = QWidget(self)
@@ -157,8 +169,9 @@ class MainWindow(QMainWindow):
         if key in self.pages:
             return self.pages[key]
         spec = next(spec for spec in self.specs if spec.key == key)
-        if spec.needs_services:
-            load_services()
+        if spec.needs_areas:
+            self.load_areas()
+            spec = next(spec for spec in PAGES if spec.key == key)  # the area's own page, now registered
         try:
             widget = spec.factory(self.context, self.stack)
         except DoorstepError as error:

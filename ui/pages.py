@@ -1,4 +1,4 @@
-"""The eight areas of the left navigation (UI.md), in order. Each area's package adds its page here.
+"""The eight areas of the left navigation (UI.md), in order. Each area's package replaces its page here.
 
 A page is a QWidget built by ``factory(context, parent)``. It may define ``refresh()`` (called each time
 it is shown) and ``status_text() -> str`` (shown in the status bar). Global actions (e.g. Ctrl+Shift+V
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 from desktop.context import AppContext
+from models.errors import DoorstepError
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -25,9 +26,9 @@ class PageSpec:
     label: str
     icon: str  # a Material Design icon name, e.g. "mdi6.account-box-multiple-outline" (ui/icons.py)
     factory: Callable[[AppContext, QWidget | None], QWidget]
-    needs_services: bool = True
-    """False only for a page that reads without the ORM (the entrepreneur list, shown at start-up
-    before every area's services are loaded, see ui/app.py)."""
+    needs_areas: bool = True
+    """False only for a page that needs no other area and no ORM: the entrepreneur list, shown at
+    start-up before the areas are loaded (ui/areas.py, ui/app.py)."""
 
 
 def _planned(title: str, text: str) -> Callable[[AppContext, QWidget | None], QWidget]:
@@ -35,6 +36,15 @@ def _planned(title: str, text: str) -> Callable[[AppContext, QWidget | None], QW
         from ui.widgets.planned import PlannedPage
 
         return PlannedPage(title, text, parent)
+
+    return build
+
+
+def _area(label: str) -> Callable[[AppContext, QWidget | None], QWidget]:
+    """Stands in for an area's page until the area's package replaces it (ui/areas.py)."""
+
+    def build(_context: AppContext, _parent: QWidget | None) -> QWidget:
+        raise DoorstepError(f"{label}没有载入，请重新安装 Doorstep")
 
     return build
 
@@ -52,47 +62,17 @@ def _entrepreneurs(context: AppContext, parent: QWidget | None) -> QWidget:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec(
-        "workbench",
-        "工作台",
-        "mdi6.view-dashboard-outline",
-        _planned(
-            "工作台",
-            "本月数字和今天要办的事（逾期跟进、本周走访、到期贷款、待办申请、今日课程）将随导师走访功能一起提供。",
-        ),
-    ),
+    PageSpec("workbench", "工作台", "mdi6.view-dashboard-outline", _area("工作台")),
     PageSpec(
         "entrepreneurs",
         "创业者档案",
         "mdi6.card-account-details-outline",
         _entrepreneurs,
-        needs_services=False,
+        needs_areas=False,
     ),
-    PageSpec(
-        "visits",
-        "导师走访",
-        "mdi6.account-tie-voice-outline",
-        _planned(
-            "导师走访", "导师库、走访记录和跟踪陪跑将在下一项功能中提供（5号文 (五)(十)，推进行动 计划3）。"
-        ),
-    ),
-    PageSpec(
-        "training",
-        "培训",
-        "mdi6.school-outline",
-        _planned(
-            "培训", "马兰花创业培训的班级、课次、考勤和结业将在后续功能中提供（5号文 (二)，推进行动 计划4）。"
-        ),
-    ),
-    PageSpec(
-        "policy",
-        "政策与补贴",
-        "mdi6.file-document-check-outline",
-        _planned(
-            "政策与补贴",
-            "政策资格判断、补贴和创业担保贷款申请及打印将在后续功能中提供（5号文 (十五)(十六)(十七)）。",
-        ),
-    ),
+    PageSpec("visits", "导师走访", "mdi6.account-tie-voice-outline", _area("导师走访")),
+    PageSpec("training", "培训", "mdi6.school-outline", _area("培训")),
+    PageSpec("policy", "政策与补贴", "mdi6.file-document-check-outline", _area("政策与补贴")),
     PageSpec(
         "statistics",
         "统计报表",

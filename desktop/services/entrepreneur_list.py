@@ -7,10 +7,11 @@ The search index for typed text and filters is loaded on the first search.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 from models.clock import china_today, to_china
 from models.enums import KeyGroup, Sex, Stage, key_groups_from_bits
@@ -81,13 +82,8 @@ def search_ids(db: Database, query: ListQuery) -> list[str]:
     The whole list in a sort order comes straight from SQL (an index walk), so the window opens
     without building the search index; the index is built by the first search or filter."""
     if not query.filtered:
-        column = SORT_COLUMNS.get(query.sort, "created_at")
-        if column in _NULLABLE_SORTS:
-            column = f"coalesce({column}, '')"  # as the index sorts: a missing value first
-        direction = "DESC" if query.descending else "ASC"
-        sql = f"SELECT id FROM entrepreneur WHERE deleted = ? ORDER BY {column} {direction}, id {direction}"
         with db.raw() as connection:
-            return [row[0] for row in connection.execute(sql, (int(query.recycle_bin),))]
+            return [row[0] for row in connection.execute(_unfiltered_sql(query), (int(query.recycle_bin),))]
     from desktop.services.search_index import index_for
 
     return index_for(db).search(
@@ -100,6 +96,79 @@ def search_ids(db: Database, query: ListQuery) -> list[str]:
         sort=query.sort,
         descending=query.descending,
     )
+
+
+def list_ids(db: Database, query: ListQuery) -> Sequence[str]:
+    """What the list model holds: :func:`search_ids`, except that the unfiltered list is read a page at a
+    time until something needs all of it (:class:`ListIds`) — the window opens on 100,000 files with
+    one count and one page read."""
+    if query.filtered:
+        return search_ids(db, query)
+    return ListIds(db, query, count_entrepreneurs(db, recycle_bin=query.recycle_bin))
+
+
+def _unfiltered_sql(query: ListQuery) -> str:
+    column = SORT_COLUMNS.get(query.sort, "created_at")
+    if column in _NULLABLE_SORTS:
+        column = f"coalesce({column}, '')"  # as the index sorts: a missing value first
+    direction = "DESC" if query.descending else "ASC"
+    return f"SELECT id FROM entrepreneur WHERE deleted = ? ORDER BY {column} {direction}, id {direction}"
+
+
+class ListIds(Sequence[str]):
+    """The ids of the unfiltered list in its sort order. Its length is a count; a slice is one
+    ``LIMIT … OFFSET`` walk of the sort column's index; anything else (an id's position, iteration)
+    reads them all once and keeps them."""
+
+    def __init__(self, db: Database, query: ListQuery, count: int) -> None:
+        self._db = db
+        self._sql = _unfiltered_sql(query)
+        self._deleted = int(query.recycle_bin)
+        self._count = count
+        self._all: list[str] | None = None
+
+    def __len__(self) -> int:
+        return self._count if self._all is None else len(self._all)
+
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, key: int | slice) -> str | Sequence[str]:
+        if self._all is not None:
+            return self._all[key]
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._count)
+            if step == 1:
+                return self._walk(start, stop - start)
+            return self.loaded()[key]
+        position = key + self._count if key < 0 else key
+        found = self._walk(position, 1) if 0 <= position < self._count else []
+        if not found:
+            raise IndexError(key)
+        return found[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.loaded())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.loaded()
+
+    def _walk(self, offset: int, limit: int) -> list[str]:
+        with self._db.raw() as connection:
+            rows = connection.execute(f"{self._sql} LIMIT ? OFFSET ?", (self._deleted, max(0, limit), offset))
+            return [row[0] for row in rows]
+
+    def loaded(self) -> list[str]:
+        if self._all is None:
+            with self._db.raw() as connection:
+                self._all = [row[0] for row in connection.execute(self._sql, (self._deleted,))]
+        return self._all
+
+    def index(self, value: Any, start: int = 0, stop: int = sys.maxsize) -> int:
+        return self.loaded().index(value, start, stop)
 
 
 def data_stamp(db: Database) -> int:

@@ -38,8 +38,6 @@ def main(db_path: str, scale: float = 1.0) -> None:
 
     app = QApplication(sys.argv[:1])
     configure_application(app)  # the real start-up stage: fonts, style, every area's pages and tabs
-    import desktop.services.areas  # noqa: F401  (the other areas' registries)
-    import ui.areas  # noqa: F401  (the other areas' pages and file tabs)
 
     db = open_database(db_path)
     station = station_info(db)

@@ -12,15 +12,17 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.areas  # noqa: F401  (the whole application: every area's page, as ui.app does)
 from desktop.context import AppContext
 from desktop.paths import config_dir
 from ui.app import run_gui
+from ui.areas import load_areas
 from ui.entrepreneurs.file_dialog import FileDialog
 from ui.entrepreneurs.list_page import EntrepreneurListPage
 from ui.main_window import NAV_COMPACT_WIDTH, MainWindow
 from ui.pages import PAGES, PageSpec, replace_page
 from ui.widgets.columns import fitted_widths
+
+load_areas()  # the whole application: every area's page, as ui.app does
 
 
 def _window(qtbot: QtBot, context: AppContext, width: int = 1366, height: int = 768) -> MainWindow:

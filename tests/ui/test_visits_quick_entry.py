@@ -11,7 +11,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-import ui.areas  # noqa: F401  (pages, global shortcuts and file tabs of every area)
 from desktop.context import AppContext
 from desktop.services import entrepreneurs as people_svc
 from desktop.services import mentors as mentor_svc
@@ -19,8 +18,11 @@ from desktop.services import visits as svc
 from desktop.settings import Preferences
 from models.base import china_today
 from models.enums import Stage
+from ui.areas import load_areas
 from ui.main_window import MainWindow
 from ui.visits.quick_entry import QuickVisitDialog
+
+load_areas()  # pages, global shortcuts and file tabs of every area
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
-import ui.areas  # noqa: F401  (every area's task sources and pages)
 from desktop.context import AppContext
 from desktop.services import mentors as mentor_svc
 from desktop.services import tracking
@@ -20,10 +19,13 @@ from desktop.services import visits as svc
 from models.base import china_today
 from models.visits import AgreedAction
 from tests.ui.conftest import check_model
+from ui.areas import load_areas
 from ui.main_window import MainWindow
 from ui.visits.quick_entry import QuickVisitDialog
 from ui.workbench.model import ACTION, TEXT, TaskModel
 from ui.workbench.page import WorkbenchPage
+
+load_areas()  # every area's task sources and pages
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester

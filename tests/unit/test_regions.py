@@ -65,19 +65,14 @@ def test_lookup_is_cached() -> None:
     assert region_name.cache_info().hits == before + 1
 
 
-def test_the_region_table_is_cached(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_region_table_is_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The GUI keeps the flattened table in its cache folder; a second start reads it from there, and a
     cache that cannot be read is rebuilt from python-stdnum instead of failing."""
-    import stdnum
-
     monkeypatch.setattr(regions, "_cache_folder", [tmp_path])
     regions._names.cache_clear()
     try:
         first = regions._names()
-        cached = tmp_path / f"regions-stdnum-{stdnum.__version__}.json"
-        assert cached.exists()
+        (cached,) = tmp_path.glob("regions-*.json")
         assert first["330106"] == "西湖区"
         regions._names.cache_clear()
         cached.write_text('{"330106": "从缓存读到的名字"}', encoding="utf-8")

@@ -422,9 +422,9 @@ def open_file(
 ) -> FileDialog | None:
     """Open a file (or a new one when ``entrepreneur_id`` is None) over ``parent``; an already open file
     is brought to the front instead of opened twice."""
-    from ui.areas import load_services
+    from ui.areas import load_areas
 
-    load_services()  # the file's tabs and timeline come from every area
+    load_areas()  # the file's tabs and timeline come from every area
     if entrepreneur_id is not None:
         for existing in parent.findChildren(FileDialog):
             if existing.entrepreneur_id == entrepreneur_id and existing.isVisible():

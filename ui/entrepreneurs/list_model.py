@@ -1,19 +1,21 @@
 """The entrepreneur list as an item model that holds ids, not people (STYLE.md 10).
 
-``search_ids`` gives the ids in display order; rows are fetched a page at a time with ``fetch_rows``
+``list_ids`` gives the ids in display order; rows are fetched a page at a time with ``fetch_rows``
 when the view first asks for them and kept in a small least-recently-used cache, so 100,000 files cost
-100,000 short strings, not 100,000 objects.
+100,000 short strings, not 100,000 objects — and the unfiltered list not even those until something
+needs them all (``ListIds``: a count, then a page of ids at a time).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from typing_extensions import override
 
-from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, search_ids
+from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, list_ids
 from models.database import Database
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE
@@ -65,7 +67,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         ]
         self._query = ListQuery()
         self._stamp: int | None = None
-        self._ids: list[str] = []
+        self._ids: Sequence[str] = []
 
     # ------------------------------------------------------------------------------------------ query
     @property
@@ -79,7 +81,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         stamp = data_stamp(self.db)
         if query == self._query and stamp == self._stamp:
             return
-        ids = search_ids(self.db, query)
+        ids = list_ids(self.db, query)
         self._stamp = stamp
         self.beginResetModel()
         self._query = query
@@ -110,7 +112,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         descending = (order == Qt.SortOrder.DescendingOrder) != spec.inverted
         assert spec.sort is not None
         query = replace(self._query, sort=spec.sort, descending=descending)
-        ids = search_ids(self.db, query)
+        ids = list_ids(self.db, query)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         position = {entrepreneur_id: row for row, entrepreneur_id in enumerate(ids)}

@@ -48,4 +48,4 @@ class PageCache(Generic[R]):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(number)
-        return page[offset]
+        return page[offset] if offset < len(page) else None  # files deleted since the count
