@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -43,6 +44,8 @@ class Database:
         self.path = path
         # caches that services keep per open database (e.g. the search index), by name
         self.caches: dict[str, Any] = {}
+        self._readers: dict[int, sqlite3.Connection] = {}  # by thread: see raw()
+        self._readers_lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -70,18 +73,28 @@ class Database:
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
-        """A plain ``sqlite3`` connection for fast reads (the entrepreneur list) that need no ORM: its
-        own connection with the same settings, closed when the block ends."""
+        """A plain ``sqlite3`` connection for fast reads that need no ORM (the entrepreneur list).
+
+        Read-only (``query_only``) and in autocommit mode, so each statement sees what is committed; one
+        per thread, kept until :meth:`close`, since opening one costs more than most list reads."""
         if self.path is None:
             raise DatabaseError("只有服务站的 SQLite 数据库可以直接读取")
-        connection = sqlite3.connect(self.path, isolation_level=None)
-        try:
-            _configure(connection)
-            yield connection
-        finally:
-            connection.close()
+        thread = threading.get_ident()
+        connection = self._readers.get(thread)
+        if connection is None:
+            # check_same_thread=False only so that close() may close it; it is used by its own thread
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA busy_timeout=5000")
+            connection.execute("PRAGMA query_only=ON")
+            with self._readers_lock:
+                self._readers[thread] = connection
+        yield connection
 
     def close(self) -> None:
+        with self._readers_lock:
+            readers, self._readers = list(self._readers.values()), {}
+        for connection in readers:
+            connection.close()
         if self._engine is not None:
             self._engine.dispose()
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Literal, TypeGuard
 
 from models.clock import china_today
@@ -505,10 +506,20 @@ def parse_date(value: object, *, field: str, allow_month: bool = False) -> date:
 
 _DOT_VARIANTS = str.maketrans(dict.fromkeys("•．・･‧∙⋅", "·"))
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_DOT_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])\\.(?=[{_CJK}])")
 _SPACED_DOT = re.compile(r"\s*·\s*")
 _DOT_RUN = re.compile(r"·{2,}")
-_SPACE_BESIDE_CJK = re.compile(f"(?<=[{_CJK}]) (?=\\S)|(?<=\\S) (?=[{_CJK}])")
+
+
+@cache
+def _cjk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A full stop between Chinese characters, and a space beside one: compiled on first use (6 ms, and
+    the window's first paint checks no names)."""
+    return (
+        re.compile(f"(?<=[{_CJK}])\\.(?=[{_CJK}])"),
+        re.compile(f"(?<=[{_CJK}]) (?=\\S)|(?<=\\S) (?=[{_CJK}])"),
+    )
+
+
 NAME_MAX_LENGTH = 50
 
 
@@ -537,11 +548,11 @@ def parse_name(value: object, *, field: str = "姓名") -> str:
         raise ValidationError(field, value, f"{field} {_show(value)} 不是姓名，{field}中不能有数字")
     text = normalise_text(value).translate(_DOT_VARIANTS)
     if "." in text:
-        text = _DOT_BETWEEN_CJK.sub("·", text)
+        text = _cjk_patterns()[0].sub("·", text)
     if "·" in text:
         text = _DOT_RUN.sub("·", _SPACED_DOT.sub("·", text))
     if " " in text:  # normalise_text left single ASCII spaces only
-        text = _SPACE_BESIDE_CJK.sub("", text)
+        text = _cjk_patterns()[1].sub("", text)
     if not text:
         raise ValidationError(field, value, f"{field}不能为空")
     if len(text) > NAME_MAX_LENGTH:

@@ -24,8 +24,9 @@ log = logging.getLogger(__name__)
 PREFIX = "mdi6."
 FONT_FILE = "materialdesignicons6-webfont-6.9.96.ttf"
 CHARMAP_FILE = "materialdesignicons6-webfont-charmap-6.9.96.json"
-SIDES = (16, 20, 24, 32, 40, 48)
-"""Pixmap sizes drawn for each icon: the application's icon sizes at 100 %, 125 %, 150 % and 200 %."""
+SIDES = (16, 20, 24, 32, 48)
+"""Pixmap sizes drawn for each icon; Qt takes the smallest one at least as large as it needs and scales
+it down (20 px at 200 % comes from 48), or the largest and scales it up."""
 GLYPH_SHARE = 0.875
 """qtawesome's proportion: a 16-pixel icon draws a 14-pixel glyph, leaving room for the font's bearing."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
@@ -69,6 +71,9 @@ def test_filters_say_they_are_on_and_reset_clears_them(
     bar.key_group.setCurrentIndex(bar.key_group.findData(KeyGroup.VETERAN.value))
     assert _names(page) == ["张三"]
     bar.reset()
+    # the region filter reads its choices when the worker goes to it (focus, or its list opening)
+    assert bar.region.count() == 1
+    QApplication.sendEvent(bar.region, QFocusEvent(QEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason))
     # regions present on file, as a tree: 浙江省 > 杭州市 > 西湖区 / 余杭区; 330110 is not 33011x
     texts = [bar.region.itemText(i) for i in range(bar.region.count())]
     assert "浙江省（2 人）" in texts

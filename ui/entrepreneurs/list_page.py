@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -157,7 +159,7 @@ class EntrepreneurListPage(QWidget):
     # ------------------------------------------------------------------------------------ page hooks
     def refresh(self) -> None:
         """Called each time the page is shown: files may have changed elsewhere (import, CLI)."""
-        self.query_bar.set_regions(household_regions(self.context.db))
+        self.query_bar.regions_from(partial(household_regions, self.context.db))
         self.apply_query()
 
     def status_text(self) -> str:
@@ -203,7 +205,12 @@ class EntrepreneurListPage(QWidget):
                 descending=self.model.query.descending,
             )
             self.model.set_query(query)
-            self.total = count_entrepreneurs(self.context.db, recycle_bin=self.in_recycle_bin)
+            # an unfiltered list's length is the total; a filtered one counts it
+            self.total = (
+                count_entrepreneurs(self.context.db, recycle_bin=query.recycle_bin)
+                if query.filtered
+                else self.model.rowCount()
+            )
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法查询"), str(error))
             return
@@ -366,7 +373,7 @@ class EntrepreneurListPage(QWidget):
 
     def file_changed(self, entrepreneur_id: str) -> None:
         """A file was saved, undone or restored from its dialog: show the list as it is now."""
-        self.query_bar.set_regions(household_regions(self.context.db))
+        self.query_bar.regions_from(partial(household_regions, self.context.db))
         self.apply_query()
         self.select_id(entrepreneur_id)
 

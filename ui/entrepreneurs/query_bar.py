@@ -3,10 +3,12 @@ matter (重点群体, 阶段, 区域) and 重置."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from typing_extensions import override
 
 from models.enums import KeyGroup, Stage
 from models.regions import PROVINCES, region_name
@@ -74,7 +76,7 @@ class QueryBar(QWidget):
             self.stage.addItem(stage.label, stage.value)
         layout.addWidget(self.stage, 1)
 
-        self.region = QComboBox(self)
+        self.region = _RegionCombo(self)
         self.region.addItem(self.tr("全部区域"), "")
         self.region.setMinimumContentsLength(8)
         self.region.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -156,6 +158,11 @@ class QueryBar(QWidget):
         self._update_reset()
         self.changed.emit()
 
+    def regions_from(self, counts: Callable[[], Mapping[str, int]]) -> None:
+        """Offer the regions that ``counts`` finds on file, read when the worker first goes to the
+        region filter (a count over every file: not worth doing before the list has shown)."""
+        self.region.pending = lambda: self.set_regions(counts())
+
     def set_regions(self, counts: Mapping[str, int]) -> None:
         """Offer the regions present on file; keep the current choice if it is still there."""
         current = self.region_prefix
@@ -171,3 +178,27 @@ class QueryBar(QWidget):
         if current and index < 0:
             self._filter_changed(0)
         self._update_reset()
+
+
+class _RegionCombo(QComboBox):
+    """Fills itself when it is about to be used: on focus (the arrow keys choose without a popup) or
+    when its list opens."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pending: Callable[[], None] | None = None
+
+    def fill(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending()
+
+    @override
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.fill()
+        super().focusInEvent(event)
+
+    @override
+    def showPopup(self) -> None:
+        self.fill()
+        super().showPopup()
