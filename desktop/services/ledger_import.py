@@ -36,10 +36,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook as LoadedWorkbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
@@ -253,6 +255,28 @@ def _read_failure(path: Path, error: BaseException) -> ValidationError:
     )
 
 
+class _UnsizedSheet(ReadOnlyWorksheet):  # type: ignore[misc]  # openpyxl has no type hints
+    def _get_size(self) -> None:
+        """Left unsized: openpyxl reads a sheet without a <dimension> element (some writers leave it out)
+        to its end to size it, when the workbook is opened. The import never asks for that size
+        (:meth:`_Workbook.dimensions` reads the element itself), so that whole extra pass is skipped."""
+
+
+class _LedgerReader(ExcelReader):  # type: ignore[misc]
+    """openpyxl's read-only reader, with its sheets left unsized (:class:`_UnsizedSheet`)."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _UnsizedSheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
 class _Workbook:
     """An open read-only workbook; closes the file when done."""
 
@@ -265,9 +289,9 @@ class _Workbook:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions, styles
-                self.book: LoadedWorkbook = load_workbook(
-                    self.handle, read_only=True, data_only=True, keep_links=False
-                )
+                reader = _LedgerReader(self.handle, read_only=True, data_only=True, keep_links=False)
+                reader.read()
+                self.book: LoadedWorkbook = reader.wb
         except Exception as error:  # anything openpyxl or the XML parser raises: a refused file
             self.handle.close()
             raise _read_failure(path, error) from error
@@ -323,8 +347,6 @@ class _Workbook:
         self, sheet: Any, *, job: JobState = UNWATCHED, stop_after: int | None = None
     ) -> tuple[list[SourceRow], list[tuple[int, int, int, int]], list[str]]:
         """Rows with their Excel numbers (blank rows left out), merged ranges, and notes."""
-        from openpyxl.worksheet._reader import WorkSheetParser  # read-only parser that also yields merges
-
         limits, path = self.limits, self.path
         max_row, max_column = self.dimensions(sheet)
         _check_dimensions(path, sheet.title, max_row, max_column, limits)
@@ -334,7 +356,10 @@ class _Workbook:
         notes: list[str] = []
         cells = 0
         last_number = 0
+        max_columns = limits.max_columns
         try:
+            from openpyxl.worksheet._reader import WorkSheetParser  # read-only parser that also yields merges
+
             with warnings.catch_warnings(), archive.open(sheet._worksheet_path) as source:
                 warnings.simplefilter("ignore")
                 parser = WorkSheetParser(
@@ -345,7 +370,8 @@ class _Workbook:
                     date_formats=book._date_formats,
                     timedelta_formats=book._timedelta_formats,
                 )
-                for number, parsed in parser.parse():
+                for number, cells_parsed in parser.parse():
+                    parsed = [(cell["column"], cell["value"]) for cell in cells_parsed]
                     cells += len(parsed)
                     if cells > limits.max_cells:
                         raise _refused(
@@ -353,11 +379,10 @@ class _Workbook:
                             f"工作表“{sheet.title}”的单元格超过 {limits.max_cells:,} 个，超过单次导入上限，"
                             "可能是恶意构造的文件；正常的台账请拆分后再导入",
                         )
-                    values = [None] * min(limits.max_columns, max((c["column"] for c in parsed), default=0))
-                    for cell in parsed:
-                        column = cell["column"]
-                        if column <= limits.max_columns and cell["value"] is not None:
-                            values[column - 1] = cell["value"]
+                    values: list[object] = [None] * min(max_columns, max((c for c, _ in parsed), default=0))
+                    for column, value in parsed:
+                        if column <= max_columns and value is not None:
+                            values[column - 1] = value
                     if not any(not is_blank(v) for v in values):
                         if number - last_number > limits.max_blank_run and rows:
                             break
@@ -934,23 +959,26 @@ def _plan(
     row_names: dict[int, str] = {}
     groups: dict[str, _Group] = {}
     group_of_row: dict[int, _Group] = {}
+    columns = list(active.items())
     for position, row in enumerate(table.rows):
         if position % 500 == 0:
             job.report(position, total, f"正在检查第 {row.number:,} 行")
-        values = {key: row.value(index) for index, key in active.items()}
+        cells, width = row.values, len(row.values)
+        values = {key: cells[index] if index < width else None for index, key in columns}
         name_text = normalise_text(cell_text(row.value(name_column)))
         row_names[row.number] = name_text
-        masked = _masked(row.value(id_column))
-        reason = non_data_reason(row.values)
+        reason = non_data_reason(cells)
         if reason is not None:
+            masked = _masked(row.value(id_column))
             outcomes[row.number] = RowOutcome(row.number, RowKind.SKIPPED, name_text, masked, reason)
             continue
-        if all(is_blank(v) for v in values.values()):
+        p_raw = person_raw(values)
+        v_raw = venture_raw(values)
+        if not p_raw and not v_raw and all(is_blank(v) for v in values.values()):
             outcomes[row.number] = RowOutcome(
                 row.number, RowKind.SKIPPED, "", "", "所选的列都是空的（其他列有内容）"
             )
             continue
-        p_raw = person_raw(values)
         groups_text = p_raw.get("key_groups")
         if isinstance(groups_text, str):
             # The same few wordings repeat on every row: parse each once (the form's own parser);
@@ -963,7 +991,6 @@ def _plan(
             parsed_groups = key_group_cache[groups_text]
             if parsed_groups is not None:
                 p_raw["key_groups"] = parsed_groups
-        v_raw = venture_raw(values)
 
         def refuse(problems: list[RowProblem], row: SourceRow = row, name: str = name_text) -> None:
             outcomes[row.number] = RowOutcome(
@@ -980,6 +1007,7 @@ def _plan(
         group = groups.get(identity.number)
         record = existing.get(identity.number) if group is None else group.existing
         if record is not None and record.deleted:
+            masked = _masked(row.value(id_column))
             match_text = duplicate_message(_match(record), identity.number)
             refuse(
                 [
@@ -995,8 +1023,8 @@ def _plan(
         base = _person_form(record) if record is not None else {}
         merged = {**base, **(group.raw if group is not None else {}), **p_raw}
         problems: list[RowProblem] = []
-        try:
-            person = validate_person(merged)
+        try:  # the row's ID number was checked above, with the same validator: not again
+            person = validate_person(merged, identity=identity)
         except ValidationError as error:
             problems += [_problem(table, row, labels, e) for e in _errors(error)]
             person = None
@@ -1032,7 +1060,7 @@ def _plan(
                 row.number,
                 RowKind.SKIPPED,
                 name_text,
-                masked,
+                _masked(row.value(id_column)),
                 f"与第 {group.signatures[signature]} 行重复，已跳过",
             )
             continue
@@ -1345,40 +1373,33 @@ def apply_import(
 
 WRITE_CHUNK = 2000
 _AS_IS = frozenset({str, int})  # what jsonable() gives back unchanged
+_UUID_VARIANT_AND_VERSION = ~((0xC000 << 48) | (0xF000 << 64)), (0x8000 << 48) | (7 << 76)
 
 
 def _change_row(
-    actor: Actor,
+    common: dict[str, Any],
     *,
-    label: str,
+    change_id: str,
     operation_id: str,
     kind: str,
     record_id: str,
     subject_id: str,
     values: dict[str, Any],
-    at: Any,
 ) -> dict[str, Any]:
-    """The change row :meth:`Operation.create` writes, for a record inserted in bulk."""
+    """The change row :meth:`Operation.create` writes, for a record inserted in bulk (``common``: the
+    columns every change row of the import shares, see :func:`_write_new_people`)."""
     return {
-        "id": new_id(),
+        "id": change_id,
         "operation_id": operation_id,
-        "operation_label": label,
-        "at": at,
-        "user_name": actor.user_name,
-        "station_code": actor.station_code,
+        **common,
         "record_kind": kind,
         "record_id": record_id,
         "subject_id": subject_id,
-        "action": ChangeAction.CREATE,
         "changes": {
             key: [None, value if type(value) in _AS_IS else jsonable(value)]
             for key, value in values.items()
             if key not in BOOKKEEPING_COLUMNS and value is not None
         },
-        "base_version": 0,
-        "version": 1,
-        "undone_by": None,
-        "undoes": None,
     }
 
 
@@ -1391,6 +1412,19 @@ def _write_new_people(
         "created_at": now,
         "updated_at": now,
         "updated_by": actor.user_name,
+        "version": 1,
+        "deleted": False,
+    }
+    common = {
+        "operation_label": label,
+        "at": now,
+        "user_name": actor.user_name,
+        "station_code": actor.station_code,
+        "action": ChangeAction.CREATE,
+        "base_version": 0,
+        "version": 1,
+        "undone_by": None,
+        "undoes": None,
     }
     people: list[dict[str, Any]] = []
     ventures: list[dict[str, Any]] = []
@@ -1411,33 +1445,31 @@ def _write_new_people(
             "current_stage": current_stage(new_ventures),
             **data.column_values(),
         }
-        people.append({"id": person_id, **book, "version": 1, "deleted": False, **values})
+        people.append({"id": person_id, **book, **values})
         changes.append(
             _change_row(
-                actor,
-                label=label,
+                common,
+                change_id=new_id(),
                 operation_id=operation_id,
                 kind="entrepreneur",
                 record_id=person_id,
                 subject_id=person_id,
                 values=values,
-                at=now,
             )
         )
         for venture in new_ventures:
             venture_id = new_id()
             venture_values = {"entrepreneur_id": person_id, **venture.column_values()}
-            ventures.append({"id": venture_id, **book, "version": 1, "deleted": False, **venture_values})
+            ventures.append({"id": venture_id, **book, **venture_values})
             changes.append(
                 _change_row(
-                    actor,
-                    label=label,
+                    common,
+                    change_id=new_id(),
                     operation_id=operation_id,
                     kind="venture",
                     record_id=venture_id,
                     subject_id=person_id,
                     values=venture_values,
-                    at=now,
                 )
             )
         searches.append(
@@ -1470,19 +1502,22 @@ def _insert_many(session: Session, table_name: str, rows: list[dict[str, Any]]) 
         session.execute(insert(table), rows)
         return
     names = list(rows[0])
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     marks = ", ".join("?" * len(names))
     sql = f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({marks})"
-    converted = [(index, process) for index, process in enumerate(processors) if process is not None]
     take = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-    values: list[Any] = []
-    for row in rows:
-        record = list(take(row))
-        for index, process in converted:
-            record[index] = process(record[index])
-        values.append(tuple(record))
-    connection.exec_driver_sql(sql, values)
+    columns = list(zip(*map(take, rows), strict=True))  # column by column: a processor runs over one list
+    for index, name in enumerate(names):
+        process = table.c[name].type.bind_processor(dialect)
+        if process is None:
+            continue
+        column = columns[index]
+        first = column[0]
+        if column.count(first) == len(column):  # one value for all (the import's time): processed once
+            columns[index] = (process(first),) * len(column)
+        else:
+            columns[index] = tuple(map(process, column))
+    connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
 def _reserve_case_numbers(session: Session, station_code: str, year: int, count: int) -> list[str]:
