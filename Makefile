@@ -18,6 +18,7 @@ venv: $(STAMP)
 
 run: QT_QPA_PLATFORM=
 run: $(STAMP)
+	$(PY) -m compileall -q models desktop ui reports resources
 	$(VENV)/bin/doorstep gui
 
 lint: $(STAMP)

@@ -19,8 +19,12 @@ from bench.common import BenchResult
 ROUNDS = 5
 
 
-def _probe(*args: str) -> dict[str, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOORSTEP_HOME=tempfile.mkdtemp(prefix="bench-home-"))
+def _probe(home: Path, *args: str) -> dict[str, float]:
+    """One fresh process. ``home`` is the user's folders, kept across runs as a station PC keeps them
+    from one start to the next (the window's state, the region-name cache)."""
+    screen = home / "screen.json"  # both windows fill a 1366×768 screen, the common station PC
+    screen.write_text(json.dumps({"screens": [{"name": "bench", "width": 1366, "height": 768}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}", DOORSTEP_HOME=str(home))
     command = [sys.executable, "-m", "bench.startup_probe", repr(time.time()), *args]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     values: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
@@ -30,10 +34,11 @@ def _probe(*args: str) -> dict[str, float]:
 def run(station: Path) -> list[BenchResult]:
     app_runs: list[dict[str, float]] = []
     bare_runs: list[dict[str, float]] = []
-    _probe("app", str(station))  # warm the disk cache once, as a second start of the day would be
+    home = Path(tempfile.mkdtemp(prefix="bench-home-"))
+    _probe(home, "app", str(station))  # warm the disk cache once, as a second start of the day would be
     for _ in range(ROUNDS):
-        bare_runs.append(_probe("bare"))
-        app_runs.append(_probe("app", str(station)))
+        bare_runs.append(_probe(home, "bare"))
+        app_runs.append(_probe(home, "app", str(station)))
 
     def med(runs: list[dict[str, float]], key: str) -> float:
         return statistics.median(run[key] for run in runs)

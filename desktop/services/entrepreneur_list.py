@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, overload
 
 from models.clock import china_today, to_china
 from models.enums import KeyGroup, Sex, Stage, key_groups_from_bits
-from models.pinyin import normalise_query
 from models.regions import region_name
 from models.validators import mask_id_number, mask_phone
 
@@ -85,6 +84,7 @@ def search_ids(db: Database, query: ListQuery) -> list[str]:
         with db.raw() as connection:
             return [row[0] for row in connection.execute(_unfiltered_sql(query), (int(query.recycle_bin),))]
     from desktop.services.search_index import index_for
+    from models.pinyin import normalise_query
 
     return index_for(db).search(
         db,
