@@ -34,7 +34,6 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
-from typing_extensions import override
 
 from desktop.context import AppContext
 from desktop.paths import backup_dir, cache_dir, data_dir, default_database
@@ -45,6 +44,7 @@ from models.database import Database, open_database
 from models.errors import DoorstepError
 from ui import icons
 from ui.areas import load_areas
+from ui.overrides import override
 from ui.style import apply_style, register_fonts
 
 if TYPE_CHECKING:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.context import AppContext
 from desktop.paths import config_dir
 from models.errors import DoorstepError
 from ui.areas import load_areas
 from ui.entrepreneurs.search_popup import GlobalSearch
+from ui.overrides import override
 from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
 from ui.style import Tone, icon
 from ui.widgets.chips import ChipLabel

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.context import AppContext
 from desktop.services import entrepreneurs as service
@@ -36,6 +35,7 @@ from ui.entrepreneurs.file_tabs import FILE_TABS
 from ui.entrepreneurs.history_tab import HistoryTab
 from ui.entrepreneurs.person_form import PersonForm
 from ui.entrepreneurs.ventures_tab import RawVenture, VenturesTab
+from ui.overrides import override
 from ui.style import icon
 from ui.widgets import dialogs
 

@@ -14,10 +14,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
-from typing_extensions import override
 
 from desktop.services.entrepreneurs import ChangeView
 from models.base import to_china
+from ui.overrides import override
 from ui.style import TEXT_MUTED
 
 _Index = QModelIndex | QPersistentModelIndex

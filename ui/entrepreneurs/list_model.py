@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from typing_extensions import override
 
 from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, list_ids
 from models.database import Database
+from ui.overrides import override
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE
 from ui.widgets.page_cache import PageCache
@@ -170,28 +170,35 @@ class EntrepreneurListModel(QAbstractTableModel):
 
     @override
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._ids):
+        # The view asks for about eight roles per cell on every paint: answer the ones not used first.
+        if role not in _ANSWERED or not index.isValid():
+            return None
+        row_number = index.row()
+        if row_number >= len(self._ids):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()]
+            return self._ids[row_number]
         key = self.columns[index.column()].key
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in ("sex", "age"):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, TONE_ROLE):
-            return None
-        row = self.row_data(index.row())
+        if role == _ALIGNMENT:
+            return _CENTRED if key in ("sex", "age") else _LEFT
+        row = self.row_data(row_number)
         if row is None:
             return None
         if role == TONE_ROLE:
             return stage_tone(row.stage).name if key == "stage" and row.stage is not None else None
         text = _cell_text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return text if key in ("key_groups", "region", "ventures") and text else None
         if key == "region" and self.home_province and text.startswith(self.home_province):
             return text[len(self.home_province) :] or text
         return text
+
+
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ANSWERED = frozenset({int(Qt.ItemDataRole.DisplayRole), _TOOLTIP, _ALIGNMENT, int(TONE_ROLE), int(ID_ROLE)})
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _cell_text(row: EntrepreneurRow, key: str) -> str:

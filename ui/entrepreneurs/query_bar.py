@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
-from typing_extensions import override
 
 from models.enums import KeyGroup, Stage
 from models.regions import PROVINCES, region_name
+from ui.overrides import override
 from ui.style import icon
 
 DEBOUNCE_MS = 150

@@ -19,12 +19,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QWidget
-from typing_extensions import override
 
 from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, fetch_rows, search_ids
 from models.database import Database
 from models.errors import DoorstepError
 from ui.entrepreneurs.list_model import ID_ROLE
+from ui.overrides import override
 
 RESULT_LIMIT = 8
 DEBOUNCE_MS = 120

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.services.entrepreneurs import VentureView
 from models.entrepreneur import (
@@ -29,6 +28,7 @@ from models.entrepreneur import (
     validate_venture,
 )
 from models.enums import INDUSTRY_SECTIONS, EntityType, Stage
+from ui.overrides import override
 from ui.style import icon, stage_tone
 from ui.widgets import dialogs
 from ui.widgets.chips import TONE_ROLE, ChipDelegate

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from typing_extensions import override
 
 from desktop.services.ledger_import import ImportPlan, RowKind, RowOutcome
+from ui.overrides import override
 from ui.style import Tone
 from ui.widgets.chips import TONE_ROLE
 

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.context import AppContext
 from desktop.services import applications as service
@@ -39,6 +38,7 @@ from models.applications import ApplicationStatus
 from models.errors import DoorstepError, ValidationError
 from models.money import chinese_capitals, format_yuan, yuan_to_fen
 from models.policy import ItemCode, PolicyItem, loan_ceiling
+from ui.overrides import override
 from ui.policy.loan_box import LoanBox
 from ui.policy.models import STATUS_TONES
 from ui.policy.preview import make_and_preview

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from typing_extensions import override
 
 from desktop.services.applications import (
     ApplicationQuery,
@@ -19,6 +18,7 @@ from models.applications import ApplicationStatus
 from models.database import Database
 from models.money import format_yuan
 from models.policy import Eligibility, ItemCode, Outcome
+from ui.overrides import override
 from ui.style import Tone
 from ui.widgets.chips import TONE_ROLE
 from ui.widgets.page_cache import PageCache

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
-from typing_extensions import override
 
 from reports.monthly_report import GROUP_COLUMNS, FigureRow, MonthlyReport, format_value
+from ui.overrides import override
 from ui.statistics.charts import SHORT_GROUP_LABELS
 from ui.style import Tone
 

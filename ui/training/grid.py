@@ -39,12 +39,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from desktop.context import AppContext
 from desktop.services import training as service
 from models.errors import DoorstepError
 from models.training import ATTENDED, AttendanceMark, attended_hours
+from ui.overrides import override
 from ui.style import Tone
 from ui.widgets import dialogs
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from typing_extensions import override
 
 from desktop.services import training as service
 from models.errors import DoorstepError
 from models.training import CompletionResult, EnrolmentStatus
+from ui.overrides import override
 from ui.style import Tone
 from ui.widgets.chips import TONE_ROLE
 

@@ -10,13 +10,13 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from typing_extensions import override
 
 from desktop.services.mentors import MentorView
 from desktop.services.tracking import KeyProjectRow
 from desktop.services.visits import VisitQuery, VisitRow, fetch_visit_rows, visit_ids
 from models.database import Database
 from models.visits import TrackingState
+from ui.overrides import override
 from ui.widgets.chips import TONE_ROLE
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -9,11 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
-from typing_extensions import override
 
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from models.database import Database
 from models.errors import DoorstepError
+from ui.overrides import override
 
 RESULT_LIMIT = 6
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-from typing_extensions import override
 
+from ui.overrides import override
 from ui.style import Tone
 
 TONE_ROLE = Qt.ItemDataRole.UserRole + 10

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtWidgets import QTableView
-from typing_extensions import override
+
+from ui.overrides import override
 
 
 def fitted_widths(

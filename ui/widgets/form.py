@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from typing_extensions import override
 
 from models.enums import KeyGroup
 from models.errors import ValidationError
+from ui.overrides import override
 from ui.style import ERROR
 from ui.widgets.inputs import DateField, KeyGroupPicker
 

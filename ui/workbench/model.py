@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from typing_extensions import override
 
 from desktop.services.workbench import Task, Urgency
+from ui.overrides import override
 from ui.widgets.chips import TONE_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
