@@ -156,7 +156,7 @@ def parse_id_number(value: object, *, field: str = "身份证号码", today: dat
     if _SCIENTIFIC.match(text) or _GROUPED_OR_DECIMAL.match(text):
         raise ValidationError(field, value, f"{field} {raw} {_DIGITS_LOST}")
     number = _CODE_SEPARATORS.sub("", text)
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isdigit() and number.isascii():
         upgraded = number[:6] + "19" + number[6:]
         upgraded += _ric_check_char(upgraded)
         raise ValidationError(
@@ -277,7 +277,7 @@ def parse_credit_code(value: object, *, field: str = "统一社会信用代码")
 # --------------------------------------------------------------------------------------------------
 # 联系电话
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only (\d takes any script's digits)
 _THREE_DIGIT_AREAS = re.compile(r"^0(10|2\d)")
 _PHONE_HINT = "手机号应为 11 位数字（如 13812345678），固定电话应带区号（如 0571-88886666）"
 
@@ -312,7 +312,7 @@ def parse_phone(value: object, *, field: str = "联系电话") -> str:
         international = True
         text = text[match.end() :]
     text = re.sub(r"-+", "-", text).strip("-")
-    if re.search(r"[^\d-]", text):
+    if re.search(r"[^0-9-]", text):  # digits of other scripts (٣, ๓) too: a number is stored in 0-9
         raise ValidationError(field, value, f"{field} {raw} 含有不允许的字符，{_PHONE_HINT}")
     parts = text.split("-")
     digits = "".join(parts)

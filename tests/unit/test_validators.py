@@ -135,6 +135,15 @@ def test_check_digit_x_is_accepted_in_lower_case() -> None:
     assert parse_id_number(with_x.lower(), today=TODAY).number == with_x
 
 
+@pytest.mark.parametrize("typed", ["11010519491231002X", "110105491231002"])
+def test_digits_of_another_script_are_named_not_read(typed: str) -> None:
+    """Arabic-Indic digits count as digits to Python (isdigit, int, \\d); an ID number keeps 0-9 only."""
+    arabic = typed.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    error = refused(parse_id_number, arabic)
+    assert "含有不允许的字符" in error.message
+    assert "١" in error.message
+
+
 def test_scientific_notation_string_says_digits_were_lost() -> None:
     error = refused(parse_id_number, "1.10105E+17")
     assert (
@@ -402,6 +411,8 @@ def test_phone_accepted_forms(typed: object, canonical: str) -> None:
         ("0571-0888666", "不是有效的电话号码"),
         ("0571-123", "不是有效的电话号码"),
         ("138abc45678", "不允许的字符"),
+        ("13812345٦٧8", "不允许的字符"),  # Arabic-Indic digits: not 0-9, whatever \d says
+        ("0571-٨٨٨٨٦٦٦٦", "不允许的字符"),
         (13812345678.5, "不是有效的电话号码"),
         (-13812345678, "不是有效的电话号码"),
         ("", "不能为空"),
