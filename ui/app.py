@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -210,6 +209,8 @@ def _finish_background_work(app: QApplication) -> None:
 def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
     """Build the window on the station's database (or, if there is none yet, on a throw-away demo
     station), visit every page, open a file, close — and say whether anything went wrong."""
+    import tempfile
+
     from desktop.services.entrepreneur_list import ListQuery, search_ids
     from ui.main_window import MainWindow
     from ui.pages import PAGES

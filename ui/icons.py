@@ -10,14 +10,11 @@ size it is shown: sharp at 125 % and 150 %, and nothing to draw before the windo
 
 from __future__ import annotations
 
-import atexit
 import importlib.util
 import json
 import logging
 import os
-import shutil
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -45,6 +42,10 @@ def use_cache(folder: Path) -> None:
 
 def _folder() -> Path:
     if not _cache_folder:
+        import atexit
+        import shutil
+        import tempfile
+
         temporary = Path(tempfile.mkdtemp(prefix="doorstep-icons-"))
         atexit.register(shutil.rmtree, temporary, ignore_errors=True)
         _cache_folder.append(temporary)
