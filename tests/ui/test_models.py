@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
 from desktop.services import entrepreneurs as svc
@@ -12,11 +13,13 @@ from desktop.services.entrepreneur_list import ListQuery, fetch_rows
 from desktop.services.entrepreneurs import ChangeView
 from models.audit import Actor
 from models.database import Database
-from ui.entrepreneurs.history_tab import HistoryModel
+from ui.entrepreneurs.history_tab import history_model
 from ui.entrepreneurs.list_model import ID_ROLE, EntrepreneurListModel
 from ui.entrepreneurs.search_popup import SearchResultsModel
-from ui.entrepreneurs.ventures_tab import VentureTableModel, raw_from_view
+from ui.entrepreneurs.ventures_tab import RawVenture, raw_from_view, venture_columns
+from ui.style import TEXT_MUTED
 from ui.widgets.chips import TONE_ROLE
+from ui.widgets.rows_model import RowsModel
 
 from .conftest import ZHANG_SAN, check_model
 
@@ -85,14 +88,14 @@ def test_small_models_pass_modeltester(
     qtmodeltester: ModelTester, db: Database, people: dict[str, str]
 ) -> None:
     file = svc.get_file(db, actor=svc_actor(db), entrepreneur_id=people["李四"])
-    ventures = VentureTableModel()
-    ventures.set_ventures([raw_from_view(v) for v in file.ventures])
+    ventures: RowsModel[RawVenture] = RowsModel(venture_columns())
+    ventures.replace([raw_from_view(v) for v in file.ventures])
     check_model(qtmodeltester, ventures)
     assert ventures.index(0, 2).data() == "初创"
     assert ventures.index(0, 5).data() == "H 住宿和餐饮业"
 
-    history = HistoryModel()
-    history.set_changes(
+    history = history_model()
+    history.replace(
         [
             ChangeView(
                 at=datetime(2025, 1, 5, 2, 3, tzinfo=UTC),
@@ -108,6 +111,7 @@ def test_small_models_pass_modeltester(
     check_model(qtmodeltester, history)
     assert history.index(0, 0).data() == "2025-01-05 10:03"
     assert history.index(0, 2).data() == "修改 张三 的档案（已撤销）"
+    assert history.index(0, 3).data(Qt.ItemDataRole.ForegroundRole) == QColor(TEXT_MUTED)  # undone: grey
     assert history.index(0, 3).data() == "联系电话：13812345678 → 13900000000"
 
     results = SearchResultsModel()

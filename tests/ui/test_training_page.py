@@ -20,9 +20,10 @@ from ui.training import register
 from ui.training.dialogs import ClassDialog
 from ui.training.enrol import EnrolDialog
 from ui.training.file_tab import PersonTrainingTab
-from ui.training.models import CompletionModel, RowsModel, class_columns
+from ui.training.models import CompletionModel, class_columns
 from ui.training.page import TrainingPage
 from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,12 +31,12 @@ from models.enums import INDUSTRY_SECTIONS, EntityType, Stage
 from ui.overrides import override
 from ui.style import icon, stage_tone
 from ui.widgets import dialogs
-from ui.widgets.chips import TONE_ROLE, ChipDelegate
+from ui.widgets.chips import ChipDelegate
 from ui.widgets.form import CheckedForm, ChoiceField, DateValueField, NumberField, TextField
+from ui.widgets.rows_model import ColumnSpec, RowsModel
 
 V = VENTURE_LABELS
 RawVenture = dict[str, object]
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def raw_from_view(view: VentureView) -> RawVenture:
@@ -68,71 +68,28 @@ def raw_from_data(data: VentureData, venture_id: object) -> RawVenture:
     }
 
 
-class VentureTableModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.ventures: list[RawVenture] = []
-        self.headers = [
-            self.tr("项目/主体名称"),
-            self.tr("主体类型"),
-            self.tr("阶段"),
-            self.tr("统一社会信用代码"),
-            self.tr("登记注册日期"),
-            self.tr("所属行业"),
-            self.tr("带动就业"),
-        ]
+def venture_columns() -> list[ColumnSpec[RawVenture]]:
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("VenturesTab", text)
 
-    def set_ventures(self, ventures: Sequence[RawVenture]) -> None:
-        self.beginResetModel()
-        self.ventures = [dict(v) for v in ventures]
-        self.endResetModel()
+    def industry(venture: RawVenture) -> str:
+        code = venture["industry"]
+        return f"{code} {INDUSTRY_SECTIONS[str(code)]}" if code else ""
 
-    @override
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.ventures)
-
-    @override
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
-
-    @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self.ventures):
-            return None
-        venture = self.ventures[index.row()]
-        column = index.column()
-        if role == TONE_ROLE:
-            return stage_tone(Stage(str(venture["stage"]))).name if column == 2 else None
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if column == 0:
-            return str(venture["name"])
-        if column == 1:
-            return EntityType(str(venture["entity_type"])).label
-        if column == 2:
-            return Stage(str(venture["stage"])).label
-        if column == 3:
-            return str(venture["credit_code"] or "")
-        if column == 4:
-            return str(venture["registration_date"] or "")
-        if column == 5:
-            code = venture["industry"]
-            return f"{code} {INDUSTRY_SECTIONS[str(code)]}" if code else ""
-        return self.tr("{count} 人").format(count=venture["jobs_created"])
+    return [
+        ColumnSpec(tr("项目/主体名称"), 200, lambda v: str(v["name"])),
+        ColumnSpec(tr("主体类型"), 110, lambda v: EntityType(str(v["entity_type"])).label),
+        ColumnSpec(
+            tr("阶段"),
+            96,
+            lambda v: Stage(str(v["stage"])).label,
+            tone=lambda v: stage_tone(Stage(str(v["stage"]))),
+        ),
+        ColumnSpec(tr("统一社会信用代码"), 170, lambda v: str(v["credit_code"] or "")),
+        ColumnSpec(tr("登记注册日期"), 100, lambda v: str(v["registration_date"] or "")),
+        ColumnSpec(tr("所属行业"), 170, industry),
+        ColumnSpec(tr("带动就业"), 70, lambda v: tr("{count} 人").format(count=v["jobs_created"])),
+    ]
 
 
 class VenturesTab(QWidget):
@@ -158,7 +115,7 @@ class VenturesTab(QWidget):
         hint.setObjectName("muted")
         bar.addWidget(hint)
         layout.addLayout(bar)
-        self.model = VentureTableModel(self)
+        self.model: RowsModel[RawVenture] = RowsModel(venture_columns(), self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -168,8 +125,8 @@ class VenturesTab(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setItemDelegateForColumn(2, ChipDelegate(self.table))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 110), (2, 96), (3, 170), (4, 100), (5, 170), (6, 70)):
-            self.table.setColumnWidth(column, width)
+        for column, spec in enumerate(self.model.columns[1:], start=1):
+            self.table.setColumnWidth(column, spec.width)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
@@ -183,15 +140,15 @@ class VenturesTab(QWidget):
     def set_ventures(self, ventures: Sequence[VentureView]) -> None:
         raws = [raw_from_view(v) for v in ventures]
         self._initial = [dict(v) for v in raws]
-        self.model.set_ventures(raws)
+        self.model.replace(raws)
         self._update_buttons()
 
     def values(self) -> list[RawVenture]:
-        return [dict(v) for v in self.model.ventures]
+        return [dict(v) for v in self.model.rows]
 
     @property
     def dirty(self) -> bool:
-        return self.model.ventures != self._initial
+        return bool(self.model.rows != self._initial)
 
     def mark_saved(self) -> None:
         self._initial = self.values()
@@ -209,24 +166,24 @@ class VenturesTab(QWidget):
         self.add_button.setEnabled(not self.read_only)
         self.edit_button.setEnabled(has and not self.read_only)
         self.remove_button.setEnabled(has and not self.read_only)
-        self.empty_label.setVisible(not self.model.ventures)
+        self.empty_label.setVisible(not self.model.rows)
 
     def add_venture(self) -> None:
         editor = VentureDialog(None, self)
         if editor.exec() == QDialog.DialogCode.Accepted and editor.result_venture is not None:
-            self.model.set_ventures([*self.model.ventures, editor.result_venture])
-            self.table.selectRow(len(self.model.ventures) - 1)
+            self.model.replace([*self.model.rows, editor.result_venture])
+            self.table.selectRow(len(self.model.rows) - 1)
             self._changed()
 
     def edit_current(self) -> None:
         row = self._current_row()
         if row < 0 or self.read_only:
             return
-        editor = VentureDialog(self.model.ventures[row], self)
+        editor = VentureDialog(self.model.rows[row], self)
         if editor.exec() == QDialog.DialogCode.Accepted and editor.result_venture is not None:
-            ventures = list(self.model.ventures)
+            ventures = list(self.model.rows)
             ventures[row] = editor.result_venture
-            self.model.set_ventures(ventures)
+            self.model.replace(ventures)
             self.table.selectRow(row)
             self._changed()
 
@@ -234,7 +191,7 @@ class VenturesTab(QWidget):
         row = self._current_row()
         if row < 0:
             return
-        name = str(self.model.ventures[row]["name"])
+        name = str(self.model.rows[row]["name"])
         if not dialogs.ask(
             self,
             self.tr("删除项目"),
@@ -247,7 +204,7 @@ class VenturesTab(QWidget):
             warning=True,
         ):
             return
-        self.model.set_ventures([v for i, v in enumerate(self.model.ventures) if i != row])
+        self.model.replace([v for i, v in enumerate(self.model.rows) if i != row])
         self._changed()
 
     def _changed(self) -> None:

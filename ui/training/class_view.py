@@ -29,9 +29,10 @@ from ui.style import Tone
 from ui.training.dialogs import ClassDialog, ScheduleDialog, SessionDialog
 from ui.training.enrol import EnrolDialog, ImportResultDialog
 from ui.training.grid import AttendanceGridWidget
-from ui.training.models import STATUS_TONES, CompletionModel, RowsModel, roster_columns, session_columns
+from ui.training.models import STATUS_TONES, CompletionModel, roster_columns, session_columns
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate, ChipLabel
+from ui.widgets.rows_model import RowsModel
 
 
 def table_for(model: RowsModel[Any], parent: QWidget) -> QTableView:

@@ -10,7 +10,7 @@ from desktop.services import training as service
 from models.training import CompletionResult, EnrolmentStatus
 from ui.style import Tone
 from ui.training.class_view import table_for
-from ui.training.models import CENTER, ColumnSpec, RowsModel
+from ui.widgets.rows_model import CENTER, ColumnSpec, RowsModel
 
 
 def _tone(row: service.PersonTraining) -> Tone:

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from desktop.services import training as service
 from models.errors import DoorstepError
 from models.training import CompletionResult, EnrolmentStatus
 from ui.overrides import override
 from ui.style import Tone
-from ui.widgets.chips import TONE_ROLE
+from ui.widgets.rows_model import CENTER, ColumnSpec, Index, RowsModel
 
-T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
 WEEKDAYS = "一二三四五六日"
 
 STATUS_TONES = {
@@ -25,72 +21,6 @@ STATUS_TONES = {
     service.ClassStatus.TO_ASSESS: Tone.AMBER,
     service.ClassStatus.ASSESSED: Tone.GREEN,
 }
-
-
-@dataclass(frozen=True)
-class ColumnSpec(Generic[T]):
-    title: str
-    width: int
-    text: Callable[[T], str]
-    tone: Callable[[T], Tone | None] | None = None
-    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
-    tip: Callable[[T], str] | None = None
-
-
-class RowsModel(QAbstractTableModel, Generic[T]):
-    """A table of read-model rows; ``replace`` swaps them all (these lists are small: one class)."""
-
-    def __init__(self, columns: Sequence[ColumnSpec[T]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[T] = []
-
-    def replace(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> T | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    @override
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    @override
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    @override
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        item, column = self.rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return column.text(item)
-        if role == TONE_ROLE and column.tone is not None:
-            tone = column.tone(item)
-            return tone.name if tone is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
-            return column.tip(item)
-        return None
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None
-
-
-CENTER = Qt.AlignmentFlag.AlignCenter
 
 
 def class_columns() -> list[ColumnSpec[service.ClassRow]]:

@@ -30,10 +30,11 @@ from models.validators import parse_date
 from ui.operations import run_in_background
 from ui.training.class_view import ClassView, button
 from ui.training.dialogs import ClassDialog
-from ui.training.models import RowsModel, class_columns
+from ui.training.models import class_columns
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.empty_state import EmptyState
+from ui.widgets.rows_model import RowsModel
 
 
 class ClassListView(QWidget):
