@@ -3,6 +3,9 @@
 1. arguments and paths; 2. logging; then either a headless subcommand (no Qt is ever imported) or
 3. the GUI: database open and migrate (backup first), QApplication, fonts, main window — in ``ui.app``.
 This is the one module below ``ui/`` that reaches up to start the GUI, and it does so lazily.
+
+``doorstep``, ``doorstep gui`` and ``doorstep selftest`` (with ``--db``) are recognised without building
+the full parser, which imports every area's commands and services: the window shows its list first.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from desktop import cli
 from desktop.paths import log_dir
+
+GUI_COMMANDS = ("gui", "selftest")
 
 
 def setup_logging() -> None:
@@ -28,16 +32,45 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+def gui_request(arguments: Sequence[str]) -> tuple[str, str | None] | None:
+    """``(command, db)`` when the arguments ask for the GUI and nothing else; None for anything the
+    full parser must see (another command, ``--help``, a typo)."""
+    rest: list[str] = []
+    db: str | None = None
+    tokens = iter(arguments)
+    for token in tokens:
+        if token == "--db":
+            db = next(tokens, None)
+            if db is None:
+                return None
+        elif token.startswith("--db="):
+            db = token.removeprefix("--db=")
+        else:
+            rest.append(token)
+    if not rest or (len(rest) == 1 and rest[0] in GUI_COMMANDS):
+        return (rest[0] if rest else "gui"), db
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = cli.build_parser()
-    args = parser.parse_args(arguments or ["gui"])
-    setup_logging()
-    if args.command in (None, "gui", "selftest"):
-        from ui.app import run_gui
+    request = gui_request(arguments)
+    if request is not None:
+        setup_logging()
+        return _gui(*request)
+    from desktop import cli
 
-        return run_gui(db_path=args.db, selftest=args.command == "selftest")
+    args = cli.build_parser().parse_args(arguments)
+    setup_logging()
+    if args.command in GUI_COMMANDS:
+        return _gui(args.command, args.db)
     return cli.run_headless(args)
+
+
+def _gui(command: str, db: str | None) -> int:
+    from ui.app import run_gui
+
+    return run_gui(db_path=db, selftest=command == "selftest")
 
 
 if __name__ == "__main__":

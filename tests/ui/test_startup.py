@@ -1,5 +1,6 @@
-"""Start-up in stages (ui/app.py): the window paints its populated list before SQLAlchemy, the mapped
-tables and the other areas are loaded, then loads them. Run in a fresh interpreter, as a user starts it."""
+"""Start-up in stages (ui/app.py), as ``doorstep gui`` starts: the window paints its populated list
+before SQLAlchemy, the mapped tables and the other areas are loaded, then loads them. Run in a fresh
+interpreter, through the console script's own entry point."""
 
 from __future__ import annotations
 
@@ -9,38 +10,48 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from desktop.app import gui_request
 from desktop.demo import generate_demo
 from models.database import Database
 
 PEOPLE = 30
 
+# Watches the application from inside: when the window, having painted, starts loading the other areas
+# (ui.main_window.load_areas), it notes what is loaded and what the list shows; once they are loaded it
+# opens another area's page and closes the window.
 CHILD = """
 import json, sys
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, QTimer
 from PySide6.QtWidgets import QApplication
-from ui.app import configure_application, open_context, show_main_window
+import ui.main_window
 
 app = QApplication(sys.argv[:1])
-configure_application(app, areas=False)
-window = show_main_window(open_context(sys.argv[1]), remember=False)
-page = window.show_page("entrepreneurs")
-model = page.model
-while model.rowCount(QModelIndex()) == 0 or not model.data(model.index(0, 1)):
-    app.processEvents()
-heavy = ("sqlalchemy", "sqlmodel", "alembic", "reportlab", "openpyxl", "pypinyin", "desktop.services.areas")
-at_first_paint = sorted(name for name in heavy if name in sys.modules)
-rows, first = model.rowCount(QModelIndex()), model.data(model.index(0, 1))
-for _ in range(200):
-    app.processEvents()
-    if "desktop.services.areas" in sys.modules:
-        break
-loaded = "desktop.services.areas" in sys.modules
-visits = type(window.show_page("visits")).__name__
-print(json.dumps({"at_first_paint": at_first_paint, "rows": rows, "first": first, "loaded": loaded,
-                  "visits": visits}))
-window.close()
-window.deleteLater()
-app.processEvents()
+report = {}
+heavy = ("sqlalchemy", "sqlmodel", "alembic", "reportlab", "openpyxl", "pypinyin", "desktop.commands",
+         "desktop.services.areas")
+load_areas = ui.main_window.load_areas
+
+def finish(window):
+    report["loaded"] = "desktop.services.areas" in sys.modules
+    report["visits"] = type(window.show_page("visits")).__name__
+    window.close()
+
+def spy():
+    if "at_first_paint" not in report:
+        window = next(w for w in app.topLevelWidgets() if isinstance(w, ui.main_window.MainWindow))
+        model = window.show_page("entrepreneurs").model
+        report["at_first_paint"] = sorted(name for name in heavy if name in sys.modules)
+        report["rows"] = model.rowCount(QModelIndex())
+        report["first"] = model.data(model.index(0, 1))
+        QTimer.singleShot(0, lambda: finish(window))
+    load_areas()
+
+ui.main_window.load_areas = spy
+from desktop.app import main
+code = main(["gui", "--db", sys.argv[1]])
+print(json.dumps({"code": code, **report}))
 """
 
 
@@ -58,8 +69,29 @@ def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(db: Database
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
     assert report["at_first_paint"] == []
     assert report["rows"] == PEOPLE
     assert report["first"]  # a name in the first row
     assert report["loaded"] is True  # every area, once the list had painted
     assert report["visits"] == "VisitsPage"  # and another area's page opens
+
+
+@pytest.mark.parametrize(
+    ("arguments", "request_"),
+    [
+        ([], ("gui", None)),
+        (["gui"], ("gui", None)),
+        (["--db", "a.sqlite"], ("gui", "a.sqlite")),
+        (["gui", "--db=b.sqlite"], ("gui", "b.sqlite")),
+        (["--db", "c.sqlite", "selftest"], ("selftest", "c.sqlite")),
+        (["demo", "--db", "d.sqlite"], None),  # another command: the full parser
+        (["--help"], None),
+        (["gui", "--verbose"], None),  # a typo: the full parser says what is wrong
+        (["--db"], None),
+    ],
+)
+def test_the_gui_is_recognised_without_the_full_parser(
+    arguments: list[str], request_: tuple[str, str | None] | None
+) -> None:
+    assert gui_request(arguments) == request_
