@@ -13,13 +13,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import os
 import sys
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon, QPainterPath, QRawFont
+
+from desktop.paths import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +125,10 @@ def _svg_file(name: str, color: str) -> Path | None:
     if text is None:
         return None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as error:  # a read-only folder, or another copy of the program writing it just now
         log.warning("icon %s not written: %s", path, error)
-        return None
+        return path if path.exists() else None
     return path
 
 

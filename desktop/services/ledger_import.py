@@ -1373,7 +1373,6 @@ def apply_import(
 
 WRITE_CHUNK = 2000
 _AS_IS = frozenset({str, int})  # what jsonable() gives back unchanged
-_UUID_VARIANT_AND_VERSION = ~((0xC000 << 48) | (0xF000 << 64)), (0x8000 << 48) | (7 << 76)
 
 
 def _change_row(

@@ -130,7 +130,10 @@ class EntrepreneurListModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------------------------------- rows
     def entrepreneur_id(self, row: int) -> str:
-        return self._ids[row]
+        """From the row's page when it is held (the selection is always on screen), not a walk of the
+        sort index to that position."""
+        data = self.row_data(row)
+        return data.id if data is not None else self._ids[row]
 
     def row_of(self, entrepreneur_id: str) -> int:
         try:
@@ -177,7 +180,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         if row_number >= len(self._ids):
             return None
         if role == ID_ROLE:
-            return self._ids[row_number]
+            return self.entrepreneur_id(row_number)
         key = self.columns[index.column()].key
         if role == _ALIGNMENT:
             return _CENTRED if key in ("sex", "age") else _LEFT

@@ -134,7 +134,7 @@ class MentorsTab(QWidget):
             active_only=self.active_only.isChecked(),
             kind=MentorKind(kind) if kind else None,
         )
-        self.model.set_rows(mentors)
+        self.model.replace(mentors)
         self.count.setText(self.tr("共 {n} 位导师").format(n=len(mentors)))
         rows = [i for i, m in enumerate(mentors) if chosen and m.id == chosen.id]
         if rows:

@@ -4,10 +4,9 @@ mentor pool and the key project pool (small enough to hold whole)."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -17,7 +16,8 @@ from desktop.services.visits import VisitQuery, VisitRow, fetch_visit_rows, visi
 from models.database import Database
 from models.visits import TrackingState
 from ui.overrides import override
-from ui.widgets.chips import TONE_ROLE
+from ui.style import Tone
+from ui.widgets.rows_model import ColumnSpec, RowsModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PERSON_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -25,11 +25,11 @@ _Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
 TRACKING_TONES = {
-    TrackingState.OVERDUE: "RED",
-    TrackingState.DUE_SOON: "AMBER",
-    TrackingState.ON_TRACK: "GREEN",
-    TrackingState.PERIOD_ENDED: "AMBER",
-    TrackingState.LEFT: "GREY",
+    TrackingState.OVERDUE: Tone.RED,
+    TrackingState.DUE_SOON: Tone.AMBER,
+    TrackingState.ON_TRACK: Tone.GREEN,
+    TrackingState.PERIOD_ENDED: Tone.AMBER,
+    TrackingState.LEFT: Tone.GREY,
 }
 
 
@@ -37,11 +37,13 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-@dataclass(frozen=True)
-class Column(Generic[T]):
-    title: str
-    value: Callable[[T], str]
-    width: int = 100
+def _column(title: str, text: Callable[[T], str], width: int = 100) -> ColumnSpec[T]:
+    """A column whose long texts (problems, advice, reasons) show whole as a tooltip."""
+    return ColumnSpec(title, width, text, tip=lambda row: _long(text(row)))
+
+
+def _long(text: str) -> str:
+    return text if len(text) > 12 else ""
 
 
 class VisitListModel(QAbstractTableModel):
@@ -54,16 +56,16 @@ class VisitListModel(QAbstractTableModel):
         self.query = VisitQuery()
         self.ids: list[str] = []
         self._pages: OrderedDict[int, dict[str, VisitRow]] = OrderedDict()
-        self.columns: list[Column[VisitRow]] = [
-            Column(self.tr("走访日期"), lambda r: _day(r.visit_date), 96),
-            Column(self.tr("创业者"), lambda r: r.entrepreneur_name, 80),
-            Column(self.tr("档案号"), lambda r: r.case_number, 164),
-            Column(self.tr("导师"), lambda r: r.mentor_name, 72),
-            Column(self.tr("方式"), lambda r: r.mode.label, 80),
-            Column(self.tr("走访内容"), lambda r: r.topics, 120),
-            Column(self.tr("发现的问题"), lambda r: r.problems.replace("\n", " "), 220),
-            Column(self.tr("指导建议"), lambda r: r.advice.replace("\n", " "), 240),
-            Column(self.tr("下次走访"), lambda r: _day(r.next_visit_date), 96),
+        self.columns: list[ColumnSpec[VisitRow]] = [
+            _column(self.tr("走访日期"), lambda r: _day(r.visit_date), 96),
+            _column(self.tr("创业者"), lambda r: r.entrepreneur_name, 80),
+            _column(self.tr("档案号"), lambda r: r.case_number, 164),
+            _column(self.tr("导师"), lambda r: r.mentor_name, 72),
+            _column(self.tr("方式"), lambda r: r.mode.label, 80),
+            _column(self.tr("走访内容"), lambda r: r.topics, 120),
+            _column(self.tr("发现的问题"), lambda r: r.problems.replace("\n", " "), 220),
+            _column(self.tr("指导建议"), lambda r: r.advice.replace("\n", " "), 240),
+            _column(self.tr("下次走访"), lambda r: _day(r.next_visit_date), 96),
         ]
 
     def set_query(self, query: VisitQuery) -> None:
@@ -110,77 +112,10 @@ class VisitListModel(QAbstractTableModel):
             return None
         if role == PERSON_ROLE:
             return row.entrepreneur_id
-        text = self.columns[index.column()].value(row)
+        column = self.columns[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text if len(text) > 12 else None
-        return text
-
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-class RowsModel(QAbstractTableModel, Generic[T]):
-    """A small table held whole: the mentor pool, the key project pool."""
-
-    def __init__(self, columns: Sequence[Column[T]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> T | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def row_id(self, row: T) -> str:
-        return str(getattr(row, "id", ""))
-
-    def tone(self, row: T, column: int) -> str | None:
-        return None
-
-    @override
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    @override
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == ID_ROLE:
-            return self.row_id(row)
-        if role == PERSON_ROLE:
-            return getattr(row, "entrepreneur_id", None)
-        if role == TONE_ROLE:
-            return self.tone(row, index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self.columns[index.column()].value(row)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 12 else None
-            return text
-        return None
+            return (column.tip(row) if column.tip is not None else "") or None
+        return column.text(row)
 
     @override
     def headerData(
@@ -205,39 +140,34 @@ class MentorModel(RowsModel[MentorView]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__([], parent)
         self.columns = [
-            Column(self.tr("姓名"), lambda m: m.name, 72),
-            Column(self.tr("类别"), lambda m: m.kind_label, 150),
-            Column(self.tr("擅长领域"), lambda m: m.expertise_label, 140),
-            Column(self.tr("工作单位"), lambda m: m.organisation, 180),
-            Column(self.tr("联系电话"), lambda m: m.phone, 110),
-            Column(self.tr("联系创业者"), lambda m: f"{m.assigned:,} 人", 90),
-            Column(self.tr("状态"), lambda m: self.tr("在库") if m.active else self.tr("已停用"), 80),
+            _column(self.tr("姓名"), lambda m: m.name, 72),
+            _column(self.tr("类别"), lambda m: m.kind_label, 150),
+            _column(self.tr("擅长领域"), lambda m: m.expertise_label, 140),
+            _column(self.tr("工作单位"), lambda m: m.organisation, 180),
+            _column(self.tr("联系电话"), lambda m: m.phone, 110),
+            _column(self.tr("联系创业者"), lambda m: f"{m.assigned:,} 人", 90),
+            ColumnSpec(
+                self.tr("状态"),
+                80,
+                lambda m: self.tr("在库") if m.active else self.tr("已停用"),
+                tone=lambda m: Tone.GREEN if m.active else Tone.GREY,
+            ),
         ]
-
-    @override
-    def tone(self, row: MentorView, column: int) -> str | None:
-        if column == len(self.columns) - 1:
-            return "GREEN" if row.active else "GREY"
-        return None
 
 
 class PoolModel(RowsModel[KeyProjectRow]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__([], parent)
         self.columns = [
-            Column(self.tr("状态"), lambda p: p.state.label, 92),
-            Column(self.tr("创业项目"), lambda p: p.venture_name, 150),
-            Column(self.tr("创业者"), lambda p: p.entrepreneur_name, 72),
-            Column(self.tr("联系导师"), lambda p: p.mentor_name, 72),
-            Column(self.tr("走访频次"), lambda p: p.cadence, 100),
-            Column(self.tr("上次走访"), lambda p: _day(p.last_visit_date), 96),
-            Column(self.tr("下次应访"), lambda p: _day(p.next_due), 96),
-            Column(self.tr("入库日期"), lambda p: _day(p.entered_on), 96),
-            Column(self.tr("陪跑期至"), lambda p: _day(p.planned_end), 96),
-            Column(self.tr("入库理由"), lambda p: p.reason, 200),
-            Column(self.tr("出库结果"), lambda p: p.outcome.label if p.outcome else "", 110),
+            ColumnSpec(self.tr("状态"), 92, lambda p: p.state.label, tone=lambda p: TRACKING_TONES[p.state]),
+            _column(self.tr("创业项目"), lambda p: p.venture_name, 150),
+            _column(self.tr("创业者"), lambda p: p.entrepreneur_name, 72),
+            _column(self.tr("联系导师"), lambda p: p.mentor_name, 72),
+            _column(self.tr("走访频次"), lambda p: p.cadence, 100),
+            _column(self.tr("上次走访"), lambda p: _day(p.last_visit_date), 96),
+            _column(self.tr("下次应访"), lambda p: _day(p.next_due), 96),
+            _column(self.tr("入库日期"), lambda p: _day(p.entered_on), 96),
+            _column(self.tr("陪跑期至"), lambda p: _day(p.planned_end), 96),
+            _column(self.tr("入库理由"), lambda p: p.reason, 200),
+            _column(self.tr("出库结果"), lambda p: p.outcome.label if p.outcome else "", 110),
         ]
-
-    @override
-    def tone(self, row: KeyProjectRow, column: int) -> str | None:
-        return TRACKING_TONES[row.state] if column == 0 else None

@@ -84,7 +84,7 @@ class PoolTab(QWidget):
         value = str(self.state.currentData() or "")
         state = TrackingState(value) if value else None
         rows = pool_rows(self.context.db, state=state)
-        self.model.set_rows(rows)
+        self.model.replace(rows)
         overdue = sum(r.state is TrackingState.OVERDUE for r in rows)
         self.count.setText(self.tr("共 {n} 个项目，逾期 {late} 个").format(n=len(rows), late=overdue))
 
