@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.context import AppContext
 from desktop.paths import backup_dir, cache_dir, data_dir, default_database
@@ -80,6 +80,8 @@ class _Problems:
             return
         self._in_hook = True
         try:
+            from PySide6.QtWidgets import QMessageBox
+
             from ui.operations import show_bug
 
             if isinstance(error, DoorstepError):
@@ -170,6 +172,9 @@ def _context(db: Database) -> AppContext:
 
 
 def _interactive(app: QApplication, path: Path) -> int:
+    # imported here: each PySide class costs about a millisecond the first time, and the list paints first
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
     from ui.wizard import FirstRunWizard
 
     try:

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QApplication
 import ui.main_window
 
 app = QApplication(sys.argv[:1])
-report = {}
+from ui.style import qt_chooses_fusion
+report = {"style": app.style().name(), "expected_fusion": qt_chooses_fusion()}
 heavy = ("sqlalchemy", "sqlmodel", "alembic", "reportlab", "openpyxl", "pypinyin", "desktop.commands",
          "desktop.services.areas")
 load_areas = ui.main_window.load_areas
@@ -75,6 +76,8 @@ def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(db: Database
     assert report["first"]  # a name in the first row
     assert report["loaded"] is True  # every area, once the list had painted
     assert report["visits"] == "VisitsPage"  # and another area's page opens
+    # Qt's own choice of style on this machine is the one ui/style.py expects without asking for it
+    assert report["expected_fusion"] == (report["style"].lower() == "fusion")
 
 
 @pytest.mark.parametrize(

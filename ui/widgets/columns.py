@@ -59,12 +59,15 @@ class ColumnFitter(QObject):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(min(self.minimums))
         header.sectionResized.connect(self._resized)
-        table.viewport().installEventFilter(self)
+        # The header is laid out over the viewport at its width, so its resizes are the viewport's. (Asking
+        # for ``table.viewport()`` itself costs 13 ms the first time: PySide looks through every QWidget
+        # subclass, building their enums, to find the type of a plain QWidget made in C++.)
+        header.installEventFilter(self)
 
     def fit(self) -> None:
         if not self.automatic:
             return
-        available = self.table.viewport().width()
+        available = self.table.horizontalHeader().width()
         if available <= 0:
             return
         self._fitting = True
