@@ -23,6 +23,7 @@ from typing import Literal, TypeGuard
 
 from models.clock import china_today
 from models.errors import ValidationError
+from models.masking import MOBILE, mask_id_number
 
 # GB/T 2260 province-level prefixes (the first two digits of a region code).
 PROVINCE_PREFIXES: frozenset[str] = frozenset(
@@ -92,13 +93,6 @@ def _whole_number_text(value: int | float | Decimal) -> str | None:
 # 公民身份号码 (GB 11643)
 
 
-def mask_id_number(number: str) -> str:
-    """Masked for screens and exports: first 3 and last 4 kept (``110***********123X``)."""
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
-
-
 @dataclass(frozen=True)
 class IdNumber:
     """A checked 18-character 公民身份号码 with what it tells about the person."""
@@ -123,8 +117,8 @@ _CODE_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
 
 
 def _ric_check_char(number17: str) -> str:
-    # python-stdnum is imported on first use: it pulls in ssl and pydoc (30 ms), and the window's first
-    # paint needs only the masking helpers of this module.
+    # python-stdnum is imported on first use: it pulls in ssl and pydoc (30 ms), which nothing needs
+    # before the first ID number is checked.
     from stdnum.cn import ric
 
     # calc_check_digit wants the full number and ignores its last character.
@@ -277,7 +271,6 @@ def parse_credit_code(value: object, *, field: str = "统一社会信用代码")
 # --------------------------------------------------------------------------------------------------
 # 联系电话
 
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only (\d takes any script's digits)
 _THREE_DIGIT_AREAS = re.compile(r"^0(10|2\d)")
 _PHONE_HINT = "手机号应为 11 位数字（如 13812345678），固定电话应带区号（如 0571-88886666）"
 
@@ -301,7 +294,7 @@ def parse_phone(value: object, *, field: str = "联系电话") -> str:
         raw = _nfkc(value)
     if not raw:
         raise ValidationError(field, value, f"{field}不能为空，{_PHONE_HINT}")
-    if _MOBILE.match(raw):  # the usual case, which none of the rewriting below changes
+    if MOBILE.match(raw):  # the usual case, which none of the rewriting below changes
         return raw
     text = re.sub(r"\.0+$", "", raw)
     text = re.sub(r"(转|分机|ext\.?|x|#)\s*(\d{1,6})$", r"-\2", text, flags=re.IGNORECASE)
@@ -316,7 +309,7 @@ def parse_phone(value: object, *, field: str = "联系电话") -> str:
         raise ValidationError(field, value, f"{field} {raw} 含有不允许的字符，{_PHONE_HINT}")
     parts = text.split("-")
     digits = "".join(parts)
-    if _MOBILE.match(digits):
+    if MOBILE.match(digits):
         return digits
     if international and not digits.startswith("0"):
         digits = "0" + digits
@@ -339,20 +332,6 @@ def parse_phone(value: object, *, field: str = "联系电话") -> str:
     if not (7 <= len(local) <= 8) or local[0] in "01":
         raise ValidationError(field, value, f"{field} {raw} 不是有效的电话号码，{_PHONE_HINT}")
     return f"{area}-{local}" + (f"-{extension}" if extension else "")
-
-
-def mask_phone(phone: str) -> str:
-    """Masked for screens and exports: ``138****5678``; a landline keeps its area code and last 2 digits."""
-    if _MOBILE.match(phone):
-        return phone[:3] + "****" + phone[-4:]
-    landline = re.match(r"^(0\d{2,3})-(\d{7,8})(?:-(\d+))?$", phone)
-    if landline:
-        local = landline.group(2)
-        masked = f"{landline.group(1)}-{'*' * (len(local) - 2)}{local[-2:]}"
-        if landline.group(3):
-            masked += "-" + "*" * len(landline.group(3))
-        return masked
-    return mask_id_number(phone)
 
 
 # --------------------------------------------------------------------------------------------------

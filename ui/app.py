@@ -120,7 +120,7 @@ def configure_application(app: QApplication, *, areas: bool = True) -> None:
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
     app.setApplicationDisplayName(QCoreApplication.translate("app", "家门口创业服务台"))
-    apply_style(app, register_fonts())
+    apply_style(app, register_fonts(defer_extension_b=True))  # registered by load_areas
     regions.use_cache(cache_dir())  # region names are in the first paint: read them in 2 ms, not 100
     icons.use_cache(cache_dir())  # icons as SVG files, made on the first start
     if areas:

@@ -2,13 +2,16 @@
 
 One entry per area package. The order is the order of the file's tabs (UI.md: 走访记录, 培训, 政策与补贴).
 :func:`load_areas` imports them once: after the window has painted its entrepreneur list at start-up
-(ui/app.py), or before anything that needs them — another page, a file, a search. The navigation's
+(ui/app.py), or before anything that needs them — another page, a file, a search. It also registers
+the font faces that start-up left for later (:func:`ui.style.register_fonts`). The navigation's
 labels and icons are known without them (ui/pages.py).
 """
 
 from __future__ import annotations
 
 import importlib
+
+from ui.style import register_deferred_fonts
 
 AREA_PACKAGES = ("visits", "training", "policy", "workbench")
 
@@ -18,3 +21,4 @@ def load_areas() -> None:
     for name in AREA_PACKAGES:
         importlib.import_module(f"ui.{name}")
     importlib.import_module("desktop.services.areas")
+    register_deferred_fonts()  # the rest of CJK Extension B, for names on other pages and in files

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
+from collections.abc import Iterable
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QRawFont
 from PySide6.QtWidgets import QApplication
 
 from models.enums import Stage
@@ -75,15 +77,57 @@ def application_font(families: list[str]) -> QFont:
     return font
 
 
-def register_fonts() -> list[str]:
-    """Register the shipped fonts with Qt; return the families in fallback order (missing files skipped)."""
-    from reports.font_files import FONT_FAMILIES, FONT_FILES
+def register_fonts(*, defer_extension_b: bool = False) -> list[str]:
+    """Register the shipped fonts with Qt; return the families in fallback order (missing files skipped).
+
+    With ``defer_extension_b`` the largest face, the rest of CJK Extension B (20 MB; reading its
+    character map costs 5 ms of start-up), is left for :func:`register_deferred_fonts`, which start-up
+    calls once the window has painted, or before, if the first screen shows such a character
+    (:func:`extension_b_needed`). Its family is in the list either way, so the application's font
+    falls back to it as soon as it is registered."""
+    from reports.font_files import EXT_B, SHIPPED_FONTS
 
     families: list[str] = []
-    for path, family in zip(FONT_FILES, FONT_FAMILIES, strict=True):
-        if QFontDatabase.addApplicationFont(str(path)) >= 0:
-            families.append(family)
+    for font in SHIPPED_FONTS:
+        if defer_extension_b and font.name == EXT_B and font.path.is_file():
+            _deferred_fonts.append(str(font.path))
+        elif QFontDatabase.addApplicationFont(str(font.path)) < 0:
+            continue
+        families.append(font.family)
     return families
+
+
+_deferred_fonts: list[str] = []
+
+_EXTENSION_B = re.compile("[\U00020000-\U0002a6df]")
+
+
+def register_deferred_fonts() -> None:
+    """Register the faces :func:`register_fonts` left for later, and repaint with them (idempotent)."""
+    if not _deferred_fonts:
+        return
+    for path in _deferred_fonts:
+        QFontDatabase.addApplicationFont(path)
+    _deferred_fonts.clear()
+    for window in QApplication.topLevelWidgets():
+        window.update()
+
+
+def fonts_deferred() -> bool:
+    return bool(_deferred_fonts)
+
+
+def extension_b_needed(texts: Iterable[str]) -> bool:
+    """Whether ``texts`` have a CJK Extension B character that the Ext A face lacks (Ext A has the
+    2,858 of them that are in Japanese and other standards, 𠮷 among them; Ext B has the rest)."""
+    from reports.font_files import EXT_A, SHIPPED_FONTS
+
+    rare = {character for text in texts for character in _EXTENSION_B.findall(text)}
+    if not rare:
+        return False
+    # the face itself: QFontMetrics.inFontUcs4 would also look through every fallback
+    ext_a = QRawFont.fromFont(QFont(next(font.family for font in SHIPPED_FONTS if font.name == EXT_A)))
+    return not all(ext_a.supportsCharacter(ord(character)) for character in rare)
 
 
 def apply_style(app: QApplication, families: list[str]) -> None:

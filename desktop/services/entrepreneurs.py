@@ -30,11 +30,11 @@ from models.entrepreneur import (
 )
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_from_bits
 from models.errors import Conflict, NotFound
+from models.masking import mask_id_number, mask_phone
 from models.pinyin import build_search_blob, name_search_keys
 from models.regions import region_name
 from models.station import next_case_number
 from models.undo import last_undoable_operation, undo_changes
-from models.validators import mask_id_number, mask_phone
 
 KIND = "entrepreneur"
 # Field labels of other areas' records in a file's change history, by record kind (table name).

@@ -24,8 +24,8 @@ from models.base import CHINA_TZ, china_today
 from models.database import Database
 from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import ValidationError
+from models.masking import mask_id_number, mask_phone
 from models.regions import region_name
-from models.validators import mask_id_number, mask_phone
 from reports.xlsx import Column, export_filename, write_table
 
 

@@ -84,9 +84,10 @@ from models.ledger import (
     prepare_venture,
     venture_raw,
 )
+from models.masking import mask_id_number
 from models.pinyin import name_search_keys
 from models.station import CaseSequence
-from models.validators import IdNumber, mask_id_number, normalise_text, parse_id_number
+from models.validators import IdNumber, normalise_text, parse_id_number
 from reports.xlsx import Column, TableSheet, write_tables
 
 log = logging.getLogger(__name__)

@@ -20,8 +20,8 @@ from models.base import BOOKKEEPING_COLUMNS, CHINA_TZ, china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.errors import Conflict, NotFound
+from models.masking import mask_phone
 from models.pinyin import name_search_keys, normalise_query
-from models.validators import mask_phone
 from models.visits import (
     DEFAULT_NEXT_VISIT_DAYS,
     InstructorLevel,

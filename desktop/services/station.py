@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from models.actor import Actor
 from models.errors import Conflict, NotFound
 from models.regions import region_name
-from models.validators import normalise_text, parse_station_code
 
 if TYPE_CHECKING:
     from models.database import Database
@@ -35,6 +34,8 @@ class StationInfo:
 
 def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -> StationInfo:
     """Create the station record of a new database; a database belongs to one station for life."""
+    from models.validators import normalise_text, parse_station_code  # not needed to open a station
+
     station_code = parse_station_code(code)
     station_name = normalise_text(name)
     if not station_name:

@@ -27,9 +27,9 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture, current_stage
 from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import NotFound, ValidationError
+from models.masking import mask_id_number, mask_phone
 from models.pinyin import normalise_query
 from models.station import get_station
-from models.validators import mask_id_number, mask_phone
 from models.visits import (
     ACTION_LABELS,
     DEFAULT_NEXT_VISIT_DAYS,

@@ -14,7 +14,10 @@ import pytest
 
 from desktop.app import gui_request
 from desktop.demo import generate_demo
+from desktop.services.entrepreneurs import create_entrepreneur
+from desktop.services.station import default_actor
 from models.database import Database
+from tests.ui.conftest import ZHANG_SAN
 
 PEOPLE = 30
 
@@ -24,6 +27,7 @@ PEOPLE = 30
 CHILD = """
 import json, sys
 from PySide6.QtCore import QModelIndex, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 import ui.main_window
 
@@ -36,6 +40,7 @@ load_areas = ui.main_window.load_areas
 
 def finish(window):
     report["loaded"] = "desktop.services.areas" in sys.modules
+    report["ext_b_at_end"] = "Doorstep Ext B" in QFontDatabase.families()
     report["visits"] = type(window.show_page("visits")).__name__
     window.close()
 
@@ -46,6 +51,7 @@ def spy():
         report["at_first_paint"] = sorted(name for name in heavy if name in sys.modules)
         report["rows"] = model.rowCount(QModelIndex())
         report["first"] = model.data(model.index(0, 1))
+        report["ext_b_at_first_paint"] = "Doorstep Ext B" in QFontDatabase.families()
         QTimer.singleShot(0, lambda: finish(window))
     load_areas()
 
@@ -56,8 +62,19 @@ print(json.dumps({"code": code, **report}))
 """
 
 
-def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(db: Database, db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("newest", "ext_b_first"),
+    [
+        (None, False),  # the largest font face is registered after the first paint
+        ("李𠀁", True),  # unless a name on the first screen needs it (U+20001 is in Ext B, not Ext A)
+    ],
+)
+def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(
+    db: Database, db_path: Path, newest: str | None, ext_b_first: bool
+) -> None:
     generate_demo(db, entrepreneurs=PEOPLE, seed=5)
+    if newest:
+        create_entrepreneur(db, actor=default_actor(db), person={"name": newest, "id_number": ZHANG_SAN})
     db.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(
@@ -72,7 +89,9 @@ def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(db: Database
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["code"] == 0
     assert report["at_first_paint"] == []
-    assert report["rows"] == PEOPLE
+    assert report["rows"] == PEOPLE + (1 if newest else 0)
+    assert report["ext_b_at_first_paint"] is ext_b_first
+    assert report["ext_b_at_end"] is True
     assert report["first"]  # a name in the first row
     assert report["loaded"] is True  # every area, once the list had painted
     assert report["visits"] == "VisitsPage"  # and another area's page opens

@@ -9,11 +9,10 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from models.errors import ValidationError
+from models.masking import mask_id_number, mask_phone
 from models.validators import (
     CreditCode,
     IdNumber,
-    mask_id_number,
-    mask_phone,
     normalise_text,
     parse_credit_code,
     parse_date,

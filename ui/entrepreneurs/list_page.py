@@ -24,11 +24,14 @@ from models.errors import DoorstepError
 from models.regions import province_name
 from ui.entrepreneurs.list_model import EntrepreneurListModel
 from ui.entrepreneurs.query_bar import QueryBar
-from ui.style import icon
+from ui.style import extension_b_needed, fonts_deferred, icon, register_deferred_fonts
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.columns import ColumnFitter
 from ui.widgets.empty_state import EmptyState
+
+_FIRST_SCREEN_ROWS = 60
+"""More rows than a list shows at once on any screen (30 px each)."""
 
 
 class EntrepreneurListPage(QWidget):
@@ -205,6 +208,7 @@ class EntrepreneurListPage(QWidget):
                 descending=self.model.query.descending,
             )
             self.model.set_query(query)
+            self._fonts_for_first_screen()
             # an unfiltered list's length is the total; a filtered one counts it
             self.total = (
                 count_entrepreneurs(self.context.db, recycle_bin=query.recycle_bin)
@@ -217,6 +221,15 @@ class EntrepreneurListPage(QWidget):
         if keep:
             self.select_id(keep)
         self._update_view()
+
+    def _fonts_for_first_screen(self) -> None:
+        """Start-up registers one font face after the first paint (ui/style.py); a first screen of
+        names that needs it gets it before."""
+        if not fonts_deferred():
+            return
+        rows = (self.model.row_data(row) for row in range(min(self.model.rowCount(), _FIRST_SCREEN_ROWS)))
+        if extension_b_needed(f"{row.name} {row.ventures}" for row in rows if row is not None):
+            register_deferred_fonts()
 
     def _update_view(self) -> None:
         shown = self.model.rowCount()

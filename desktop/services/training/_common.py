@@ -18,6 +18,7 @@ from models.audit import Operation
 from models.entrepreneur import Entrepreneur
 from models.enums import Sex, key_groups_from_bits
 from models.errors import NotFound
+from models.masking import mask_id_number, mask_phone
 from models.training import (
     Attendance,
     AttendanceMark,
@@ -31,7 +32,6 @@ from models.training import (
     TrainingClass,
     TrainingSession,
 )
-from models.validators import mask_id_number, mask_phone
 
 CLASS_KIND = "training_class"
 HALF_DAY_ORDER = {HalfDay.AM.value: 0, HalfDay.FULL.value: 1, HalfDay.PM.value: 2, HalfDay.EVENING.value: 3}

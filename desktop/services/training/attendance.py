@@ -21,9 +21,9 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import NotFound
+from models.masking import mask_id_number
 from models.training import Attendance, AttendanceMark, Enrolment, EnrolmentStatus, HalfDay, rule_of
 from models.undo import last_undoable_operation, undo_changes
-from models.validators import mask_id_number
 
 
 def attendance_grid(db: Database, *, class_id: str) -> AttendanceGrid:

@@ -20,6 +20,7 @@ from desktop.services.training._common import (
 from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
+from models.masking import mask_id_number
 from models.training import (
     Attendance,
     AttendanceMark,
@@ -30,7 +31,6 @@ from models.training import (
     TrainingClass,
     TrainingSession,
 )
-from models.validators import mask_id_number
 from reports.xlsx import Column as XlsxColumn
 from reports.xlsx import write_table
 

@@ -23,8 +23,9 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import ValidationError
+from models.masking import mask_id_number
 from models.training import AttendanceMark, EnrolmentStatus, HalfDay, TrainingSession, parse_mark
-from models.validators import mask_id_number, normalise_text, parse_id_number, parse_name
+from models.validators import normalise_text, parse_id_number, parse_name
 from reports.training_forms import DateColumn, read_sign_in_workbook
 
 

@@ -25,6 +25,7 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.enums import Sex
 from models.errors import NotAllowed, NotFound, ValidationError
+from models.masking import mask_id_number, mask_phone
 from models.station import Station
 from models.training import (
     CompletionResult,
@@ -35,7 +36,6 @@ from models.training import (
     TrainingClass,
     TrainingSession,
 )
-from models.validators import mask_id_number, mask_phone
 from reports.training_forms import (
     Certificate,
     RosterLine,
