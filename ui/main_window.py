@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QSettings, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,9 +34,9 @@ from ui.areas import load_areas
 from ui.entrepreneurs.search_popup import GlobalSearch
 from ui.overrides import override
 from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
+from ui.roles import USER_ROLE
 from ui.style import Tone, icon
 from ui.widgets.chips import ChipLabel
-from ui.widgets.planned import PlannedPage
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +77,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget(central)
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(20, 20))
-        self.navigation.setFixedWidth(NAV_WIDTH)
-        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.navigation.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigation.setFixedWidth(NAV_WIDTH)  # no scroll bars: the style sheet (ui/roles.py)
         for spec in self.specs:
             item = QListWidgetItem(icon(spec.icon), spec.label)
-            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setData(USER_ROLE, spec.key)
             item.setToolTip(spec.label)
             self.navigation.addItem(item)
         self.stack = QStackedWidget(central)
@@ -124,9 +124,8 @@ class MainWindow(QMainWindow):
         self._actions_added = len(GLOBAL_ACTIONS)
 
     def _top_bar(self) -> QWidget:
-        bar = QWidget(self)
+        bar = QFrame(self)  # a QFrame paints its style sheet background
         bar.setObjectName("topBar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(16, 8, 16, 8)
         layout.setSpacing(12)
@@ -162,7 +161,7 @@ class MainWindow(QMainWindow):
     @property
     def current_key(self) -> str:
         item = self.navigation.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+        return str(item.data(USER_ROLE)) if item is not None else ""
 
     def page(self, key: str) -> QWidget:
         """The page for ``key``, built on first use."""
@@ -175,6 +174,8 @@ class MainWindow(QMainWindow):
         try:
             widget = spec.factory(self.context, self.stack)
         except DoorstepError as error:
+            from ui.widgets.planned import PlannedPage
+
             widget = PlannedPage(spec.label, str(error), self.stack)
         self.stack.addWidget(widget)
         self.pages[key] = widget
@@ -249,7 +250,7 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------------------------------- files
     def focus_search(self) -> None:
-        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
     def open_entrepreneur(self, entrepreneur_id: str) -> Any:

@@ -147,6 +147,8 @@ def qt_chooses_fusion() -> bool:
     return sys.platform.startswith("linux") and override.lower() == "fusion"
 
 
+# Settings that Qt names by enum are made here (``qproperty-…``) where the first screen needs them: in
+# Python each would build PySide's whole ``Qt`` namespace before the list could paint (ui/roles.py).
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: {WINDOW}; }}
 QWidget {{ color: {TEXT}; }}
@@ -162,7 +164,10 @@ QLineEdit#globalSearch {{
 }}
 QListWidget#navigation {{
     background: {SURFACE}; border: none; border-right: 1px solid {BORDER}; outline: 0;
+    qproperty-horizontalScrollBarPolicy: ScrollBarAlwaysOff;
+    qproperty-verticalScrollBarPolicy: ScrollBarAlwaysOff;
 }}
+QToolButton#pageAction {{ qproperty-toolButtonStyle: ToolButtonTextBesideIcon; }}
 QListWidget#navigation::item {{ padding: 9px 10px; border-left: 3px solid transparent; }}
 QListWidget#navigation::item:selected {{
     background: {ACCENT_LIGHT}; color: {ACCENT_DARK}; border-left: 3px solid {ACCENT}; font-weight: bold;

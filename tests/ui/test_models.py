@@ -13,6 +13,7 @@ from desktop.services.entrepreneur_list import ListQuery, fetch_rows
 from desktop.services.entrepreneurs import ChangeView
 from models.audit import Actor
 from models.database import Database
+from ui import roles
 from ui.entrepreneurs.history_tab import history_model
 from ui.entrepreneurs.list_model import ID_ROLE, EntrepreneurListModel
 from ui.entrepreneurs.search_popup import SearchResultsModel
@@ -49,6 +50,29 @@ def test_list_model_passes_modeltester_and_masks(
     assert stage.data(TONE_ROLE) == "GREEN"
     assert model.index(li, _column(model, "ventures")).data() == "青禾餐饮店"
     assert model.index(li, _column(model, "region")).data() == "江西省九江市德安县"
+    age = model.index(li, _column(model, "age"))
+    assert age.data(Qt.ItemDataRole.TextAlignmentRole) == Qt.AlignmentFlag.AlignCenter
+    assert (
+        stage.data(Qt.ItemDataRole.TextAlignmentRole)
+        == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    )
+    header = model.header_model(model)
+    assert header.headerData(_column(model, "name"), Qt.Orientation.Horizontal) == "姓名"
+    assert header.headerData(_column(model, "name"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert not header.headerData(
+        _column(model, "sex"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_the_first_screens_integers_are_qts_values() -> None:
+    """ui/roles.py names Qt's values as integers, so that the first screen paints without PySide's
+    ``Qt`` namespace; they must stay Qt's."""
+    assert Qt.ItemDataRole.DisplayRole.value == roles.DISPLAY_ROLE
+    assert Qt.ItemDataRole.ToolTipRole.value == roles.TOOLTIP_ROLE
+    assert Qt.ItemDataRole.TextAlignmentRole.value == roles.TEXT_ALIGNMENT_ROLE
+    assert Qt.ItemDataRole.UserRole.value == roles.USER_ROLE
+    assert (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value == roles.ALIGN_LEFT_MIDDLE
+    assert Qt.AlignmentFlag.AlignCenter.value == roles.ALIGN_CENTER
 
 
 def test_sorting_requeries_and_keeps_model_consistent(

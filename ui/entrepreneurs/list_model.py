@@ -11,17 +11,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, list_ids
 from models.database import Database
 from ui.overrides import override
+from ui.roles import (
+    ALIGN_CENTER,
+    ALIGN_LEFT_MIDDLE,
+    DISPLAY_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
 from ui.style import stage_tone
 from ui.widgets.chips import TONE_ROLE
 from ui.widgets.page_cache import PageCache
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+ID_ROLE = USER_ROLE + 1
 """The entrepreneur id of a row."""
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -94,22 +108,22 @@ class EntrepreneurListModel(QAbstractTableModel):
 
     def sort_section(self) -> tuple[int, Qt.SortOrder]:
         """Which header shows the sort indicator for the current query, and which way."""
+        orders = QtCore.Qt.SortOrder  # not before the first paint (ui/roles.py)
         for section, column in enumerate(self.columns):
             if column.sort == self._query.sort:
                 descending = self._query.descending != column.inverted
-                order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-                return section, order
-        return -1, Qt.SortOrder.AscendingOrder
+                return section, orders.DescendingOrder if descending else orders.AscendingOrder
+        return -1, orders.AscendingOrder
 
     def is_sortable(self, section: int) -> bool:
         return 0 <= section < len(self.columns) and self.columns[section].sort is not None
 
     @override
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:  # None: ascending, as Qt's
         if not self.is_sortable(column):
             return
         spec = self.columns[column]
-        descending = (order == Qt.SortOrder.DescendingOrder) != spec.inverted
+        descending = (order == QtCore.Qt.SortOrder.DescendingOrder) != spec.inverted
         assert spec.sort is not None
         query = replace(self._query, sort=spec.sort, descending=descending)
         ids = list_ids(self.db, query)
@@ -153,26 +167,22 @@ class EntrepreneurListModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    @override
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        if role == Qt.ItemDataRole.ToolTipRole and self.is_sortable(section):
-            return self.tr("点击按此列排序")
-        return None
+    def header_model(self, parent: QObject) -> QStandardItemModel:
+        """The horizontal header's titles, alignment and tooltips, in a model that is Qt's own: this
+        model has no ``headerData``, because Qt would hand it a ``Qt.Orientation`` (ui/roles.py)."""
+        model = QStandardItemModel(0, len(self.columns), parent)
+        for section, column in enumerate(self.columns):
+            item = QStandardItem(column.title)
+            item.setData(ALIGN_LEFT_MIDDLE, TEXT_ALIGNMENT_ROLE)
+            if column.sort is not None:
+                item.setToolTip(self.tr("点击按此列排序"))
+            model.setHorizontalHeaderItem(section, item)
+        return model
+
+    # flags() is QAbstractTableModel's own: enabled, selectable, never has children
 
     @override
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> object:
         # The view asks for about eight roles per cell on every paint: answer the ones not used first.
         if role not in _ANSWERED or not index.isValid():
             return None
@@ -182,26 +192,22 @@ class EntrepreneurListModel(QAbstractTableModel):
         if role == ID_ROLE:
             return self.entrepreneur_id(row_number)
         key = self.columns[index.column()].key
-        if role == _ALIGNMENT:
-            return _CENTRED if key in ("sex", "age") else _LEFT
+        if role == TEXT_ALIGNMENT_ROLE:
+            return ALIGN_CENTER if key in ("sex", "age") else ALIGN_LEFT_MIDDLE
         row = self.row_data(row_number)
         if row is None:
             return None
         if role == TONE_ROLE:
             return stage_tone(row.stage).name if key == "stage" and row.stage is not None else None
         text = _cell_text(row, key)
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             return text if key in ("key_groups", "region", "ventures") and text else None
         if key == "region" and self.home_province and text.startswith(self.home_province):
             return text[len(self.home_province) :] or text
         return text
 
 
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ANSWERED = frozenset({int(Qt.ItemDataRole.DisplayRole), _TOOLTIP, _ALIGNMENT, int(TONE_ROLE), int(ID_ROLE)})
-_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ANSWERED = frozenset({DISPLAY_ROLE, TOOLTIP_ROLE, TEXT_ALIGNMENT_ROLE, TONE_ROLE, ID_ROLE})
 
 
 def _cell_text(row: EntrepreneurRow, key: str) -> str:

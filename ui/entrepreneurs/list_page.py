@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -24,24 +27,29 @@ from models.errors import DoorstepError
 from models.regions import province_name
 from ui.entrepreneurs.list_model import EntrepreneurListModel
 from ui.entrepreneurs.query_bar import QueryBar
+from ui.overrides import override
 from ui.style import extension_b_needed, fonts_deferred, icon, register_deferred_fonts
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.columns import ColumnFitter
-from ui.widgets.empty_state import EmptyState
+
+if TYPE_CHECKING:
+    from ui.widgets.empty_state import EmptyState
 
 _FIRST_SCREEN_ROWS = 60
 """More rows than a list shows at once on any screen (30 px each)."""
 
 
-class EntrepreneurListPage(QWidget):
+class EntrepreneurListPage(QFrame):
+    """The first screen: it paints without PySide's ``Qt`` namespace (ui/roles.py). Its look is in the
+    style sheet, and the sort arrow, the table's shortcuts and its menu follow the first paint."""
+
     status_changed = Signal()
     message = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # a QFrame paints its style sheet background; a QWidget would not
         self.setObjectName("page")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.context = context
         self.total = 0
         layout = QVBoxLayout(self)
@@ -50,7 +58,8 @@ class EntrepreneurListPage(QWidget):
 
         # -- actions and toolbar, in the order people know: 新增, then 打开, 删除, 回收站
         self.act_new = self._action("mdi6.account-plus-outline", self.tr("新增"), self.new_file)
-        self.act_new.setShortcut(QKeySequence.StandardKey.New)
+        # every binding of the platform; setShortcut()'s overloads would build Qt's enums (ui/roles.py)
+        self.act_new.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.New))
         self.act_new.setToolTip(self.tr("新建一份创业者档案（Ctrl+N）"))
         self.addAction(self.act_new)
         self.act_open = self._action("mdi6.folder-open-outline", self.tr("打开"), self.open_current)
@@ -84,8 +93,8 @@ class EntrepreneurListPage(QWidget):
             ("bin", self.act_bin),
         ):
             button = QToolButton(self)
+            button.setObjectName("pageAction")  # text beside the icon (ui/style.py)
             button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setAutoRaise(False)
             self.buttons[name] = button
             toolbar.addWidget(button)
@@ -105,32 +114,53 @@ class EntrepreneurListPage(QWidget):
             context.db, self, home_province=province_name(context.station.region_code) or ""
         )
         self.table = QTableView(self)
+        self.table.setObjectName("entrepreneurList")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)  # and long text is elided on the right, Qt's default
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.setItemDelegateForColumn(self._column("stage"), ChipDelegate(self.table))
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(self._double_clicked)
         header = self.table.horizontalHeader()
+        header.setModel(self.model.header_model(header))  # not the list model's headerData (ui/roles.py)
         header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         columns = self.model.columns
         self.fitter = ColumnFitter(
             self.table, [c.width for c in columns], [c.minimum for c in columns], [c.grow for c in columns]
         )
-        section, order = self.model.sort_section()
-        header.setSortIndicator(section, order)
-        header.sortIndicatorChanged.connect(self._sort_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.installEventFilter(self)  # for _after_first_paint
+
+        self._empty: EmptyState | None = None  # made when the list is first empty
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.table)
+        layout.addWidget(self.body, 1)
+        self._show_bin_actions(False)
+        self.apply_query()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.Paint:
+            self.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)  # once this paint is on the screen
+        return False
+
+    def _after_first_paint(self) -> None:
+        """What needs PySide's ``Qt`` values (ui/roles.py), from the second frame on: the stage's chips
+        (the first frame shows the stage's word), the sort arrow, the table's Enter and Delete keys, its
+        context menu."""
+        Qt = QtCore.Qt  # noqa: N806 (Qt's own name)
+        self.table.setItemDelegateForColumn(self._column("stage"), ChipDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(*self.model.sort_section())
+        header.setSortIndicatorShown(True)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for key, target in (
             (QKeySequence(Qt.Key.Key_Return), self.act_open),
             (QKeySequence(Qt.Key.Key_Enter), self.act_open),
@@ -142,14 +172,15 @@ class EntrepreneurListPage(QWidget):
             shortcut.triggered.connect(target.trigger)
             self.table.addAction(shortcut)
 
-        self.empty = EmptyState(self)
-        self.empty.action_clicked.connect(self._empty_action)
-        self.body = QStackedWidget(self)
-        self.body.addWidget(self.table)
-        self.body.addWidget(self.empty)
-        layout.addWidget(self.body, 1)
-        self._show_bin_actions(False)
-        self.apply_query()
+    @property
+    def empty(self) -> EmptyState:
+        if self._empty is None:
+            from ui.widgets import empty_state  # its alignments build Qt's enums (ui/roles.py)
+
+            self._empty = empty_state.EmptyState(self)
+            self._empty.action_clicked.connect(self._empty_action)
+            self.body.addWidget(self._empty)
+        return self._empty
 
     def _action(self, icon_name: str, text: str, slot: object) -> QAction:
         action = QAction(icon(icon_name), text, self)
@@ -179,12 +210,8 @@ class EntrepreneurListPage(QWidget):
         self.fitter.save(settings, "entrepreneurs")
 
     def restore_state(self, settings: QSettings) -> None:
+        """The columns' widths; the sort arrow is the model's, set after the first paint."""
         self.fitter.restore(settings, "entrepreneurs")
-        section, order = self.model.sort_section()
-        header = self.table.horizontalHeader()
-        header.blockSignals(True)
-        header.setSortIndicator(section, order)
-        header.blockSignals(False)
 
     def focus_search(self) -> None:
         self.query_bar.search.setFocus()
@@ -296,7 +323,7 @@ class EntrepreneurListPage(QWidget):
             action = button.defaultAction()
             button.setVisible(action is not None and action.isVisible())
 
-    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+    def _sort_changed(self, section: int, order: QtCore.Qt.SortOrder) -> None:
         if self.model.is_sortable(section):
             keep = self.current_id()
             self.model.sort(section, order)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from models.enums import KeyGroup, Stage
 from models.regions import PROVINCES, region_name
 from ui.overrides import override
+from ui.roles import TOOLTIP_ROLE
 from ui.style import icon
 
 DEBOUNCE_MS = 150
@@ -136,7 +137,7 @@ class QueryBar(QWidget):
         if self.stage_value:
             parts.append(self.tr("阶段：{name}").format(name=self.stage_value.label))
         if self.region_prefix:
-            name = self.region.itemData(self.region.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+            name = self.region.itemData(self.region.currentIndex(), TOOLTIP_ROLE)
             parts.append(self.tr("区域：{name}").format(name=name or self.region_prefix))
         return "；".join(parts)
 
@@ -171,7 +172,7 @@ class QueryBar(QWidget):
         self.region.addItem(self.tr("全部区域"), "")
         for text, prefix, count in region_choices(counts):
             self.region.addItem(self.tr("{name}（{count} 人）").format(name=text, count=f"{count:,}"), prefix)
-            self.region.setItemData(self.region.count() - 1, text.strip(), Qt.ItemDataRole.ToolTipRole)
+            self.region.setItemData(self.region.count() - 1, text.strip(), TOOLTIP_ROLE)
         index = self.region.findData(current) if current else 0
         self.region.setCurrentIndex(max(index, 0))
         self.region.blockSignals(False)

@@ -6,6 +6,9 @@ box keeps the keyboard: ↑/↓ choose, Enter opens, Esc closes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
@@ -13,7 +16,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
-    Qt,
     QTimer,
     Signal,
 )
@@ -25,10 +27,14 @@ from models.database import Database
 from models.errors import DoorstepError
 from ui.entrepreneurs.list_model import ID_ROLE
 from ui.overrides import override
+from ui.roles import DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 RESULT_LIMIT = 8
 DEBOUNCE_MS = 120
-SHOW_ALL_ROLE = Qt.ItemDataRole.UserRole + 2
+SHOW_ALL_ROLE = USER_ROLE + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -57,20 +63,21 @@ class SearchResultsModel(QAbstractListModel):
 
     @override
     def flags(self, index: _Index) -> Qt.ItemFlag:
+        flag = QtCore.Qt.ItemFlag  # asked only once there are results, long after the first paint
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return flag.NoItemFlags
         if index.row() == len(self.rows) and not self.total:
-            return Qt.ItemFlag.ItemNeverHasChildren
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+            return flag.ItemNeverHasChildren
+        return flag.ItemIsEnabled | flag.ItemIsSelectable | flag.ItemNeverHasChildren
 
     @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: _Index, role: int = DISPLAY_ROLE) -> object:
         if not index.isValid() or index.row() > len(self.rows):
             return None
         if index.row() == len(self.rows):
             if role == SHOW_ALL_ROLE:
                 return bool(self.total)
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == DISPLAY_ROLE:
                 if not self.total:
                     return self.tr("没有找到“{text}”").format(text=self.text)
                 return self.tr("在创业者档案中查看全部 {count} 人 →").format(count=f"{self.total:,}")
@@ -78,10 +85,10 @@ class SearchResultsModel(QAbstractListModel):
         row = self.rows[index.row()]
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             parts = [row.name, row.id_number_masked, row.phone_masked, row.region, row.case_number]
             return "　".join(part for part in parts if part)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return row.ventures or None
         return None
 
@@ -95,23 +102,31 @@ class GlobalSearch(QObject):
         self.db = db
         self.line_edit = line_edit
         self.model = SearchResultsModel(self)
-        self.popup = QListView(host)
-        self.popup.setObjectName("searchPopup")
-        self.popup.setModel(self.model)
-        self.popup.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.popup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.popup.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.popup.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.popup.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.popup.setUniformItemSizes(True)
-        self.popup.clicked.connect(self._choose)
-        self.popup.hide()
+        self._popup: QListView | None = None  # made for the first search (ui/roles.py)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.search)
         line_edit.textChanged.connect(self._timer.start)
         line_edit.installEventFilter(self)
+
+    @property
+    def popup(self) -> QListView:
+        if self._popup is None:
+            host = self.parent()  # not kept in an attribute: no reference cycle with the window
+            popup = QListView(host if isinstance(host, QWidget) else None)
+            popup.setObjectName("searchPopup")
+            popup.setModel(self.model)
+            popup.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
+            popup.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            popup.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            popup.setVerticalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            popup.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            popup.setUniformItemSizes(True)
+            popup.clicked.connect(self._choose)
+            popup.hide()
+            self._popup = popup
+        return self._popup
 
     def search(self) -> None:
         self._timer.stop()
@@ -143,7 +158,8 @@ class GlobalSearch(QObject):
         self.popup.setGeometry(max(left, 0), origin.y(), width, height)
 
     def hide(self) -> None:
-        self.popup.hide()
+        if self._popup is not None:
+            self._popup.hide()
 
     def _choose(self, index: QModelIndex) -> None:
         if not index.isValid():
@@ -162,7 +178,7 @@ class GlobalSearch(QObject):
             return
         row = self.popup.currentIndex().row() if self.popup.currentIndex().isValid() else -1
         row = (row + step) % count
-        if not self.model.flags(self.model.index(row, 0)) & Qt.ItemFlag.ItemIsSelectable:
+        if not self.model.flags(self.model.index(row, 0)) & QtCore.Qt.ItemFlag.ItemIsSelectable:
             return
         self.popup.setCurrentIndex(self.model.index(row, 0))
 
@@ -172,22 +188,22 @@ class GlobalSearch(QObject):
         if watched is not getattr(self, "line_edit", None):
             return False
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            key, keys = event.key(), QtCore.Qt.Key
+            if key in (keys.Key_Down, keys.Key_Up):
                 if not self.popup.isVisible():
                     self.search()
-                self._move(1 if key == Qt.Key.Key_Down else -1)
+                self._move(1 if key == keys.Key_Down else -1)
                 return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if key in (keys.Key_Return, keys.Key_Enter):
                 if self._timer.isActive() or not self.popup.isVisible():
                     self.search()
                 self._choose(self.popup.currentIndex())
                 return True
-            if key == Qt.Key.Key_Escape and self.popup.isVisible():
+            if key == keys.Key_Escape and self.popup.isVisible():
                 self.popup.hide()
                 return True
         elif event.type() == QEvent.Type.FocusOut:
-            self.popup.hide()
+            self.hide()
         elif event.type() == QEvent.Type.FocusIn and self.line_edit.text().strip():
             self._timer.start()
         return False

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize
+from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QLabel, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from ui.overrides import override
+from ui.roles import ALIGN_CENTER, USER_ROLE
 from ui.style import Tone
 
-TONE_ROLE = Qt.ItemDataRole.UserRole + 10
+TONE_ROLE = USER_ROLE + 10
 """Item data role giving a chip cell's :class:`~ui.style.Tone` name (``"GREEN"``, …)."""
 
 _PAD_X = 8
@@ -57,7 +58,7 @@ class ChipDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         tone_name = index.data(TONE_ROLE)
-        text = index.data(Qt.ItemDataRole.DisplayRole)
+        text = index.data()  # the display role
         if not tone_name or not text:
             super().paint(painter, option, index)
             return
@@ -76,13 +77,13 @@ class ChipDelegate(QStyledItemDelegate):
             width,
             height,
         )
+        outline = QPainterPath()
+        outline.addRoundedRect(rect, height / 2, height / 2)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(tone.background)
-        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.fillPath(outline, tone.background)
         painter.setPen(tone.foreground)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(text))
+        painter.drawText(rect, ALIGN_CENTER, str(text))  # the list paints before Qt's enums (ui/roles.py)
         painter.restore()
 
     @override
