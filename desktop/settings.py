@@ -5,7 +5,6 @@ Window geometry and column widths are window state, kept by the GUI in its own f
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -30,6 +29,8 @@ class Preferences:
 
     @classmethod
     def load(cls) -> Preferences:
+        import json  # here, not at start-up's imports: a new station has no file yet
+
         try:
             raw: Any = json.loads(cls.path().read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -46,4 +47,6 @@ class Preferences:
         return prefs
 
     def save(self) -> None:
+        import json
+
         atomic_write(self.path(), json.dumps(asdict(self), ensure_ascii=False, indent=2).encode("utf-8"))

@@ -11,7 +11,6 @@ size it is shown: sharp at 125 % and 150 %, and nothing to draw before the windo
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import sys
 from functools import cache
@@ -68,6 +67,8 @@ def _glyphs() -> tuple[QRawFont, dict[str, str]] | None:
     folder = _font_dir()
     font = QRawFont(str(folder / FONT_FILE), OUTLINE_SIZE)
     try:
+        import json  # only when an icon is made, not when it is read from the cache
+
         charmap: dict[str, str] = json.loads((folder / CHARMAP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         log.warning("icon character map not readable: %s", error)

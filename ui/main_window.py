@@ -36,7 +36,7 @@ from ui.overrides import override
 from ui.pages import GLOBAL_ACTIONS, PAGES, PageSpec
 from ui.roles import USER_ROLE
 from ui.style import Tone, icon
-from ui.widgets.chips import ChipLabel
+from ui.widgets.chip_label import ChipLabel
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.compact = False
 
-        self.page_status = QLabel(self)
-        self.statusBar().addPermanentWidget(self.page_status)
-        self.sync_status = QLabel(self.tr("尚未与总部同步"), self)
+        status_bar = self.statusBar()
+        status_bar.setSizeGripEnabled(False)
+        self.page_status = QLabel(status_bar)  # made in place: moving a widget restyles it
+        status_bar.addPermanentWidget(self.page_status)
+        self.sync_status = QLabel(self.tr("尚未与总部同步"), status_bar)
         self.sync_status.setToolTip(self.tr("与总部交换数据包的功能将在后续版本提供"))
-        self.statusBar().addPermanentWidget(self.sync_status)
-        self.statusBar().setSizeGripEnabled(False)
+        status_bar.addPermanentWidget(self.sync_status)
 
         self.search = GlobalSearch(context.db, self.search_box, self)
         self.search.open_requested.connect(self.open_entrepreneur)

@@ -17,6 +17,8 @@ DISPLAY_ROLE: Final = 0
 TOOLTIP_ROLE: Final = 3
 TEXT_ALIGNMENT_ROLE: Final = 7
 USER_ROLE: Final = 256
+TONE_ROLE: Final = USER_ROLE + 10
+"""Ours: a cell drawn as a chip gives its :class:`~ui.style.Tone`'s name (ui/widgets/chips.py)."""
 
 ALIGN_LEFT_MIDDLE: Final = 0x0081  # AlignLeft | AlignVCenter
 ALIGN_CENTER: Final = 0x0084  # AlignHCenter | AlignVCenter

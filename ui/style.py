@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Iterable
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QRawFont
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from models.enums import Stage
@@ -120,6 +120,8 @@ def fonts_deferred() -> bool:
 def extension_b_needed(texts: Iterable[str]) -> bool:
     """Whether ``texts`` have a CJK Extension B character that the Ext A face lacks (Ext A has the
     2,858 of them that are in Japanese and other standards, 𠮷 among them; Ext B has the rest)."""
+    from PySide6.QtGui import QRawFont
+
     from reports.font_files import EXT_A, SHIPPED_FONTS
 
     rare = {character for text in texts for character in _EXTENSION_B.findall(text)}

@@ -18,8 +18,8 @@ from ui.entrepreneurs.history_tab import history_model
 from ui.entrepreneurs.list_model import ID_ROLE, EntrepreneurListModel
 from ui.entrepreneurs.search_popup import SearchResultsModel
 from ui.entrepreneurs.ventures_tab import RawVenture, raw_from_view, venture_columns
+from ui.roles import TONE_ROLE
 from ui.style import TEXT_MUTED
-from ui.widgets.chips import TONE_ROLE
 from ui.widgets.rows_model import RowsModel
 
 from .conftest import ZHANG_SAN, check_model

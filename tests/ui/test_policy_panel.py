@@ -17,7 +17,7 @@ from ui.entrepreneurs.file_tabs import FILE_TABS
 from ui.pages import PAGES
 from ui.policy import register
 from ui.policy.eligibility import CODE_ROLE, EligibilityPanel, PolicyFileTab
-from ui.widgets.chips import TONE_ROLE
+from ui.roles import TONE_ROLE
 
 
 def venture(registered: date) -> dict[str, object]:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from desktop.services.entrepreneurs import EntrepreneurFile
 from models.base import to_china
 from ui.style import ERROR, TEXT_MUTED, Tone, stage_tone
-from ui.widgets.chips import ChipLabel
+from ui.widgets.chip_label import ChipLabel
 
 
 class FileHeader(QFrame):

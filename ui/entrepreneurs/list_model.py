@@ -25,11 +25,11 @@ from ui.roles import (
     ALIGN_LEFT_MIDDLE,
     DISPLAY_ROLE,
     TEXT_ALIGNMENT_ROLE,
+    TONE_ROLE,
     TOOLTIP_ROLE,
     USER_ROLE,
 )
 from ui.style import stage_tone
-from ui.widgets.chips import TONE_ROLE
 from ui.widgets.page_cache import PageCache
 
 if TYPE_CHECKING:

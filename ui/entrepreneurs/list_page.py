@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -30,7 +29,6 @@ from ui.entrepreneurs.query_bar import QueryBar
 from ui.overrides import override
 from ui.style import extension_b_needed, fonts_deferred, icon, register_deferred_fonts
 from ui.widgets import dialogs
-from ui.widgets.chips import ChipDelegate
 from ui.widgets.columns import ColumnFitter
 
 if TYPE_CHECKING:
@@ -113,7 +111,8 @@ class EntrepreneurListPage(QFrame):
         self.model = EntrepreneurListModel(
             context.db, self, home_province=province_name(context.station.region_code) or ""
         )
-        self.table = QTableView(self)
+        self.body = QStackedWidget(self)
+        self.table = QTableView(self.body)  # made in its place: moving a widget restyles all of it
         self.table.setObjectName("entrepreneurList")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -137,7 +136,6 @@ class EntrepreneurListPage(QFrame):
         self.installEventFilter(self)  # for _after_first_paint
 
         self._empty: EmptyState | None = None  # made when the list is first empty
-        self.body = QStackedWidget(self)
         self.body.addWidget(self.table)
         layout.addWidget(self.body, 1)
         self._show_bin_actions(False)
@@ -154,6 +152,8 @@ class EntrepreneurListPage(QFrame):
         """What needs PySide's ``Qt`` values (ui/roles.py), from the second frame on: the stage's chips
         (the first frame shows the stage's word), the sort arrow, the table's Enter and Delete keys, its
         context menu."""
+        from ui.widgets.chips import ChipDelegate
+
         Qt = QtCore.Qt  # noqa: N806 (Qt's own name)
         self.table.setItemDelegateForColumn(self._column("stage"), ChipDelegate(self.table))
         header = self.table.horizontalHeader()
@@ -370,6 +370,8 @@ class EntrepreneurListPage(QFrame):
         index = self.table.indexAt(position)
         if index.isValid():
             self.table.selectRow(index.row())
+        from PySide6.QtWidgets import QMenu  # not needed to paint the first screen
+
         menu = QMenu(self)
         actions = [self.act_open, self.act_restore] if self.in_recycle_bin else [self.act_new, self.act_open]
         for action in actions:

@@ -6,8 +6,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from desktop.services.ledger_import import ImportPlan, RowKind, RowOutcome
 from ui.overrides import override
+from ui.roles import TONE_ROLE
 from ui.style import Tone
-from ui.widgets.chips import TONE_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 

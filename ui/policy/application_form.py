@@ -44,7 +44,7 @@ from ui.policy.models import STATUS_TONES
 from ui.policy.preview import make_and_preview
 from ui.policy.workflow_box import WorkflowBox
 from ui.widgets import dialogs
-from ui.widgets.chips import ChipLabel
+from ui.widgets.chip_label import ChipLabel
 from ui.widgets.dialogs import settle_minimum_size
 
 

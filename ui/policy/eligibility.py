@@ -34,7 +34,8 @@ from models.errors import DoorstepError
 from models.money import format_yuan
 from models.policy import ConditionResult, Eligibility, ItemAnswer, ItemCode
 from ui.policy.models import ELIGIBILITY_TONES, ID_ROLE, OUTCOME_MARKS, OUTCOME_TONES, ApplicationListModel
-from ui.widgets.chips import TONE_ROLE, ChipDelegate
+from ui.roles import TONE_ROLE
+from ui.widgets.chips import ChipDelegate
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
 

@@ -19,8 +19,8 @@ from models.database import Database
 from models.money import format_yuan
 from models.policy import Eligibility, ItemCode, Outcome
 from ui.overrides import override
+from ui.roles import TONE_ROLE
 from ui.style import Tone
-from ui.widgets.chips import TONE_ROLE
 from ui.widgets.page_cache import PageCache
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -42,7 +42,7 @@ from ui.statistics.charts import ChartPanel, group_chart, mentor_chart, trend_ch
 from ui.statistics.models import FiguresModel
 from ui.style import Tone, icon
 from ui.widgets import dialogs
-from ui.widgets.chips import ChipLabel
+from ui.widgets.chip_label import ChipLabel
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,8 @@ from ui.training.enrol import EnrolDialog, ImportResultDialog
 from ui.training.grid import AttendanceGridWidget
 from ui.training.models import STATUS_TONES, CompletionModel, roster_columns, session_columns
 from ui.widgets import dialogs
-from ui.widgets.chips import ChipDelegate, ChipLabel
+from ui.widgets.chip_label import ChipLabel
+from ui.widgets.chips import ChipDelegate
 from ui.widgets.rows_model import RowsModel
 
 

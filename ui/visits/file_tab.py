@@ -27,7 +27,7 @@ from ui.visits.detail import show_visit
 from ui.visits.dialogs import PoolEntryDialog
 from ui.visits.files import print_sheet
 from ui.visits.quick_entry import open_quick_visit
-from ui.widgets.chips import chip_style
+from ui.widgets.chip_label import chip_style
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_TONES = {"走访": Tone.ACCENT, "陪跑": Tone.AMBER, "导师": Tone.GREEN, "档案变更": Tone.GREY}

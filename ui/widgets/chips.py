@@ -1,37 +1,18 @@
-"""Status chips: a rounded label in a status colour that always carries its word."""
+"""Status chips in item views: a rounded label in a status colour that always carries its word (the
+widget is :class:`ui.widgets.chip_label.ChipLabel`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize
 from PySide6.QtGui import QPainter, QPainterPath
-from PySide6.QtWidgets import QLabel, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from ui.overrides import override
-from ui.roles import ALIGN_CENTER, USER_ROLE
+from ui.roles import ALIGN_CENTER, TONE_ROLE
 from ui.style import Tone
-
-TONE_ROLE = USER_ROLE + 10
-"""Item data role giving a chip cell's :class:`~ui.style.Tone` name (``"GREEN"``, …)."""
 
 _PAD_X = 8
 _PAD_Y = 3
-
-
-def chip_style(tone: Tone) -> str:
-    fg, bg = tone.value
-    return f"background: {bg}; color: {fg}; border-radius: 9px; padding: 1px 9px;"
-
-
-class ChipLabel(QLabel):
-    """A chip as a widget (file header: stage, key groups)."""
-
-    def __init__(self, text: str, tone: Tone, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.set_chip(text, tone)
-
-    def set_chip(self, text: str, tone: Tone) -> None:
-        self.setText(text)
-        self.setStyleSheet(chip_style(tone))
 
 
 class ChipDelegate(QStyledItemDelegate):

@@ -11,8 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from ui.overrides import override
+from ui.roles import TONE_ROLE
 from ui.style import TEXT_MUTED, Tone
-from ui.widgets.chips import TONE_ROLE
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex

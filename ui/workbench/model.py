@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from desktop.services.workbench import Task, Urgency
 from ui.overrides import override
-from ui.widgets.chips import TONE_ROLE
+from ui.roles import TONE_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
