@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.services.station import StationInfo
-from desktop.settings import Preferences
 from models.actor import Actor
 
 if TYPE_CHECKING:
+    from desktop.settings import Preferences
     from models.database import Database
 
 
-@dataclass
 class AppContext:
-    db: Database
-    actor: Actor
-    station: StationInfo
-    preferences: Preferences
+    """The database, who acts, the station, and the user's preferences, read when first asked for:
+    the window paints its list before they are needed."""
+
+    def __init__(
+        self, *, db: Database, actor: Actor, station: StationInfo, preferences: Preferences | None = None
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.station = station
+        self._preferences = preferences
+
+    @property
+    def preferences(self) -> Preferences:
+        if self._preferences is None:
+            from desktop.settings import Preferences
+
+            self._preferences = Preferences.load()
+        return self._preferences

@@ -3,9 +3,8 @@ start-up without importing reportlab (:mod:`reports.fonts` registers them with r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from resources import resource_path
 
@@ -17,8 +16,7 @@ EXT_B: Final = "DoorstepExtB"
 """Hanazono B subset: the rest of CJK Extension B."""
 
 
-@dataclass(frozen=True, slots=True)
-class ShippedFont:
+class ShippedFont(NamedTuple):
     """One font file in ``resources/fonts``: the name reportlab knows it by and the family Qt sees."""
 
     name: str

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop.context import AppContext
 from desktop.paths import backup_dir, cache_dir, data_dir, default_database
 from desktop.services.station import default_actor, station_info
-from desktop.settings import Preferences
 from models import regions
 from models.database import Database, open_database
 from models.errors import DoorstepError
@@ -168,7 +167,7 @@ def _open(path: Path) -> Database:
 def _context(db: Database) -> AppContext:
     station = station_info(db)
     assert station is not None
-    return AppContext(db=db, actor=default_actor(db), station=station, preferences=Preferences.load())
+    return AppContext(db=db, actor=default_actor(db), station=station)
 
 
 def _interactive(app: QApplication, path: Path) -> int:

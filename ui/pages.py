@@ -8,8 +8,7 @@ quick visit entry) are added by the functions in :data:`GLOBAL_ACTIONS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtWidgets import QWidget
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     key: str
     label: str
     icon: str  # a Material Design icon name, e.g. "mdi6.account-box-multiple-outline" (ui/icons.py)

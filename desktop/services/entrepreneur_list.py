@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from models.clock import china_today, to_china
 from models.enums import KeyGroup, Sex, Stage, key_groups_from_bits
@@ -22,8 +21,7 @@ if TYPE_CHECKING:
     from models.database import Database
 
 
-@dataclass(frozen=True)
-class EntrepreneurRow:
+class EntrepreneurRow(NamedTuple):
     """One line of the entrepreneur list: personal data masked."""
 
     id: str
@@ -53,8 +51,7 @@ SORT_COLUMNS: Mapping[str, str] = {
 _NULLABLE_SORTS = frozenset({"household_region", "current_stage"})
 
 
-@dataclass(frozen=True)
-class ListQuery:
+class ListQuery(NamedTuple):
     """What the list shows: search text, filters and sort. ``recycle_bin`` lists deleted files."""
 
     text: str = ""
@@ -64,7 +61,6 @@ class ListQuery:
     recycle_bin: bool = False
     sort: str = "created_at"
     descending: bool = True
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def filtered(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -356,7 +356,7 @@ def actor_for_mentor(db: Database, *, mentor_id: str, station_actor: Actor) -> A
     """The actor as which a mentor signs in (used to look at a mentor's workbench from the station)."""
     with db.reading() as session:
         record = _get(session, mentor_id)
-        return replace(station_actor, user_name=record.user_name or record.name, role=MENTOR_ROLE)
+        return station_actor._replace(user_name=record.user_name or record.name, role=MENTOR_ROLE)
 
 
 # ------------------------------------------------------------------------------------------------ demo data

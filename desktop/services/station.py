@@ -4,8 +4,7 @@ Reading it needs no ORM (the window shows the station's name before SQLAlchemy i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from models.actor import Actor
 from models.errors import Conflict, NotFound
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
 DEFAULT_USER = "服务站工作人员"
 
 
-@dataclass(frozen=True)
-class StationInfo:
+class StationInfo(NamedTuple):
     code: str
     name: str
     is_demo: bool

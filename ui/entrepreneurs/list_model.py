@@ -9,9 +9,8 @@ needs them all (``ListIds``: a count, then a page of ids at a time).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
@@ -41,8 +40,7 @@ ID_ROLE = USER_ROLE + 1
 _Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
-class ListColumn:
+class ListColumn(NamedTuple):
     key: str
     title: str
     sort: str | None = None  # a key of SORT_COLUMNS in the service
@@ -125,7 +123,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         spec = self.columns[column]
         descending = (order == QtCore.Qt.SortOrder.DescendingOrder) != spec.inverted
         assert spec.sort is not None
-        query = replace(self._query, sort=spec.sort, descending=descending)
+        query = self._query._replace(sort=spec.sort, descending=descending)
         ids = list_ids(self.db, query)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
