@@ -56,7 +56,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         db: Database,
         parent: QObject | None = None,
         *,
-        page_size: int = 200,
+        page_size: int = 100,  # more rows than a screen shows: one read paints it
         cached_pages: int = 40,
         home_province: str = "",
     ) -> None:
