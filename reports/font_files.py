@@ -31,8 +31,3 @@ SHIPPED_FONTS: Final[tuple[ShippedFont, ...]] = (
     ShippedFont(EXT_B, "Doorstep Ext B", resource_path("fonts", "DoorstepExtB.ttf")),
 )
 """In fallback order: a character is printed with the first font that has a glyph for it."""
-
-FONT_FILES: Final[list[Path]] = [font.path for font in SHIPPED_FONTS]
-"""Files for ``QFontDatabase.addApplicationFont``."""
-
-FONT_FAMILIES: Final[tuple[str, ...]] = tuple(font.family for font in SHIPPED_FONTS)

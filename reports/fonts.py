@@ -6,7 +6,7 @@ names such as 𠮷 (U+20BB7) live. Two subsets of the Hanazono fonts fill the ga
 character of a name instead of an empty box. ``resources/fonts/README.md`` tells where the files come
 from and how the subsets were made.
 
-Only data and reportlab live here: the GUI registers :data:`FONT_FILES` with Qt itself.
+Only data and reportlab live here: the GUI registers the same files with Qt itself (ui/style.py).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 
-from reports.font_files import EXT_A, EXT_B, FONT_FAMILIES, FONT_FILES, SANS
+from reports.font_files import EXT_A, EXT_B, SANS, SHIPPED_FONTS
 from reports.fonts import (
     char_width,
     font_for,
@@ -38,16 +38,21 @@ def _tool(name: str) -> str:
 
 
 def test_font_files_are_shipped_with_their_licences() -> None:
-    assert [p.name for p in FONT_FILES] == ["wqy-microhei.ttc", "DoorstepExtA.ttf", "DoorstepExtB.ttf"]
-    for path in FONT_FILES:
+    files = [font.path for font in SHIPPED_FONTS]
+    assert [p.name for p in files] == ["wqy-microhei.ttc", "DoorstepExtA.ttf", "DoorstepExtB.ttf"]
+    for path in files:
         assert path.is_file(), path
         assert path.read_bytes()[:4] in (b"ttcf", b"\x00\x01\x00\x00"), f"{path} is not TrueType"
-    assert sum(p.stat().st_size for p in FONT_FILES) < 40 * 1024 * 1024
+    assert sum(p.stat().st_size for p in files) < 40 * 1024 * 1024
     fonts_dir = resource_path("fonts")
     assert "Apache" in (fonts_dir / "LICENSE-wqy-microhei.txt").read_text(encoding="utf-8")
     assert "Open Font License" in (fonts_dir / "LICENSE-hanazono.txt").read_text(encoding="utf-8")
     assert (fonts_dir / "README.md").is_file()
-    assert FONT_FAMILIES == ("WenQuanYi Micro Hei", "Doorstep Ext A", "Doorstep Ext B")
+    assert [font.family for font in SHIPPED_FONTS] == [
+        "WenQuanYi Micro Hei",
+        "Doorstep Ext A",
+        "Doorstep Ext B",
+    ]
 
 
 def test_register_fonts_is_idempotent() -> None:

@@ -40,7 +40,8 @@ _FIRST_SCREEN_ROWS = 60
 
 class EntrepreneurListPage(QFrame):
     """The first screen: it paints without PySide's ``Qt`` namespace (ui/roles.py). Its look is in the
-    style sheet, and the sort arrow, the table's shortcuts and its menu follow the first paint."""
+    style sheet, and the stage chips, the sort arrow, the table's keys and its menu follow the first
+    paint (:meth:`_after_first_paint`)."""
 
     status_changed = Signal()
     message = Signal(str)
@@ -145,7 +146,7 @@ class EntrepreneurListPage(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self and event.type() == QEvent.Type.Paint:
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self._after_first_paint)  # once this paint is on the screen
+            QTimer.singleShot(0, self, self._after_first_paint)  # once this paint is on the screen
         return False
 
     def _after_first_paint(self) -> None:

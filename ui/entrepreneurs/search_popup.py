@@ -133,7 +133,7 @@ class GlobalSearch(QObject):
         text = self.line_edit.text().strip()
         if not text:
             self.model.set_results("", [], 0)
-            self.popup.hide()
+            self.hide()
             return
         try:
             ids = search_ids(self.db, ListQuery(text=text))

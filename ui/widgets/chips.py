@@ -20,7 +20,7 @@ class ChipDelegate(QStyledItemDelegate):
 
     The cell itself (selection, focus) is Qt's own painting with the text left out, and the chip goes on
     top. The delegate does not ask for the cell's QStyle: PySide builds QStyle's eleven enums, about 6 ms,
-    the first time one is handed to Python, and the list paints before anything else needs them."""
+    the first time one is handed to Python, and nothing else on the list's pages needs them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +64,7 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillPath(outline, tone.background)
         painter.setPen(tone.foreground)
-        painter.drawText(rect, ALIGN_CENTER, str(text))  # the list paints before Qt's enums (ui/roles.py)
+        painter.drawText(rect, ALIGN_CENTER, str(text))
         painter.restore()
 
     @override
