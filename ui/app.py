@@ -24,15 +24,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QEvent,
     QMessageLogContext,
-    QObject,
     QThreadPool,
-    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop.context import AppContext
 from desktop.paths import backup_dir, cache_dir, data_dir, default_database
@@ -42,8 +39,8 @@ from models.database import Database, open_database
 from models.errors import DoorstepError
 from ui import icons
 from ui.areas import load_areas
-from ui.overrides import override
 from ui.style import apply_style, register_fonts
+from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -136,28 +133,13 @@ def show_main_window(context: AppContext, *, remember: bool = True) -> MainWindo
     from ui.main_window import MainWindow
 
     window = MainWindow(context, remember=remember)
-    window.installEventFilter(_AfterFirstPaint(window, window.load_areas))
+    after_first_paint(window, window.load_areas)
     available = window.screen().availableGeometry()
     if remember and not window.restored_geometry and available.width() < 1600:
         window.showMaximized()
     else:
         window.show()
     return window
-
-
-class _AfterFirstPaint(QObject):
-    """Runs ``then`` once the window has painted itself for the first time (and its list with it)."""
-
-    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(window)
-        self.then = then
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)  # posted now, run after this paint reaches the screen
-        return False
 
 
 def _open(path: Path) -> Database:

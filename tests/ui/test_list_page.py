@@ -31,6 +31,8 @@ def _page(qtbot: QtBot, context: AppContext) -> EntrepreneurListPage:
     qtbot.waitExposed(page)
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
+    # the table's keys, its menu and the sort arrow follow the first paint, as a worker sees them
+    qtbot.waitUntil(page.table.horizontalHeader().isSortIndicatorShown)
     page.refresh()
     return page
 

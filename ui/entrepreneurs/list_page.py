@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QSettings, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,10 +26,10 @@ from models.errors import DoorstepError
 from models.regions import province_name
 from ui.entrepreneurs.list_model import EntrepreneurListModel
 from ui.entrepreneurs.query_bar import QueryBar
-from ui.overrides import override
 from ui.style import extension_b_needed, fonts_deferred, icon, register_deferred_fonts
 from ui.widgets import dialogs
 from ui.widgets.columns import ColumnFitter
+from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
     from ui.widgets.empty_state import EmptyState
@@ -134,20 +134,13 @@ class EntrepreneurListPage(QFrame):
             self.table, [c.width for c in columns], [c.minimum for c in columns], [c.grow for c in columns]
         )
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.installEventFilter(self)  # for _after_first_paint
+        after_first_paint(self, self._after_first_paint)
 
         self._empty: EmptyState | None = None  # made when the list is first empty
         self.body.addWidget(self.table)
         layout.addWidget(self.body, 1)
         self._show_bin_actions(False)
         self.apply_query()
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self and event.type() == QEvent.Type.Paint:
-            self.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._after_first_paint)  # once this paint is on the screen
-        return False
 
     def _after_first_paint(self) -> None:
         """What needs PySide's ``Qt`` values (ui/roles.py), from the second frame on: the stage's chips
