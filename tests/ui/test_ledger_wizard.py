@@ -62,7 +62,7 @@ def test_mapping_step_corrects_and_remembers(
     wait_step(qtbot, wizard, PREVIEW)
     assert wizard.preview_summary.text().startswith("预览（尚未写入）：将新增 1 人")
     check_model(qtmodeltester, wizard.rows_model)
-    assert wizard.rows_model.outcome(0) is not None and wizard.rows_model.outcome(0).kind is RowKind.CREATE  # type: ignore[union-attr]
+    assert wizard.rows_model.row_at(0) is not None and wizard.rows_model.row_at(0).kind is RowKind.CREATE  # type: ignore[union-attr]
     assert count_entrepreneurs(context.db) == 0  # the preview writes nothing
     with qtbot.waitSignal(wizard.imported, timeout=20000):
         wizard.next_button.click()
@@ -94,7 +94,7 @@ def test_refused_rows_are_shown_and_saved(qtbot: QtBot, context: AppContext, tmp
     wait_step(qtbot, wizard, PREVIEW)
     # The preview opens on the refused rows, with their reasons.
     assert wizard.rows_model.rowCount() == 4
-    assert all(wizard.rows_model.outcome(r).kind is RowKind.REFUSED for r in range(4))  # type: ignore[union-attr]
+    assert all(wizard.rows_model.row_at(r).kind is RowKind.REFUSED for r in range(4))  # type: ignore[union-attr]
     errors = tmp_path / "未导入.xlsx"
     assert wizard.save_errors(errors) and errors.exists()
     wizard.kind_filter.setCurrentIndex(0)

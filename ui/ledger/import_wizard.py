@@ -36,13 +36,21 @@ from desktop.context import AppContext
 from desktop.jobs import JobState
 from desktop.services import ledger_import as service
 from desktop.services.exports import suggested_name
-from desktop.services.ledger_import import ImportOptions, ImportPlan, LedgerTable, RowKind, SheetInfo
+from desktop.services.ledger_import import (
+    ImportOptions,
+    ImportPlan,
+    LedgerTable,
+    RowKind,
+    RowOutcome,
+    SheetInfo,
+)
 from models.errors import DoorstepError
-from ui.ledger.models import PlanRowsModel
+from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.operations import run_in_background
 from ui.style import icon
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.rows_model import RowsModel
 
 log = logging.getLogger(__name__)
 
@@ -204,16 +212,15 @@ class ImportWizard(QDialog):
         self.errors_button.clicked.connect(self.save_errors_dialog)
         row.addWidget(self.errors_button)
         layout.addLayout(row)
-        self.rows_model = PlanRowsModel(self)
+        self.rows_model: RowsModel[RowOutcome] = RowsModel(plan_columns(), self)
         self.rows_view = QTableView(page)
         self.rows_view.setModel(self.rows_model)
         self.rows_view.verticalHeader().hide()
         self.rows_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rows_view.setItemDelegateForColumn(PlanRowsModel.KIND_COLUMN, ChipDelegate(self.rows_view))
-        header = self.rows_view.horizontalHeader()
-        for section, width in enumerate((72, 76, 90, 160)):
-            header.resizeSection(section, width)
-        header.setStretchLastSection(True)
+        self.rows_view.setItemDelegateForColumn(KIND_COLUMN, ChipDelegate(self.rows_view))
+        for section, column in enumerate(self.rows_model.columns):
+            self.rows_view.setColumnWidth(section, column.width)
+        self.rows_view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows_view, 1)
         return page
 
@@ -454,7 +461,7 @@ class ImportWizard(QDialog):
     def _previewed(self, plan: ImportPlan) -> None:
         self.busy = False
         self.plan = plan
-        self.rows_model.set_plan(plan)
+        self._show_rows()
         text = plan.summary(done=False)
         if not plan.changes_anything:
             text += self.tr("。没有需要写入的内容")
@@ -465,8 +472,14 @@ class ImportWizard(QDialog):
         self._show_step(PREVIEW)
 
     def _kind_changed(self, _index: int) -> None:
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """The preview's rows, only those of the kind chosen (未导入, 新增 …) if one is."""
         value = self.kind_filter.currentData()
-        self.rows_model.set_kind(RowKind(value) if value else None)
+        kind = RowKind(value) if value else None
+        rows = self.plan.rows if self.plan is not None else ()
+        self.rows_model.replace([row for row in rows if kind is None or row.kind is kind])
 
     # ------------------------------------------------------------------------------------ step 3
     def start_import(self) -> None:

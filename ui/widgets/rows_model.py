@@ -1,5 +1,6 @@
 """A table model over a short list of read-model rows, its columns given as data (title, width, text,
-tone, alignment, tooltip): the file's ventures and history, the training pages' lists."""
+tone, alignment, tooltip, colour): the file's ventures and history, the training pages' lists, the
+ledger import's preview."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ class ColumnSpec(Generic[T]):
     tone: Callable[[T], Tone | None] | None = None
     align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
     tip: Callable[[T], str] | None = None
+    color: Callable[[T], str | None] | None = None  # the text's colour, e.g. a refusal's reason in red
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -77,8 +79,11 @@ class RowsModel(QAbstractTableModel, Generic[T]):
             return column.align | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ToolTipRole and column.tip is not None:
             return column.tip(item)
-        if role == Qt.ItemDataRole.ForegroundRole and self.muted is not None and self.muted(item):
-            return QColor(TEXT_MUTED)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            color = column.color(item) if column.color is not None else None
+            if color is None and self.muted is not None and self.muted(item):
+                color = TEXT_MUTED
+            return QColor(color) if color is not None else None
         return None
 
     @override
