@@ -8,7 +8,6 @@ same :class:`DemoContext` and writes with bulk inserts inside the one transactio
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Callable
@@ -16,19 +15,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from stdnum.cn import ric, uscc
 
 from desktop.services.applications import demo_step as applications_demo_step
 from desktop.services.entrepreneurs import search_blob
 from desktop.services.mentors import demo_step as visits_demo_step
 from desktop.services.training import demo_step as training_demo_step
-from models.audit import Change
-from models.base import CHINA_TZ, china_today
+from models.audit import Actor, Operation
+from models.base import CHINA_TZ, TravellingRecord, china_today, new_id
 from models.database import Database
 from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_to_bits
+from models.errors import NotAllowed
+from models.journal import insert_rows
 from models.pinyin import name_search_keys
 from models.station import CaseSequence, Station
 
@@ -82,6 +82,7 @@ class DemoContext:
     rng: random.Random
     station_code: str
     today: date
+    operation: Operation
     entrepreneur_ids: list[str] = field(default_factory=list)
     venture_ids: list[str] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
@@ -101,6 +102,19 @@ class DemoContext:
             minutes=self.rng.randint(0, 9 * 60)
         )
         return local.astimezone(UTC)
+
+    def bulk(
+        self, model: type[TravellingRecord], rows: list[dict[str, Any]], subjects: list[str | None]
+    ) -> None:
+        """Write ``rows`` through the journal's bulk path, each record its own undo step (as a file
+        made by hand is), in id order: time-ordered ids append to the primary-key index."""
+        pairs = sorted(zip(rows, subjects, strict=True), key=lambda pair: str(pair[0]["id"]))
+        self.operation.create_many(
+            model,
+            [row for row, _ in pairs],
+            subject_ids=[subject for _, subject in pairs],
+            operation_ids=[new_id() for _ in pairs],
+        )
 
     def change_row(self, record_kind: str, record_id: str, subject_id: str, at: datetime) -> dict[str, Any]:
         return {
@@ -185,9 +199,8 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
     people: list[dict[str, Any]] = []
     ventures: list[dict[str, Any]] = []
     searches: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    used_ids: set[str] = set()
-    sequences: dict[int, int] = {}
+    used_ids = set(ctx.session.exec(select(col(Entrepreneur.id_number))).all())  # the station's own too
+    sequences = {row.year: row.last for row in ctx.session.exec(select(CaseSequence)).all()}  # joined
     pinyin_cache: dict[str, str] = {}
     moments = sorted(ctx.moment_between(start, today) for _ in range(count))
     for created in moments:
@@ -249,15 +262,12 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
                 "blob": search_blob(name, number, phone, [v["name"] for v in person_ventures]),
             }
         )
-        changes.append(ctx.change_row("entrepreneur", person_id, person_id, created))
-        changes.extend(ctx.change_row("venture", v["id"], person_id, created) for v in person_ventures)
         ventures.extend(person_ventures)
         ctx.entrepreneur_ids.append(person_id)
         ctx.venture_ids.extend(v["id"] for v in person_ventures)
-    _bulk(ctx.session, Entrepreneur, people)
-    _bulk(ctx.session, Venture, ventures)
-    _bulk(ctx.session, EntrepreneurSearch, searches)
-    _bulk(ctx.session, Change, changes)
+    ctx.bulk(Entrepreneur, people, [row["id"] for row in people])
+    ctx.bulk(Venture, ventures, [row["entrepreneur_id"] for row in ventures])
+    insert_rows(ctx.session.connection(), EntrepreneurSearch.__tablename__, searches)  # derived
     for year, last in sequences.items():
         sequence = ctx.session.get(CaseSequence, year) or CaseSequence(year=year, last=0)
         sequence.last = max(sequence.last, last)
@@ -315,57 +325,6 @@ def _make_ventures(ctx: DemoContext, person_id: str, region: str, created: datet
     return made
 
 
-def _bulk(session: Session, model: Any, rows: list[dict[str, Any]], chunk: int = 5000) -> None:
-    for start in range(0, len(rows), chunk):
-        # render_nulls: every row has the same columns, so a chunk is one executemany, not one per row
-        session.execute(insert(model).execution_options(render_nulls=True), rows[start : start + chunk])
-
-
-def _stored_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _converter(sample: object) -> Callable[[Any], object] | None:
-    """How SQLAlchemy stores such a value in SQLite: naive UTC datetimes, ISO dates, 0/1, JSON text."""
-    if isinstance(sample, datetime):
-        return _stored_datetime
-    if isinstance(sample, date):
-        return date.isoformat
-    if isinstance(sample, bool):
-        return int
-    if isinstance(sample, dict | list):
-        return json.dumps
-    return None
-
-
-def fast_insert(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert demo rows with the DB-API cursor of the session's own transaction, in id order.
-
-    The benchmark station has about 500,000 visits and 400,000 attendance marks; the ORM's bulk path
-    spends most of its time binding parameters. Values are converted as SQLAlchemy would store them."""
-    if not rows:
-        return
-    keys = list(rows[0])
-    converters: list[tuple[int, Callable[[Any], object]]] = []
-    for index, key in enumerate(keys):
-        convert = _converter(next((row[key] for row in rows if row[key] is not None), None))
-        if convert is not None:
-            converters.append((index, convert))
-
-    def values(row: dict[str, Any]) -> list[object]:
-        out = [row[key] for key in keys]
-        for index, convert in converters:
-            if out[index] is not None:
-                out[index] = convert(out[index])
-        return out
-
-    rows.sort(key=lambda row: str(row["id"]))  # time-ordered ids: appends to the primary-key index
-    sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' for _ in keys)})"
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.executemany(sql, map(values, rows))
-    cursor.close()
-
-
 # Later areas append their steps here; each runs after the entrepreneurs exist.
 DEMO_STEPS: list[DemoStep] = [visits_demo_step, training_demo_step, applications_demo_step]
 
@@ -380,8 +339,17 @@ def generate_demo(
             station = Station(code=DEMO_STATION[0], name=DEMO_STATION[1], is_demo=True)
             session.add(station)
             session.flush()
+        elif not station.is_demo and session.exec(select(Entrepreneur.id).limit(1)).first() is not None:
+            raise NotAllowed(
+                f"服务站 {station.code}（{station.name}）已有正式档案，不能加入演示数据；"
+                "请在一个新的数据库文件中生成演示数据"
+            )
         ctx = DemoContext(
-            session=session, rng=random.Random(seed), station_code=station.code, today=today or china_today()
+            session=session,
+            rng=random.Random(seed),
+            station_code=station.code,
+            today=today or china_today(),
+            operation=Operation(session, Actor(DEMO_USER, station.code), "生成演示数据"),
         )
         _make_entrepreneurs(ctx, entrepreneurs)
         for step in DEMO_STEPS:

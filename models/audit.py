@@ -1,18 +1,24 @@
-"""The change log: audit trail, undo history and (later) what sync sends — one mechanism (DESIGN.md).
+"""The journal: one append-only log of every change — the audit trail, the undo history and what sync
+sends, one mechanism (DESIGN.md "The journal").
 
-Every service call runs as one *operation*: a transaction with an ``operation_id``. Each record it
-touches writes one :class:`Change` row in the same transaction, holding each field's value before and
-after and the record version the change was based on.
+Every write of a record that travels goes through an :class:`Operation`, the unit of work of one
+service step: it bumps the record's version and appends, in the same transaction, one complete
+:class:`Change` row — every field's value on create, before and after on update, the tombstone on
+delete — numbered by a monotone local sequence (``seq``, the order sync sends). Undo appends
+compensating changes (``undoes``) and never edits an old row. :mod:`models.journal` holds the bulk path
+(:meth:`Operation.create_many`), the guard that refuses any other write of a travelling table, and the
+replay that rebuilds the tables from the log.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, inspect
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import JSON, Column, func, inspect
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most callers import it from here)
 from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, UTCDateTime, jsonable, new_id, utcnow
@@ -23,12 +29,17 @@ class ChangeAction:
     UPDATE = "update"
     DELETE = "delete"
     RESTORE = "restore"
+    # the whole record as it stood when the journal became complete (migration 0007): every column
+    BASELINE = "baseline"
 
 
 class Change(SQLModel, table=True):
+    """One change of one record. Never updated or deleted once written."""
+
     __tablename__ = "change_log"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    seq: int = Field(unique=True)  # the station's own order of its changes: 1, 2, 3 …
     operation_id: str = Field(max_length=36, index=True)
     operation_label: str = Field(default="", max_length=100)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -41,12 +52,11 @@ class Change(SQLModel, table=True):
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     base_version: int = 0
     version: int = 1
-    undone_by: str | None = Field(default=None, max_length=36)
-    undoes: str | None = Field(default=None, max_length=36)
+    undoes: str | None = Field(default=None, max_length=36, index=True)  # the operation this reverts
 
 
 class AccessLog(SQLModel, table=True):
-    """Every view of unmasked personal data and every export (DESIGN.md)."""
+    """Every view of unmasked personal data, every export and every refused call (DESIGN.md)."""
 
     __tablename__ = "access_log"
 
@@ -69,23 +79,65 @@ def record_values(record: SQLModel) -> dict[str, Any]:
     }
 
 
+def column_state(record: SQLModel) -> dict[str, Any]:
+    """Every column's value as the journal last wrote it (the write guard compares against this)."""
+    return {column.key: getattr(record, column.key) for column in inspect(type(record)).column_attrs}
+
+
+def create_diff(values: Mapping[str, Any], record_station: str, acting_station: str) -> dict[str, Any]:
+    """A create's change row: every field that has a value, and the record's station where it is not
+    the station that made the change (a record HQ makes for a station). Replay reads it back."""
+    diff = {key: [None, value] for key, value in values.items() if value is not None}
+    if record_station != acting_station:
+        diff["station_code"] = [None, record_station]
+    return diff
+
+
+JOURNAL_STATE = "doorstep.journal"  # session.info: id(record) -> (record, the values the journal wrote)
+JOURNAL_SEQ = "doorstep.journal.seq"  # session.info: the last seq used in this transaction
+
+
+def next_seqs(session: Session, count: int) -> range:
+    """``count`` sequence numbers after the newest in the log (read once per transaction)."""
+    last = session.info.get(JOURNAL_SEQ)
+    if last is None:
+        last = session.exec(select(func.coalesce(func.max(Change.seq), 0))).one()
+    session.info[JOURNAL_SEQ] = last + count
+    return range(last + 1, last + count + 1)
+
+
+def journaled(session: Session, record: SQLModel) -> None:
+    """Note that the journal wrote ``record`` as it now stands (see :mod:`models.journal`)."""
+    session.info.setdefault(JOURNAL_STATE, {})[id(record)] = (record, column_state(record))
+
+
 @dataclass
 class Operation:
-    """One service call: one transaction, one undo step. Writes change rows as records are touched."""
+    """One undo step inside a service call's transaction: writes a change row as each record is touched.
+
+    A service call's core receives the operation (or makes its own from the session) and never commits;
+    the thin entry around it opens the one transaction (``db.transaction()``). One time, ``at``, stamps
+    every record and change row of the operation."""
 
     session: Session
     actor: Actor
     label: str
     operation_id: str = field(default_factory=new_id)
     undoes: str | None = None
+    at: datetime = field(default_factory=utcnow)
     changes: list[Change] = field(default_factory=list)
 
     def _log(
         self, record: TravellingRecord, action: str, diff: dict[str, Any], subject_id: str | None, base: int
     ) -> Change:
+        journaled(self.session, record)
+        with self.session.no_autoflush:
+            seq = next_seqs(self.session, 1)[0]
         change = Change(
+            seq=seq,
             operation_id=self.operation_id,
             operation_label=self.label,
+            at=self.at,
             user_name=self.actor.user_name,
             station_code=self.actor.station_code,
             record_kind=type(record).__tablename__,  # type: ignore[arg-type]
@@ -98,21 +150,36 @@ class Operation:
             undoes=self.undoes,
         )
         self.session.add(change)
+        journaled(self.session, change)
         self.changes.append(change)
         return change
 
     def create(self, record: TravellingRecord, *, subject_id: str | None = None) -> None:
-        now = utcnow()
+        """Store a new record: version 1, and every field's value in its change row."""
         record.station_code = record.station_code or self.actor.station_code
-        record.created_at = record.updated_at = now
+        record.created_at = record.updated_at = self.at
         record.updated_by = self.actor.user_name
         record.version = 1
+        record.deleted = False
         self.session.add(record)
-        diff = {key: [None, value] for key, value in record_values(record).items() if value is not None}
+        diff = create_diff(record_values(record), record.station_code, self.actor.station_code)
         self._log(record, ChangeAction.CREATE, diff, subject_id, 0)
 
+    def create_many(
+        self,
+        model: type[TravellingRecord],
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        subject_ids: Sequence[str | None],
+        operation_ids: Sequence[str] | None = None,
+    ) -> list[str]:
+        """The bulk path (imports, the demo, the catalogue): see :func:`models.journal.create_many`."""
+        from models.journal import create_many
+
+        return create_many(self, model, rows, subject_ids=subject_ids, operation_ids=operation_ids)
+
     def update(
-        self, record: TravellingRecord, values: dict[str, Any], *, subject_id: str | None = None
+        self, record: TravellingRecord, values: Mapping[str, Any], *, subject_id: str | None = None
     ) -> dict[str, Any]:
         """Set ``values`` on ``record``; log and bump the version only for fields that really change."""
         diff: dict[str, Any] = {}
@@ -127,6 +194,7 @@ class Operation:
         return diff
 
     def set_deleted(self, record: TravellingRecord, deleted: bool, *, subject_id: str | None = None) -> None:
+        """Send a record to the recycle bin or bring it back: a tombstone, never a hard delete."""
         if record.deleted == deleted:
             return
         record.deleted = deleted
@@ -135,7 +203,7 @@ class Operation:
         self._log(record, action, {"deleted": [not deleted, deleted]}, subject_id, record.version - 1)
 
     def _touch(self, record: TravellingRecord) -> None:
-        record.updated_at = utcnow()
+        record.updated_at = self.at
         record.updated_by = self.actor.user_name
         record.version += 1
         self.session.add(record)

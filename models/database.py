@@ -1,6 +1,9 @@
 """The one function that opens a database (DESIGN.md): connection settings, backup, migrations.
 
-Every caller — GUI, CLI, tests, benchmarks — goes through :func:`open_database`.
+Every caller — GUI, CLI, tests, benchmarks — goes through :func:`open_database`, and every SQLite
+connection in the product is made by one factory, :func:`connect`: the engine's pool, the raw list
+reader, the schema probe, the backup copy and the migrations (through the engine) — so a setting that
+must hold on every connection (a database key, later) is applied in one place.
 
 Opening a station file whose schema is current costs one stdlib ``sqlite3`` query: its Alembic
 revisions are compared with :data:`models.schema.HEADS`, and SQLAlchemy, the mapped tables and Alembic
@@ -28,7 +31,6 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
     from sqlalchemy import Engine
     from sqlalchemy.engine import Connection
-    from sqlalchemy.pool import ConnectionPoolEntry
     from sqlmodel import Session
 
 log = logging.getLogger(__name__)
@@ -83,9 +85,7 @@ class Database:
         connection = self._readers.get(thread)
         if connection is None:
             # check_same_thread=False only so that close() may close it; it is used by its own thread
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA busy_timeout=5000")
-            connection.execute("PRAGMA query_only=ON")
+            connection = connect(self.path, query_only=True)
             with self._readers_lock:
                 self._readers[thread] = connection
         yield connection
@@ -99,21 +99,34 @@ class Database:
             self._engine.dispose()
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
-    # pysqlite's legacy transaction handling defers BEGIN; turn it off and emit BEGIN ourselves so a
-    # transaction starts where SQLAlchemy says it does (SQLAlchemy docs, "Serializable isolation /
-    # Savepoints / Transactional DDL" for pysqlite).
-    dbapi_connection.isolation_level = None
-    _configure(dbapi_connection)
+def connect(path: Path | str, *, read_only: bool = False, query_only: bool = False) -> sqlite3.Connection:
+    """The one way a connection to a station file is made. In autocommit mode (pysqlite's legacy
+    transaction handling defers BEGIN; the engine emits BEGIN itself so a transaction starts where
+    SQLAlchemy says it does — SQLAlchemy docs, "Serializable isolation / Savepoints" for pysqlite).
 
-
-def _configure(dbapi_connection: sqlite3.Connection) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+    ``read_only`` opens the file read-only (``mode=ro``: it must exist, nothing is created, as the
+    schema probe needs); ``query_only`` refuses writes on a connection to a live database (the raw
+    reader). Either may be used from another thread than the one that made it (the pool and
+    :meth:`Database.close` do)."""
+    target = Path(path)
+    if read_only:
+        connection = sqlite3.connect(
+            f"{target.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+    else:
+        connection = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA busy_timeout=5000")
+        if read_only or query_only:
+            connection.execute("PRAGMA query_only=ON")
+        else:
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
@@ -121,21 +134,24 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 
 def make_engine(url_or_path: str | Path) -> tuple[Engine, Path | None]:
-    from sqlalchemy import create_engine, event
+    """The engine of a station file (its pool's connections come from :func:`connect`) or of an HQ
+    server URL; the journal's write guard is installed on either."""
+    from sqlalchemy import create_engine, event, make_url
+    from sqlalchemy.pool import QueuePool
 
     import models.tables  # noqa: F401  (registers every table before the first session)
+    from models.journal import install_write_guard
 
     text = str(url_or_path)
-    if "://" in text:
+    path: Path | None = None
+    if "://" in text and make_url(text).get_backend_name() != "sqlite":
         engine = create_engine(text, pool_pre_ping=True)
-        if engine.dialect.name != "sqlite":
-            return engine, None
-        path = Path(engine.url.database or "")
     else:
-        path = Path(text).expanduser()
-        engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _on_sqlite_connect)
-    event.listen(engine, "begin", _on_sqlite_begin)
+        path = Path(make_url(text).database or "") if "://" in text else Path(text).expanduser()
+        file = path
+        engine = create_engine("sqlite://", creator=lambda: connect(file), poolclass=QueuePool)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    install_write_guard(engine)
     return engine, path
 
 
@@ -196,7 +212,9 @@ def open_database(
         if current and path is not None:
             backup_before_migration(path, backup_dir or path.parent / "backups", sorted(current))
         log.info("migrating %s from %s to %s", url_or_path, sorted(current), sorted(heads))
-        with engine.begin() as connection:
+        from models.journal import journal_writing
+
+        with engine.begin() as connection, journal_writing(connection):  # migrations write the log too
             command.upgrade(alembic_config(connection), "heads")
     return Database(engine, path)
 
@@ -207,7 +225,7 @@ def _stored_revisions(path: Path) -> set[str] | None:
     if not path.is_file():
         return None
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(connect(path, read_only=True)) as connection:
             return {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     except sqlite3.Error:
         return None
@@ -230,7 +248,5 @@ def backup_before_migration(path: Path, folder: Path, revisions: list[str]) -> P
 
 def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite database (the backup API, not a file copy)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    with closing(connect(source, query_only=True)) as src, closing(connect(target)) as dst:
         src.backup(dst)
-    dst.close()
-    src.close()

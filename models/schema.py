@@ -8,4 +8,4 @@ from __future__ import annotations
 
 from typing import Final
 
-HEADS: Final[tuple[str, ...]] = ("0002", "0003", "0004", "0005", "0006")
+HEADS: Final[tuple[str, ...]] = ("0007",)

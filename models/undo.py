@@ -1,48 +1,48 @@
-"""Undo as a new change: the last operation on a file is reverted field by field and logged.
+"""Undo as a new change: the last operation on a file (or a class) is reverted field by field.
 
-Undoing writes change rows like any other edit (so the audit trail and sync see it) and marks the
-undone rows, so that pressing Ctrl+Z again steps further back instead of redoing.
+Undoing appends compensating change rows like any other edit (``undoes`` names the operation they
+revert), so the audit trail and sync see it and the log stays append-only. An operation counts as
+undone when such rows exist; pressing Ctrl+Z again steps further back instead of redoing.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
-
-from sqlalchemy import inspect
+from sqlalchemy import exists
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from models.audit import Change, ChangeAction, Operation
 from models.base import TravellingRecord, jsonable
 from models.errors import Conflict, NotFound
+from models.journal import from_jsonable
 from models.tables import travelling_tables
 
 
 def last_undoable_operation(*, session: Session, subject_id: str) -> list[Change]:
-    """The change rows of the newest operation on this file that is not an undo and not undone."""
+    """The change rows of the newest operation on this subject that is not an undo and not undone."""
+    undo = aliased(Change)
     newest = session.exec(
         select(Change)
-        .where(Change.subject_id == subject_id, col(Change.undone_by).is_(None), col(Change.undoes).is_(None))
-        .order_by(col(Change.id).desc())
+        .where(
+            Change.subject_id == subject_id,
+            col(Change.undoes).is_(None),
+            Change.action != ChangeAction.BASELINE,
+            ~exists().where(col(undo.undoes) == col(Change.operation_id)),
+        )
+        .order_by(col(Change.seq).desc())
         .limit(1)
     ).first()
     if newest is None:
         return []
     rows = session.exec(
-        select(Change).where(Change.operation_id == newest.operation_id).order_by(col(Change.id).desc())
+        select(Change).where(Change.operation_id == newest.operation_id).order_by(col(Change.seq).desc())
     ).all()
     return list(rows)
 
 
-def _from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
-    if value is None:
-        return None
-    python_type = inspect(model).columns[key].type.python_type
-    if python_type is date and isinstance(value, str):
-        return date.fromisoformat(value)
-    if python_type is datetime and isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value
+def undone_operations(changes: list[Change]) -> set[str]:
+    """The operations among ``changes`` that an undo in ``changes`` reverted."""
+    return {change.undoes for change in changes if change.undoes}
 
 
 def _still_as_left(record: TravellingRecord, change: Change) -> bool:
@@ -69,7 +69,5 @@ def undo_changes(operation: Operation, changes: list[Change]) -> None:
         elif change.action in (ChangeAction.DELETE, ChangeAction.RESTORE):
             operation.set_deleted(record, change.action == ChangeAction.RESTORE, subject_id=change.subject_id)
         else:
-            values = {key: _from_jsonable(model, key, pair[0]) for key, pair in change.changes.items()}
+            values = {key: from_jsonable(model, key, pair[0]) for key, pair in change.changes.items()}
             operation.update(record, values, subject_id=change.subject_id)
-        change.undone_by = operation.operation_id
-        operation.session.add(change)

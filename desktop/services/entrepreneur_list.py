@@ -170,7 +170,7 @@ class ListIds(Sequence[str]):
 def data_stamp(db: Database) -> int:
     """Changes whenever any record is written, by anyone (the change log's newest row)."""
     with db.raw() as connection:
-        stamp: int = connection.execute("SELECT coalesce(max(rowid), 0) FROM change_log").fetchone()[0]
+        stamp: int = connection.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
         return stamp
 
 

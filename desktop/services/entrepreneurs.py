@@ -34,7 +34,7 @@ from models.masking import mask_id_number, mask_phone
 from models.pinyin import build_search_blob, name_search_keys
 from models.regions import region_name
 from models.station import next_case_number
-from models.undo import last_undoable_operation, undo_changes
+from models.undo import last_undoable_operation, undo_changes, undone_operations
 
 KIND = "entrepreneur"
 # Field labels of other areas' records in a file's change history, by record kind (table name).
@@ -350,8 +350,8 @@ def undo_last_change(db: Database, *, actor: Actor, entrepreneur_id: str) -> str
         session.flush()
         record = _get(session, entrepreneur_id)
         stored = _live_ventures(session, record.id)
-        record.current_stage = current_stage(stored)
-        record.name_pinyin = _sort_pinyin(record.name)
+        derived = {"current_stage": current_stage(stored), "name_pinyin": _sort_pinyin(record.name)}
+        operation.update(record, derived, subject_id=record.id)  # a change like any other, logged
         _refresh_search(session, record, stored)
         return label
 
@@ -395,9 +395,12 @@ def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:
 
     labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS, **CHANGE_LABELS}
     with db.reading() as session:
-        changes = session.exec(
-            select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.id).desc())
-        ).all()
+        changes = list(
+            session.exec(
+                select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.seq).desc())
+            ).all()
+        )
+        undone = undone_operations(changes)
         return [
             ChangeView(
                 at=change.at,
@@ -410,7 +413,7 @@ def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:
                     for key, (before, after) in change.changes.items()
                     if key not in ("name_pinyin", "current_stage", "birth_date", "sex")
                 ),
-                undone=change.undone_by is not None,
+                undone=change.operation_id in undone,
             )
             for change in changes
         ]

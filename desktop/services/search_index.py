@@ -80,7 +80,7 @@ class SearchIndex:
 
     def refresh(self, connection: Connection) -> None:
         """Bring the index up to date with the change log (cheap when nothing changed)."""
-        top = connection.execute(text("SELECT coalesce(max(rowid), 0) FROM change_log")).scalar_one()
+        top = connection.execute(text("SELECT coalesce(max(seq), 0) FROM change_log")).scalar_one()
         if top == self._last_change:
             return
         if self._last_change < 0:
@@ -92,7 +92,7 @@ class SearchIndex:
                 for row in connection.execute(
                     text(
                         "SELECT DISTINCT coalesce(subject_id, record_id) FROM change_log "
-                        "WHERE rowid > :last AND record_kind IN ('entrepreneur', 'venture')"
+                        "WHERE seq > :last AND record_kind IN ('entrepreneur', 'venture')"
                     ),
                     {"last": self._last_change},
                 )

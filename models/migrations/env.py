@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
 import models.tables  # noqa: F401
 from models.base import metadata
+from models.database import make_engine
 
 config = context.config
 
@@ -14,8 +14,9 @@ config = context.config
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic revision --autogenerate` from the command line
-        url = config.get_main_option("sqlalchemy.url") or "sqlite:///autogen.sqlite"
-        with create_engine(url).connect() as fresh:
+        url = config.get_main_option("sqlalchemy.url") or "autogen.sqlite"
+        engine, _ = make_engine(url)  # the one connection factory, as for every other connection
+        with engine.connect() as fresh:
             _run(fresh)
         return
     _run(connection)

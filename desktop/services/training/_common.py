@@ -49,7 +49,7 @@ def _course_row(course: CourseData, station_code: str, now: datetime) -> dict[st
         "station_code": station_code,
         "created_at": now,
         "updated_at": now,
-        "updated_by": "默认课程目录",
+        "updated_by": "默认课程目录",  # catalogue.CATALOGUE_USER
         "version": 1,
         "deleted": False,
         "source": "default",

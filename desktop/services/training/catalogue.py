@@ -6,13 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import col, select
 
 from desktop.services.training._common import _course_row
 from desktop.services.training.views import CourseView
 from models.audit import Actor, Operation
-from models.base import utcnow
 from models.database import Database
 from models.errors import Conflict, NotFound
 from models.station import Station
@@ -26,22 +24,29 @@ def default_course_catalogue() -> tuple[str, list[CourseData]]:
     return str(raw.get("notice", "")), [validate_course(item) for item in raw["courses"]]
 
 
+CATALOGUE_USER = "默认课程目录"
+
+
 def ensure_course_catalogue(db: Database) -> int:
     """Store every default course not yet in the catalogue; returns how many were added.
 
     Safe to call at every start: courses already present (default, from HQ or edited) are left alone.
     """
-    _, courses = default_course_catalogue()
     with db.transaction() as session:
-        present = set(session.exec(select(col(CourseType.code))).all())
-        missing = [c for c in courses if c.code not in present]
-        if not missing:
-            return 0
         station = session.exec(select(Station)).first()
-        station_code = station.code if station else ""
-        now = utcnow()
-        session.execute(insert(CourseType), [_course_row(c, station_code, now) for c in missing])
-        return len(missing)
+        actor = Actor(user_name=CATALOGUE_USER, station_code=station.code if station else "")
+        return add_default_courses(Operation(session, actor, "默认课程目录"))
+
+
+def add_default_courses(operation: Operation) -> int:
+    """The core of :func:`ensure_course_catalogue`, inside the caller's unit of work (the demo's too):
+    the missing default courses through the journal's bulk path, each with its complete change row."""
+    _, courses = default_course_catalogue()
+    present = set(operation.session.exec(select(col(CourseType.code))).all())
+    missing = [c for c in courses if c.code not in present]
+    rows = [_course_row(c, operation.actor.station_code, operation.at) for c in missing]
+    operation.create_many(CourseType, rows, subject_ids=[None] * len(rows))
+    return len(missing)
 
 
 def list_courses(db: Database, *, include_inactive: bool = False) -> list[CourseView]:

@@ -6,20 +6,16 @@ from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
-from sqlmodel import col, select
-
-from desktop.services.training._common import CLASS_KIND, _course_row, _rule_values, course_id_for
-from desktop.services.training.catalogue import default_course_catalogue
+from desktop.services.training._common import _rule_values, course_id_for
+from desktop.services.training.catalogue import CATALOGUE_USER, add_default_courses, default_course_catalogue
 from desktop.services.training.classes import default_title
-from models.audit import Change
+from models.audit import Actor, Operation
 from models.base import CHINA_TZ
 from models.training import (
     Attendance,
     AttendanceMark,
     CertificateSequence,
     CompletionResult,
-    CourseType,
     Enrolment,
     EnrolmentStatus,
     HalfDay,
@@ -70,22 +66,15 @@ def demo_step(ctx: DemoContext) -> None:
     attendance, exam scores and certificates: a running class with a session today, an upcoming class,
     a finished class waiting for 结业评定, and assessed classes. Bulk inserts, deterministic for a seed.
 
-    Classes, sessions and enrolments get a change row like the other demo records; the attendance marks
-    (about 400,000 on the benchmark station) do not — the demo's change rows carry no field values anyway,
-    and writing them would double the step's time for nothing a person could look at."""
-    from desktop.demo import (
-        DEMO_USER,
-        fast_insert,  # desktop.demo imports this module
-    )
+    Every record — the attendance marks too (about 400,000 on the benchmark station) — is written through
+    the journal's bulk path with its complete change row, so the log rebuilds the station."""
+    from desktop.demo import DEMO_USER  # desktop.demo imports this module
 
     rng, today, session = ctx.rng, ctx.today, ctx.session
     people = ctx.entrepreneur_ids
     now = datetime.combine(today, time(9, 0), CHINA_TZ).astimezone(UTC)
-    present_codes = set(session.exec(select(col(CourseType.code))).all())
     _, catalogue = default_course_catalogue()
-    missing = [c for c in catalogue if c.code not in present_codes]
-    if missing:
-        session.execute(insert(CourseType), [_course_row(c, ctx.station_code, now) for c in missing])
+    add_default_courses(Operation(session, Actor(CATALOGUE_USER, ctx.station_code), "默认课程目录", at=now))
     if not people:
         return
     courses = {c.code: c for c in catalogue}
@@ -101,7 +90,6 @@ def demo_step(ctx: DemoContext) -> None:
     sessions: list[dict[str, Any]] = []
     enrolments: list[dict[str, Any]] = []
     marks: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
     numbers: dict[str, int] = {}
     certificates: dict[int, int] = {}
     made = 0
@@ -169,7 +157,6 @@ def demo_step(ctx: DemoContext) -> None:
                 **_rule_values(course.rule),
             }
         )
-        changes.append(ctx.change_row(CLASS_KIND, class_id, class_id, class_created))
         session_ids: list[tuple[str, date, int]] = []
         for number, (day, half, hours) in enumerate(days):
             session_id = ctx.new_id(class_created)
@@ -191,7 +178,6 @@ def demo_step(ctx: DemoContext) -> None:
                     "teacher": rng.choice(_DEMO_TEACHERS),
                 }
             )
-            changes.append(ctx.change_row("training_session", session_id, class_id, class_created))
         # people who already completed this course are passed over (most would not be funded again)
         candidates = rng.sample(range(eligible), min(eligible, size + size // 4))
         picked = [i for i in candidates if not last_completed.get((people[i], code))][:size]
@@ -277,16 +263,12 @@ def demo_step(ctx: DemoContext) -> None:
                     "certificate_number": certificate,
                 }
             )
-            changes.append(ctx.change_row("training_enrolment", enrolment_id, person_id, enrolled_at))
             made += 1
-    for model, rows in (
-        (TrainingClass, classes),
-        (TrainingSession, sessions),
-        (Enrolment, enrolments),
-        (Attendance, marks),
-        (Change, changes),
-    ):
-        fast_insert(session, str(model.__tablename__), rows)
+    class_of = {row["id"]: row["class_id"] for row in sessions}
+    ctx.bulk(TrainingClass, classes, [row["id"] for row in classes])
+    ctx.bulk(TrainingSession, sessions, [row["class_id"] for row in sessions])
+    ctx.bulk(Enrolment, enrolments, [row["entrepreneur_id"] for row in enrolments])
+    ctx.bulk(Attendance, marks, [class_of[row["session_id"]] for row in marks])
     for year, last in certificates.items():
         sequence = session.get(CertificateSequence, year) or CertificateSequence(year=year, last=0)
         sequence.last = max(sequence.last, last)

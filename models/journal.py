@@ -1,0 +1,298 @@
+"""The journal's bulk path, its write guard and its replay (DESIGN.md "The journal").
+
+- :func:`create_many` writes many new records and their complete change rows with one ``executemany``
+  per table, each value through its column type's own bind processor, so rows are stored exactly as
+  the ORM stores them. The ledger import, the demo and the course catalogue use it; nothing else
+  inserts travelling rows in bulk.
+- :func:`install_write_guard` makes a write of a travelling table (or of the log itself) outside the
+  unit of work an error: an ORM flush of a record the journal did not write as it stands, a hard
+  delete, an edited change row, or any INSERT/UPDATE/DELETE statement on those tables that the journal
+  did not open. Migrations open it explicitly.
+- :func:`replay` applies change rows, in ``seq`` order, to an empty schema: it rebuilds every travelling
+  table exactly (a test checks it on a whole station; sync applies received changes the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import cache
+from itertools import chain
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, event, insert, inspect, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+
+from models.audit import (
+    JOURNAL_STATE,
+    Change,
+    ChangeAction,
+    column_state,
+    create_diff,
+    next_seqs,
+)
+from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, jsonable, metadata, new_id
+
+if TYPE_CHECKING:
+    from models.audit import Operation
+
+WRITING = "doorstep.journal.writing"  # connection.info: the journal (or a migration) is writing
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
+class JournalViolation(RuntimeError):
+    """A travelling table was written outside the unit of work: a bug in the program, never user input."""
+
+
+# ------------------------------------------------------------------------------------------------ bulk path
+def create_many(
+    operation: Operation,
+    model: type[TravellingRecord],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    subject_ids: Sequence[str | None],
+    operation_ids: Sequence[str] | None = None,
+) -> list[str]:
+    """Store new records of ``model`` and one complete create change row each; returns their ids.
+
+    A row holds the record's own columns; ``id`` (default a new UUIDv7), ``created_at`` (the moment it
+    was made: default the operation's time) and ``updated_by`` (default the acting user) may be given,
+    the rest of the bookkeeping is the journal's: version 1, not deleted. ``operation_ids`` puts rows
+    in undo steps of their own (default: all in ``operation``)."""
+    if len(subject_ids) != len(rows) or (operation_ids is not None and len(operation_ids) != len(rows)):
+        raise ValueError("create_many: one subject (and operation) per row")
+    if not rows:
+        return []
+    session = operation.session
+    session.flush()  # the ORM's pending writes first, in their order
+    actor = operation.actor
+    kind = str(model.__tablename__)
+    columns = [c.key for c in inspect(model).column_attrs]
+    own = [key for key in columns if key not in BOOKKEEPING_COLUMNS]
+    defaults = _defaults(model, own, rows[0])
+    records: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    seqs = next_seqs(session, len(rows))
+    for index, row in enumerate(rows):
+        if row.get("deleted") or row.get("version", 1) != 1:
+            raise ValueError("create_many writes new records: version 1, not deleted")
+        values = {key: row[key] if key in row else defaults[key] for key in own}
+        at = row.get("created_at") or operation.at
+        user = row.get("updated_by") or actor.user_name
+        station = row.get("station_code") or actor.station_code
+        record_id = row.get("id") or new_id()
+        records.append(
+            {
+                "id": record_id,
+                "station_code": station,
+                "created_at": at,
+                "updated_at": at,
+                "updated_by": user,
+                "version": 1,
+                "deleted": False,
+                **values,
+            }
+        )
+        logged = {key: value if type(value) in _AS_IS else jsonable(value) for key, value in values.items()}
+        changes.append(
+            {
+                "id": new_id(),
+                "seq": seqs[index],
+                "operation_id": operation_ids[index] if operation_ids is not None else operation.operation_id,
+                "operation_label": operation.label,
+                "at": at,
+                "user_name": user,
+                "station_code": actor.station_code,
+                "record_kind": kind,
+                "record_id": record_id,
+                "subject_id": subject_ids[index],
+                "action": ChangeAction.CREATE,
+                "changes": create_diff(logged, station, actor.station_code),
+                "base_version": 0,
+                "version": 1,
+                "undoes": operation.undoes,
+            }
+        )
+    connection = session.connection()
+    with journal_writing(connection):
+        insert_rows(connection, kind, records)
+        insert_rows(connection, Change.__tablename__, changes)
+    return [record["id"] for record in records]
+
+
+def _defaults(model: type[TravellingRecord], keys: list[str], sample: Mapping[str, Any]) -> dict[str, Any]:
+    fields = model.model_fields
+    return {key: fields[key].get_default(call_default_factory=True) for key in keys if key not in sample}
+
+
+def insert_rows(connection: Connection, table_name: str, rows: list[dict[str, Any]]) -> None:
+    """One executemany of complete rows, each value through its column type's own bind processor (so
+    dates, UTC times and JSON are stored exactly as the ORM stores them), without the per-row work of
+    the ORM or of Core's statement compilation. Only inside :func:`journal_writing` for travelling
+    tables (the guard says so)."""
+    if not rows:
+        return
+    table = metadata.tables[table_name]
+    dialect = connection.dialect
+    if dialect.paramstyle != "qmark":  # not SQLite: let SQLAlchemy do it
+        connection.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    marks = ", ".join("?" * len(names))
+    sql = f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({marks})"
+    take = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    values = list(zip(*map(take, rows), strict=True))  # column by column: a processor runs over one list
+    for index, name in enumerate(names):
+        process = table.c[name].type.bind_processor(dialect)
+        if process is None:
+            continue
+        column = values[index]
+        first = column[0]
+        if column.count(first) == len(column):  # one value for all (the import's time): processed once
+            values[index] = (process(first),) * len(column)
+        else:
+            values[index] = tuple(map(process, column))
+    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+# ------------------------------------------------------------------------------------------------ the guard
+@cache
+def guarded_tables() -> frozenset[str]:
+    """The tables only the journal writes: every travelling table and the log itself."""
+    from models.tables import travelling_tables
+
+    return frozenset(travelling_tables()) | {Change.__tablename__}
+
+
+@contextmanager
+def journal_writing(connection: Connection) -> Iterator[None]:
+    """Open the guarded tables to the statements run inside the block (the journal, migrations)."""
+    was = connection.info.get(WRITING, False)
+    connection.info[WRITING] = True
+    try:
+        yield
+    finally:
+        connection.info[WRITING] = was
+
+
+_WRITE_STATEMENT = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[\"`\[]?(\w+)",
+    re.IGNORECASE,
+)
+
+
+def _check_statement(
+    connection: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    _context: object,
+    _many: bool,
+) -> None:
+    if connection.info.get(WRITING):
+        return
+    found = _WRITE_STATEMENT.match(statement)
+    if found and found.group(1).lower() in guarded_tables():
+        raise JournalViolation(
+            f"表 {found.group(1)} 只能经由变更日志的工作单元写入（{statement.split(maxsplit=1)[0]}）"
+        )
+
+
+def _check_flush(session: OrmSession, _context: UOWTransaction, _instances: object) -> None:
+    """Every travelling record about to be flushed stands exactly as the journal last wrote it."""
+    state: dict[int, tuple[object, dict[str, Any]]] = session.info.get(JOURNAL_STATE, {})
+    writes = False
+    for record in chain(session.new, session.dirty, session.deleted):
+        if not isinstance(record, TravellingRecord | Change):
+            continue
+        kind = type(record).__tablename__
+        if record in session.deleted:
+            raise JournalViolation(f"{kind} {record.id}：记录只能标记删除（墓碑），不能真正删除")
+        if record in session.dirty and not session.is_modified(record):
+            continue
+        entry = state.get(id(record))
+        if isinstance(record, Change):
+            if entry is None or record not in session.new:
+                raise JournalViolation(f"变更日志只能追加（{record.id}）")
+            writes = True
+            continue
+        if entry is None or entry[0] is not record or column_state(record) != entry[1]:
+            now = column_state(record)
+            moved = sorted(k for k in now if entry is None or entry[1].get(k) != now[k])
+            raise JournalViolation(f"{kind} {record.id} 在变更日志的工作单元之外被改动（{', '.join(moved)}）")
+        writes = True
+    if writes:
+        session.connection().info[WRITING] = True
+
+
+def _end_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    if session.in_transaction():
+        session.connection().info[WRITING] = False
+
+
+def install_write_guard(engine: Engine) -> None:
+    """Refuse writes of travelling tables outside the journal on this engine (idempotent)."""
+    if not event.contains(engine, "before_cursor_execute", _check_statement):
+        event.listen(engine, "before_cursor_execute", _check_statement)
+    if not event.contains(OrmSession, "before_flush", _check_flush):
+        event.listen(OrmSession, "before_flush", _check_flush)
+        event.listen(OrmSession, "after_flush_postexec", _end_flush)
+
+
+# ----------------------------------------------------------------------------------------------- replay
+def from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
+    """A value read back from a change row, as the record's column holds it."""
+    if value is None:
+        return None
+    python_type = inspect(model).columns[key].type.python_type
+    if python_type is datetime and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if python_type is date and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def replay(connection: Connection, changes: Sequence[Change]) -> int:
+    """Apply ``changes`` (in ``seq`` order) to the tables on ``connection``: rows are created, changed
+    and tombstoned as the log says, with the log's versions, times and users. Returns how many applied.
+
+    A ``baseline`` row (migration 0007) stands for the whole record, so the record's earlier rows are
+    passed over. The change rows themselves are not copied (the caller decides where the log goes)."""
+    from models.tables import travelling_tables
+
+    tables = travelling_tables()
+    baselines = {
+        (change.record_kind, change.record_id): change.seq
+        for change in changes
+        if change.action == ChangeAction.BASELINE
+    }
+    applied = 0
+    with journal_writing(connection):
+        for change in changes:
+            if baselines.get((change.record_kind, change.record_id), 0) > change.seq:
+                continue
+            _apply(connection, tables[change.record_kind], change)
+            applied += 1
+    return applied
+
+
+def _apply(connection: Connection, model: type[TravellingRecord], change: Change) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    values = {key: from_jsonable(model, key, pair[1]) for key, pair in change.changes.items()}
+    bookkeeping = {"updated_at": change.at, "updated_by": change.user_name, "version": change.version}
+    where = table.c.id == change.record_id
+    if change.action == ChangeAction.BASELINE:
+        connection.execute(insert(table), [{"id": change.record_id, **values, **bookkeeping}])
+    elif change.action == ChangeAction.CREATE:
+        station = values.pop("station_code", None) or change.station_code
+        row = {"id": change.record_id, "station_code": station, "created_at": change.at, "deleted": False}
+        connection.execute(insert(table), [{**row, **bookkeeping, **values}])
+    else:
+        if change.action in (ChangeAction.DELETE, ChangeAction.RESTORE):
+            values = {"deleted": change.action == ChangeAction.DELETE}
+        connection.execute(update(table).where(where).values(**values, **bookkeeping))
