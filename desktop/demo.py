@@ -22,8 +22,8 @@ from stdnum.cn import ric, uscc
 
 from desktop.services.applications import demo_step as applications_demo_step
 from desktop.services.entrepreneurs import search_blob
-from desktop.services.mentors import demo_step as visits_demo_step
 from desktop.services.training import demo_step as training_demo_step
+from desktop.services.visits.demo import demo_step as visits_demo_step
 from models.audit import Change
 from models.base import CHINA_TZ, china_today
 from models.database import Database

@@ -1,37 +1,24 @@
-"""月报: the monthly figures per key group, frozen snapshots, the 月报 workbook, the dashboard's series.
-
-Each area contributes its figures through :data:`MONTHLY_SECTIONS`: a function ``(db, month) -> rows``
-(``month`` is the first day of the month; rows are :class:`reports.monthly_report.FigureRow`). The
-report, the snapshot, the differences and the charts all read the same rows, so a figure has one
-definition, written next to the query that computes it.
-
-Freezing a month (报送) stores its rows as a :class:`models.ledger.MonthlySnapshot` through the change
-log; afterwards the report prints the figures as sent and lists every later difference, so editing an
-old record never silently rewrites what was reported.
+"""The sections of the 月报, one function per area: ``(db, month) -> rows`` next to the queries that compute
+them (``month`` is the first day of the month).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from desktop.services.station import station_info
+from desktop.services.monthly.grouping import month_bounds_utc, split_by_group
 from models.applications import Application, ApplicationStatus, ApplicationStep
-from models.audit import Actor, Operation
-from models.base import CHINA_TZ, china_today, utcnow
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
-from models.enums import KeyGroup, Stage
-from models.errors import ValidationError
-from models.ledger import MonthlySnapshot, month_start, months_back, next_month
+from models.enums import Stage
+from models.ledger import next_month
 from models.training import CompletionResult, Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import KeyProject, Mentor, Visit, VisitMode, next_due_after
 from reports.monthly_report import (
@@ -39,41 +26,9 @@ from reports.monthly_report import (
     MONEY,
     PERCENT,
     FigureRow,
-    MonthlyReport,
-    Snapshot,
-    compare,
-    month_label,
-    write_monthly_report,
 )
 
-MonthlySection = Callable[[Database, date], list[FigureRow]]
 MENTOR_PREFIX = "visits.mentor."
-
-_GROUP_BITS = tuple(group.bit for group in KeyGroup)
-
-
-def split_by_group(pairs: Iterable[tuple[int, int]]) -> tuple[int, ...]:
-    """Sum ``(key_groups bits, amount)`` pairs into 合计 and one value per key group: a person in two
-    groups counts in both groups and once in the total."""
-    by_bits: dict[int, int] = {}
-    for bits, value in pairs:
-        key = int(bits or 0)
-        by_bits[key] = by_bits.get(key, 0) + int(value or 0)
-    values = [0] * len(GROUP_COLUMNS)
-    for bits, amount in by_bits.items():
-        values[0] += amount
-        for index, bit in enumerate(_GROUP_BITS, start=1):
-            if bits & bit:
-                values[index] += amount
-    return tuple(values)
-
-
-def month_bounds_utc(month: date) -> tuple[datetime, datetime]:
-    """The month in Asia/Shanghai as an aware UTC interval [start, end)."""
-    start = datetime(month.year, month.month, 1, tzinfo=CHINA_TZ)
-    following = next_month(month)
-    end = datetime(following.year, following.month, 1, tzinfo=CHINA_TZ)
-    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 # ------------------------------------------------------------------------------------- the sections
@@ -492,256 +447,3 @@ def applications_section(db: Database, month: date) -> list[FigureRow]:
             )
         )
     return rows
-
-
-MONTHLY_SECTIONS: list[MonthlySection] = [
-    entrepreneur_section,
-    visits_section,
-    training_section,
-    applications_section,
-]
-"""The sections of the report, in order. An area appends its function here."""
-
-
-# -------------------------------------------------------------------------------------- the report
-def monthly_figures(db: Database, *, month: date) -> list[FigureRow]:
-    first = month_start(month)
-    return [row for section in MONTHLY_SECTIONS for row in section(db, first)]
-
-
-def _snapshot(session: Session, station_code: str, month: date) -> MonthlySnapshot | None:
-    return session.exec(
-        select(MonthlySnapshot).where(
-            MonthlySnapshot.station_code == station_code,
-            MonthlySnapshot.month == month,
-            col(MonthlySnapshot.deleted).is_(False),
-        )
-    ).first()
-
-
-def _station(db: Database) -> tuple[str, str]:
-    info = station_info(db)
-    return (info.code, info.name) if info else ("", "")
-
-
-def monthly_report(db: Database, *, month: date) -> MonthlyReport:
-    """The month's figures now, and — once frozen — as reported and what differs since."""
-    first = month_start(month)
-    rows = tuple(monthly_figures(db, month=first))
-    code, name = _station(db)
-    with db.reading() as session:
-        stored = _snapshot(session, code, first)
-        snapshot = (
-            Snapshot(
-                frozen_at=stored.frozen_at,
-                frozen_by=stored.frozen_by,
-                rows=tuple(FigureRow.from_json(item) for item in stored.figures),
-                note=stored.note,
-            )
-            if stored is not None
-            else None
-        )
-    differences = compare(snapshot.rows, rows) if snapshot is not None else ()
-    return MonthlyReport(code, name, first, rows, snapshot, differences)
-
-
-def freeze_month(
-    db: Database, *, actor: Actor, month: date, note: str = "", today: date | None = None
-) -> MonthlyReport:
-    """报送: keep the month's figures as they are now. Freezing again replaces them (the change log keeps
-    every version). A month that has not ended yet cannot be frozen."""
-    first = month_start(month)
-    day = today or china_today()
-    if next_month(first) > day:
-        last = date.fromordinal(next_month(first).toordinal() - 1)
-        raise ValidationError(
-            "月份",
-            first,
-            f"{month_label(first)}还没有结束（到 {last.isoformat()}），月末之后才能冻结报送",
-        )
-    rows = monthly_figures(db, month=first)
-    figures = [row.to_json() for row in rows]
-    with db.transaction() as session:
-        operation = Operation(session, actor, f"冻结 {month_label(first)} 月报")
-        stored = _snapshot(session, actor.station_code, first)
-        if stored is None:
-            operation.create(
-                MonthlySnapshot(
-                    station_code=actor.station_code,
-                    updated_by=actor.user_name,
-                    month=first,
-                    frozen_at=utcnow(),
-                    frozen_by=actor.user_name,
-                    figures=figures,
-                    note=note[:500],
-                )
-            )
-        else:
-            operation.update(
-                stored,
-                {"figures": figures, "frozen_at": utcnow(), "frozen_by": actor.user_name, "note": note[:500]},
-            )
-    return monthly_report(db, month=first)
-
-
-def frozen_months(db: Database) -> list[date]:
-    code, _name = _station(db)
-    with db.reading() as session:
-        return list(
-            session.exec(
-                select(col(MonthlySnapshot.month))
-                .where(MonthlySnapshot.station_code == code, col(MonthlySnapshot.deleted).is_(False))
-                .order_by(col(MonthlySnapshot.month))
-            ).all()
-        )
-
-
-def export_monthly(db: Database, *, actor: Actor, month: date, out: Path) -> int:
-    """Write the 月报 workbook (figures as reported once frozen); logged as an export."""
-    report = monthly_report(db, month=month)
-    count = write_monthly_report(out, report, definitions=report.rows)
-    with db.transaction() as session:
-        Operation(session, actor, "导出月报").log_access(
-            "export", "monthly_report", "", f"{out.name}：{month_label(report.month)}，{count} 项指标"
-        )
-    return count
-
-
-# -------------------------------------------------------------------------------------- the charts
-@dataclass(frozen=True)
-class TrendPoint:
-    month: date
-    values: dict[str, int]  # figure key -> 合计
-
-
-@dataclass(frozen=True)
-class DashboardData:
-    month: date
-    report: MonthlyReport
-    trend: tuple[TrendPoint, ...]
-    trend_labels: dict[str, str]  # figure key -> label, for the series that exist
-    by_mentor: tuple[tuple[str, int], ...]  # (mentor name, visits in the month), most first
-
-
-TREND_KEYS = ("entrepreneurs.new", "ventures.new", "visits.total", "training.trained")
-
-
-TrendSource = Callable[[Database, Sequence[date]], dict[str, int]]
-"""(db, month starts) -> {"YYYY-MM": 合计}: one grouped query for all the months of a trend."""
-
-
-def _by_month(session: Session, query: Any) -> dict[str, int]:
-    return {str(month): int(count) for month, count in session.execute(query).all() if month}
-
-
-def _trend_new_entrepreneurs(db: Database, firsts: Sequence[date]) -> dict[str, int]:
-    e = Entrepreneur
-    start, _ = month_bounds_utc(firsts[0])
-    _, end = month_bounds_utc(firsts[-1])
-    month = func.strftime("%Y-%m", col(e.created_at), "+8 hours")  # Beijing time, as the report counts
-    with db.reading() as session:
-        return _by_month(
-            session,
-            sa_select(month, func.count())
-            .where(col(e.deleted).is_(False), col(e.created_at) >= start, col(e.created_at) < end)
-            .group_by(month),
-        )
-
-
-def _trend_new_ventures(db: Database, firsts: Sequence[date]) -> dict[str, int]:
-    e, v = Entrepreneur, Venture
-    month = func.substr(col(v.registration_date), 1, 7)
-    with db.reading() as session:
-        return _by_month(
-            session,
-            sa_select(month, func.count())
-            .select_from(v)
-            .join(e, col(v.entrepreneur_id) == col(e.id))
-            .where(
-                col(e.deleted).is_(False),
-                col(v.deleted).is_(False),
-                col(v.registration_date) >= firsts[0],
-                col(v.registration_date) < next_month(firsts[-1]),
-            )
-            .group_by(month),
-        )
-
-
-def _trend_visits(db: Database, firsts: Sequence[date]) -> dict[str, int]:
-    e, v = Entrepreneur, Visit
-    month = func.substr(col(v.visit_date), 1, 7)
-    in_bin = sa_select(col(e.id)).where(col(e.deleted).is_(True))  # few: an anti-join, not a join
-    with db.reading() as session:
-        return _by_month(
-            session,
-            sa_select(month, func.count())
-            .where(
-                col(v.deleted).is_(False),
-                col(v.visit_date) >= firsts[0],
-                col(v.visit_date) < next_month(firsts[-1]),
-                col(v.entrepreneur_id).not_in(in_bin),
-            )
-            .group_by(month),
-        )
-
-
-def _trend_trained(db: Database, firsts: Sequence[date]) -> dict[str, int]:
-    e, c, n = Entrepreneur, TrainingClass, Enrolment
-    month = func.substr(col(c.end_date), 1, 7)
-    with db.reading() as session:
-        return _by_month(
-            session,
-            sa_select(month, func.count(func.distinct(col(n.entrepreneur_id))))
-            .select_from(n)
-            .join(c, col(n.class_id) == col(c.id))
-            .join(e, col(n.entrepreneur_id) == col(e.id))
-            .where(
-                col(c.deleted).is_(False),
-                col(c.end_date) >= firsts[0],
-                col(c.end_date) < next_month(firsts[-1]),
-                col(e.deleted).is_(False),
-                col(n.deleted).is_(False),
-                col(n.status) == EnrolmentStatus.ENROLLED.value,
-            )
-            .group_by(month),
-        )
-
-
-TREND_SOURCES: dict[str, TrendSource] = {
-    "entrepreneurs.new": _trend_new_entrepreneurs,
-    "ventures.new": _trend_new_ventures,
-    "visits.total": _trend_visits,
-    "training.trained": _trend_trained,
-}
-"""Figures whose trend has a one-query form (same conditions as their section, grouped by month).
-A figure without one is computed month by month from :data:`MONTHLY_SECTIONS`."""
-
-
-def monthly_trend(
-    db: Database, *, end: date, months: int = 12, keys: Sequence[str] = TREND_KEYS
-) -> list[TrendPoint]:
-    """The 合计 of some figures for each of the last ``months`` months (oldest first)."""
-    firsts = months_back(month_start(end), months)
-    fast = db.engine.dialect.name == "sqlite"  # the grouped queries use SQLite's date functions
-    series = {key: TREND_SOURCES[key](db, firsts) for key in keys if fast and key in TREND_SOURCES}
-    slow = [key for key in keys if key not in series]
-    points = []
-    for first in firsts:
-        values = {key: by_month.get(f"{first:%Y-%m}", 0) for key, by_month in series.items()}
-        if slow:
-            rows = {row.key: row.total for row in monthly_figures(db, month=first)}
-            values.update({key: rows[key] for key in slow if key in rows})
-        points.append(TrendPoint(first, {key: values[key] for key in keys if key in values}))
-    return points
-
-
-def dashboard(db: Database, *, month: date, months: int = 12) -> DashboardData:
-    """Everything the 统计报表 page shows, in one call (run it off the GUI thread)."""
-    report = monthly_report(db, month=month)
-    trend = monthly_trend(db, end=month, months=months)
-    labels = {row.key: row.label for row in report.rows if row.key in TREND_KEYS}
-    mentors = sorted(
-        ((row.label, row.total) for row in report.rows if row.key.startswith(MENTOR_PREFIX)),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return DashboardData(month_start(month), report, tuple(trend), labels, tuple(mentors))
