@@ -13,10 +13,13 @@ from desktop.services import (
     monthly,
     policy,
     timeline,
-    training,
     visits,
     workbench,
 )
+
+# isort: split
+# After visits: the sources register in the order they do in the GUI (applications, visits, training).
+from desktop.services import training
 
 __all__ = [
     "applications",

@@ -22,9 +22,7 @@ from models.entrepreneur import Entrepreneur, Venture
 from models.ledger import month_start, months_back, next_month
 from models.training import Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import Visit
-from reports.monthly_report import (
-    MonthlyReport,
-)
+from reports.monthly_report import MonthlyReport
 
 
 @dataclass(frozen=True)

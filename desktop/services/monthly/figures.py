@@ -13,9 +13,7 @@ from desktop.services.monthly.sections import (
 )
 from models.database import Database
 from models.ledger import month_start
-from reports.monthly_report import (
-    FigureRow,
-)
+from reports.monthly_report import FigureRow
 
 MonthlySection = Callable[[Database, date], list[FigureRow]]
 

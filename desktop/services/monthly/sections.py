@@ -21,12 +21,7 @@ from models.enums import Stage
 from models.ledger import next_month
 from models.training import CompletionResult, Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import KeyProject, Mentor, Visit, VisitMode, next_due_after
-from reports.monthly_report import (
-    GROUP_COLUMNS,
-    MONEY,
-    PERCENT,
-    FigureRow,
-)
+from reports.monthly_report import GROUP_COLUMNS, MONEY, PERCENT, FigureRow
 
 MENTOR_PREFIX = "visits.mentor."
 

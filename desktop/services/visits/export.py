@@ -14,9 +14,7 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.masking import mask_id_number, mask_phone
-from models.visits import (
-    Visit,
-)
+from models.visits import Visit
 
 
 def export_visits(

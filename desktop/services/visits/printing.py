@@ -16,12 +16,7 @@ from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
 from models.station import get_station
-from models.visits import (
-    KeyProject,
-    Mentor,
-    Visit,
-    cadence_label,
-)
+from models.visits import KeyProject, Mentor, Visit, cadence_label
 
 if TYPE_CHECKING:  # the PDF writer loads only when something is printed
     from reports.visit_sheet import SheetVisit

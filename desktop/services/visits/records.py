@@ -1,4 +1,5 @@
-"""Visits (走访记录): log one in a single transaction with what it changed in the file; read them back.
+"""Visits (走访记录): log one in a single transaction with what it changed in the file, delete one, and
+tick off (or reopen) its agreed actions (跟进事项).
 
 推进行动 计划3 asks mentors to visit regularly (定期走访) and serve on the spot; 5号文 (十) asks for
 "跟踪陪跑" of key projects — a visit to a project in the pool moves its next due date. A visit's outcome
