@@ -26,7 +26,8 @@ from stdnum.cn import ric, uscc
 from bench.common import BenchResult, median, timings
 from desktop.demo import _name
 from desktop.jobs import UNWATCHED
-from desktop.services import exports, ledger_import, reports_monthly
+from desktop.services import exports, ledger_import
+from desktop.services import monthly as reports_monthly
 from desktop.services.entrepreneur_list import ListQuery, search_ids
 from desktop.services.station import default_actor
 from models import pinyin

@@ -84,11 +84,11 @@ def _raw_workbench(raw: sqlite3.Connection, mentor: str, today: date, days: int)
 
 def run(station: Path) -> list[BenchResult]:
     import desktop.services.areas  # noqa: F401  (every area's workbench sources, as the GUI has them)
-    from desktop.services.mentors import actor_for_mentor
     from desktop.services.station import default_actor
     from desktop.services.timeline import timeline
-    from desktop.services.tracking import action_tasks, not_contacted_tasks, tracking_tasks
-    from desktop.services.visits import visits_of
+    from desktop.services.visits.mentors import actor_for_mentor
+    from desktop.services.visits.queries import visits_of
+    from desktop.services.visits.sources import action_tasks, not_contacted_tasks, tracking_tasks
     from desktop.services.workbench import tasks_for
     from desktop.settings import Preferences
     from models.base import china_today

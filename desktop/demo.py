@@ -20,8 +20,8 @@ from stdnum.cn import ric, uscc
 
 from desktop.services.applications import demo_step as applications_demo_step
 from desktop.services.entrepreneurs import search_blob
-from desktop.services.mentors import demo_step as visits_demo_step
 from desktop.services.training import demo_step as training_demo_step
+from desktop.services.visits.demo import demo_step as visits_demo_step
 from models.audit import Actor, Operation
 from models.base import CHINA_TZ, TravellingRecord, china_today, new_id
 from models.database import Database

@@ -21,7 +21,7 @@ from desktop.services.ledger_import import (
     import_ledger,
     write_import_template,
 )
-from desktop.services.reports_monthly import export_monthly, freeze_month
+from desktop.services.monthly.report import export_monthly, freeze_month
 from models.base import china_today
 from models.ledger import FIELDS_BY_KEY, month_start, parse_month
 from reports.monthly_report import format_value, month_label

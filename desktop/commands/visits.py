@@ -13,9 +13,10 @@ from datetime import date
 import desktop.services.areas  # noqa: F401  (registers every area's task sources)
 from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
-from desktop.services.mentors import actor_for_mentor, list_mentors
-from desktop.services.tracking import ordered_figures
-from desktop.services.visits import export_visits, print_visit_sheet
+from desktop.services.visits.export import export_visits
+from desktop.services.visits.mentors import actor_for_mentor, list_mentors
+from desktop.services.visits.printing import print_visit_sheet
+from desktop.services.visits.sources import ordered_figures
 from desktop.services.workbench import Urgency, month_figures, tasks_for
 from models.base import china_today
 from models.errors import NotFound

@@ -10,26 +10,25 @@ from desktop.services import (
     entrepreneurs,
     exports,
     ledger_import,
-    mentors,
+    monthly,
     policy,
-    reports_monthly,
     timeline,
-    tracking,
-    training,
     visits,
     workbench,
 )
+
+# isort: split
+# After visits: the sources register in the order they do in the GUI (applications, visits, training).
+from desktop.services import training
 
 __all__ = [
     "applications",
     "entrepreneurs",
     "exports",
     "ledger_import",
-    "mentors",
+    "monthly",
     "policy",
-    "reports_monthly",
     "timeline",
-    "tracking",
     "training",
     "visits",
     "workbench",

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
-from desktop.services import reports_monthly as monthly
+from desktop.services import monthly
 from models.base import china_today
 from models.ledger import month_start
 from ui.statistics.page import StatisticsPage

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.services import entrepreneurs as people_svc
-from desktop.services import mentors as mentor_svc
-from desktop.services import tracking
 from desktop.services import visits as svc
+from desktop.services.visits import mentors as mentor_svc
+from desktop.services.visits import tracking
 from models.base import china_today
 from models.visits import TrackingState
 from tests.ui.conftest import check_model

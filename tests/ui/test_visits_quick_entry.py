@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.services import entrepreneurs as people_svc
-from desktop.services import mentors as mentor_svc
 from desktop.services import visits as svc
+from desktop.services.visits import mentors as mentor_svc
 from desktop.settings import Preferences
 from models.base import china_today
 from models.enums import Stage
@@ -152,7 +152,7 @@ def test_a_refusal_is_shown_and_nothing_is_stored(
 def test_templates_fill_the_form_and_a_tracked_project_proposes_its_cadence(
     qtbot: QtBot, context: AppContext, people: dict[str, str]
 ) -> None:
-    from desktop.services import tracking
+    from desktop.services.visits import tracking
 
     venture = people_svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"]).ventures[0]
     tracking.add_to_pool(

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from sqlmodel import select
 
 from desktop.context import AppContext
-from desktop.services import mentors as mentor_svc
-from desktop.services import tracking
 from desktop.services import visits as svc
+from desktop.services.visits import mentors as mentor_svc
+from desktop.services.visits import tracking
 from models.base import china_today
 from models.visits import AgreedAction
 from tests.ui.conftest import check_model

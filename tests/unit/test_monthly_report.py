@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from desktop.services import entrepreneurs as people
-from desktop.services import reports_monthly as monthly
+from desktop.services import monthly
+from desktop.services.monthly import figures
 from models.applications import Application, ApplicationStep
 from models.audit import Actor
 from models.base import TravellingRecord
@@ -214,7 +215,7 @@ def test_sections_come_from_the_registry(db: Database, monkeypatch: pytest.Monke
     def extra(_db: Database, month: date) -> list[FigureRow]:
         return [FigureRow("测试", "test.month", "月份", "月", (month.month,) + (0,) * (len(COLUMNS) - 1))]
 
-    monkeypatch.setattr(monthly, "MONTHLY_SECTIONS", [*monthly.MONTHLY_SECTIONS, extra])
+    monkeypatch.setattr(figures, "MONTHLY_SECTIONS", [*figures.MONTHLY_SECTIONS, extra])
     report = monthly.monthly_report(db, month=date(2025, 7, 1))
     assert report.rows[-1].key == "test.month" and report.rows[-1].total == 7
     trend = monthly.monthly_trend(db, end=date(2025, 7, 1), months=3, keys=["test.month"])

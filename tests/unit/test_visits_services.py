@@ -12,11 +12,11 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from desktop.services import entrepreneurs as people
-from desktop.services import mentors as mentor_svc
-from desktop.services import tracking
 from desktop.services import visits as svc
 from desktop.services.entrepreneur_list import ListQuery, search_ids
 from desktop.services.timeline import timeline
+from desktop.services.visits import mentors as mentor_svc
+from desktop.services.visits import tracking
 from models.audit import AccessLog, Actor, Change
 from models.base import china_today
 from models.database import Database

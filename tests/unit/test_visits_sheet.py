@@ -14,8 +14,8 @@ from sqlmodel import select
 from stdnum.cn import ric
 
 from desktop.services import entrepreneurs as people
-from desktop.services import mentors as mentor_svc
 from desktop.services import visits as svc
+from desktop.services.visits import mentors as mentor_svc
 from models.audit import AccessLog, Actor
 from models.database import Database
 from models.errors import NotFound

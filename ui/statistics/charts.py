@@ -22,7 +22,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop.services.reports_monthly import DashboardData
+from desktop.services.monthly.charts import DashboardData
 from reports.monthly_report import GROUP_COLUMNS
 from ui.style import ACCENT, TEXT_MUTED, icon
 

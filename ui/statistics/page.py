@@ -1,6 +1,6 @@
 """统计报表: the month's figures at a glance, as charts and as the 月报 table; freeze (报送) and export.
 
-Everything comes from ``desktop.services.reports_monthly.dashboard`` in one background call, so the
+Everything comes from ``desktop.services.monthly.charts.dashboard`` in one background call, so the
 charts, the table and the exported workbook always show the same numbers.
 """
 
@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.jobs import JobState
 from desktop.services.exports import suggested_name
-from desktop.services.reports_monthly import DashboardData, dashboard, export_monthly, freeze_month
+from desktop.services.monthly.charts import DashboardData, dashboard
+from desktop.services.monthly.report import export_monthly, freeze_month
 from models.base import china_today, to_china
 from models.errors import DoorstepError
 from models.ledger import month_start, months_back

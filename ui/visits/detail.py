@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.visits import VisitView, delete_visit, get_visit, mark_action_done, reopen_action
+from desktop.services.visits.queries import VisitView, get_visit
+from desktop.services.visits.records import delete_visit, mark_action_done, reopen_action
 from models.errors import DoorstepError
 from ui.style import icon
 from ui.visits.files import print_sheet

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.mentors import MentorView, create_mentor, list_mentors, update_mentor
-from desktop.services.tracking import KeyProjectRow, add_to_pool, change_plan, leave_pool
-from desktop.services.visits import visit_context
+from desktop.services.visits.mentors import MentorView, create_mentor, list_mentors, update_mentor
+from desktop.services.visits.queries import visit_context
+from desktop.services.visits.tracking import KeyProjectRow, add_to_pool, change_plan, leave_pool
 from models.base import china_today
 from models.errors import DoorstepError
 from models.visits import CADENCES, InstructorLevel, MentorKind, PoolOutcome

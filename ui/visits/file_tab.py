@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.mentors import mentors_of
 from desktop.services.timeline import TimelineEntry, timeline
-from desktop.services.tracking import pool_rows
+from desktop.services.visits.mentors import mentors_of
+from desktop.services.visits.tracking import pool_rows
 from models.base import to_china
 from models.errors import DoorstepError
 from models.visits import TrackingState

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.context import AppContext
 from desktop.jobs import JobState
-from desktop.services.visits import export_visits, print_visit_sheet
+from desktop.services.visits.export import export_visits
+from desktop.services.visits.printing import print_visit_sheet
 from models.base import china_today
 from reports.xlsx import export_filename
 from ui.operations import run_in_background

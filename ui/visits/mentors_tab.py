@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.services.entrepreneur_list import fetch_rows
-from desktop.services.mentors import (
+from desktop.services.visits.mentors import (
     MentorView,
     assign_entrepreneurs,
     assigned_entrepreneur_ids,

@@ -10,9 +10,9 @@ from typing import TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from desktop.services.mentors import MentorView
-from desktop.services.tracking import KeyProjectRow
-from desktop.services.visits import VisitQuery, VisitRow, fetch_visit_rows, visit_ids
+from desktop.services.visits.mentors import MentorView
+from desktop.services.visits.queries import VisitQuery, VisitRow, fetch_visit_rows, visit_ids
+from desktop.services.visits.tracking import KeyProjectRow
 from models.database import Database
 from models.visits import TrackingState
 from ui.overrides import override

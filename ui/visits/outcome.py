@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
-from desktop.services.visits import VentureChoice
+from desktop.services.visits.queries import VentureChoice
 from models.enums import EntityType, Stage
 from ui.widgets.inputs import DateField
 

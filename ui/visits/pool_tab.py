@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.tracking import KeyProjectRow, pool_rows
+from desktop.services.visits.tracking import KeyProjectRow, pool_rows
 from models.visits import TrackingState
 from ui.style import icon
 from ui.visits.dialogs import LeaveDialog, PlanDialog, PoolEntryDialog

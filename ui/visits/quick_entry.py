@@ -33,14 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.mentors import list_mentors
-from desktop.services.visits import (
-    list_templates,
-    proposed_next_visit,
-    record_visit,
-    save_template,
-    visit_context,
-)
+from desktop.services.visits.mentors import list_mentors
+from desktop.services.visits.queries import proposed_next_visit, visit_context
+from desktop.services.visits.records import record_visit
+from desktop.services.visits.templates import list_templates, save_template
 from models.base import china_today
 from models.errors import DoorstepError, ValidationError
 from models.validators import parse_date

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.mentors import list_mentors
-from desktop.services.visits import VisitQuery
+from desktop.services.visits.mentors import list_mentors
+from desktop.services.visits.queries import VisitQuery
 from models.base import china_today
 from models.visits import VisitMode, add_months
 from ui.style import icon

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
-from desktop.services.mentors import actor_for_mentor, list_mentors
-from desktop.services.tracking import ordered_figures
+from desktop.services.visits.mentors import actor_for_mentor, list_mentors
+from desktop.services.visits.sources import ordered_figures
 from desktop.services.workbench import Figure, Task, Urgency, mark_done, month_figures, tasks_for
 from models.audit import Actor
 from models.base import china_today

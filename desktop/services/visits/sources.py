@@ -1,45 +1,44 @@
-"""The key project pool and its follow-up (重点孵化项目库 / 跟踪陪跑, 5号文 (十)), and this area's tasks on
-the workbench: agreed actions due or overdue, tracking visits due or overdue, people not contacted for
-N days (推进行动 计划3: 定期走访).
+"""How visits show elsewhere: the file's timeline, the change history's field labels, and this area's
+tasks on the workbench: agreed actions due or overdue, tracking visits due or overdue, people not
+contacted for N days (推进行动 计划3: 定期走访), and the month's figures.
 
-The workbench sources are registered when this module is imported (desktop/services/areas.py does).
+The hooks are registered when this module is imported (the package imports it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from desktop.services import workbench
-from desktop.services.mentors import mentor_for_actor
-from desktop.services.visits import mark_action_done
+from desktop.services.entrepreneurs import CHANGE_LABELS
+from desktop.services.timeline import OWN_ENTRY_KINDS, TIMELINE_SOURCES, TimelineEntry
+from desktop.services.visits.mentors import mentor_for_actor
+from desktop.services.visits.queries import KIND, visits_of
+from desktop.services.visits.records import mark_action_done
 from desktop.services.workbench import Figure, Task, Urgency
 from desktop.settings import Preferences
-from models.audit import Actor, Operation
-from models.base import CHINA_TZ, china_today
+from models.audit import Actor
+from models.base import CHINA_TZ, to_china
 from models.database import Database
-from models.entrepreneur import Entrepreneur, Venture
+from models.entrepreneur import Venture
 from models.enums import Stage
-from models.errors import Conflict, NotFound, ValidationError
 from models.visits import (
+    ACTION_LABELS,
     DUE_SOON_DAYS,
+    KEY_PROJECT_LABELS,
+    MENTOR_LABELS,
+    VISIT_LABELS,
     KeyProject,
-    KeyProjectData,
     Mentor,
+    MentorAssignment,
     PoolOutcome,
-    TrackingState,
     add_days,
     add_months,
     cadence_label,
-    next_due_after,
-    parse_choice,
-    tracking_state,
-    validate_key_project,
 )
 
 # In the station-wide view a source lists at most this many tasks (most urgent first) and says how
@@ -51,239 +50,106 @@ TRACKING_TASK = "key_project"
 NOT_CONTACTED_TASK = "not_contacted"
 
 
-@dataclass(frozen=True)
-class KeyProjectRow:
-    id: str
-    venture_id: str
-    venture_name: str
-    entrepreneur_id: str
-    entrepreneur_name: str
-    case_number: str
-    mentor_id: str | None
-    mentor_name: str
-    reason: str
-    entered_on: date
-    period_months: int
-    planned_end: date
-    cadence_days: int
-    cadence_months: int
-    last_visit_date: date | None
-    next_due: date | None
-    left_on: date | None
-    outcome: PoolOutcome | None
-    outcome_note: str
-    state: TrackingState
-
-    @property
-    def cadence(self) -> str:
-        return cadence_label(self.cadence_days, self.cadence_months)
+# ------------------------------------------------------------------------------------------------- timeline
+def _moment(day: date, created: datetime) -> datetime:
+    """A visit happened on a date; to sort it among timed changes, use the time it was logged."""
+    logged = to_china(created)
+    return datetime.combine(day, logged.time(), tzinfo=CHINA_TZ)
 
 
-# --------------------------------------------------------------------------------------------------- writes
-def add_to_pool(
-    db: Database, *, actor: Actor, project: KeyProjectData | Mapping[str, object], today: date | None = None
-) -> str:
-    """Put a venture into the pool with a reason, a tracking period and a visit cadence."""
-    data = project if isinstance(project, KeyProjectData) else validate_key_project(project, today=today)
-    with db.transaction() as session:
-        venture = session.get(Venture, data.venture_id)
-        if venture is None or venture.deleted:
-            raise NotFound(f"找不到要入库的创业项目（{data.venture_id}）")
-        if venture.stage == Stage.CLOSED.value:
-            raise ValidationError(
-                "创业项目", venture.name, f"{venture.name} 已歇业/注销，不能进入重点孵化项目库"
-            )
-        person = session.get(Entrepreneur, venture.entrepreneur_id)
-        if person is None or person.deleted:
-            raise NotFound("这个创业项目所属的档案已删除")
-        existing = session.exec(
-            select(KeyProject).where(
-                KeyProject.venture_id == venture.id,
-                col(KeyProject.left_on).is_(None),
-                col(KeyProject.deleted).is_(False),
-            )
-        ).first()
-        if existing is not None:
-            raise Conflict(
-                f"{venture.name} 已在重点孵化项目库中（{existing.entered_on.isoformat()} 入库）",
-                existing_id=existing.id,
-            )
-        _check_mentor(session, data.mentor_id)
-        record = KeyProject(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            venture_id=venture.id,
-            entrepreneur_id=person.id,
-            mentor_id=data.mentor_id,
-            reason=data.reason,
-            entered_on=data.entered_on,
-            period_months=data.period_months,
-            cadence_days=data.cadence_days,
-            cadence_months=data.cadence_months,
-            planned_end=data.planned_end,
-            next_due=next_due_after(
-                data.entered_on, cadence_days=data.cadence_days, cadence_months=data.cadence_months
-            ),
-        )
-        Operation(session, actor, f"{venture.name} 进入重点孵化项目库").create(record, subject_id=person.id)
-        return record.id
-
-
-def change_plan(
-    db: Database,
-    *,
-    actor: Actor,
-    project_id: str,
-    period_months: int,
-    cadence_days: int,
-    cadence_months: int,
-    mentor_id: str | None,
-) -> None:
-    """Change a project's tracking period, cadence or mentor; the next due date follows the new cadence."""
-    with db.transaction() as session:
-        record = _project(session, project_id)
-        data = validate_key_project(
-            {
-                "venture_id": record.venture_id,
-                "reason": record.reason,
-                "entered_on": record.entered_on,
-                "period_months": period_months,
-                "cadence_days": cadence_days,
-                "cadence_months": cadence_months,
-                "mentor_id": mentor_id,
-            },
-            today=max(record.entered_on, china_today()),
-        )
-        _check_mentor(session, data.mentor_id)
-        anchor = record.last_visit_date or record.entered_on
-        Operation(session, actor, "调整陪跑计划").update(
-            record,
-            {
-                "period_months": data.period_months,
-                "cadence_days": data.cadence_days,
-                "cadence_months": data.cadence_months,
-                "planned_end": data.planned_end,
-                "mentor_id": data.mentor_id,
-                "next_due": next_due_after(
-                    anchor, cadence_days=data.cadence_days, cadence_months=data.cadence_months
-                ),
-            },
-            subject_id=record.entrepreneur_id,
-        )
-
-
-def leave_pool(
-    db: Database,
-    *,
-    actor: Actor,
-    project_id: str,
-    outcome: PoolOutcome | str,
-    note: str = "",
-    on: date | None = None,
-) -> None:
-    """Take a project out of the pool, recording how it went (5号文 (十): 转化落地 …)."""
-    result = parse_choice(PoolOutcome, outcome, "出库结果")
-    day = on or china_today()
-    with db.transaction() as session:
-        record = _project(session, project_id)
-        if day < record.entered_on:
-            raise ValidationError(
-                "出库日期", day, f"出库日期 {day.isoformat()} 早于入库日期 {record.entered_on.isoformat()}"
-            )
-        words = note.strip()
-        if len(words) > 500:
-            raise ValidationError("出库说明", note, f"出库说明过长：{len(words)} 个字，最多 500 个字")
-        venture = session.get(Venture, record.venture_id)
-        label = f"{venture.name if venture else '项目'} 出库：{result.label}"
-        Operation(session, actor, label).update(
-            record,
-            {"left_on": day, "outcome": result.value, "outcome_note": words, "next_due": None},
-            subject_id=record.entrepreneur_id,
-        )
-
-
-def _project(session: Session, project_id: str) -> KeyProject:
-    record = session.get(KeyProject, project_id)
-    if record is None or record.deleted:
-        raise NotFound(f"找不到这个重点项目（{project_id}）")
-    if record.left_on is not None:
-        raise Conflict(f"这个项目已于 {record.left_on.isoformat()} 出库")
-    return record
-
-
-def _check_mentor(session: Session, mentor_id: str | None) -> None:
-    if mentor_id is None:
-        return
-    mentor = session.get(Mentor, mentor_id)
-    if mentor is None or mentor.deleted:
-        raise NotFound(f"导师库中找不到所选导师（{mentor_id}）")
-
-
-# ---------------------------------------------------------------------------------------------------- reads
-def pool_rows(
-    db: Database,
-    *,
-    today: date | None = None,
-    state: TrackingState | None = None,
-    include_left: bool = False,
-    entrepreneur_id: str | None = None,
-) -> list[KeyProjectRow]:
-    """The pool, most urgent first (a pool is ~3% of ventures, so it is read whole)."""
-    day = today or china_today()
-    with db.reading() as session:
-        query = (
-            select(KeyProject, col(Venture.name), col(Entrepreneur.name), col(Entrepreneur.case_number))
-            .join(Venture, col(Venture.id) == col(KeyProject.venture_id))
-            .join(Entrepreneur, col(Entrepreneur.id) == col(KeyProject.entrepreneur_id))
-            .where(col(KeyProject.deleted).is_(False), col(Entrepreneur.deleted).is_(False))
-        )
-        if not include_left and state is not TrackingState.LEFT:
-            query = query.where(col(KeyProject.left_on).is_(None))
-        if entrepreneur_id is not None:
-            query = query.where(KeyProject.entrepreneur_id == entrepreneur_id)
-        mentors = dict(session.exec(select(Mentor.id, Mentor.name)).all())
-        rows = [
-            _row(
-                p,
-                venture=venture,
-                person=person,
-                case_number=number,
-                mentor=mentors.get(p.mentor_id or ""),
-                day=day,
-            )
-            for p, venture, person, number in session.exec(query).all()
+def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
+    """Visits, tracking and mentor assignments on a person's timeline (the change log shows the rest)."""
+    entries = []
+    for v in visits_of(db, entrepreneur_id=entrepreneur_id):
+        lines = []
+        if v.problems:
+            lines.append(f"问题：{v.problems}")
+        if v.advice:
+            lines.append(f"建议：{v.advice}")
+        lines += [
+            f"跟进：{a.text}（{a.due_date.isoformat()} 前{'，已完成' if a.done else ''}）" for a in v.actions
         ]
-    if state is not None:
-        rows = [r for r in rows if r.state is state]
-    order = list(TrackingState)
-    return sorted(rows, key=lambda r: (order.index(r.state), r.next_due or date.max, r.venture_name))
+        lines += list(v.changes)
+        if v.next_visit_date:
+            lines.append(f"下次走访：{v.next_visit_date.isoformat()}")
+        who = f" · {v.mentor_name}" if v.mentor_name else ""
+        topics = f" · {v.topics_label}" if v.topics else ""
+        entries.append(
+            TimelineEntry(
+                _moment(v.visit_date, v.created_at),
+                "走访",
+                f"{v.mode.label}{who}{topics}",
+                "\n".join(lines),
+                KIND,
+                v.id,
+            )
+        )
+    with db.reading() as session:
+        for p, venture_name in session.exec(
+            select(KeyProject, Venture.name)
+            .join(Venture, col(Venture.id) == col(KeyProject.venture_id))
+            .where(KeyProject.entrepreneur_id == entrepreneur_id, col(KeyProject.deleted).is_(False))
+        ).all():
+            cadence = cadence_label(p.cadence_days, p.cadence_months)
+            plan = f"陪跑期 {p.period_months} 个月（至 {p.planned_end.isoformat()}），{cadence}走访"
+            entries.append(
+                TimelineEntry(
+                    _moment(p.entered_on, p.created_at),
+                    "陪跑",
+                    f"{venture_name} 进入重点孵化项目库",
+                    f"理由：{p.reason}\n{plan}",
+                    "key_project",
+                    p.id,
+                )
+            )
+            if p.left_on is not None:
+                outcome = PoolOutcome(p.outcome).label if p.outcome else ""
+                entries.append(
+                    TimelineEntry(
+                        _moment(p.left_on, p.updated_at),
+                        "陪跑",
+                        f"{venture_name} 出库：{outcome}",
+                        p.outcome_note,
+                        "key_project",
+                        p.id,
+                    )
+                )
+        for a, mentor_name in session.exec(
+            select(MentorAssignment, Mentor.name)
+            .join(Mentor, col(Mentor.id) == col(MentorAssignment.mentor_id))
+            .where(
+                MentorAssignment.entrepreneur_id == entrepreneur_id, col(MentorAssignment.deleted).is_(False)
+            )
+        ).all():
+            entries.append(
+                TimelineEntry(_moment(a.assigned_on, a.created_at), "导师", f"分配导师 {mentor_name}")
+            )
+            if a.ended_on is not None:
+                entries.append(
+                    TimelineEntry(
+                        _moment(a.ended_on, a.updated_at), "导师", f"结束与导师 {mentor_name} 的分配"
+                    )
+                )
+    return entries
 
 
-def _row(
-    p: KeyProject, *, venture: str, person: str, case_number: str, mentor: str | None, day: date
-) -> KeyProjectRow:
-    return KeyProjectRow(
-        id=p.id,
-        venture_id=p.venture_id,
-        venture_name=venture,
-        entrepreneur_id=p.entrepreneur_id,
-        entrepreneur_name=person,
-        case_number=case_number,
-        mentor_id=p.mentor_id,
-        mentor_name=mentor or "",
-        reason=p.reason,
-        entered_on=p.entered_on,
-        period_months=p.period_months,
-        planned_end=p.planned_end,
-        cadence_days=p.cadence_days,
-        cadence_months=p.cadence_months,
-        last_visit_date=p.last_visit_date,
-        next_due=p.next_due,
-        left_on=p.left_on,
-        outcome=PoolOutcome(p.outcome) if p.outcome else None,
-        outcome_note=p.outcome_note,
-        state=tracking_state(today=day, next_due=p.next_due, planned_end=p.planned_end, left_on=p.left_on),
+def _register() -> None:
+    """Put visits on the file's timeline and name their fields in the change history (once)."""
+    if timeline_entries not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(timeline_entries)
+    OWN_ENTRY_KINDS.update({"visit", "agreed_action", "key_project", "mentor_assignment"})
+    CHANGE_LABELS.update(
+        {
+            "visit": VISIT_LABELS,
+            "agreed_action": ACTION_LABELS,
+            "key_project": KEY_PROJECT_LABELS,
+            "mentor_assignment": {"assigned_on": "分配日期", "ended_on": "结束日期"},
+            "mentor": MENTOR_LABELS,
+        }
     )
+
+
+_register()
 
 
 # ------------------------------------------------------------------------------------------ workbench tasks

@@ -1,0 +1,71 @@
+"""月报: the monthly figures per key group, frozen snapshots, the 月报 workbook, the dashboard's series.
+
+Each area contributes its figures through :data:`MONTHLY_SECTIONS` (:mod:`.figures`): a function
+``(db, month) -> rows`` (``month`` is the first day of the month; rows are
+:class:`reports.monthly_report.FigureRow`). The report, the snapshot, the differences and the charts all
+read the same rows, so a figure has one definition, written next to the query that computes it
+(:mod:`.sections`).
+
+Freezing a month (报送) stores its rows as a :class:`models.ledger.MonthlySnapshot` through the change
+log; afterwards the report prints the figures as sent and lists every later difference, so editing an
+old record never silently rewrites what was reported (:mod:`.report`). :mod:`.charts` has the trends and
+everything the 统计报表 page shows; :mod:`.grouping` the per-key-group sums they share.
+"""
+
+from __future__ import annotations
+
+from desktop.services.monthly.charts import (
+    TREND_KEYS,
+    TREND_SOURCES,
+    DashboardData,
+    TrendPoint,
+    TrendSource,
+    dashboard,
+    monthly_trend,
+)
+from desktop.services.monthly.figures import MONTHLY_SECTIONS, MonthlySection, monthly_figures
+from desktop.services.monthly.grouping import month_bounds_utc, split_by_group
+from desktop.services.monthly.report import export_monthly, freeze_month, frozen_months, monthly_report
+from desktop.services.monthly.sections import (
+    APPLICATION_FLOWS,
+    APPLICATIONS,
+    ENTREPRENEURS,
+    MENTOR_PREFIX,
+    TRAINING,
+    VISITS,
+    VISITS_BY_MENTOR,
+    applications_section,
+    entrepreneur_section,
+    training_section,
+    visits_section,
+)
+
+__all__ = [
+    "APPLICATIONS",
+    "APPLICATION_FLOWS",
+    "ENTREPRENEURS",
+    "MENTOR_PREFIX",
+    "MONTHLY_SECTIONS",
+    "TRAINING",
+    "TREND_KEYS",
+    "TREND_SOURCES",
+    "VISITS",
+    "VISITS_BY_MENTOR",
+    "DashboardData",
+    "MonthlySection",
+    "TrendPoint",
+    "TrendSource",
+    "applications_section",
+    "dashboard",
+    "entrepreneur_section",
+    "export_monthly",
+    "freeze_month",
+    "frozen_months",
+    "month_bounds_utc",
+    "monthly_figures",
+    "monthly_report",
+    "monthly_trend",
+    "split_by_group",
+    "training_section",
+    "visits_section",
+]

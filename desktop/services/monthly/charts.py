@@ -1,0 +1,164 @@
+"""The 统计报表 page's series: each figure's trend over the last months, and everything the page shows in
+one call (:func:`dashboard`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from desktop.services.monthly.figures import monthly_figures
+from desktop.services.monthly.grouping import month_bounds_utc
+from desktop.services.monthly.report import monthly_report
+from desktop.services.monthly.sections import MENTOR_PREFIX
+from models.database import Database
+from models.entrepreneur import Entrepreneur, Venture
+from models.ledger import month_start, months_back, next_month
+from models.training import Enrolment, EnrolmentStatus, TrainingClass
+from models.visits import Visit
+from reports.monthly_report import MonthlyReport
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: date
+    values: dict[str, int]  # figure key -> 合计
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    month: date
+    report: MonthlyReport
+    trend: tuple[TrendPoint, ...]
+    trend_labels: dict[str, str]  # figure key -> label, for the series that exist
+    by_mentor: tuple[tuple[str, int], ...]  # (mentor name, visits in the month), most first
+
+
+TREND_KEYS = ("entrepreneurs.new", "ventures.new", "visits.total", "training.trained")
+
+
+TrendSource = Callable[[Database, Sequence[date]], dict[str, int]]
+"""(db, month starts) -> {"YYYY-MM": 合计}: one grouped query for all the months of a trend."""
+
+
+def _by_month(session: Session, query: Any) -> dict[str, int]:
+    return {str(month): int(count) for month, count in session.execute(query).all() if month}
+
+
+def _trend_new_entrepreneurs(db: Database, firsts: Sequence[date]) -> dict[str, int]:
+    e = Entrepreneur
+    start, _ = month_bounds_utc(firsts[0])
+    _, end = month_bounds_utc(firsts[-1])
+    month = func.strftime("%Y-%m", col(e.created_at), "+8 hours")  # Beijing time, as the report counts
+    with db.reading() as session:
+        return _by_month(
+            session,
+            sa_select(month, func.count())
+            .where(col(e.deleted).is_(False), col(e.created_at) >= start, col(e.created_at) < end)
+            .group_by(month),
+        )
+
+
+def _trend_new_ventures(db: Database, firsts: Sequence[date]) -> dict[str, int]:
+    e, v = Entrepreneur, Venture
+    month = func.substr(col(v.registration_date), 1, 7)
+    with db.reading() as session:
+        return _by_month(
+            session,
+            sa_select(month, func.count())
+            .select_from(v)
+            .join(e, col(v.entrepreneur_id) == col(e.id))
+            .where(
+                col(e.deleted).is_(False),
+                col(v.deleted).is_(False),
+                col(v.registration_date) >= firsts[0],
+                col(v.registration_date) < next_month(firsts[-1]),
+            )
+            .group_by(month),
+        )
+
+
+def _trend_visits(db: Database, firsts: Sequence[date]) -> dict[str, int]:
+    e, v = Entrepreneur, Visit
+    month = func.substr(col(v.visit_date), 1, 7)
+    in_bin = sa_select(col(e.id)).where(col(e.deleted).is_(True))  # few: an anti-join, not a join
+    with db.reading() as session:
+        return _by_month(
+            session,
+            sa_select(month, func.count())
+            .where(
+                col(v.deleted).is_(False),
+                col(v.visit_date) >= firsts[0],
+                col(v.visit_date) < next_month(firsts[-1]),
+                col(v.entrepreneur_id).not_in(in_bin),
+            )
+            .group_by(month),
+        )
+
+
+def _trend_trained(db: Database, firsts: Sequence[date]) -> dict[str, int]:
+    e, c, n = Entrepreneur, TrainingClass, Enrolment
+    month = func.substr(col(c.end_date), 1, 7)
+    with db.reading() as session:
+        return _by_month(
+            session,
+            sa_select(month, func.count(func.distinct(col(n.entrepreneur_id))))
+            .select_from(n)
+            .join(c, col(n.class_id) == col(c.id))
+            .join(e, col(n.entrepreneur_id) == col(e.id))
+            .where(
+                col(c.deleted).is_(False),
+                col(c.end_date) >= firsts[0],
+                col(c.end_date) < next_month(firsts[-1]),
+                col(e.deleted).is_(False),
+                col(n.deleted).is_(False),
+                col(n.status) == EnrolmentStatus.ENROLLED.value,
+            )
+            .group_by(month),
+        )
+
+
+TREND_SOURCES: dict[str, TrendSource] = {
+    "entrepreneurs.new": _trend_new_entrepreneurs,
+    "ventures.new": _trend_new_ventures,
+    "visits.total": _trend_visits,
+    "training.trained": _trend_trained,
+}
+"""Figures whose trend has a one-query form (same conditions as their section, grouped by month).
+A figure without one is computed month by month from :data:`MONTHLY_SECTIONS`."""
+
+
+def monthly_trend(
+    db: Database, *, end: date, months: int = 12, keys: Sequence[str] = TREND_KEYS
+) -> list[TrendPoint]:
+    """The 合计 of some figures for each of the last ``months`` months (oldest first)."""
+    firsts = months_back(month_start(end), months)
+    fast = db.engine.dialect.name == "sqlite"  # the grouped queries use SQLite's date functions
+    series = {key: TREND_SOURCES[key](db, firsts) for key in keys if fast and key in TREND_SOURCES}
+    slow = [key for key in keys if key not in series]
+    points = []
+    for first in firsts:
+        values = {key: by_month.get(f"{first:%Y-%m}", 0) for key, by_month in series.items()}
+        if slow:
+            rows = {row.key: row.total for row in monthly_figures(db, month=first)}
+            values.update({key: rows[key] for key in slow if key in rows})
+        points.append(TrendPoint(first, {key: values[key] for key in keys if key in values}))
+    return points
+
+
+def dashboard(db: Database, *, month: date, months: int = 12) -> DashboardData:
+    """Everything the 统计报表 page shows, in one call (run it off the GUI thread)."""
+    report = monthly_report(db, month=month)
+    trend = monthly_trend(db, end=month, months=months)
+    labels = {row.key: row.label for row in report.rows if row.key in TREND_KEYS}
+    mentors = sorted(
+        ((row.label, row.total) for row in report.rows if row.key.startswith(MENTOR_PREFIX)),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return DashboardData(month_start(month), report, tuple(trend), labels, tuple(mentors))
