@@ -116,22 +116,11 @@ class DemoContext:
             operation_ids=[new_id() for _ in pairs],
         )
 
-    def change_row(self, record_kind: str, record_id: str, subject_id: str, at: datetime) -> dict[str, Any]:
-        return {
-            "id": self.new_id(at),
-            "operation_id": self.new_id(at),
-            "operation_label": "生成演示数据",
-            "at": at,
-            "user_name": DEMO_USER,
-            "station_code": self.station_code,
-            "record_kind": record_kind,
-            "record_id": record_id,
-            "subject_id": subject_id,
-            "action": "create",
-            "changes": {},
-            "base_version": 0,
-            "version": 1,
-        }
+    def draw_change_ids(self, moment: datetime) -> None:
+        """Draw the two ids a demo change row once took from the seed: every seed's station (names,
+        numbers, dates) stays as it was now that the journal writes the change rows itself."""
+        self.new_id(moment)
+        self.new_id(moment)
 
 
 DemoStep = Callable[[DemoContext], None]
@@ -262,6 +251,8 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
                 "blob": search_blob(name, number, phone, [v["name"] for v in person_ventures]),
             }
         )
+        for _ in range(1 + len(person_ventures)):
+            ctx.draw_change_ids(created)
         ventures.extend(person_ventures)
         ctx.entrepreneur_ids.append(person_id)
         ctx.venture_ids.extend(v["id"] for v in person_ventures)

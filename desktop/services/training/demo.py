@@ -157,6 +157,7 @@ def demo_step(ctx: DemoContext) -> None:
                 **_rule_values(course.rule),
             }
         )
+        ctx.draw_change_ids(class_created)
         session_ids: list[tuple[str, date, int]] = []
         for number, (day, half, hours) in enumerate(days):
             session_id = ctx.new_id(class_created)
@@ -178,6 +179,7 @@ def demo_step(ctx: DemoContext) -> None:
                     "teacher": rng.choice(_DEMO_TEACHERS),
                 }
             )
+            ctx.draw_change_ids(class_created)
         # people who already completed this course are passed over (most would not be funded again)
         candidates = rng.sample(range(eligible), min(eligible, size + size // 4))
         picked = [i for i in candidates if not last_completed.get((people[i], code))][:size]
@@ -263,6 +265,7 @@ def demo_step(ctx: DemoContext) -> None:
                     "certificate_number": certificate,
                 }
             )
+            ctx.draw_change_ids(enrolled_at)
             made += 1
     class_of = {row["id"]: row["class_id"] for row in sessions}
     ctx.bulk(TrainingClass, classes, [row["id"] for row in classes])

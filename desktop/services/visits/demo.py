@@ -3,7 +3,6 @@ pool with its follow-ups (bulk inserts; desktop.demo runs it)."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,11 +14,15 @@ from models.base import BOOKKEEPING_COLUMNS, CHINA_TZ
 from models.entrepreneur import Venture
 from models.visits import (
     DEFAULT_NEXT_VISIT_DAYS,
+    AgreedAction,
     InstructorLevel,
     KeyProject,
+    Mentor,
+    MentorAssignment,
     MentorKind,
     PoolOutcome,
     Topic,
+    Visit,
     VisitMode,
     add_days,
     add_months,
@@ -106,7 +109,7 @@ class _DemoBatch:
     visits: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     pool: list[dict[str, Any]] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    subjects: dict[str, str | None] = field(default_factory=dict)  # record id -> its file (or class)
 
     def row(self, kind: str, at: datetime, subject_id: str | None, values: dict[str, Any]) -> dict[str, Any]:
         ctx = self.ctx
@@ -120,9 +123,8 @@ class _DemoBatch:
             "version": 1,
             "deleted": False,
         } | values
-        change = ctx.change_row(kind, record_id, subject_id or "", at)
-        change["subject_id"] = subject_id
-        self.changes.append(change)
+        ctx.draw_change_ids(at)
+        self.subjects[record_id] = subject_id
         return row
 
     def mentor(self, index: int) -> None:
@@ -313,24 +315,20 @@ def demo_step(ctx: DemoContext) -> None:
             batch.visit(person_id, mentor_id, venture_id=chosen, visit_date=visit_date)
         if plan is not None:
             batch.project(plan[0], person_id, mentor_id, plan[1])
-    from desktop.demo import fast_insert  # desktop.demo imports this module
-
-    connection = ctx.session.connection().connection.driver_connection
-    assert isinstance(connection, sqlite3.Connection), "the demo writes SQLite station files"
-    (previous,) = connection.execute("PRAGMA cache_size").fetchone()
-    connection.execute("PRAGMA cache_size=-262144")  # 256 MB while the indexes are filled
+    connection = ctx.session.connection()
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB while the indexes are filled
     try:
-        for table, rows in (
-            ("mentor", batch.mentors),
-            ("mentor_assignment", batch.assignments),
-            ("key_project", batch.pool),
-            ("visit", batch.visits),
-            ("agreed_action", batch.actions),
-            ("change_log", batch.changes),
+        for model, rows in (
+            (Mentor, batch.mentors),
+            (MentorAssignment, batch.assignments),
+            (KeyProject, batch.pool),
+            (Visit, batch.visits),
+            (AgreedAction, batch.actions),
         ):
-            fast_insert(ctx.session, table, rows)
+            ctx.bulk(model, rows, [batch.subjects[row["id"]] for row in rows])
     finally:
-        connection.execute(f"PRAGMA cache_size={int(previous)}")
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
     for label, rows in (
         ("导师", batch.mentors),
         ("走访", batch.visits),
