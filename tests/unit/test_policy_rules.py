@@ -297,7 +297,8 @@ def test_partnership_ceiling_and_counter_guarantee() -> None:
 
 
 def test_all_of_any_of_combine_missing_and_failed() -> None:
-    from models.policy import PolicyItem, _combine
+    from models.policy import PolicyItem
+    from models.policy.evaluation import _combine
 
     assert _combine([Outcome.HELD, Outcome.MISSING], all_of=True) is Outcome.MISSING
     assert _combine([Outcome.FAILED, Outcome.MISSING], all_of=True) is Outcome.FAILED
