@@ -108,7 +108,7 @@ def run(station: Path) -> list[BenchResult]:
     days = Preferences().not_contacted_days
 
     file_app = timings(lambda: visits_of(db, entrepreneur_id=person), repeat=REPEAT)
-    timeline_app = timings(lambda: timeline(db, entrepreneur_id=person), repeat=REPEAT)
+    timeline_app = timings(lambda: timeline(db, actor, entrepreneur_id=person), repeat=REPEAT)
     file_raw = timings(lambda: _raw_file(raw, person), repeat=REPEAT)
 
     def own_sources() -> int:

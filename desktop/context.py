@@ -8,6 +8,7 @@ from desktop.services.station import StationInfo
 from models.actor import Actor
 
 if TYPE_CHECKING:
+    from desktop.services.gate import Services
     from desktop.settings import Preferences
     from models.database import Database
 
@@ -23,6 +24,17 @@ class AppContext:
         self.actor = actor
         self.station = station
         self._preferences = preferences
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The one services object the windows call every service through: it binds the database and
+        the acting user (the UI never passes who acts by hand)."""
+        if self._services is None:
+            from desktop.services.gate import Services
+
+            self._services = Services(self.db, self.actor)
+        return self._services
 
     @property
     def preferences(self) -> Preferences:

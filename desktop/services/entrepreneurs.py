@@ -12,9 +12,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from desktop.services.entrepreneur_list import (
-    age_on,
-)
+from desktop.services.entrepreneur_list import age_on
+from desktop.services.gate import service
 from models.audit import Actor, Change, Operation
 from models.base import china_today
 from models.database import Database
@@ -31,6 +30,7 @@ from models.entrepreneur import (
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_from_bits
 from models.errors import Conflict, NotFound
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.pinyin import build_search_blob, name_search_keys
 from models.regions import region_name
 from models.station import next_case_number
@@ -157,15 +157,17 @@ def _ventures(ventures: Iterable[VentureData | Mapping[str, object]]) -> list[Ve
     return [v if isinstance(v, VentureData) else validate_venture(v) for v in ventures]
 
 
-def find_by_id_number(db: Database, *, id_number: str) -> DuplicateMatch | None:
+@service(Permission.VIEW_FILES)
+def find_by_id_number(db: Database, actor: Actor, /, *, id_number: str) -> DuplicateMatch | None:
     """The file already holding this ID number, in the recycle bin or not."""
     with db.reading() as session:
         row = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == id_number)).first()
         return _match(row) if row else None
 
 
+@service(Permission.VIEW_FILES)
 def possible_duplicates(
-    db: Database, *, name: str, birth_date: date, exclude_id: str | None = None
+    db: Database, actor: Actor, /, *, name: str, birth_date: date, exclude_id: str | None = None
 ) -> list[DuplicateMatch]:
     """Files with the same name and birth date: maybe the same person with a mistyped ID number."""
     with db.reading() as session:
@@ -209,10 +211,12 @@ class PossibleDuplicate(Conflict):
         self.matches = matches
 
 
+@service(Permission.EDIT_FILES)
 def create_entrepreneur(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     person: PersonData | Mapping[str, object],
     ventures: Sequence[VentureData | Mapping[str, object]] = (),
     confirm_possible_duplicate: bool = False,
@@ -222,40 +226,63 @@ def create_entrepreneur(
     data = _person(person)
     venture_data = _ventures(ventures)
     with db.transaction() as session:
-        existing = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == data.id_number)).first()
-        if existing is not None:
-            raise Conflict(duplicate_message(_match(existing), data.id_number), existing_id=existing.id)
-        if not confirm_possible_duplicate:
-            same = session.exec(
-                select(Entrepreneur).where(
-                    Entrepreneur.name == data.name,
-                    Entrepreneur.birth_date == data.birth_date,
-                    col(Entrepreneur.deleted).is_(False),
-                )
-            ).all()
-            if same:
-                raise PossibleDuplicate([_match(row) for row in same])
-        operation = Operation(session, actor, f"新建 {data.name} 的档案")
-        year = (today or china_today()).year
-        record = Entrepreneur(
-            case_number=next_case_number(session=session, station_code=actor.station_code, year=year),
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            name_pinyin=_sort_pinyin(data.name),
-            current_stage=current_stage(venture_data),
-            **data.column_values(),
+        return create_entrepreneur_in(
+            session,
+            actor,
+            data,
+            venture_data,
+            confirm_possible_duplicate=confirm_possible_duplicate,
+            today=today,
         )
-        operation.create(record, subject_id=record.id)
-        for venture in venture_data:
-            _create_venture(operation, record.id, venture)
-        _refresh_search(session, record, venture_data)
-        return record.id
 
 
+def create_entrepreneur_in(
+    session: Session,
+    actor: Actor,
+    data: PersonData,
+    venture_data: Sequence[VentureData] = (),
+    *,
+    confirm_possible_duplicate: bool = False,
+    today: date | None = None,
+) -> str:
+    """The core of :func:`create_entrepreneur` inside the caller's transaction (an enrolment that files
+    a new person composes it); never commits."""
+    existing = session.exec(select(Entrepreneur).where(Entrepreneur.id_number == data.id_number)).first()
+    if existing is not None:
+        raise Conflict(duplicate_message(_match(existing), data.id_number), existing_id=existing.id)
+    if not confirm_possible_duplicate:
+        same = session.exec(
+            select(Entrepreneur).where(
+                Entrepreneur.name == data.name,
+                Entrepreneur.birth_date == data.birth_date,
+                col(Entrepreneur.deleted).is_(False),
+            )
+        ).all()
+        if same:
+            raise PossibleDuplicate([_match(row) for row in same])
+    operation = Operation(session, actor, f"新建 {data.name} 的档案")
+    year = (today or china_today()).year
+    record = Entrepreneur(
+        case_number=next_case_number(session=session, station_code=actor.station_code, year=year),
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        name_pinyin=_sort_pinyin(data.name),
+        current_stage=current_stage(venture_data),
+        **data.column_values(),
+    )
+    operation.create(record, subject_id=record.id)
+    for venture in venture_data:
+        _create_venture(operation, record.id, venture)
+    _refresh_search(session, record, venture_data)
+    return record.id
+
+
+@service(Permission.EDIT_FILES)
 def update_entrepreneur(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     entrepreneur_id: str,
     person: PersonData | Mapping[str, object],
     ventures: Sequence[VentureData | Mapping[str, object]] | None = None,
@@ -310,7 +337,8 @@ def _create_venture(operation: Operation, entrepreneur_id: str, venture: Venture
     operation.create(record, subject_id=entrepreneur_id)
 
 
-def delete_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) -> str:
+@service(Permission.EDIT_FILES)
+def delete_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str:
     """Send a file to the recycle bin (a tombstone, never a hard delete). Returns the person's name."""
     with db.transaction() as session:
         record = _get(session, entrepreneur_id)
@@ -320,7 +348,8 @@ def delete_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) -> 
         return record.name
 
 
-def restore_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) -> str:
+@service(Permission.EDIT_FILES)
+def restore_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str:
     with db.transaction() as session:
         record = _get(session, entrepreneur_id)
         clash = session.exec(
@@ -338,7 +367,8 @@ def restore_entrepreneur(db: Database, *, actor: Actor, entrepreneur_id: str) ->
         return record.name
 
 
-def undo_last_change(db: Database, *, actor: Actor, entrepreneur_id: str) -> str | None:
+@service(Permission.EDIT_FILES)
+def undo_last_change(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str | None:
     """Undo the newest change to this file (Ctrl+Z). Returns what was undone, or None if nothing is left."""
     with db.transaction() as session:
         changes = last_undoable_operation(session=session, subject_id=entrepreneur_id)
@@ -357,9 +387,10 @@ def undo_last_change(db: Database, *, actor: Actor, entrepreneur_id: str) -> str
 
 
 # -------------------------------------------------------------------------------------------------- reads
-def get_file(db: Database, *, actor: Actor, entrepreneur_id: str, reveal: bool = True) -> EntrepreneurFile:
+@service(Permission.VIEW_FILES)
+def get_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, reveal: bool = True) -> EntrepreneurFile:
     """The whole file. Unmasked only for a role that may see personal data; each such view is logged."""
-    unmasked = reveal and actor.can_see_personal_data
+    unmasked = reveal and actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.transaction() as session:
         record = _get(session, entrepreneur_id)
         ventures = tuple(_venture_view(v) for v in _live_ventures(session, record.id))
@@ -389,34 +420,40 @@ def get_file(db: Database, *, actor: Actor, entrepreneur_id: str, reveal: bool =
         )
 
 
-def file_history(db: Database, *, entrepreneur_id: str) -> list[ChangeView]:
+@service(Permission.VIEW_FILES)
+def file_history(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[ChangeView]:
     """The 变更记录 tab: every change to the file and its ventures, newest first."""
+    with db.reading() as session:
+        return file_history_in(session, entrepreneur_id)
+
+
+def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
+    """The core of :func:`file_history` (the timeline composes it)."""
     from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
 
     labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS, **CHANGE_LABELS}
-    with db.reading() as session:
-        changes = list(
-            session.exec(
-                select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.seq).desc())
-            ).all()
+    changes = list(
+        session.exec(
+            select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.seq).desc())
+        ).all()
+    )
+    undone = undone_operations(changes)
+    return [
+        ChangeView(
+            at=change.at,
+            user_name=change.user_name,
+            label=change.operation_label,
+            action=change.action,
+            record_kind=change.record_kind,
+            fields=tuple(
+                (labels.get(change.record_kind, {}).get(key, key), _shown(before), _shown(after))
+                for key, (before, after) in change.changes.items()
+                if key not in ("name_pinyin", "current_stage", "birth_date", "sex", "station_code")
+            ),
+            undone=change.operation_id in undone,
         )
-        undone = undone_operations(changes)
-        return [
-            ChangeView(
-                at=change.at,
-                user_name=change.user_name,
-                label=change.operation_label,
-                action=change.action,
-                record_kind=change.record_kind,
-                fields=tuple(
-                    (labels.get(change.record_kind, {}).get(key, key), _shown(before), _shown(after))
-                    for key, (before, after) in change.changes.items()
-                    if key not in ("name_pinyin", "current_stage", "birth_date", "sex")
-                ),
-                undone=change.operation_id in undone,
-            )
-            for change in changes
-        ]
+        for change in changes
+    ]
 
 
 def _shown(value: object) -> str:

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop.services.entrepreneurs import file_history
+from desktop.services.entrepreneurs import file_history_in
+from desktop.services.gate import service
+from models.actor import Actor
+from models.permissions import Permission
 from models.database import Database
 
 
@@ -32,7 +35,9 @@ OWN_ENTRY_KINDS: set[str] = set()
 
 def _file_changes(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
     entries = []
-    for change in file_history(db, entrepreneur_id=entrepreneur_id):
+    with db.reading() as session:
+        changes = file_history_in(session, entrepreneur_id)
+    for change in changes:
         if change.record_kind in OWN_ENTRY_KINDS:
             continue
         detail = "；".join(
@@ -45,6 +50,7 @@ def _file_changes(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
 TIMELINE_SOURCES: list[TimelineSource] = [_file_changes]
 
 
-def timeline(db: Database, *, entrepreneur_id: str) -> list[TimelineEntry]:
+@service(Permission.VIEW_FILES)
+def timeline(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[TimelineEntry]:
     entries = [entry for source in TIMELINE_SOURCES for entry in source(db, entrepreneur_id)]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -68,7 +68,7 @@ def station(db: Database, actor: Actor, db_path: Path) -> tuple[str, str]:
         hours=4,
     )
     for serial, name in ((1, "张三"), (3, "李四")):
-        person = create_entrepreneur(db, actor=actor, person={"name": name, "id_number": id_number(serial)})
+        person = create_entrepreneur(db, actor, person={"name": name, "id_number": id_number(serial)})
         enrolment = svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
         svc.set_exam_score(db, actor=actor, enrolment_id=enrolment, score=88)
     for session in svc.list_sessions(db, class_id=class_id):

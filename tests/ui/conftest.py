@@ -54,7 +54,7 @@ def add_person(db: Database, actor: Actor) -> Add:
         person: dict[str, object] = {"name": name, "id_number": id_number, **values}
         ventures = person.pop("ventures", ())
         assert isinstance(ventures, list | tuple)
-        return svc.create_entrepreneur(db, actor=actor, person=person, ventures=list(ventures))
+        return svc.create_entrepreneur(db, actor, person=person, ventures=list(ventures))
 
     return add
 

@@ -102,7 +102,7 @@ def test_change_phone_save_then_ctrl_z_brings_the_old_phone_back(
     QTest.keyClick(phone, Qt.Key.Key_S, CTRL)
 
     def stored_phone() -> str:
-        return svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"]).phone
+        return context.services(svc.get_file, entrepreneur_id=people["张三"]).phone
 
     assert stored_phone() == "13900000000"
     assert dialog.status.text() == "已保存 张三 的档案"
@@ -146,7 +146,7 @@ def test_typing_an_id_number_on_file_offers_that_file(
 def test_an_id_number_in_the_recycle_bin_offers_to_restore_it(
     qtbot: QtBot, context: AppContext, people: dict[str, str], answers: Answers
 ) -> None:
-    svc.delete_entrepreneur(context.db, actor=context.actor, entrepreneur_id=people["张三"])
+    context.services(svc.delete_entrepreneur, entrepreneur_id=people["张三"])
     host, dialog = _open(qtbot, context)
     id_edit = dialog.form.id_number.line_edit
     _type(qtbot, id_edit, ZHANG_SAN)
@@ -190,7 +190,7 @@ def test_esc_with_unsaved_changes_asks_first(
     answers.reply = True
     QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
-    assert svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"]).address == ""
+    assert context.services(svc.get_file, entrepreneur_id=people["张三"]).address == ""
 
 
 def test_a_file_changed_meanwhile_is_not_overwritten(
@@ -198,15 +198,13 @@ def test_a_file_changed_meanwhile_is_not_overwritten(
 ) -> None:
     _host, dialog = _open(qtbot, context, people["张三"])
     _type(qtbot, dialog.form.address.line_edit, "A")
-    changed = dict(
-        svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"]).form_values()
-    )
+    changed = dict(context.services(svc.get_file, entrepreneur_id=people["张三"]).form_values())
     changed["address"] = "B"
-    svc.update_entrepreneur(context.db, actor=context.actor, entrepreneur_id=people["张三"], person=changed)
+    context.services(svc.update_entrepreneur, entrepreneur_id=people["张三"], person=changed)
     answers.reply = True  # 重新载入
     dialog.save()
     assert "在您编辑期间已被修改" in answers.asked[-1]
-    assert svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"]).address == "B"
+    assert context.services(svc.get_file, entrepreneur_id=people["张三"]).address == "B"
     assert dialog.form.address.value() == "B"
 
 
@@ -274,7 +272,7 @@ def test_ventures_are_added_saved_and_a_closed_one_stays_listed(
     assert dialog.ventures.model.rowCount() == 1
     assert dialog.save_button.isEnabled()
     QTest.keyClick(dialog.ventures.table, Qt.Key.Key_S, CTRL)
-    file = svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"])
+    file = context.services(svc.get_file, entrepreneur_id=people["张三"])
     assert [v.name for v in file.ventures] == ["乡味小吃店"]
     assert file.stage == Stage.PREPARING
     assert dialog.header.chips[0].text() == "筹备"
@@ -283,7 +281,7 @@ def test_ventures_are_added_saved_and_a_closed_one_stays_listed(
     dialog.ventures.table.selectRow(0)
     QTest.mouseClick(dialog.ventures.edit_button, Qt.MouseButton.LeftButton)
     dialog.save()
-    file = svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["张三"])
+    file = context.services(svc.get_file, entrepreneur_id=people["张三"])
     assert [(v.name, v.stage) for v in file.ventures] == [("乡味小吃店", Stage.CLOSED)]
     assert dialog.ventures.model.index(0, 2).data() == "歇业/注销"
 

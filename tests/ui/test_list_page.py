@@ -175,7 +175,7 @@ def test_enter_and_double_click_open_the_file(
     assert len(dialogs) == 1 and dialogs[0].entrepreneur_id == people["李四"]
     assert (
         dialogs[0].form.id_number.value()
-        == svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"]).id_number
+        == context.services(svc.get_file, entrepreneur_id=people["李四"]).id_number
     )
     # opening the same file again brings the open one to the front
     page.open_current()

@@ -111,7 +111,7 @@ def test_rows_are_fetched_by_page_and_the_cache_is_bounded(db: Database, people:
 def test_small_models_pass_modeltester(
     qtmodeltester: ModelTester, db: Database, people: dict[str, str]
 ) -> None:
-    file = svc.get_file(db, actor=svc_actor(db), entrepreneur_id=people["李四"])
+    file = svc.get_file(db, svc_actor(db), entrepreneur_id=people["李四"])
     ventures: RowsModel[RawVenture] = RowsModel(venture_columns())
     ventures.replace([raw_from_view(v) for v in file.ventures])
     check_model(qtmodeltester, ventures)

@@ -76,7 +76,7 @@ def test_the_list_paints_before_the_rest_loads_and_the_rest_follows(
 ) -> None:
     generate_demo(db, entrepreneurs=PEOPLE, seed=5)
     if newest:
-        create_entrepreneur(db, actor=default_actor(db), person={"name": newest, "id_number": ZHANG_SAN})
+        create_entrepreneur(db, default_actor(db), person={"name": newest, "id_number": ZHANG_SAN})
     db.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     result = subprocess.run(

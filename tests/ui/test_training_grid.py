@@ -57,7 +57,7 @@ def class_id(context: AppContext) -> str:
         hours=4,
     )
     for serial, name in enumerate(["张三", "李四", "王五"], start=1):
-        person = create_entrepreneur(db, actor=actor, person={"name": name, "id_number": id_number(serial)})
+        person = create_entrepreneur(db, actor, person={"name": name, "id_number": id_number(serial)})
         svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
     return class_id
 

@@ -169,7 +169,7 @@ def test_file_tab_shows_the_timeline_and_a_visit_opens_with_its_actions(
     with qtbot.waitSignal(detail.changed):
         item.setCheckState(Qt.CheckState.Checked)
     assert svc.get_visit(context.db, visit_id=visit_id).actions[0].done_on == TODAY
-    venture = people_svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"]).ventures[0]
+    venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
     tracking.add_to_pool(
         context.db,
         actor=context.actor,

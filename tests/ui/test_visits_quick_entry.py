@@ -126,7 +126,7 @@ def test_ctrl_shift_v_opens_it_from_anywhere_and_from_a_file_for_that_person(
     quick.outcome.jobs.setValue(6)
     quick.save()
     assert not quick.isVisible()
-    file = people_svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"])
+    file = context.services(people_svc.get_file, entrepreneur_id=people["李四"])
     assert (file.ventures[0].stage, file.ventures[0].jobs_created) == (Stage.GROWTH, 6)
     assert file_dialog.header.isVisible()
     assert file_dialog.file is not None and file_dialog.file.stage is Stage.GROWTH  # the file was reloaded
@@ -154,7 +154,7 @@ def test_templates_fill_the_form_and_a_tracked_project_proposes_its_cadence(
 ) -> None:
     from desktop.services.visits import tracking
 
-    venture = people_svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"]).ventures[0]
+    venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
     tracking.add_to_pool(
         context.db,
         actor=context.actor,

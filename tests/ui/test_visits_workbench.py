@@ -94,7 +94,7 @@ def test_a_mentor_sees_only_their_people_and_a_tracking_visit_is_logged_from_the
     overdue_follow_up(context, people["张三"])  # not 李明's
     from desktop.services import entrepreneurs as people_svc
 
-    venture = people_svc.get_file(context.db, actor=context.actor, entrepreneur_id=people["李四"]).ventures[0]
+    venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
     tracking.add_to_pool(
         context.db,
         actor=context.actor,

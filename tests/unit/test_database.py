@@ -104,9 +104,9 @@ def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None
     assert [row.name for row in fetch_rows(db, ids)] == ["张三", "王𠮷"]
     svc.update_entrepreneur(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=ids[0],
-        person=svc.get_file(db, actor=actor, entrepreneur_id=ids[0]).form_values(),
+        person=svc.get_file(db, actor, entrepreneur_id=ids[0]).form_values(),
     )
     db.close()
     if {"0001"} != schema_heads():  # a backup is taken only when there was something to migrate

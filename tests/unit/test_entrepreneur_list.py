@@ -46,6 +46,6 @@ def test_a_filtered_list_is_read_whole(station: Database) -> None:
 def test_files_deleted_after_the_count_leave_the_page_short(station: Database, actor: Actor) -> None:
     ids = list_ids(station, ListQuery())
     for entrepreneur_id in search_ids(station, ListQuery())[:5]:
-        svc.delete_entrepreneur(station, actor=actor, entrepreneur_id=entrepreneur_id)
+        svc.delete_entrepreneur(station, actor, entrepreneur_id=entrepreneur_id)
     assert len(ids) == PEOPLE  # the count it was made with
     assert len(ids[30:PEOPLE]) == PEOPLE - 30 - 5

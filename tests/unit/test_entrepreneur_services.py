@@ -60,12 +60,12 @@ def valid_uscc(body17: str) -> str:
 @pytest.fixture
 def zhang(db: Database, actor: Actor) -> str:
     return svc.create_entrepreneur(
-        db, actor=actor, person=person(), ventures=[venture(credit_code=valid_uscc("92330106MA2H4K5X1"))]
+        db, actor, person=person(), ventures=[venture(credit_code=valid_uscc("92330106MA2H4K5X1"))]
     )
 
 
 def test_create_stores_derived_fields_case_number_and_audit(db: Database, actor: Actor, zhang: str) -> None:
-    file = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = svc.get_file(db, actor, entrepreneur_id=zhang)
     assert file.birth_date == date(1990, 1, 1)
     assert file.sex.label == "男"
     assert set(file.key_groups) == {KeyGroup.VETERAN, KeyGroup.COLLEGE_GRADUATE}
@@ -82,14 +82,14 @@ def test_create_stores_derived_fields_case_number_and_audit(db: Database, actor:
 
 def test_case_numbers_are_sequential_per_year(db: Database, actor: Actor, zhang: str) -> None:
     other = svc.create_entrepreneur(
-        db, actor=actor, person=person(name="李四", id_number=make_id("11010519800101002"))
+        db, actor, person=person(name="李四", id_number=make_id("11010519800101002"))
     )
-    assert svc.get_file(db, actor=actor, entrepreneur_id=other).case_number.endswith("-00002")
+    assert svc.get_file(db, actor, entrepreneur_id=other).case_number.endswith("-00002")
 
 
 def test_bad_input_names_every_field_and_stores_nothing(db: Database, actor: Actor) -> None:
     with pytest.raises(InvalidRecord) as caught:
-        svc.create_entrepreneur(db, actor=actor, person=person(id_number="36042619910102009X", phone="12345"))
+        svc.create_entrepreneur(db, actor, person=person(id_number="36042619910102009X", phone="12345"))
     fields = {error.field for error in caught.value.errors}
     assert fields == {"身份证号码", "联系电话"}
     assert "36042619910102009X 的最后一位应为 3" in str(caught.value)
@@ -99,7 +99,7 @@ def test_bad_input_names_every_field_and_stores_nothing(db: Database, actor: Act
 def test_bad_venture_refuses_the_whole_file(db: Database, actor: Actor) -> None:
     with pytest.raises(InvalidRecord, match="统一社会信用代码"):
         svc.create_entrepreneur(
-            db, actor=actor, person=person(), ventures=[venture(credit_code="91110000600037341O")]
+            db, actor, person=person(), ventures=[venture(credit_code="91110000600037341O")]
         )
     assert count_entrepreneurs(db) == 0
 
@@ -108,32 +108,28 @@ def test_duplicate_id_number_is_refused_with_the_existing_file(
     db: Database, actor: Actor, zhang: str
 ) -> None:
     with pytest.raises(Conflict) as caught:
-        svc.create_entrepreneur(db, actor=actor, person=person(name="张叁"))
+        svc.create_entrepreneur(db, actor, person=person(name="张叁"))
     assert caught.value.existing_id == zhang
     assert "已有档案" in str(caught.value)
-    assert svc.find_by_id_number(db, id_number=ZHANG_SAN) is not None
+    assert svc.find_by_id_number(db, actor, id_number=ZHANG_SAN) is not None
 
 
 def test_same_name_and_birth_date_is_a_possible_duplicate(db: Database, actor: Actor, zhang: str) -> None:
     twin = make_id("33010219900101005")
     with pytest.raises(svc.PossibleDuplicate) as caught:
-        svc.create_entrepreneur(db, actor=actor, person=person(id_number=twin))
+        svc.create_entrepreneur(db, actor, person=person(id_number=twin))
     assert caught.value.matches[0].id == zhang
     created = svc.create_entrepreneur(
-        db, actor=actor, person=person(id_number=twin), confirm_possible_duplicate=True
+        db, actor, person=person(id_number=twin), confirm_possible_duplicate=True
     )
     assert created != zhang
     assert count_entrepreneurs(db) == 2
 
 
 def test_update_logs_only_changed_fields_and_undo_restores(db: Database, actor: Actor, zhang: str) -> None:
-    file = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = svc.get_file(db, actor, entrepreneur_id=zhang)
     changed = svc.update_entrepreneur(
-        db,
-        actor=actor,
-        entrepreneur_id=zhang,
-        person=person(phone="13900001111"),
-        expected_version=file.version,
+        db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"), expected_version=file.version
     )
     assert changed
     with db.reading() as session:
@@ -141,39 +137,37 @@ def test_update_logs_only_changed_fields_and_undo_restores(db: Database, actor: 
         assert last is not None
         assert last.changes == {"phone": ["13812345678", "13900001111"]}
         assert last.base_version == file.version
-    assert svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang) == "修改 张三 的档案"
-    assert svc.get_file(db, actor=actor, entrepreneur_id=zhang).phone == "13812345678"
+    assert svc.undo_last_change(db, actor, entrepreneur_id=zhang) == "修改 张三 的档案"
+    assert svc.get_file(db, actor, entrepreneur_id=zhang).phone == "13812345678"
     # the next undo steps further back: the creation, which sends the file to the recycle bin
-    assert svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang) == "新建 张三 的档案"
-    assert svc.get_file(db, actor=actor, entrepreneur_id=zhang).deleted
-    assert svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang) is None
+    assert svc.undo_last_change(db, actor, entrepreneur_id=zhang) == "新建 张三 的档案"
+    assert svc.get_file(db, actor, entrepreneur_id=zhang).deleted
+    assert svc.undo_last_change(db, actor, entrepreneur_id=zhang) is None
 
 
 def test_saving_unchanged_file_changes_nothing(db: Database, actor: Actor, zhang: str) -> None:
-    file = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = svc.get_file(db, actor, entrepreneur_id=zhang)
     ventures = [v.form_values() for v in file.ventures]
     assert not svc.update_entrepreneur(
-        db, actor=actor, entrepreneur_id=zhang, person=file.form_values(), ventures=ventures
+        db, actor, entrepreneur_id=zhang, person=file.form_values(), ventures=ventures
     )
-    assert svc.get_file(db, actor=actor, entrepreneur_id=zhang).version == file.version
+    assert svc.get_file(db, actor, entrepreneur_id=zhang).version == file.version
 
 
 def test_stale_version_is_refused(db: Database, actor: Actor, zhang: str) -> None:
-    svc.update_entrepreneur(db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
     with pytest.raises(Conflict, match="已被修改"):
         svc.update_entrepreneur(
-            db, actor=actor, entrepreneur_id=zhang, person=person(address="x"), expected_version=1
+            db, actor, entrepreneur_id=zhang, person=person(address="x"), expected_version=1
         )
 
 
 def test_ventures_history_keeps_closed_and_adds_new(db: Database, actor: Actor, zhang: str) -> None:
-    file = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = svc.get_file(db, actor, entrepreneur_id=zhang)
     old = dict(file.ventures[0].form_values(), stage="歇业/注销")
     new = venture(name="新农家庭农场", credit_code="", stage="筹备", registration_date=None, industry="A")
-    svc.update_entrepreneur(
-        db, actor=actor, entrepreneur_id=zhang, person=file.form_values(), ventures=[old, new]
-    )
-    again = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=file.form_values(), ventures=[old, new])
+    again = svc.get_file(db, actor, entrepreneur_id=zhang)
     assert [(v.name, v.stage) for v in again.ventures] == [
         ("向阳餐饮店", Stage.CLOSED),
         ("新农家庭农场", Stage.PREPARING),
@@ -182,26 +176,26 @@ def test_ventures_history_keeps_closed_and_adds_new(db: Database, actor: Actor, 
     # the new venture's name is searchable
     assert search_ids(db, ListQuery(text="新农")) == [zhang]
     # one save is one undo step, ventures included
-    svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang)
-    reverted = svc.get_file(db, actor=actor, entrepreneur_id=zhang)
+    svc.undo_last_change(db, actor, entrepreneur_id=zhang)
+    reverted = svc.get_file(db, actor, entrepreneur_id=zhang)
     assert [(v.name, v.stage) for v in reverted.ventures] == [("向阳餐饮店", Stage.STARTUP)]
 
 
 def test_delete_is_soft_and_restore_brings_back(db: Database, actor: Actor, zhang: str) -> None:
-    assert svc.delete_entrepreneur(db, actor=actor, entrepreneur_id=zhang) == "张三"
+    assert svc.delete_entrepreneur(db, actor, entrepreneur_id=zhang) == "张三"
     assert search_ids(db, ListQuery()) == []
     assert search_ids(db, ListQuery(recycle_bin=True)) == [zhang]
     with db.reading() as session:
         assert session.get(Entrepreneur, zhang) is not None  # a tombstone, not a hard delete
     with pytest.raises(Conflict, match="回收站"):
-        svc.create_entrepreneur(db, actor=actor, person=person())
-    svc.restore_entrepreneur(db, actor=actor, entrepreneur_id=zhang)
+        svc.create_entrepreneur(db, actor, person=person())
+    svc.restore_entrepreneur(db, actor, entrepreneur_id=zhang)
     assert search_ids(db, ListQuery()) == [zhang]
 
 
 def test_missing_file_is_not_found(db: Database, actor: Actor) -> None:
     with pytest.raises(NotFound):
-        svc.get_file(db, actor=actor, entrepreneur_id="nope")
+        svc.get_file(db, actor, entrepreneur_id="nope")
 
 
 @pytest.mark.parametrize(
@@ -224,9 +218,9 @@ def test_missing_file_is_not_found(db: Database, actor: Actor) -> None:
     ],
 )
 def test_search_by_name_and_pinyin(db: Database, actor: Actor, name: str, query: str) -> None:
-    found = svc.create_entrepreneur(db, actor=actor, person=person(name=name))
+    found = svc.create_entrepreneur(db, actor, person=person(name=name))
     other = svc.create_entrepreneur(
-        db, actor=actor, person=person(name="周八", id_number=make_id("11010519800101002"))
+        db, actor, person=person(name="周八", id_number=make_id("11010519800101002"))
     )
     ids = search_ids(db, ListQuery(text=query))
     assert found in ids
@@ -243,7 +237,7 @@ def test_search_by_id_tail_phone_and_venture(db: Database, actor: Actor, zhang: 
 def test_filters_and_sort(db: Database, actor: Actor, zhang: str) -> None:
     li = svc.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person=person(
             name="李四",
             id_number=make_id("11010519800101002"),
@@ -268,7 +262,7 @@ def test_rows_are_masked(db: Database, actor: Actor, zhang: str) -> None:
 
 
 def test_history_shows_field_labels(db: Database, actor: Actor, zhang: str) -> None:
-    svc.update_entrepreneur(db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
-    history = svc.file_history(db, entrepreneur_id=zhang)
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
+    history = svc.file_history(db, actor, entrepreneur_id=zhang)
     assert history[0].label == "修改 张三 的档案"
     assert ("联系电话", "13812345678", "13900001111") in history[0].fields

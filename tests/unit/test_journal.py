@@ -13,7 +13,7 @@ from sqlalchemy import insert, text
 from sqlmodel import col, select
 
 from desktop.services import entrepreneurs as svc
-from models.audit import Change, ChangeAction, Operation
+from models.audit import Actor, Change, ChangeAction, Operation
 from models.database import Database, connect, open_database
 from models.entrepreneur import Entrepreneur, Venture, validate_person
 from models.journal import JournalViolation, guarded_tables, replay
@@ -40,9 +40,9 @@ def table_rows(path: Path, table: str) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def zhang(db: Database, actor: svc.Actor) -> str:
+def zhang(db: Database, actor: Actor) -> str:
     return svc.create_entrepreneur(
-        db, actor=actor, person=person(), ventures=[venture(credit_code=valid_uscc("92330106MA2H4K5X1"))]
+        db, actor, person=person(), ventures=[venture(credit_code=valid_uscc("92330106MA2H4K5X1"))]
     )
 
 
@@ -62,10 +62,10 @@ def test_a_create_logs_every_field_and_numbers_the_rows(db: Database, zhang: str
 
 
 def test_updates_and_deletes_log_before_after_and_the_version_they_were_based_on(
-    db: Database, actor: svc.Actor, zhang: str
+    db: Database, actor: Actor, zhang: str
 ) -> None:
-    svc.update_entrepreneur(db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
-    svc.delete_entrepreneur(db, actor=actor, entrepreneur_id=zhang)
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
+    svc.delete_entrepreneur(db, actor, entrepreneur_id=zhang)
     mine = [c for c in changes_of(db) if c.record_id == zhang]
     update, delete = mine[-2], mine[-1]
     assert update.changes["phone"] == ["13812345678", "13900001111"]
@@ -75,16 +75,16 @@ def test_updates_and_deletes_log_before_after_and_the_version_they_were_based_on
 
 
 def test_undo_appends_compensating_rows_and_never_edits_an_old_one(
-    db: Database, actor: svc.Actor, zhang: str
+    db: Database, actor: Actor, zhang: str
 ) -> None:
-    svc.update_entrepreneur(db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
     before = log_rows(db)
-    assert svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang) is not None
+    assert svc.undo_last_change(db, actor, entrepreneur_id=zhang) is not None
     after = log_rows(db)
     assert after[: len(before)] == before  # every earlier row exactly as it was
     undo_rows = after[len(before) :]
     assert undo_rows and all(row[0] not in {r[0] for r in before} for row in undo_rows)
-    history = svc.file_history(db, entrepreneur_id=zhang)
+    history = svc.file_history(db, actor, entrepreneur_id=zhang)
     assert history[0].label.startswith("撤销") and not history[0].undone
     assert history[1].undone  # the edit shows as undone, told by the compensating rows alone
     with db.reading() as session:
@@ -128,9 +128,9 @@ def test_raw_sql_on_a_travelling_table_is_refused(db: Database, zhang: str, stat
     assert log_rows(db) == before
 
 
-def test_a_core_insert_outside_the_journal_is_refused(db: Database, actor: svc.Actor, zhang: str) -> None:
+def test_a_core_insert_outside_the_journal_is_refused(db: Database, actor: Actor, zhang: str) -> None:
     with pytest.raises(JournalViolation), db.transaction() as session:
-        session.execute(insert(Venture.__table__), [{"id": "x"}])  # type: ignore[arg-type]
+        session.execute(insert(Venture), [{"id": "x"}])
 
 
 def test_every_travelling_table_is_guarded() -> None:
@@ -138,7 +138,7 @@ def test_every_travelling_table_is_guarded() -> None:
     assert "entrepreneur_search" not in guarded_tables()  # derived: rebuilt, not journaled
 
 
-def test_the_bulk_path_writes_complete_rows_as_the_orm_would(db: Database, actor: svc.Actor) -> None:
+def test_the_bulk_path_writes_complete_rows_as_the_orm_would(db: Database, actor: Actor) -> None:
     row = dict(validate_person(person(id_number=LI_SI, name="李四")).column_values())
     row.update(case_number="330106001-2026-09999", name_pinyin="lisi", current_stage=None)
     with db.transaction() as session:
@@ -153,15 +153,13 @@ def test_the_bulk_path_writes_complete_rows_as_the_orm_would(db: Database, actor
 
 
 def test_replaying_the_log_into_an_empty_schema_rebuilds_every_travelling_table(
-    db: Database, actor: svc.Actor, zhang: str, tmp_path: Path
+    db: Database, actor: Actor, zhang: str, tmp_path: Path
 ) -> None:
-    svc.update_entrepreneur(
-        db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"), ventures=[]
-    )
-    other = svc.create_entrepreneur(db, actor=actor, person=person(id_number=LI_SI, name="李四"))
-    svc.delete_entrepreneur(db, actor=actor, entrepreneur_id=other)
-    svc.restore_entrepreneur(db, actor=actor, entrepreneur_id=other)
-    svc.undo_last_change(db, actor=actor, entrepreneur_id=zhang)
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"), ventures=[])
+    other = svc.create_entrepreneur(db, actor, person=person(id_number=LI_SI, name="李四"))
+    svc.delete_entrepreneur(db, actor, entrepreneur_id=other)
+    svc.restore_entrepreneur(db, actor, entrepreneur_id=other)
+    svc.undo_last_change(db, actor, entrepreneur_id=zhang)
     assert_replay_rebuilds(db, tmp_path / "replayed.sqlite")
 
 
@@ -209,9 +207,9 @@ def raw(db: Database) -> Iterator[sqlite3.Connection]:
 
 
 def test_the_sequence_is_unique_and_increases_across_transactions(
-    db: Database, actor: svc.Actor, zhang: str, raw: sqlite3.Connection
+    db: Database, actor: Actor, zhang: str, raw: sqlite3.Connection
 ) -> None:
-    svc.update_entrepreneur(db, actor=actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
+    svc.update_entrepreneur(db, actor, entrepreneur_id=zhang, person=person(phone="13900001111"))
     seqs = [row[0] for row in raw.execute("SELECT seq FROM change_log ORDER BY rowid")]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     with db.transaction() as session:

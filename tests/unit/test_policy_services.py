@@ -40,7 +40,7 @@ def test_changing_the_file_changes_the_answer(db: Database, actor: Actor) -> Non
     assert before is not None and before.eligibility is Eligibility.NOT_ELIGIBLE
     update_entrepreneur(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         person={
             "name": "张三",

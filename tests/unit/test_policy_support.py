@@ -57,9 +57,7 @@ def make_person(
                 "address": "古墩路 8 号",
             }
         ]
-    return create_entrepreneur(
-        db, actor=actor, person=person, ventures=ventures, confirm_possible_duplicate=True
-    )
+    return create_entrepreneur(db, actor, person=person, ventures=ventures, confirm_possible_duplicate=True)
 
 
 def item(code: str) -> PolicyItem:

@@ -52,14 +52,11 @@ def klass(db: Database, actor: Actor) -> tuple[str, dict[str, str], list[svc.Ses
     enrolments: dict[str, str] = {}
     for serial, name in ((1, "张三"), (3, "李四"), (5, "王五"), (7, "王五")):
         person = create_entrepreneur(
-            db,
-            actor=actor,
-            person={"name": name, "id_number": id_number(serial)},
-            confirm_possible_duplicate=True,
+            db, actor, person={"name": name, "id_number": id_number(serial)}, confirm_possible_duplicate=True
         )
         enrolments[f"{name}{serial}"] = svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
     create_entrepreneur(
-        db, actor=actor, person={"name": "赵六", "id_number": id_number(9)}
+        db, actor, person={"name": "赵六", "id_number": id_number(9)}
     )  # on file, not enrolled
     return class_id, enrolments, svc.list_sessions(db, class_id=class_id)
 

@@ -73,7 +73,7 @@ def assessed(db: Database, actor: Actor) -> str:
     enrolments = []
     for serial, name in enumerate(NAMES, start=1):
         person = create_entrepreneur(
-            db, actor=actor, person={"name": name, "id_number": id_number(serial * 2), "phone": "13812345678"}
+            db, actor, person={"name": name, "id_number": id_number(serial * 2), "phone": "13812345678"}
         )
         enrolments.append(svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person))
         svc.set_exam_score(db, actor=actor, enrolment_id=enrolments[-1], score=70 + serial)

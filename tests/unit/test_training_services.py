@@ -27,7 +27,7 @@ def id_number(serial: int, body: str = "33010619900101") -> str:
 
 
 def person(db: Database, actor: Actor, name: str, serial: int) -> str:
-    return create_entrepreneur(db, actor=actor, person={"name": name, "id_number": id_number(serial)})
+    return create_entrepreneur(db, actor, person={"name": name, "id_number": id_number(serial)})
 
 
 def new_class(db: Database, actor: Actor, *, code: str = "SYB", capacity: int = 30, number: str = "") -> str:
@@ -150,9 +150,11 @@ def test_duplicate_enrolment_is_refused_and_a_withdrawn_person_can_come_back(
     assert caught.value.existing_id == enrolment
     svc.withdraw(db, actor=actor, enrolment_id=enrolment)
     assert svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=zhang) == enrolment
-    history = file_history(db, entrepreneur_id=zhang)
+    history = file_history(db, actor, entrepreneur_id=zhang)
     assert ("报名状态", "enrolled", "withdrawn") in history[1].fields
-    assert not any(e.kind == "档案变更" and "报名" in e.title for e in timeline(db, entrepreneur_id=zhang))
+    assert not any(
+        e.kind == "档案变更" and "报名" in e.title for e in timeline(db, actor, entrepreneur_id=zhang)
+    )
     assert [h.label for h in history[:3]] == [
         "张三 报名 SYB202501 期创办你的企业（SYB）",
         "张三 退出 SYB202501 期",
@@ -329,7 +331,7 @@ def test_timeline_file_tab_and_workbench(db: Database, actor: Actor) -> None:
     zhang = svc.roster(db, class_id=class_id)[0].entrepreneur_id
     # enrolled now (the clock's today), completed on the last session day of 2025: order by time
     training = sorted(
-        (e for e in timeline(db, entrepreneur_id=zhang) if e.kind == "培训"), key=lambda e: e.at
+        (e for e in timeline(db, actor, entrepreneur_id=zhang) if e.kind == "培训"), key=lambda e: e.at
     )
     assert [e.title for e in training] == [
         "结业 创办你的企业培训2025年第1期（第 SYB202501 期）",

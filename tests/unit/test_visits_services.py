@@ -37,7 +37,7 @@ def make_id(body17: str) -> str:
 def add_person(db: Database, actor: Actor, name: str = "张三", body17: str = "33010619900101123") -> str:
     return people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": name, "id_number": make_id(body17), "phone": "13812345678"},
         ventures=[
             {
@@ -100,7 +100,7 @@ def test_a_visit_with_outcome_changes_the_file_in_the_same_operation(
             outcome={"venture_id": venture_id, "stage": "初创", "jobs_created": 5},
         ),
     )
-    file = people.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = people.get_file(db, actor, entrepreneur_id=zhang)
     assert file.stage is Stage.STARTUP
     assert file.ventures[0].jobs_created == 5
     view = svc.get_visit(db, visit_id=visit_id)
@@ -123,9 +123,9 @@ def test_undo_takes_back_the_visit_and_its_outcome_together(db: Database, actor:
     visit_id = svc.record_visit(
         db, actor=actor, visit=visit_values(zhang, outcome={"venture_id": venture_id, "stage": "初创"})
     )
-    label = people.undo_last_change(db, actor=actor, entrepreneur_id=zhang)
+    label = people.undo_last_change(db, actor, entrepreneur_id=zhang)
     assert label is not None and label.startswith("记录走访")
-    assert people.get_file(db, actor=actor, entrepreneur_id=zhang).stage is Stage.PREPARING
+    assert people.get_file(db, actor, entrepreneur_id=zhang).stage is Stage.PREPARING
     assert svc.visits_of(db, entrepreneur_id=zhang) == []
     with pytest.raises(NotFound):
         svc.get_visit(db, visit_id=visit_id)
@@ -178,7 +178,7 @@ def test_a_domain_refusal_writes_nothing(db: Database, actor: Actor, zhang: str)
     with pytest.raises(ValidationError, match="还没有登记注册日期"):
         unregistered = people.create_entrepreneur(
             db,
-            actor=actor,
+            actor,
             person={"name": "王五", "id_number": make_id("11010519850101003")},
             ventures=[{"name": "王五小吃", "entity_type": "个体工商户", "stage": "意向"}],
         )
@@ -205,7 +205,7 @@ def test_a_new_venture_at_a_visit_is_searchable_and_on_the_visit(
         ),
     )
     assert svc.get_visit(db, visit_id=visit_id).changes == ("新创业项目：青禾电商商行",)
-    file = people.get_file(db, actor=actor, entrepreneur_id=zhang)
+    file = people.get_file(db, actor, entrepreneur_id=zhang)
     assert [v.name for v in file.ventures] == ["张三的向阳餐饮店", "青禾电商商行"]
     assert svc.visit_ids(db, svc.VisitQuery(text="青禾电商")) == [visit_id]
     assert zhang in search_ids(db, ListQuery(text="青禾电商"))
@@ -315,7 +315,7 @@ def test_key_project_pool_tracking_advances_with_visits(
 def test_closed_ventures_stay_out_of_the_pool(db: Database, actor: Actor) -> None:
     closed = people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": "赵六", "id_number": make_id("11010519850101003")},
         ventures=[{"name": "赵六小吃", "entity_type": "个体工商户", "stage": "歇业/注销"}],
     )
@@ -351,7 +351,7 @@ def test_mentor_pool_and_assignments(db: Database, actor: Actor, zhang: str, men
     )
     masked = Actor(actor.user_name, actor.station_code, can_see_personal_data=False)
     assert mentor_svc.get_mentor(db, actor=masked, mentor_id=mentor).phone == "139****1111"
-    history = people.file_history(db, entrepreneur_id=li_si)
+    history = people.file_history(db, actor, entrepreneur_id=li_si)
     assert any(label == "结束日期" for change in history for label, _, _ in change.fields)
 
 
@@ -365,7 +365,7 @@ def test_timeline_shows_visits_tracking_and_assignments_not_their_raw_changes(
         project={"venture_id": venture_of(db, zhang), "reason": "返乡创业示范", "cadence_days": 30},
     )
     svc.record_visit(db, actor=actor, visit=visit_values(zhang, mentor_id=mentor))
-    entries = timeline(db, entrepreneur_id=zhang)
+    entries = timeline(db, actor, entrepreneur_id=zhang)
     kinds = [e.kind for e in entries]
     assert kinds.count("走访") == 1 and kinds.count("陪跑") == 1 and kinds.count("导师") == 1
     assert kinds.count("档案变更") == 2  # the file and its venture, not the visit's own change rows
@@ -433,7 +433,7 @@ def test_key_project_rows_ignore_deleted_files(db: Database, actor: Actor, zhang
     tracking.add_to_pool(
         db, actor=actor, project={"venture_id": venture_of(db, zhang), "reason": "x", "cadence_days": 30}
     )
-    people.delete_entrepreneur(db, actor=actor, entrepreneur_id=zhang)
+    people.delete_entrepreneur(db, actor, entrepreneur_id=zhang)
     assert tracking.pool_rows(db) == []
     with db.reading() as session:
         assert len(session.exec(select(KeyProject)).all()) == 1

@@ -39,7 +39,7 @@ def squeeze(text: str) -> str:
 def person(db: Database, actor: Actor) -> str:
     return people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": NAME, "id_number": ID_NUMBER, "phone": "13812345678", "key_groups": "退役军人"},
         ventures=[
             {
@@ -73,7 +73,7 @@ def test_one_visit_sheet_has_the_name_the_advice_and_what_changed(
     mentor = mentor_svc.create_mentor(
         db, actor=actor, mentor={"name": "李明", "kind": "企业家", "organisation": "浙江向阳实业有限公司"}
     )
-    venture = people.get_file(db, actor=actor, entrepreneur_id=person).ventures[0].id
+    venture = people.get_file(db, actor, entrepreneur_id=person).ventures[0].id
     visit_id = visit(
         db,
         actor,
@@ -122,7 +122,7 @@ def test_a_whole_file_prints_one_form_per_visit_and_a_redacted_copy_masks(
     visit(db, actor, person, date(2025, 1, 10), "第一次：推荐参加创业培训")
     visit(db, actor, person, date(2025, 2, 10), "第二次：建议开通线上店铺")
     out = tmp_path / "file.pdf"
-    case_number = people.get_file(db, actor=actor, entrepreneur_id=person).case_number
+    case_number = people.get_file(db, actor, entrepreneur_id=person).case_number
     pages = svc.print_visit_sheet(db, actor=actor, record_id=case_number, out=out, redacted=True)
     assert pages == 2
     forms = pdf_text(out).split("\f")

@@ -172,8 +172,7 @@ class FileDialog(QDialog):
     def load(self) -> None:
         """Read the file again from the database (after opening, saving, undoing)."""
         assert self.entrepreneur_id is not None
-        db, actor = self.context.db, self.context.actor
-        self.file = service.get_file(db, actor=actor, entrepreneur_id=self.entrepreneur_id, reveal=True)
+        self.file = self.context.services(service.get_file, entrepreneur_id=self.entrepreneur_id, reveal=True)
         self.form.set_values(self.file.form_values())
         self.ventures.set_ventures(self.file.ventures)
         self.form.set_read_only(self.read_only)
@@ -182,7 +181,9 @@ class FileDialog(QDialog):
         self.setWindowTitle(self.tr("{name} 的档案").format(name=self.file.name) + "[*]")
         self._ensure_tabs()
         if self.history is not None:
-            self.history.set_changes(service.file_history(db, entrepreneur_id=self.entrepreneur_id))
+            self.history.set_changes(
+                self.context.services(service.file_history, entrepreneur_id=self.entrepreneur_id)
+            )
         for tab in self.extra_tabs:
             refresh = getattr(tab, "refresh", None)
             if callable(refresh):
@@ -215,7 +216,7 @@ class FileDialog(QDialog):
         if number == self._asked_about:
             return
         self._asked_about = number
-        match = service.find_by_id_number(self.context.db, id_number=number)
+        match = self.context.services(service.find_by_id_number, id_number=number)
         if match is None or match.id == self.entrepreneur_id:
             return
         text = service.duplicate_message(match, number)
@@ -241,9 +242,7 @@ class FileDialog(QDialog):
     def _switch_to(self, other_id: str, *, restore: bool) -> None:
         if restore:
             try:
-                service.restore_entrepreneur(
-                    self.context.db, actor=self.context.actor, entrepreneur_id=other_id
-                )
+                self.context.services(service.restore_entrepreneur, entrepreneur_id=other_id)
             except DoorstepError as error:
                 dialogs.tell(self, self.tr("无法恢复"), str(error))
                 return
@@ -274,9 +273,8 @@ class FileDialog(QDialog):
                 self.entrepreneur_id = created
                 done = self.tr("已新建 {name} 的档案").format(name=person.name)
             else:
-                service.update_entrepreneur(
-                    self.context.db,
-                    actor=self.context.actor,
+                self.context.services(
+                    service.update_entrepreneur,
                     entrepreneur_id=self.entrepreneur_id,
                     person=person,
                     ventures=ventures,
@@ -294,9 +292,9 @@ class FileDialog(QDialog):
         self.file_changed.emit(self.entrepreneur_id)
 
     def _create(self, person: PersonData, ventures: list[RawVenture]) -> str | None:
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         try:
-            return service.create_entrepreneur(db, actor=actor, person=person, ventures=ventures)
+            return services(service.create_entrepreneur, person=person, ventures=ventures)
         except service.PossibleDuplicate as possible:
             if not dialogs.ask(
                 self,
@@ -307,14 +305,16 @@ class FileDialog(QDialog):
                 warning=True,
             ):
                 return None
-            return service.create_entrepreneur(
-                db, actor=actor, person=person, ventures=ventures, confirm_possible_duplicate=True
+            return services(
+                service.create_entrepreneur, person=person, ventures=ventures, confirm_possible_duplicate=True
             )
 
     def _conflict(self, error: Conflict) -> None:
         other = error.existing_id
         if other and other != self.entrepreneur_id:
-            match = service.find_by_id_number(self.context.db, id_number=str(self.form.id_number.value()))
+            match = self.context.services(
+                service.find_by_id_number, id_number=str(self.form.id_number.value())
+            )
             deleted = bool(match and match.deleted)
             if dialogs.ask(
                 self,
@@ -350,9 +350,7 @@ class FileDialog(QDialog):
         ):
             return
         try:
-            label = service.undo_last_change(
-                self.context.db, actor=self.context.actor, entrepreneur_id=self.entrepreneur_id
-            )
+            label = self.context.services(service.undo_last_change, entrepreneur_id=self.entrepreneur_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法撤销"), str(error))
             return
@@ -367,9 +365,7 @@ class FileDialog(QDialog):
         if self.entrepreneur_id is None:
             return
         try:
-            name = service.restore_entrepreneur(
-                self.context.db, actor=self.context.actor, entrepreneur_id=self.entrepreneur_id
-            )
+            name = self.context.services(service.restore_entrepreneur, entrepreneur_id=self.entrepreneur_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法恢复"), str(error))
             return

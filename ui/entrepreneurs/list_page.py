@@ -430,9 +430,7 @@ class EntrepreneurListPage(QFrame):
 
         row = self.table.currentIndex().row()
         try:
-            deleted = service.delete_entrepreneur(
-                self.context.db, actor=self.context.actor, entrepreneur_id=entrepreneur_id
-            )
+            deleted = self.context.services(service.delete_entrepreneur, entrepreneur_id=entrepreneur_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法删除"), str(error))
             return
@@ -448,9 +446,7 @@ class EntrepreneurListPage(QFrame):
         from desktop.services import entrepreneurs as service
 
         try:
-            restored = service.restore_entrepreneur(
-                self.context.db, actor=self.context.actor, entrepreneur_id=entrepreneur_id
-            )
+            restored = self.context.services(service.restore_entrepreneur, entrepreneur_id=entrepreneur_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法恢复"), str(error))
             return

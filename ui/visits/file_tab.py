@@ -83,7 +83,7 @@ class VisitsFileTab(QWidget):
         try:
             mentors = mentors_of(db, actor=self.context.actor, entrepreneur_id=self.entrepreneur_id)
             projects = pool_rows(db, entrepreneur_id=self.entrepreneur_id)
-            self.entries = timeline(db, entrepreneur_id=self.entrepreneur_id)
+            self.entries = self.context.services(timeline, entrepreneur_id=self.entrepreneur_id)
         except DoorstepError as error:
             self.summary.setText(str(error))
             return

@@ -115,7 +115,7 @@ def enrol_walk_in(
         _refuse_full(session, _get_class(session, class_id))
     person_id = create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": name, "id_number": id_number, "phone": phone},
         confirm_possible_duplicate=confirm_possible_duplicate,
         today=today,
