@@ -51,24 +51,26 @@ def test_new_form_is_prefilled_and_the_amount_checked(
     assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.header.text() == "李雷 — 一次性创业补贴"
-    assert dialog.amount.text() == "5,000.00"
-    assert "上限 ¥5,000.00" in dialog.amount_hint.text() and "伍仟元整" in dialog.amount_hint.text()
-    assert dialog.venture.currentText().startswith("青禾餐饮店（个体工商户，初创")
-    assert dialog.checklist.count() == 6
+    assert dialog.fields.amount.text() == "5,000.00"
+    hint = dialog.fields.amount_hint.text()
+    assert "上限 ¥5,000.00" in hint and "伍仟元整" in hint
+    assert dialog.fields.venture.currentText().startswith("青禾餐饮店（个体工商户，初创")
+    assert dialog.checklist.documents.count() == 6
     assert dialog.save_button.text() == "创建申请" and dialog.save_button.isEnabled()
-    QTest.keyClicks(dialog.amount, "5")  # 5,000.005: a fraction of a fen
-    assert "小数超过两位" in dialog.error.text() and not dialog.save_button.isEnabled()
-    dialog.amount.setText("6000")
-    dialog.amount.textEdited.emit("6000")
-    assert dialog.error.text() == "金额 ¥6,000.00 超过上限 ¥5,000.00" and not dialog.save_button.isEnabled()
-    dialog.amount.setText("3,000")
-    dialog.amount.textEdited.emit("3,000")
-    assert dialog.error.isHidden() and "叁仟元整" in dialog.amount_hint.text()
+    QTest.keyClicks(dialog.fields.amount, "5")  # 5,000.005: a fraction of a fen
+    assert "小数超过两位" in dialog.fields.error.text() and not dialog.save_button.isEnabled()
+    dialog.fields.amount.setText("6000")
+    dialog.fields.amount.textEdited.emit("6000")
+    assert dialog.fields.error.text() == "金额 ¥6,000.00 超过上限 ¥5,000.00"
+    assert not dialog.save_button.isEnabled()
+    dialog.fields.amount.setText("3,000")
+    dialog.fields.amount.textEdited.emit("3,000")
+    assert dialog.fields.error.isHidden() and "叁仟元整" in dialog.fields.amount_hint.text()
     for row in (0, 1):
-        item = dialog.checklist.item(row)
+        item = dialog.checklist.documents.item(row)
         assert item is not None
         item.setCheckState(Qt.CheckState.Checked)
-    assert dialog.checklist_summary.text() == "已收 2 / 6 项"
+    assert dialog.checklist.summary.text() == "已收 2 / 6 项"
     assert dialog.save()
     assert dialog.view is not None and dialog.save_button.text() == "保存"
     stored = get_application(context.db, actor=context.actor, application_id=dialog.view.id)
@@ -92,8 +94,8 @@ def test_workflow_buttons_refuse_then_take_the_step(
         and answers.told[-1].startswith("无法办理|申请")
         and "材料清单中还有 6 项未收到" in answers.told[-1]
     )
-    for row in range(dialog.checklist.count()):
-        item = dialog.checklist.item(row)
+    for row in range(dialog.checklist.documents.count()):
+        item = dialog.checklist.documents.item(row)
         assert item is not None
         item.setCheckState(Qt.CheckState.Checked)  # each tick is stored at once
     assert dialog.view is not None and all(ticked for _, ticked in dialog.view.documents)
@@ -103,11 +105,11 @@ def test_workflow_buttons_refuse_then_take_the_step(
     steps = dialog.workflow.steps
     second = steps.item(1)
     assert steps.count() == 2 and second is not None and "提交（已提交）" in second.text()
-    assert not dialog.amount.isEnabled()  # submitted: no longer editable
+    assert not dialog.fields.amount.isEnabled()  # submitted: no longer editable
     assert dialog.advance(ApplicationStatus.RETURNED, note="缺营业执照")
     returned = dialog.workflow.returned
     assert "退回原因：缺营业执照" in returned.text() and not returned.isHidden()
-    assert dialog.amount.isEnabled()
+    assert dialog.fields.amount.isEnabled()
     assert not dialog.delete_button.isHidden()
 
 
@@ -119,9 +121,9 @@ def test_unsaved_changes_are_asked_about(
     )
     assert dialog is not None
     qtbot.addWidget(dialog)
-    assert dialog.amount_hint.text() == "免费入驻"
+    assert dialog.fields.amount_hint.text() == "免费入驻"
     assert dialog.save()
-    dialog.notes.setPlainText("希望入驻二楼")
+    dialog.fields.notes.setPlainText("希望入驻二楼")
     assert dialog.isWindowModified()
     answers.reply = True  # 继续编辑
     dialog.reject()
@@ -142,19 +144,19 @@ def test_loan_form_records_the_terms(
     qtbot.addWidget(dialog)
     box = dialog.loan_box
     assert box is not None
-    assert dialog.amount.text() == "300,000.00"
+    assert dialog.fields.amount.text() == "300,000.00"
     assert box.term.value() == 36 and box.rate.text() == "3.95" and box.share.value() == 50
     assert box.waived.isChecked()  # veterans: counter-guarantee waived in the default set
     assert box.extend_button.isHidden()
     box.rate.setText("3.955")
     box.rate.textEdited.emit("3.955")
-    assert not dialog.save_button.isEnabled() and "最多两位小数" in dialog.error.text()
+    assert not dialog.save_button.isEnabled() and "最多两位小数" in dialog.fields.error.text()
     box.rate.setText("3.45")
     box.rate.textEdited.emit("3.45")
     box.bank.setText("中国农业银行")
     box.term.setValue(24)
-    dialog.amount.setText("150000")
-    dialog.amount.textEdited.emit("150000")
+    dialog.fields.amount.setText("150000")
+    dialog.fields.amount.textEdited.emit("150000")
     assert dialog.save(), answers.told
     assert dialog.view is not None and dialog.view.loan is not None
     loan = dialog.view.loan
@@ -165,3 +167,28 @@ def test_loan_form_records_the_terms(
         345,
     )
     assert search_application_ids(context.db) == [dialog.view.id]
+
+
+def test_social_insurance_months_propose_the_amount(
+    qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
+) -> None:
+    dialog = ApplicationDialog.new(
+        context,
+        person(add_person, groups="就业困难人员"),
+        "social_insurance_subsidy",
+        as_of=china_today(),
+        parent=None,
+    )
+    assert dialog is not None, answers.told
+    qtbot.addWidget(dialog)
+    item = dialog.item
+    assert item.per_month_fen is not None and item.max_months is not None
+    assert not dialog.fields.insured.isHidden() and dialog.fields.partners.isHidden()
+    dialog.fields.insured.setValue(6)
+    assert dialog.fields.amount.text() == f"{min(item.per_month_fen * 6, item.ceiling_fen) / 100:,.2f}"
+    dialog.fields.insured.setValue(item.max_months + 24)  # paid longer than the subsidy lasts
+    most = min(item.per_month_fen * item.max_months, item.ceiling_fen)
+    assert dialog.fields.amount.text() == f"{most / 100:,.2f}" and dialog.isWindowModified()
+    assert dialog.save(), answers.told
+    assert dialog.view is not None and dialog.view.social_insurance_months == item.max_months + 24
+    assert dialog.view.amount_fen == most

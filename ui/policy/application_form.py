@@ -10,24 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +27,10 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.services import applications as service
 from models.applications import ApplicationStatus
-from models.errors import DoorstepError, ValidationError
-from models.money import chinese_capitals, format_yuan, yuan_to_fen
-from models.policy import ItemCode, PolicyItem, loan_ceiling
+from models.errors import DoorstepError
+from models.policy import PolicyItem
 from ui.overrides import override
+from ui.policy.application_fields import ApplicationFields, ChecklistBox
 from ui.policy.loan_box import LoanBox
 from ui.policy.models import STATUS_TONES
 from ui.policy.preview import make_and_preview
@@ -130,7 +122,9 @@ class ApplicationDialog(QDialog):
         right = QVBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
-        left.addWidget(self._content_box(body))
+        self.fields = ApplicationFields(self.item, body)
+        self.fields.changed.connect(self._changed)
+        left.addWidget(self.fields)
         self.loan_box: LoanBox | None = None
         if self.item.is_loan:
             self.loan_box = LoanBox(self.item, body)
@@ -144,7 +138,9 @@ class ApplicationDialog(QDialog):
         self.help.setObjectName("muted")
         left.addWidget(self.help)
         left.addStretch(1)
-        right.addWidget(self._checklist_box(body), 1)
+        self.checklist = ChecklistBox(body)
+        self.checklist.ticked.connect(self._ticked)
+        right.addWidget(self.checklist, 1)
         self.workflow = WorkflowBox(body)
         self.workflow.step_requested.connect(lambda value: self.advance(ApplicationStatus(value)))
         right.addWidget(self.workflow)
@@ -160,64 +156,6 @@ class ApplicationDialog(QDialog):
         settle_minimum_size(self)
 
     # ----------------------------------------------------------------------------------------- layout
-    def _content_box(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("申请内容"), parent)
-        form = QFormLayout(box)
-        self.venture = QComboBox(box)
-        self.venture.currentIndexChanged.connect(lambda _i: self._changed())
-        form.addRow(self.tr("创业主体"), self.venture)
-        self.amount = QLineEdit(box)
-        self.amount.setPlaceholderText(self.tr("金额（元），如 5000 或 5,000.00"))
-        self.amount.textEdited.connect(lambda _t: self._changed())
-        self.amount_hint = QLabel(box)
-        self.amount_hint.setWordWrap(True)
-        amount_label = self.tr("贷款金额 *") if self.item.is_loan else self.tr("申请金额 *")
-        form.addRow(amount_label, self.amount)
-        form.addRow("", self.amount_hint)
-        self.insured = QSpinBox(box)
-        self.insured.setRange(-1, 600)
-        self.insured.setSpecialValueText(self.tr("未填写"))
-        self.insured.setSuffix(self.tr(" 个月"))
-        self.insured.valueChanged.connect(self._insured_changed)
-        self.partners = QSpinBox(box)
-        limit = self.item.loan.max_partners if self.item.loan and self.item.loan.max_partners else 100
-        self.partners.setRange(2, limit)
-        self.partners.setSuffix(self.tr(" 人"))
-        self.partners.valueChanged.connect(lambda _v: self._changed())
-        self.training = QComboBox(box)
-        self.training.currentIndexChanged.connect(lambda _i: self._changed())
-        for code, label, widget in (
-            (ItemCode.SOCIAL_INSURANCE_SUBSIDY, self.tr("已缴社会保险"), self.insured),
-            (ItemCode.LOAN_PARTNERSHIP, self.tr("合伙人数"), self.partners),
-            (ItemCode.TRAINING_SUBSIDY, self.tr("结业的培训班"), self.training),
-        ):
-            if self.item.code is code:
-                form.addRow(label, widget)
-            else:
-                widget.hide()  # kept for the form's values, not shown for this item
-        self.notes = QPlainTextEdit(box)
-        self.notes.setFixedHeight(64)
-        self.notes.textChanged.connect(self._changed)
-        form.addRow(self.tr("备注"), self.notes)
-        self.error = QLabel(box)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        form.addRow("", self.error)
-        return box
-
-    def _checklist_box(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("材料清单（收到后勾选）"), parent)
-        layout = QVBoxLayout(box)
-        self.checklist = QListWidget(box)
-        self.checklist.setWordWrap(True)
-        self.checklist.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.checklist.itemChanged.connect(self._ticked)
-        layout.addWidget(self.checklist)
-        self.checklist_summary = QLabel(box)
-        self.checklist_summary.setObjectName("muted")
-        layout.addWidget(self.checklist_summary)
-        return box
-
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.delete_button = QPushButton(self.tr("删除"), self)
@@ -244,45 +182,25 @@ class ApplicationDialog(QDialog):
         db = self.context.db
         view, proposal = self.view, self.proposal
         ventures = service.venture_options(db, entrepreneur_id=self.entrepreneur_id)
+        trainings = service.training_choices(db, entrepreneur_id=self.entrepreneur_id)
         self._loading = True
-        self.venture.clear()
-        self.venture.addItem(self.tr("（不指定）"), "")
-        for choice in ventures:
-            self.venture.addItem(choice.label, choice.id)
-        self.training.clear()
-        self.training.addItem(self.tr("（请选择）"), "")
-        for training in service.training_choices(db, entrepreneur_id=self.entrepreneur_id):
-            self.training.addItem(training.label, training.class_id)
         if view is not None:
             name, status = view.name, view.status
-            self._choose(self.venture, view.venture_id or "")
-            self._choose(self.training, view.training_class_id or "")
-            self.amount.setText(f"{view.amount_fen / 100:,.2f}")
-            self.insured.setValue(
-                view.social_insurance_months if view.social_insurance_months is not None else -1
-            )
-            self.partners.setValue(view.partners or 2)
-            self.notes.setPlainText(view.notes)
+            self.fields.show_view(view, ventures, trainings)
             documents = list(view.documents)
             source = f"{view.number}　{self.tr('政策依据')}：{view.policy_source}"
         else:
             assert proposal is not None
             name, status = proposal.name, ApplicationStatus.DRAFT
-            self._choose(self.venture, proposal.venture_id or "")
-            if proposal.trainings:
-                self._choose(self.training, proposal.trainings[0].class_id)
-            self.amount.setText(f"{proposal.amount_fen / 100:,.2f}")
+            self.fields.show_proposal(proposal, ventures, trainings)
             documents = [(doc, False) for doc in proposal.documents]
             source = f"{self.tr('政策依据')}：{self.item.source}　{proposal.policy_set.title}"
         self.header.setText(f"{name} — {self.item.name}")
         self.source_label.setText(source)
         self.status_chip.set_chip(status.label, STATUS_TONES[status])
-        self.checklist.clear()
-        for document, ticked in documents:
-            entry = QListWidgetItem(document)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-            self.checklist.addItem(entry)
+        self.checklist.show_documents(
+            documents, enabled=status not in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED)
+        )
         if self.loan_box is not None:
             loan = view.loan if view else (proposal.loan if proposal else None)
             running = bool(
@@ -290,19 +208,12 @@ class ApplicationDialog(QDialog):
             )
             self.loan_box.show_loan(loan, editable=self.editable, running=running)
         self.workflow.show_application(view)
-        for widget in (self.venture, self.amount, self.insured, self.partners, self.training, self.notes):
-            widget.setEnabled(self.editable)
-        self.checklist.setEnabled(status not in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED))
+        self.fields.set_editable(self.editable)
         self.delete_button.setVisible(view is not None and view.editable)
         self.preview_button.setEnabled(view is not None)
         self._loading = False
         self._baseline = self._values()
         self._changed()
-
-    @staticmethod
-    def _choose(combo: QComboBox, value: str) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(index, 0))
 
     @property
     def editable(self) -> bool:
@@ -312,85 +223,42 @@ class ApplicationDialog(QDialog):
     def _values(self) -> tuple[object, ...]:
         loan = self.loan_box
         return (
-            self.venture.currentData(),
-            self.amount.text().strip(),
-            self.insured.value(),
-            self.partners.value(),
-            self.training.currentData(),
-            self.notes.toPlainText().strip(),
+            *self.fields.values(),
             None
             if loan is None
             else (loan.bank.text(), loan.term.value(), loan.rate.text(), loan.share.value()),
             None if loan is None else loan.waived.isChecked(),
-            tuple(self._ticked_documents()) if self.view is None else (),
+            tuple(self.checklist.ticked_documents()) if self.view is None else (),
         )
-
-    def _ticked_documents(self) -> list[str]:
-        items = (self.checklist.item(i) for i in range(self.checklist.count()))
-        return [
-            item.text() for item in items if item is not None and item.checkState() == Qt.CheckState.Checked
-        ]
-
-    def _amount_fen(self) -> int:
-        return yuan_to_fen(self.amount.text(), field="金额")
-
-    def _partners(self) -> int | None:
-        return self.partners.value() if self.item.code is ItemCode.LOAN_PARTNERSHIP else None
 
     def problem(self) -> str:
         """What keeps the form from being saved, in words; empty when it can be."""
-        try:
-            amount = self._amount_fen()
-        except ValidationError as error:
-            return str(error)
-        ceiling = loan_ceiling(self.item, self._partners())
-        if amount > ceiling:
-            return self.tr("金额 {0} 超过上限 {1}").format(format_yuan(amount), format_yuan(ceiling))
-        if self.loan_box is not None:
+        problem = self.fields.problem()
+        if not problem and self.loan_box is not None:
             return self.loan_box.problem()
-        return ""
+        return problem
 
     def _changed(self) -> None:
         if getattr(self, "_loading", True):
             return
         problem = self.problem()
-        self.error.setText(problem)
-        self.error.setVisible(bool(problem))
-        ceiling = loan_ceiling(self.item, self._partners())
-        try:
-            amount = self._amount_fen()
-            capitals = self.tr("大写：{0}").format(chinese_capitals(amount))
-        except ValidationError:
-            capitals = ""
-        free = self.item.code is ItemCode.INCUBATOR_SPACE
-        self.amount_hint.setText(
-            self.tr("免费入驻") if free else self.tr("上限 {0}　{1}").format(format_yuan(ceiling), capitals)
-        )
+        self.fields.show_problem(problem)
         dirty = self._baseline is not None and self._values() != self._baseline
         self.setWindowModified(dirty)
         self.save_button.setEnabled(self.editable and not problem and (dirty or self.view is None))
-        ticked = len(self._ticked_documents())
-        self.checklist_summary.setText(self.tr("已收 {0} / {1} 项").format(ticked, self.checklist.count()))
+        self.checklist.show_summary()
 
-    def _insured_changed(self, months: int) -> None:
-        if not getattr(self, "_loading", True) and self.item.per_month_fen is not None and months >= 0:
-            proposed = min(
-                self.item.per_month_fen * min(months, self.item.max_months or months), self.item.ceiling_fen
-            )
-            self.amount.setText(f"{proposed / 100:,.2f}")
-        self._changed()
-
-    def _ticked(self, entry: QListWidgetItem) -> None:
+    def _ticked(self, document: str, ticked: bool) -> None:
+        """A ticked document of a stored application is stored at once; of a new one, with the form."""
         if getattr(self, "_loading", True):
             return
         if self.view is not None:
-            ticked = entry.checkState() == Qt.CheckState.Checked
             try:
                 service.set_document(
                     self.context.db,
                     actor=self.context.actor,
                     application_id=self.view.id,
-                    document=entry.text(),
+                    document=document,
                     ticked=ticked,
                 )
             except DoorstepError as error:
@@ -399,27 +267,12 @@ class ApplicationDialog(QDialog):
             return
         self._changed()
 
-    def _input(self) -> service.ApplicationInput:
-        insured = self.insured.value()
-        return service.ApplicationInput(
-            venture_id=str(self.venture.currentData()) or None,
-            amount_fen=self._amount_fen(),
-            social_insurance_months=insured
-            if insured >= 0 and self.item.code is ItemCode.SOCIAL_INSURANCE_SUBSIDY
-            else None,
-            partners=self._partners(),
-            training_class_id=str(self.training.currentData()) or None
-            if self.item.code is ItemCode.TRAINING_SUBSIDY
-            else None,
-            notes=self.notes.toPlainText().strip(),
-        )
-
     # ---------------------------------------------------------------------------------------- storing
     def save(self) -> bool:
         if not self.save_button.isEnabled():
             return self.view is not None and not self.isWindowModified()
         try:
-            data = self._input()
+            data = self.fields.to_input()
             loan = self.loan_box.values(data.amount_fen) if self.loan_box is not None else None
             if self.view is None:
                 application_id = service.create_application(
@@ -429,7 +282,7 @@ class ApplicationDialog(QDialog):
                     item_code=self.item.code,
                     data=data,
                     loan=loan,
-                    documents_ticked=self._ticked_documents(),
+                    documents_ticked=self.checklist.ticked_documents(),
                 )
             else:
                 application_id = self.view.id

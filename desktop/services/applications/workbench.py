@@ -1,0 +1,173 @@
+"""Applications and loans on the workbench (tasks, figures) and on the file's timeline."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from desktop.services import timeline as timeline_service
+from desktop.services import workbench
+from desktop.services.applications.queries import loans_due
+from desktop.services.applications.records import KIND
+from desktop.services.applications.views import StepView
+from desktop.services.entrepreneurs import CHANGE_LABELS
+from desktop.services.timeline import TimelineEntry
+from desktop.services.workbench import Figure, Task, Urgency
+from models.applications import (
+    APPLICATION_LABELS,
+    LOAN_LABELS,
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+)
+from models.audit import Actor
+from models.database import Database
+from models.money import format_yuan
+from models.policy import ItemCode, add_months
+
+PROCESSING_DAYS = 10  # a step waiting longer than this is overdue on the workbench
+
+
+_NEXT_STEP = {
+    ApplicationStatus.SUBMITTED: "待审核",
+    ApplicationStatus.REVIEWING: "待审批",
+    ApplicationStatus.APPROVED: "待发放",
+    ApplicationStatus.RETURNED: "待补正后重新提交",
+}
+
+
+def _urgency(due: date, today: date) -> Urgency:
+    if due < today:
+        return Urgency.OVERDUE
+    if due == today:
+        return Urgency.TODAY
+    if due <= today + timedelta(days=7):
+        return Urgency.THIS_WEEK
+    return Urgency.UPCOMING
+
+
+def loan_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+    """Loans due within 60 days (or overdue) on the workbench."""
+    tasks = []
+    for loan in loans_due(db, today=today, within_days=60):
+        when = "已逾期" if loan.due < today else "将于"
+        bank = f"（{loan.bank}）" if loan.bank else ""
+        amount = format_yuan(loan.amount_fen)
+        tasks.append(
+            Task(
+                urgency=_urgency(loan.due, today),
+                due=loan.due,
+                kind_label="贷款到期",
+                text=f"{loan.item_name} {amount} {when} {loan.due.isoformat()} 到期{bank}",
+                open_kind=KIND,
+                open_id=loan.application_id,
+                subject_name=loan.name,
+            )
+        )
+    return tasks
+
+
+def waiting_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+    """Applications waiting for their next step; overdue after :data:`PROCESSING_DAYS` days.
+
+    Applications are the station workers' work, so a mentor's workbench does not list them."""
+    if actor.role == "mentor":
+        return []
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT a.id, a.status, a.status_on, a.item_name, a.number, e.name FROM application a "
+            "JOIN entrepreneur e ON e.id = a.entrepreneur_id "
+            f"WHERE a.deleted = 0 AND a.status IN ({', '.join('?' for _ in _NEXT_STEP)})",
+            tuple(s.value for s in _NEXT_STEP),
+        ).fetchall()
+    tasks = []
+    for record_id, status_code, status_on, item_name, number, person_name in rows:
+        status = ApplicationStatus(status_code)
+        due = date.fromisoformat(str(status_on)) + timedelta(days=PROCESSING_DAYS)
+        tasks.append(
+            Task(
+                urgency=_urgency(due, today),
+                due=due,
+                kind_label="申请待办",
+                text=f"{item_name}（{number}）{status.label}，{_NEXT_STEP[status]}",
+                open_kind=KIND,
+                open_id=record_id,
+                subject_name=person_name,
+            )
+        )
+    return tasks
+
+
+def month_figures(db: Database, today: date) -> list[Figure]:
+    start = today.replace(day=1)
+    with db.reading() as session:
+        count, total = session.exec(
+            select(func.count(), func.coalesce(func.sum(Application.amount_fen), 0)).where(
+                col(Application.deleted).is_(False),
+                Application.status == ApplicationStatus.DISBURSED.value,
+                col(Application.disbursed_on) >= start,
+                col(Application.disbursed_on) < add_months(start, 1),
+                col(Application.item_code).in_(
+                    [c.value for c in ItemCode if c.kind.value in ("subsidy", "interest_subsidy")]
+                ),
+            )
+        ).one()
+    return [Figure("补贴发放", f"{count} 笔 {format_yuan(int(total))}")]
+
+
+def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
+    """Each step of the person's applications on the file's timeline."""
+    with db.reading() as session:
+        rows = session.exec(
+            select(ApplicationStep, Application)
+            .join(Application, col(Application.id) == ApplicationStep.application_id)
+            .where(
+                Application.entrepreneur_id == entrepreneur_id,
+                col(ApplicationStep.deleted).is_(False),
+                col(Application.deleted).is_(False),
+            )
+        ).all()
+    entries = []
+    for step, record in rows:
+        view = StepView(
+            ApplicationStatus(step.from_status) if step.from_status else None,
+            ApplicationStatus(step.to_status),
+            step.on,
+            step.by,
+            step.note,
+        )
+        detail = f"编号 {record.number}，{format_yuan(record.amount_fen)}，{step.on.isoformat()} {step.by}"
+        if step.note:
+            detail += f"：{step.note}"
+        entries.append(
+            TimelineEntry(
+                step.created_at,
+                "申请",
+                f"{record.item_name}：{view.action}（{view.to_status.label}）",
+                detail,
+                KIND,
+                record.id,
+            )
+        )
+    return entries
+
+
+def register() -> None:
+    """Put loans due and waiting applications on the workbench and steps on the timeline (once)."""
+    for source in (loan_tasks, waiting_tasks):
+        if source not in workbench.TASK_SOURCES:
+            workbench.TASK_SOURCES.append(source)
+    if month_figures not in workbench.FIGURE_SOURCES:
+        workbench.FIGURE_SOURCES.append(month_figures)
+    if timeline_entries not in timeline_service.TIMELINE_SOURCES:
+        timeline_service.TIMELINE_SOURCES.append(timeline_entries)
+    timeline_service.OWN_ENTRY_KINDS.update({"application", "application_step"})
+    CHANGE_LABELS.update(
+        {
+            "application": APPLICATION_LABELS,
+            "loan": LOAN_LABELS,
+            "application_step": {"to_status": "状态", "on": "日期", "by": "办理人", "note": "说明"},
+        }
+    )
