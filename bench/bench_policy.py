@@ -11,7 +11,6 @@ replays the recorded QR path instead — the least work that can put that page o
 
 from __future__ import annotations
 
-import random
 import shutil
 import tempfile
 import time
@@ -70,9 +69,7 @@ def _with_applications(station: Path, folder: Path) -> Path:
             row[0] for row in session.connection().execute(text("SELECT id FROM entrepreneur ORDER BY id"))
         ]
         station_code = default_actor(db).station_code
-        ctx = DemoContext(
-            session=session, rng=random.Random(5), station_code=station_code, today=china_today()
-        )
+        ctx = DemoContext.start(session, station_code=station_code, seed=5, today=china_today())
         ctx.entrepreneur_ids = ids
         demo_step(ctx)
     db.close()

@@ -103,6 +103,17 @@ class DemoContext:
         )
         return local.astimezone(UTC)
 
+    @classmethod
+    def start(cls, session: Session, *, station_code: str, seed: int, today: date) -> DemoContext:
+        """A demo run inside ``session``'s transaction, writing as the demo user."""
+        return cls(
+            session=session,
+            rng=random.Random(seed),
+            station_code=station_code,
+            today=today,
+            operation=Operation(session, Actor(DEMO_USER, station_code), "生成演示数据"),
+        )
+
     def bulk(
         self, model: type[TravellingRecord], rows: list[dict[str, Any]], subjects: list[str | None]
     ) -> None:
@@ -335,13 +346,7 @@ def generate_demo(
                 f"服务站 {station.code}（{station.name}）已有正式档案，不能加入演示数据；"
                 "请在一个新的数据库文件中生成演示数据"
             )
-        ctx = DemoContext(
-            session=session,
-            rng=random.Random(seed),
-            station_code=station.code,
-            today=today or china_today(),
-            operation=Operation(session, Actor(DEMO_USER, station.code), "生成演示数据"),
-        )
+        ctx = DemoContext.start(session, station_code=station.code, seed=seed, today=today or china_today())
         _make_entrepreneurs(ctx, entrepreneurs)
         for step in DEMO_STEPS:
             step(ctx)

@@ -12,8 +12,8 @@ from datetime import datetime
 from desktop.services.entrepreneurs import file_history_in
 from desktop.services.gate import service
 from models.actor import Actor
-from models.permissions import Permission
 from models.database import Database
+from models.permissions import Permission
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def test_full_workflow_keeps_dates_and_who(db: Database, actor: Actor) -> None:
         ("发放", S.DISBURSED, date(2025, 12, 1), actor.user_name),
     ]
     assert final.next_steps == []
-    entries = [e.title for e in timeline(db, entrepreneur_id=person) if e.kind == "申请"]
+    entries = [e.title for e in timeline(db, actor, entrepreneur_id=person) if e.kind == "申请"]
     assert "一次性创业补贴：发放（已发放）" in entries and len(entries) == 5
 
 
@@ -282,7 +282,7 @@ def test_delete_only_drafts_and_undo_takes_a_step_back(db: Database, actor: Acto
     with pytest.raises(NotAllowed, match="只能删除草稿或已退回的申请"):
         delete_application(db, actor=actor, application_id=app)
     assert (
-        undo_last_change(db, actor=actor, entrepreneur_id=person)
+        undo_last_change(db, actor, entrepreneur_id=person)
         == "提交一次性创业补贴申请 " + get_application(db, actor=actor, application_id=app).number
     )
     view = get_application(db, actor=actor, application_id=app)
@@ -292,7 +292,7 @@ def test_delete_only_drafts_and_undo_takes_a_step_back(db: Database, actor: Acto
     assert search_application_ids(db) == []
     assert search_application_ids(db, ApplicationQuery(recycle_bin=True)) == [app]
     assert number.startswith("330106001-SQ2025-")
-    labels = [c.label for c in file_history(db, entrepreneur_id=person)]
+    labels = [c.label for c in file_history(db, actor, entrepreneur_id=person)]
     assert f"删除一次性创业补贴申请 {number}" in labels
 
 

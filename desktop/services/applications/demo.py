@@ -9,7 +9,6 @@ from sqlalchemy import text
 
 from desktop.services.policy import default_policy_set
 from models.applications import Application, ApplicationStatus, ApplicationStep, Loan
-from models.audit import Change
 from models.enums import key_groups_from_bits
 from models.policy import (
     Eligibility,
@@ -26,7 +25,6 @@ from models.policy import (
 if TYPE_CHECKING:
     from desktop.demo import DemoContext
 
-from desktop.services.applications.records import KIND
 
 _DEMO_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "杭州联合农村商业银行", "中国工商银行")
 _DEMO_STATUS_WEIGHTS = {
@@ -79,7 +77,6 @@ def demo_step(ctx: DemoContext) -> None:
     """Applications in every status and some loans (a few due within 60 days, extended, renewed):
     people are drawn from those the default policy set finds eligible. Bulk inserts, deterministic."""
     from desktop.demo import DEMO_USER
-    from desktop.demo import _bulk as bulk
 
     rng, today, session = ctx.rng, ctx.today, ctx.session
     if not ctx.entrepreneur_ids:
@@ -121,7 +118,6 @@ def demo_step(ctx: DemoContext) -> None:
     applications: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
     loans: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
     sequences: dict[int, int] = {}  # numbers go on after those already given (a second demo run)
     for (number,) in connection.execute(text("SELECT number FROM application")):
         year_text, _, sequence_text = str(number).rpartition("-SQ")[2].partition("-")
@@ -198,7 +194,7 @@ def demo_step(ctx: DemoContext) -> None:
                 "created_at": moment,
                 "updated_at": moment,
                 "updated_by": DEMO_USER,
-                "version": len(path),
+                "version": 1,  # made as it now stands: its steps are records of their own
                 "deleted": False,
                 "number": f"{ctx.station_code}-SQ{applied_on.year}-{sequences[applied_on.year]:05d}",
                 "entrepreneur_id": person_id,
@@ -232,7 +228,7 @@ def demo_step(ctx: DemoContext) -> None:
                 "notes": "",
             }
             applications.append(record)
-            changes.append(ctx.change_row(KIND, app_id, person_id, moment))
+            ctx.draw_change_ids(moment)
             previous: ApplicationStatus | None = None
             for step_status, step_day in dated:
                 step_moment = ctx.moment_between(step_day, step_day)
@@ -260,10 +256,10 @@ def demo_step(ctx: DemoContext) -> None:
                 has_loan = True
                 loan_row = _demo_loan(ctx, item, record, facts, today=today, term=loan_term)
                 loans.append(loan_row)
-    bulk(session, Application, applications)
-    bulk(session, ApplicationStep, steps)
-    bulk(session, Loan, loans)
-    bulk(session, Change, changes)
+    person_of = {row["id"]: row["entrepreneur_id"] for row in applications}
+    ctx.bulk(Application, applications, [row["entrepreneur_id"] for row in applications])
+    ctx.bulk(ApplicationStep, steps, [person_of[row["application_id"]] for row in steps])
+    ctx.bulk(Loan, loans, [person_of[row["application_id"]] for row in loans])
     ctx.summary["补贴和贷款申请"] = ctx.summary.get("补贴和贷款申请", 0) + len(applications)
     ctx.summary["创业担保贷款"] = ctx.summary.get("创业担保贷款", 0) + len(loans)
 
