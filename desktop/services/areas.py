@@ -1,35 +1,139 @@
-"""Imports every area's service module so their workbench sources and registries are in place.
+"""The area registry: what each area of the application brings, built once by an explicit call.
 
-The GUI and the CLI import this once at start-up.
+An area (files, visits, training, applications and policy, ledgers and statistics) describes itself in
+one :class:`Area` returned by the ``area()`` function of its service package. :func:`registry` calls
+each of them once, in :data:`AREA_MODULES` order, and the application context holds the result
+(``AppContext.areas``); the workbench, the timeline, the file's change history, the monthly report
+and the demo read their sources from it. Nothing registers itself when a module is imported.
+
+For each record kind (table) that travels, the area says which fields are personal data, who owns it,
+which fields merge on their own and what is recomputed after a change is applied — the hooks sync
+fills. Every other table is listed as *local* (never travels: window state, remembered column
+mappings, the package ledger) or *derived* (a projection rebuilt from the records by one function).
 """
 
 from __future__ import annotations
 
-from desktop.services import (
-    applications,
-    entrepreneurs,
-    exports,
-    ledger_import,
-    monthly,
-    policy,
-    timeline,
-    visits,
-    workbench,
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from desktop.services.timeline import TimelineSource
+    from desktop.services.workbench import FigureSource, TaskDone, TaskSource
+    from models.database import Database
+    from reports.monthly_report import FigureRow
+
+    MonthlySection = Callable[[Database, date], list[FigureRow]]
+
+Owner = Literal["station", "hq"]
+
+# The areas, in the order of the file's tabs and of the monthly report's sections.
+AREA_MODULES = (
+    "desktop.services.entrepreneurs",
+    "desktop.services.visits",
+    "desktop.services.training",
+    "desktop.services.applications",
+    "desktop.services.policy",
+    "desktop.services.monthly",
+    "desktop.services.ledger",
 )
 
-# isort: split
-# After visits: the sources register in the order they do in the GUI (applications, visits, training).
-from desktop.services import training
 
-__all__ = [
-    "applications",
-    "entrepreneurs",
-    "exports",
-    "ledger_import",
-    "monthly",
-    "policy",
-    "timeline",
-    "training",
-    "visits",
-    "workbench",
-]
+@dataclass(frozen=True)
+class RecordKind:
+    """A table whose rows travel, and how sync treats it."""
+
+    table: str
+    personal_fields: frozenset[str] = frozenset()  # masked unless the user may see them
+    owner: Owner = "station"  # who makes and changes it; HQ may still correct a station's record
+    # fields that a concurrent edit may not merge one by one (None: every field merges on its own)
+    conflicts_as_whole: frozenset[str] | None = None
+    recompute: tuple[str, ...] = ()  # derived tables to rebuild after a change of this kind is applied
+
+
+@dataclass(frozen=True)
+class Area:
+    """Everything one area contributes; the registry joins them."""
+
+    name: str
+    records: tuple[RecordKind, ...] = ()
+    local_tables: tuple[str, ...] = ()
+    derived_tables: tuple[str, ...] = ()
+    projections: Mapping[str, Callable[[Session], int]] = field(default_factory=dict)  # table -> rebuild
+    task_sources: tuple[TaskSource, ...] = ()
+    figure_sources: tuple[FigureSource, ...] = ()
+    done_handlers: Mapping[str, TaskDone] = field(default_factory=dict)
+    timeline_sources: tuple[TimelineSource, ...] = ()
+    own_entry_kinds: frozenset[str] = frozenset()  # record kinds the area shows with entries of its own
+    change_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> field -> label
+    monthly_sections: tuple[MonthlySection, ...] = ()
+    demo_module: str | None = None  # the module of desktop.demo that makes this area's demo records
+
+
+@dataclass(frozen=True)
+class AreaRegistry:
+    areas: tuple[Area, ...]
+
+    @property
+    def record_kinds(self) -> dict[str, RecordKind]:
+        return {kind.table: kind for area in self.areas for kind in area.records}
+
+    @property
+    def local_tables(self) -> frozenset[str]:
+        return frozenset(table for area in self.areas for table in area.local_tables)
+
+    @property
+    def derived_tables(self) -> frozenset[str]:
+        return frozenset(table for area in self.areas for table in area.derived_tables)
+
+    @property
+    def projections(self) -> dict[str, Callable[[Session], int]]:
+        return {table: rebuild for area in self.areas for table, rebuild in area.projections.items()}
+
+    @property
+    def task_sources(self) -> list[TaskSource]:
+        return [source for area in self.areas for source in area.task_sources]
+
+    @property
+    def figure_sources(self) -> list[FigureSource]:
+        return [source for area in self.areas for source in area.figure_sources]
+
+    @property
+    def done_handlers(self) -> dict[str, TaskDone]:
+        return {kind: done for area in self.areas for kind, done in area.done_handlers.items()}
+
+    @property
+    def timeline_sources(self) -> list[TimelineSource]:
+        return [source for area in self.areas for source in area.timeline_sources]
+
+    @property
+    def own_entry_kinds(self) -> frozenset[str]:
+        return frozenset(kind for area in self.areas for kind in area.own_entry_kinds)
+
+    @property
+    def change_labels(self) -> dict[str, Mapping[str, str]]:
+        return {kind: labels for area in self.areas for kind, labels in area.change_labels.items()}
+
+    @property
+    def monthly_sections(self) -> list[MonthlySection]:
+        return [section for area in self.areas for section in area.monthly_sections]
+
+    @property
+    def demo_modules(self) -> list[str]:
+        return [area.demo_module for area in self.areas if area.demo_module]
+
+
+@cache
+def registry() -> AreaRegistry:
+    """Every area, asked once (the first call imports every area's services: about a second)."""
+    found = []
+    for name in AREA_MODULES:
+        describe: Callable[[], Area] = importlib.import_module(name).area
+        found.append(describe())
+    return AreaRegistry(tuple(found))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneur_list import age_on
@@ -36,9 +38,10 @@ from models.regions import region_name
 from models.station import next_case_number
 from models.undo import last_undoable_operation, undo_changes, undone_operations
 
+if TYPE_CHECKING:
+    from desktop.services.areas import Area
+
 KIND = "entrepreneur"
-# Field labels of other areas' records in a file's change history, by record kind (table name).
-CHANGE_LABELS: dict[str, dict[str, str]] = {}
 
 
 # ---------------------------------------------------------------------------------------------- read models
@@ -429,9 +432,9 @@ def file_history(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list
 
 def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
     """The core of :func:`file_history` (the timeline composes it)."""
-    from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
+    from desktop.services.areas import registry
 
-    labels = {"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS, **CHANGE_LABELS}
+    labels = registry().change_labels
     changes = list(
         session.exec(
             select(Change).where(Change.subject_id == entrepreneur_id).order_by(col(Change.seq).desc())
@@ -509,3 +512,55 @@ def _refresh_search(
 
 def search_blob(name: str, id_number: str, phone: str, venture_names: Iterable[str]) -> str:
     return build_search_blob(name, [id_number.lower(), phone, *venture_names])
+
+
+def rebuild_search(session: Session, entrepreneur_ids: Iterable[str] | None = None) -> int:
+    """The projection ``entrepreneur_search`` rebuilt from the records — every file's, or those of
+    ``entrepreneur_ids`` (after a bulk write or an applied package). Returns how many rows it wrote."""
+    from models.journal import insert_rows
+
+    wanted = None if entrepreneur_ids is None else list(dict.fromkeys(entrepreneur_ids))
+    people = select(Entrepreneur.id, Entrepreneur.name, Entrepreneur.id_number, Entrepreneur.phone)
+    ventures = (
+        select(Venture.entrepreneur_id, Venture.name)
+        .where(col(Venture.deleted).is_(False))
+        .order_by(col(Venture.created_at), col(Venture.id))
+    )
+    stale = delete(EntrepreneurSearch)
+    if wanted is not None:
+        people = people.where(col(Entrepreneur.id).in_(wanted))
+        ventures = ventures.where(col(Venture.entrepreneur_id).in_(wanted))
+        stale = stale.where(col(EntrepreneurSearch.entrepreneur_id).in_(wanted))
+    names: dict[str, list[str]] = {}
+    for owner, name in session.exec(ventures).all():
+        names.setdefault(owner, []).append(name)
+    rows = [
+        {"entrepreneur_id": key, "blob": search_blob(name, id_number, phone, names.get(key, ()))}
+        for key, name, id_number, phone in session.exec(people).all()
+    ]
+    session.execute(stale)
+    insert_rows(session.connection(), EntrepreneurSearch.__tablename__, rows)
+    return len(rows)
+
+
+def area() -> Area:
+    """Entrepreneur files: people and their ventures, and the search projection over them."""
+    from desktop.services.areas import Area, RecordKind
+    from desktop.services.monthly.sections import entrepreneur_section
+    from desktop.services.timeline import file_changes
+    from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
+
+    search = (EntrepreneurSearch.__tablename__,)
+    return Area(
+        name="entrepreneurs",
+        records=(
+            RecordKind("entrepreneur", personal_fields=frozenset({"id_number", "phone"}), recompute=search),
+            RecordKind("venture", recompute=search),
+        ),
+        derived_tables=search,
+        projections={EntrepreneurSearch.__tablename__: rebuild_search},
+        timeline_sources=(file_changes,),
+        change_labels={"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS},
+        monthly_sections=(entrepreneur_section,),
+        demo_module="desktop.demo.entrepreneurs",
+    )

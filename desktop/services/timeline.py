@@ -1,6 +1,7 @@
 """A file's timeline: visits, changes to the file, training, applications — newest first.
 
-Each area registers a source in :data:`TIMELINE_SOURCES`; the file's timeline tab calls :func:`timeline`.
+Each area's :class:`~desktop.services.areas.Area` names its timeline sources (gated service functions
+``(db, actor, /, entrepreneur_id)``); the file's timeline tab calls :func:`timeline`.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop.services.areas import registry
 from desktop.services.entrepreneurs import file_history_in
-from desktop.services.gate import service
+from desktop.services.gate import permission_of, service
 from models.actor import Actor
 from models.database import Database
 from models.permissions import Permission
@@ -26,19 +28,18 @@ class TimelineEntry:
     open_id: str = ""
 
 
-TimelineSource = Callable[[Database, str], list[TimelineEntry]]
+TimelineSource = Callable[[Database, Actor, str], list[TimelineEntry]]
 
 
-# Record kinds whose changes an area shows with its own entries (e.g. visits), not as 档案变更.
-OWN_ENTRY_KINDS: set[str] = set()
-
-
-def _file_changes(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
+@service(Permission.VIEW_FILES)
+def file_changes(db: Database, actor: Actor, /, entrepreneur_id: str) -> list[TimelineEntry]:
+    """The file's own changes (档案变更), less the record kinds an area shows with entries of its own."""
+    own = registry().own_entry_kinds
     entries = []
     with db.reading() as session:
         changes = file_history_in(session, entrepreneur_id)
     for change in changes:
-        if change.record_kind in OWN_ENTRY_KINDS:
+        if change.record_kind in own:
             continue
         detail = "；".join(
             f"{label}：{before or '（空）'} → {after or '（空）'}" for label, before, after in change.fields
@@ -47,10 +48,12 @@ def _file_changes(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
     return entries
 
 
-TIMELINE_SOURCES: list[TimelineSource] = [_file_changes]
-
-
 @service(Permission.VIEW_FILES)
 def timeline(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[TimelineEntry]:
-    entries = [entry for source in TIMELINE_SOURCES for entry in source(db, entrepreneur_id)]
+    sources = [
+        source
+        for source in registry().timeline_sources
+        if (permission := permission_of(source)) is None or actor.may(permission)
+    ]
+    entries = [entry for source in sources for entry in source(db, actor, entrepreneur_id)]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

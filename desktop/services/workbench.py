@@ -1,7 +1,8 @@
 """工作台: today's work from every area, most urgent first (UI.md).
 
-Each area registers a task source — a function giving the tasks it knows of for a user and a day —
-in :data:`TASK_SOURCES`; the workbench page only calls :func:`tasks_for` and :func:`month_figures`.
+Each area's :class:`~desktop.services.areas.Area` names its task sources — gated service functions
+giving the tasks it knows of for a user and a day — and figure sources; the workbench page only calls
+:func:`tasks_for` and :func:`month_figures`. A source whose permission the user lacks is left out.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-from models.audit import Actor
+from desktop.services.areas import registry
+from desktop.services.gate import permission_of, service
+from models.actor import Actor
 from models.database import Database
+from models.permissions import Permission
 
 
 class Urgency(IntEnum):
@@ -42,24 +46,31 @@ class Figure:
     value: str
 
 
+# Sources are gated service functions: (db, actor, /, today) for tasks and figures, (db, actor, /, key)
+# to mark a task done.
 TaskSource = Callable[[Database, Actor, date], list[Task]]
-FigureSource = Callable[[Database, date], list[Figure]]
+FigureSource = Callable[[Database, Actor, date], list[Figure]]
 TaskDone = Callable[[Database, Actor, str], None]
 
-TASK_SOURCES: list[TaskSource] = []
-FIGURE_SOURCES: list[FigureSource] = []
-# task kind -> function marking a task done by its done_key
-DONE_HANDLERS: dict[str, TaskDone] = {}
+
+def _usable(actor: Actor, source: object) -> bool:
+    permission = permission_of(source)
+    return permission is None or actor.may(permission)
 
 
-def tasks_for(db: Database, *, actor: Actor, today: date) -> list[Task]:
-    tasks = [task for source in TASK_SOURCES for task in source(db, actor, today)]
+@service(Permission.VIEW_FILES)
+def tasks_for(db: Database, actor: Actor, /, *, today: date) -> list[Task]:
+    sources = [source for source in registry().task_sources if _usable(actor, source)]
+    tasks = [task for source in sources for task in source(db, actor, today)]
     return sorted(tasks, key=lambda t: (t.urgency, t.due or date.max, t.kind_label, t.text))
 
 
-def month_figures(db: Database, *, today: date) -> list[Figure]:
-    return [figure for source in FIGURE_SOURCES for figure in source(db, today)]
+@service(Permission.VIEW_FILES)
+def month_figures(db: Database, actor: Actor, /, *, today: date) -> list[Figure]:
+    sources = [source for source in registry().figure_sources if _usable(actor, source)]
+    return [figure for source in sources for figure in source(db, actor, today)]
 
 
-def mark_done(db: Database, *, actor: Actor, task: Task) -> None:
-    DONE_HANDLERS[task.open_kind](db, actor, task.done_key)
+@service(Permission.VIEW_FILES)
+def mark_done(db: Database, actor: Actor, /, *, task: Task) -> None:
+    registry().done_handlers[task.open_kind](db, actor, task.done_key)
