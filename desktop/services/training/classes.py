@@ -2,44 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from desktop.services.training._common import (
-    _enrolled_count,
-    _get_class,
-    _get_course,
-    _get_session,
-    _live_sessions,
-    _rule_values,
-    _session_view,
-)
-from desktop.services.training.views import ClassDetail, ClassRow, SessionView, class_status
+from desktop.services.gate import service
+from desktop.services.training._common import _enrolled_count, _get_class, _get_course, _rule_values
+from desktop.services.training.views import ClassDetail, ClassRow, class_status
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
 from models.errors import Conflict, NotAllowed, ValidationError
+from models.permissions import Permission
 from models.training import (
-    Attendance,
-    AttendanceMark,
     ClassData,
     CompletionResult,
     CourseType,
     Enrolment,
     EnrolmentStatus,
-    HalfDay,
-    SessionData,
     TrainingClass,
     TrainingSession,
     rule_of,
     validate_class,
-    validate_session,
 )
 
 
@@ -51,7 +40,8 @@ class ClassQuery:
     year: int | None = None
 
 
-def suggest_class_number(db: Database, *, course_id: str, year: int) -> str:
+@service(Permission.VIEW_FILES)
+def suggest_class_number(db: Database, actor: Actor, /, *, course_id: str, year: int) -> str:
     """``SYB202503``: course code, year and the next free two-digit number of that course this year."""
     with db.reading() as session:
         course = _get_course(session, course_id)
@@ -75,88 +65,110 @@ def default_title(course_name: str, year: int, number: int) -> str:
     return f"{base if base.endswith('培训') else base + '培训'}{year}年第{number}期"
 
 
-def create_class(db: Database, *, actor: Actor, data: ClassData | Mapping[str, object]) -> str:
+@service(Permission.MANAGE_TRAINING)
+def create_class(db: Database, actor: Actor, /, *, data: ClassData | Mapping[str, object]) -> str:
     """Open a class; its completion rule is copied from the course unless ``data`` carries one."""
     values = data if isinstance(data, ClassData) else validate_class(data)
     with db.transaction() as session:
-        course = _get_course(session, values.course_id)
-        _refuse_duplicate_number(session, values.class_number)
-        rule = values.rule or rule_of(course)
-        record = TrainingClass(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            **{**values.column_values(), **_rule_values(rule)},
-        )
-        Operation(session, actor, f"新建培训班 {values.class_number}").create(record)
-        return record.id
+        return create_class_in(session, actor, values)
 
 
+def create_class_in(session: Session, actor: Actor, values: ClassData) -> str:
+    """The core of :func:`create_class`; never commits."""
+    course = _get_course(session, values.course_id)
+    _refuse_duplicate_number(session, values.class_number)
+    rule = values.rule or rule_of(course)
+    record = TrainingClass(
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        **{**values.column_values(), **_rule_values(rule)},
+    )
+    Operation(session, actor, f"新建培训班 {values.class_number}").create(record)
+    return record.id
+
+
+@service(Permission.MANAGE_TRAINING)
 def update_class(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     class_id: str,
     data: ClassData | Mapping[str, object],
     expected_version: int | None = None,
 ) -> bool:
     values = data if isinstance(data, ClassData) else validate_class(data)
     with db.transaction() as session:
-        record = _get_class(session, class_id)
-        if expected_version is not None and record.version != expected_version:
-            raise Conflict(
-                f"培训班 {record.class_number} 在您编辑期间已被修改（{record.updated_by}），请重新打开"
-            )
-        if values.class_number != record.class_number:
-            _refuse_duplicate_number(session, values.class_number)
-        _get_course(session, values.course_id)
-        outside = session.exec(
-            select(col(TrainingSession.session_date)).where(
-                col(TrainingSession.class_id) == class_id,
-                col(TrainingSession.deleted).is_(False),
-                or_(
-                    col(TrainingSession.session_date) < values.start_date,
-                    col(TrainingSession.session_date) > values.end_date,
-                ),
-            )
-        ).first()
-        if outside is not None:
-            raise ValidationError(
-                "开班日期",
-                values.start_date,
-                f"已有 {outside.isoformat()} 的课次，不在 {values.start_date.isoformat()} 至 "
-                f"{values.end_date.isoformat()} 之内；请先调整或删除该课次",
-            )
-        enrolled = _enrolled_count(session, class_id)
-        if values.capacity < enrolled:
-            raise ValidationError(
-                "计划人数", values.capacity, f"计划人数 {values.capacity} 少于已报名的 {enrolled} 人"
-            )
-        operation = Operation(session, actor, f"修改培训班 {values.class_number}")
-        operation.update(record, values.column_values(), subject_id=class_id)
-        return bool(operation.changes)
+        return update_class_in(session, actor, class_id, values, expected_version=expected_version)
 
 
-def delete_class(db: Database, *, actor: Actor, class_id: str) -> str:
+def update_class_in(
+    session: Session, actor: Actor, class_id: str, values: ClassData, *, expected_version: int | None = None
+) -> bool:
+    """The core of :func:`update_class`; never commits."""
+    record = _get_class(session, class_id)
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict(
+            f"培训班 {record.class_number} 在您编辑期间已被修改（{record.updated_by}），请重新打开"
+        )
+    if values.class_number != record.class_number:
+        _refuse_duplicate_number(session, values.class_number)
+    _get_course(session, values.course_id)
+    outside = session.exec(
+        select(col(TrainingSession.session_date)).where(
+            col(TrainingSession.class_id) == class_id,
+            col(TrainingSession.deleted).is_(False),
+            or_(
+                col(TrainingSession.session_date) < values.start_date,
+                col(TrainingSession.session_date) > values.end_date,
+            ),
+        )
+    ).first()
+    if outside is not None:
+        raise ValidationError(
+            "开班日期",
+            values.start_date,
+            f"已有 {outside.isoformat()} 的课次，不在 {values.start_date.isoformat()} 至 "
+            f"{values.end_date.isoformat()} 之内；请先调整或删除该课次",
+        )
+    enrolled = _enrolled_count(session, class_id)
+    if values.capacity < enrolled:
+        raise ValidationError(
+            "计划人数", values.capacity, f"计划人数 {values.capacity} 少于已报名的 {enrolled} 人"
+        )
+    operation = Operation(session, actor, f"修改培训班 {values.class_number}")
+    operation.update(record, values.column_values(), subject_id=class_id)
+    return bool(operation.changes)
+
+
+@service(Permission.MANAGE_TRAINING)
+def delete_class(db: Database, actor: Actor, /, *, class_id: str) -> str:
     """Send a class to the recycle bin; refused once certificates were issued. Returns its number."""
     with db.transaction() as session:
-        record = _get_class(session, class_id)
-        issued = session.exec(
-            select(func.count())
-            .select_from(Enrolment)
-            .where(
-                col(Enrolment.class_id) == class_id,
-                col(Enrolment.deleted).is_(False),
-                col(Enrolment.certificate_number).is_not(None),
-            )
-        ).one()
-        if issued:
-            raise NotAllowed(f"培训班 {record.class_number} 已发放 {issued} 张结业证书，不能删除")
-        Operation(session, actor, f"删除培训班 {record.class_number}").set_deleted(record, True)
-        return record.class_number
+        return delete_class_in(session, actor, class_id)
 
 
+def delete_class_in(session: Session, actor: Actor, class_id: str) -> str:
+    """The core of :func:`delete_class`; never commits."""
+    record = _get_class(session, class_id)
+    issued = session.exec(
+        select(func.count())
+        .select_from(Enrolment)
+        .where(
+            col(Enrolment.class_id) == class_id,
+            col(Enrolment.deleted).is_(False),
+            col(Enrolment.certificate_number).is_not(None),
+        )
+    ).one()
+    if issued:
+        raise NotAllowed(f"培训班 {record.class_number} 已发放 {issued} 张结业证书，不能删除")
+    Operation(session, actor, f"删除培训班 {record.class_number}").set_deleted(record, True)
+    return record.class_number
+
+
+@service(Permission.VIEW_FILES)
 def list_classes(
-    db: Database, query: ClassQuery = ClassQuery(), *, today: date | None = None
+    db: Database, actor: Actor, /, *, query: ClassQuery = ClassQuery(), today: date | None = None
 ) -> list[ClassRow]:
     """Classes for the list, newest first, with their counts."""
     today = today or china_today()
@@ -243,7 +255,8 @@ def _count_subquery(*, completed: bool) -> Any:
     return sa_select(func.count()).where(and_(*conditions)).scalar_subquery()
 
 
-def get_class(db: Database, *, class_id: str, today: date | None = None) -> ClassDetail:
+@service(Permission.VIEW_FILES)
+def get_class(db: Database, actor: Actor, /, *, class_id: str, today: date | None = None) -> ClassDetail:
     with db.reading() as session:
         record = _get_class(session, class_id)
         course = _get_course(session, record.course_id)
@@ -289,171 +302,6 @@ def get_class(db: Database, *, class_id: str, today: date | None = None) -> Clas
                 record.start_date, record.end_date, record.assessed_on, today or china_today()
             ),
         )
-
-
-# ---------------------------------------------------------------------------------------------- sessions
-def add_session(
-    db: Database, *, actor: Actor, class_id: str, session_data: SessionData | Mapping[str, object]
-) -> str:
-    with db.transaction() as session:
-        record = _get_class(session, class_id)
-        data = _session_data(session_data, record)
-        _refuse_same_slot(session, class_id, data)
-        new = TrainingSession(
-            class_id=class_id,
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            **data.column_values(),
-        )
-        label = f"{data.session_date.isoformat()} {data.half_day.label}"
-        Operation(session, actor, f"{record.class_number} 增加课次 {label}").create(new, subject_id=class_id)
-        return new.id
-
-
-def add_sessions(
-    db: Database,
-    *,
-    actor: Actor,
-    class_id: str,
-    first_day: date,
-    last_day: date,
-    half_days: Sequence[HalfDay],
-    hours: int,
-    skip_weekends: bool = True,
-    topic: str = "",
-) -> list[str]:
-    """Fill in a schedule: one session per chosen half-day on every (week)day from first to last day.
-
-    Slots that already have a session are skipped, so the schedule can be filled in twice safely.
-    """
-    with db.transaction() as session:
-        record = _get_class(session, class_id)
-        existing = {
-            (d, h)
-            for d, h in session.exec(
-                select(col(TrainingSession.session_date), col(TrainingSession.half_day)).where(
-                    col(TrainingSession.class_id) == class_id, col(TrainingSession.deleted).is_(False)
-                )
-            ).all()
-        }
-        operation = Operation(session, actor, f"{record.class_number} 排课")
-        made: list[str] = []
-        day = first_day
-        while day <= last_day:
-            if not (skip_weekends and day.weekday() >= 5):
-                for half in half_days:
-                    if (day, half.value) in existing:
-                        continue
-                    data = _session_data(
-                        {"session_date": day, "half_day": half, "hours": hours, "topic": topic}, record
-                    )
-                    new = TrainingSession(
-                        class_id=class_id,
-                        station_code=actor.station_code,
-                        updated_by=actor.user_name,
-                        **data.column_values(),
-                    )
-                    operation.create(new, subject_id=class_id)
-                    made.append(new.id)
-            day += timedelta(days=1)
-        return made
-
-
-def update_session(
-    db: Database, *, actor: Actor, session_id: str, session_data: SessionData | Mapping[str, object]
-) -> bool:
-    with db.transaction() as session:
-        record = _get_session(session, session_id)
-        klass = _get_class(session, record.class_id)
-        data = _session_data(session_data, klass)
-        _refuse_same_slot(session, klass.id, data, exclude_id=session_id)
-        operation = Operation(session, actor, f"{klass.class_number} 修改课次")
-        operation.update(record, data.column_values(), subject_id=klass.id)
-        return bool(operation.changes)
-
-
-def delete_session(db: Database, *, actor: Actor, session_id: str) -> None:
-    """Send a session and its attendance marks to the recycle bin (one undo step)."""
-    with db.transaction() as session:
-        record = _get_session(session, session_id)
-        klass = _get_class(session, record.class_id)
-        label = f"{record.session_date.isoformat()} {HalfDay(record.half_day).label}"
-        operation = Operation(session, actor, f"{klass.class_number} 删除课次 {label}")
-        for mark in session.exec(
-            select(Attendance).where(
-                col(Attendance.session_id) == session_id, col(Attendance.deleted).is_(False)
-            )
-        ).all():
-            operation.set_deleted(mark, True, subject_id=klass.id)
-        operation.set_deleted(record, True, subject_id=klass.id)
-
-
-def list_sessions(db: Database, *, class_id: str) -> list[SessionView]:
-    with db.reading() as session:
-        _get_class(session, class_id)
-        counts: dict[str, tuple[int, int]] = {}
-        for session_id, marked, present in session.execute(
-            sa_select(
-                col(Attendance.session_id),
-                func.count(),
-                func.sum(
-                    case(
-                        (
-                            col(Attendance.status).in_(
-                                (AttendanceMark.PRESENT.value, AttendanceMark.LATE.value)
-                            ),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-            )
-            .join(TrainingSession, col(TrainingSession.id) == Attendance.session_id)
-            .join(Enrolment, col(Enrolment.id) == Attendance.enrolment_id)
-            .where(
-                col(TrainingSession.class_id) == class_id,
-                col(Attendance.deleted).is_(False),
-                col(Enrolment.deleted).is_(False),
-                col(Enrolment.status) == EnrolmentStatus.ENROLLED.value,
-            )
-            .group_by(Attendance.session_id)
-        ).all():
-            counts[session_id] = (int(marked), int(present or 0))
-        return [
-            _session_view(number, s, *counts.get(s.id, (0, 0)))
-            for number, s in enumerate(_live_sessions(session, class_id), start=1)
-        ]
-
-
-def _session_data(raw: SessionData | Mapping[str, object], klass: TrainingClass) -> SessionData:
-    if isinstance(raw, SessionData):
-        return validate_session(
-            raw.column_values() | {"half_day": raw.half_day}, start=klass.start_date, end=klass.end_date
-        )
-    return validate_session(raw, start=klass.start_date, end=klass.end_date)
-
-
-def _refuse_same_slot(
-    session: Session, class_id: str, data: SessionData, exclude_id: str | None = None
-) -> None:
-    query = select(TrainingSession).where(
-        col(TrainingSession.class_id) == class_id,
-        col(TrainingSession.session_date) == data.session_date,
-        col(TrainingSession.deleted).is_(False),
-    )
-    for other in session.exec(query).all():
-        if other.id == exclude_id:
-            continue
-        clash = other.half_day == data.half_day.value or HalfDay.FULL.value in (
-            other.half_day,
-            data.half_day.value,
-        )
-        if clash:
-            raise Conflict(
-                f"{data.session_date.isoformat()} {HalfDay(other.half_day).label} 已有课次，"
-                f"不能再排 {data.half_day.label} 的课",
-                existing_id=other.id,
-            )
 
 
 def _refuse_duplicate_number(session: Session, number: str) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
-from desktop.services.entrepreneurs import create_entrepreneur
+from desktop.services.entrepreneurs import create_entrepreneur_in
+from desktop.services.gate import authorize, service
 from desktop.services.training._common import (
     _enrolled_count,
     _enrolments_with_people,
@@ -23,8 +24,9 @@ from desktop.services.training.views import AlreadyCompleted, Candidate, Previou
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
-from models.entrepreneur import Entrepreneur
+from models.entrepreneur import Entrepreneur, PersonData, validate_person
 from models.errors import Conflict, NotAllowed, NotFound
+from models.permissions import Permission
 from models.training import (
     CompletionResult,
     Enrolment,
@@ -35,10 +37,12 @@ from models.training import (
 )
 
 
+@service(Permission.MANAGE_TRAINING)
 def enrol(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     class_id: str,
     entrepreneur_id: str,
     confirm_repeat: bool = False,
@@ -47,57 +51,66 @@ def enrol(
     """Put a person on a class's roster. Refuses a full class and a second enrolment in the same class;
     raises :class:`AlreadyCompleted` (confirm with ``confirm_repeat``) if they completed the same course."""
     with db.transaction() as session:
-        klass = _get_class(session, class_id)
-        person = session.get(Entrepreneur, entrepreneur_id)
-        if person is None or person.deleted:
-            raise NotFound(f"找不到档案 {entrepreneur_id}（可能已在回收站）")
-        existing = session.exec(
-            select(Enrolment).where(
-                col(Enrolment.class_id) == class_id, col(Enrolment.entrepreneur_id) == entrepreneur_id
-            )
-        ).first()
-        if (
-            existing is not None
-            and not existing.deleted
-            and existing.status == EnrolmentStatus.ENROLLED.value
-        ):
-            raise Conflict(
-                f"{person.name} 已在第 {klass.class_number} 期的名单中，无需重复报名", existing_id=existing.id
-            )
-        _refuse_full(session, klass)
-        course = _get_course(session, klass.course_id)
-        if not confirm_repeat:
-            previous = _previous_completions(
-                session, entrepreneur_id, klass.course_id, exclude_class=class_id
-            )
-            if previous:
-                raise AlreadyCompleted(person.name, course.name, previous)
-        operation = Operation(session, actor, f"{person.name} 报名 {klass.class_number} 期{course.name}")
-        day = today or china_today()
-        if existing is None:
-            record = Enrolment(
-                class_id=class_id,
-                entrepreneur_id=entrepreneur_id,
-                enrolled_on=day,
-                station_code=actor.station_code,
-                updated_by=actor.user_name,
-            )
-            operation.create(record, subject_id=entrepreneur_id)
-            return record.id
-        if existing.deleted:
-            operation.set_deleted(existing, False, subject_id=entrepreneur_id)
-        operation.update(
-            existing,
-            {"status": EnrolmentStatus.ENROLLED.value, "enrolled_on": day, "result": None},
-            subject_id=entrepreneur_id,
+        return enrol_in(session, actor, class_id, entrepreneur_id, confirm_repeat=confirm_repeat, today=today)
+
+
+def enrol_in(
+    session: Session,
+    actor: Actor,
+    class_id: str,
+    entrepreneur_id: str,
+    *,
+    confirm_repeat: bool = False,
+    today: date | None = None,
+) -> str:
+    """The core of :func:`enrol`; never commits."""
+    klass = _get_class(session, class_id)
+    person = session.get(Entrepreneur, entrepreneur_id)
+    if person is None or person.deleted:
+        raise NotFound(f"找不到档案 {entrepreneur_id}（可能已在回收站）")
+    existing = session.exec(
+        select(Enrolment).where(
+            col(Enrolment.class_id) == class_id, col(Enrolment.entrepreneur_id) == entrepreneur_id
         )
-        return existing.id
+    ).first()
+    if existing is not None and not existing.deleted and existing.status == EnrolmentStatus.ENROLLED.value:
+        raise Conflict(
+            f"{person.name} 已在第 {klass.class_number} 期的名单中，无需重复报名", existing_id=existing.id
+        )
+    _refuse_full(session, klass)
+    course = _get_course(session, klass.course_id)
+    if not confirm_repeat:
+        previous = _previous_completions(session, entrepreneur_id, klass.course_id, exclude_class=class_id)
+        if previous:
+            raise AlreadyCompleted(person.name, course.name, previous)
+    operation = Operation(session, actor, f"{person.name} 报名 {klass.class_number} 期{course.name}")
+    day = today or china_today()
+    if existing is None:
+        record = Enrolment(
+            class_id=class_id,
+            entrepreneur_id=entrepreneur_id,
+            enrolled_on=day,
+            station_code=actor.station_code,
+            updated_by=actor.user_name,
+        )
+        operation.create(record, subject_id=entrepreneur_id)
+        return record.id
+    if existing.deleted:
+        operation.set_deleted(existing, False, subject_id=entrepreneur_id)
+    operation.update(
+        existing,
+        {"status": EnrolmentStatus.ENROLLED.value, "enrolled_on": day, "result": None},
+        subject_id=entrepreneur_id,
+    )
+    return existing.id
 
 
+@service(Permission.MANAGE_TRAINING)
 def enrol_walk_in(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     class_id: str,
     name: str,
     id_number: str,
@@ -105,43 +118,71 @@ def enrol_walk_in(
     confirm_possible_duplicate: bool = False,
     today: date | None = None,
 ) -> tuple[str, str]:
-    """A walk-in person: open a minimal file (ID number and name; the duplicate guard applies) and enrol.
+    """A walk-in person: open a minimal file (ID number and name; the duplicate guard applies) and enrol,
+    in one transaction (a refused enrolment leaves no file behind). Opening the file also needs the
+    permission to make files.
 
     Returns ``(entrepreneur_id, enrolment_id)``. A :class:`~models.errors.Conflict` with ``existing_id``
     means the ID number already has a file: enrol that file instead. Capacity is checked first, so a full
     class creates no file.
     """
-    with db.reading() as session:
-        _refuse_full(session, _get_class(session, class_id))
-    person_id = create_entrepreneur(
-        db,
-        actor,
-        person={"name": name, "id_number": id_number, "phone": phone},
-        confirm_possible_duplicate=confirm_possible_duplicate,
-        today=today,
+    authorize(db, actor, Permission.EDIT_FILES, f"{__name__}.enrol_walk_in")
+    person = validate_person({"name": name, "id_number": id_number, "phone": phone})
+    with db.transaction() as session:
+        return enrol_walk_in_in(
+            session,
+            actor,
+            class_id,
+            person,
+            confirm_possible_duplicate=confirm_possible_duplicate,
+            today=today,
+        )
+
+
+def enrol_walk_in_in(
+    session: Session,
+    actor: Actor,
+    class_id: str,
+    person: PersonData,
+    *,
+    confirm_possible_duplicate: bool = False,
+    today: date | None = None,
+) -> tuple[str, str]:
+    """The core of :func:`enrol_walk_in`: :func:`~desktop.services.entrepreneurs.create_entrepreneur_in`
+    and :func:`enrol_in` in the caller's transaction; never commits."""
+    _refuse_full(session, _get_class(session, class_id))
+    person_id = create_entrepreneur_in(
+        session, actor, person, confirm_possible_duplicate=confirm_possible_duplicate, today=today
     )
-    enrolment_id = enrol(
-        db, actor=actor, class_id=class_id, entrepreneur_id=person_id, confirm_repeat=True, today=today
-    )
+    enrolment_id = enrol_in(session, actor, class_id, person_id, confirm_repeat=True, today=today)
     return person_id, enrolment_id
 
 
-def withdraw(db: Database, *, actor: Actor, enrolment_id: str) -> str:
+@service(Permission.MANAGE_TRAINING)
+def withdraw(db: Database, actor: Actor, /, *, enrolment_id: str) -> str:
     """Take a person off the roster (their marks stay); refused once they completed. Returns the name."""
     with db.transaction() as session:
-        record = _get_enrolment(session, enrolment_id)
-        if record.result == CompletionResult.COMPLETED.value:
-            raise NotAllowed("已结业的学员不能退出名单；如结业有误，请先修改考勤或成绩后重新评定")
-        person = session.get(Entrepreneur, record.entrepreneur_id)
-        klass = _get_class(session, record.class_id)
-        name = person.name if person else ""
-        Operation(session, actor, f"{name} 退出 {klass.class_number} 期").update(
-            record, {"status": EnrolmentStatus.WITHDRAWN.value}, subject_id=record.entrepreneur_id
-        )
-        return name
+        return withdraw_in(session, actor, enrolment_id)
 
 
-def roster(db: Database, *, class_id: str, include_withdrawn: bool = True) -> list[RosterRow]:
+def withdraw_in(session: Session, actor: Actor, enrolment_id: str) -> str:
+    """The core of :func:`withdraw`; never commits."""
+    record = _get_enrolment(session, enrolment_id)
+    if record.result == CompletionResult.COMPLETED.value:
+        raise NotAllowed("已结业的学员不能退出名单；如结业有误，请先修改考勤或成绩后重新评定")
+    person = session.get(Entrepreneur, record.entrepreneur_id)
+    klass = _get_class(session, record.class_id)
+    name = person.name if person else ""
+    Operation(session, actor, f"{name} 退出 {klass.class_number} 期").update(
+        record, {"status": EnrolmentStatus.WITHDRAWN.value}, subject_id=record.entrepreneur_id
+    )
+    return name
+
+
+@service(Permission.VIEW_FILES)
+def roster(
+    db: Database, actor: Actor, /, *, class_id: str, include_withdrawn: bool = True
+) -> list[RosterRow]:
     with db.reading() as session:
         klass = _get_class(session, class_id)
         sessions = _live_sessions(session, class_id)
@@ -158,7 +199,10 @@ def roster(db: Database, *, class_id: str, include_withdrawn: bool = True) -> li
         return rows
 
 
-def find_candidates(db: Database, *, class_id: str, text: str, limit: int = 50) -> list[Candidate]:
+@service(Permission.VIEW_FILES)
+def find_candidates(
+    db: Database, actor: Actor, /, *, class_id: str, text: str, limit: int = 50
+) -> list[Candidate]:
     """People to enrol, found as in the files list (name, pinyin initials, ID tail, phone)."""
     if not text.strip():
         return []

@@ -9,6 +9,7 @@ from sqlalchemy import case
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
+from desktop.services.gate import service
 from desktop.services.training._common import (
     CLASS_KIND,
     HALF_DAY_ORDER,
@@ -21,6 +22,7 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.masking import mask_id_number
+from models.permissions import Permission
 from models.training import (
     Attendance,
     AttendanceMark,
@@ -35,13 +37,14 @@ from reports.xlsx import Column as XlsxColumn
 from reports.xlsx import write_table
 
 
+@service(Permission.EXPORT_DATA)
 def write_sign_in_workbook(
-    db: Database, *, actor: Actor, class_id: str, out: Path, unmasked: bool = False
+    db: Database, actor: Actor, /, *, class_id: str, out: Path, unmasked: bool = False
 ) -> int:
     """The class's sign-in workbook (下载导入模板): roster rows and one column per session, holding the
     marks recorded so far — fill it in and import it back. ID numbers are masked unless ``unmasked`` and
     the user may see personal data. Returns the number of people."""
-    reveal = unmasked and actor.can_see_personal_data
+    reveal = unmasked and actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.transaction() as session:
         klass = _get_class(session, class_id)
         sessions = _live_sessions(session, class_id)
@@ -84,14 +87,15 @@ ATTENDANCE_COLUMNS = (
 )
 
 
+@service(Permission.EXPORT_DATA)
 def export_attendance(
-    db: Database, *, actor: Actor, out: Path, month: date | None = None, unmasked: bool = False
+    db: Database, actor: Actor, /, *, out: Path, month: date | None = None, unmasked: bool = False
 ) -> int:
     """Every recorded mark (of sessions in ``month`` if given) as one row; returns the row count.
 
     ID numbers are masked unless ``unmasked`` and the user may see personal data; the export is logged.
     """
-    reveal = unmasked and actor.can_see_personal_data
+    reveal = unmasked and actor.may(Permission.VIEW_PERSONAL_DATA)
     statement = (
         sa_select(
             col(TrainingClass.class_number),

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
+from desktop.services.gate import service
 from desktop.services.training._common import (
     CLASS_KIND,
     _apply_marks,
@@ -24,9 +25,10 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import ValidationError
 from models.masking import mask_id_number
+from models.permissions import Permission
 from models.training import AttendanceMark, EnrolmentStatus, HalfDay, TrainingSession, parse_mark
 from models.validators import normalise_text, parse_id_number, parse_name
-from reports.training_forms import DateColumn, read_sign_in_workbook
+from reports.training_forms import DateColumn, SignInWorkbook, read_sign_in_workbook
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,12 @@ class _RosterPerson:
     id_number: str
 
 
+@service(Permission.IMPORT_DATA)
 def import_attendance(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     class_id: str,
     path: Path,
     dry_run: bool = False,
@@ -90,105 +94,118 @@ def import_attendance(
     or by name alone when the name is unique on the roster. Rows that match nobody are listed, not
     dropped; a row with a bad ID number, a name that contradicts the ID number, a mark that cannot be read
     or a person twice is reported with its reason and nothing of it is imported. A blank cell changes
-    nothing. All marks are written in one transaction (one undo step).
+    nothing. All marks are written in one transaction (one undo step), through one :class:`Operation`.
     """
     book = read_sign_in_workbook(path)
     with db.transaction() as session:
-        klass = _get_class(session, class_id)
-        sessions = _live_sessions(session, class_id)
-        people = [
-            _RosterPerson(e.id, p.name, p.id_number)
-            for e, p in _enrolments_with_people(session, class_id)
-            if e.status == EnrolmentStatus.ENROLLED.value
-        ]
-        by_id = {p.id_number: p for p in people}
-        by_name: dict[str, list[_RosterPerson]] = {}
-        for someone in people:
-            by_name.setdefault(someone.name, []).append(someone)
-        malformed: list[ImportProblem] = []
-        columns: dict[int, TrainingSession] = {}
-        for column in book.date_columns:
-            found, problem = _session_for_column(column, sessions)
-            if found is None:
-                malformed.append(
-                    ImportProblem(
-                        book.header_row, "", "", f"第 {column.letter} 列“{column.header}”：{problem}"
-                    )
-                )
-            else:
-                columns[column.index] = found
-        unmatched: list[ImportProblem] = []
-        seen: dict[str, int] = {}
-        wanted: dict[tuple[str, str], AttendanceMark | None] = {}
-        matched = 0
-        total = len(book.rows)
-        for done, (row_number, cells) in enumerate(book.rows, start=1):
-            if done % 200 == 0:
-                job.report(done, total, f"正在读取第 {row_number} 行")
-            name_raw = _cell(cells, book.name_column)
-            id_raw = _cell(cells, book.id_column) if book.id_column is not None else None
-            name = normalise_text(name_raw)
-            id_text = normalise_text(id_raw).upper()
-            person, problem, is_unmatched = _match_row(
-                session, name, id_raw, id_text, by_id=by_id, by_name=by_name
+        return import_attendance_in(
+            session, actor, class_id, book, source=path.name, dry_run=dry_run, job=job
+        )
+
+
+def import_attendance_in(
+    session: Session,
+    actor: Actor,
+    class_id: str,
+    book: SignInWorkbook,
+    *,
+    source: str,
+    dry_run: bool = False,
+    job: JobState = UNWATCHED,
+) -> AttendanceImportResult:
+    """The core of :func:`import_attendance`: a workbook already read (``source`` names its file in the
+    change log and the access log); never commits."""
+    klass = _get_class(session, class_id)
+    sessions = _live_sessions(session, class_id)
+    people = [
+        _RosterPerson(e.id, p.name, p.id_number)
+        for e, p in _enrolments_with_people(session, class_id)
+        if e.status == EnrolmentStatus.ENROLLED.value
+    ]
+    by_id = {p.id_number: p for p in people}
+    by_name: dict[str, list[_RosterPerson]] = {}
+    for someone in people:
+        by_name.setdefault(someone.name, []).append(someone)
+    malformed: list[ImportProblem] = []
+    columns: dict[int, TrainingSession] = {}
+    for column in book.date_columns:
+        found, problem = _session_for_column(column, sessions)
+        if found is None:
+            malformed.append(
+                ImportProblem(book.header_row, "", "", f"第 {column.letter} 列“{column.header}”：{problem}")
             )
-            shown_id = mask_id_number(id_text) if id_text and "*" not in id_text else id_text
-            if person is None:
-                target = unmatched if is_unmatched else malformed
-                target.append(ImportProblem(row_number, name, shown_id, problem))
-                continue
-            if person.enrolment_id in seen:
-                malformed.append(
-                    ImportProblem(
-                        row_number, name, shown_id, f"与第 {seen[person.enrolment_id]} 行是同一位学员"
-                    )
-                )
-                continue
-            seen[person.enrolment_id] = row_number
-            row_marks: dict[tuple[str, str], AttendanceMark] = {}
-            errors: list[str] = []
-            for index, session_record in columns.items():
-                value = _cell(cells, index)
-                try:
-                    mark = parse_mark(value, field=f"第 {get_column_letter(index + 1)} 列的考勤")
-                except ValidationError as error:
-                    errors.append(error.message)
-                    continue
-                if mark is not None:
-                    row_marks[(person.enrolment_id, session_record.id)] = mark
-            if errors:
-                malformed.append(ImportProblem(row_number, name, shown_id, "；".join(errors)))
-                continue
-            matched += 1
-            wanted.update(row_marks)
-        existing = _attendance_records(session, [e for e, _ in wanted], [s for _, s in wanted])
-        unchanged = sum(
-            1
-            for key, mark in wanted.items()
-            if key in existing
-            and not existing[key].deleted
-            and mark is not None
-            and existing[key].status == mark.value
-        )
-        job.check()
-        if dry_run:
-            changed = len(wanted) - unchanged
         else:
-            operation = Operation(session, actor, f"{klass.class_number} 导入签到表 {path.name}")
-            changed = len(_apply_marks(operation, klass.id, wanted, existing))
-            operation.log_access("import", CLASS_KIND, klass.id, f"签到表 {path.name}")
-        result = AttendanceImportResult(
-            rows_read=total,
-            rows_matched=matched,
-            marks_changed=changed,
-            marks_unchanged=unchanged,
-            sessions=tuple(_session_view(0, s).label for s in columns.values()),
-            ignored_columns=book.ignored_headers,
-            unmatched=tuple(unmatched),
-            malformed=tuple(malformed),
-            dry_run=dry_run,
+            columns[column.index] = found
+    unmatched: list[ImportProblem] = []
+    seen: dict[str, int] = {}
+    wanted: dict[tuple[str, str], AttendanceMark | None] = {}
+    matched = 0
+    total = len(book.rows)
+    for done, (row_number, cells) in enumerate(book.rows, start=1):
+        if done % 200 == 0:
+            job.report(done, total, f"正在读取第 {row_number} 行")
+        name_raw = _cell(cells, book.name_column)
+        id_raw = _cell(cells, book.id_column) if book.id_column is not None else None
+        name = normalise_text(name_raw)
+        id_text = normalise_text(id_raw).upper()
+        person, problem, is_unmatched = _match_row(
+            session, name, id_raw, id_text, by_id=by_id, by_name=by_name
         )
-        return result
+        shown_id = mask_id_number(id_text) if id_text and "*" not in id_text else id_text
+        if person is None:
+            target = unmatched if is_unmatched else malformed
+            target.append(ImportProblem(row_number, name, shown_id, problem))
+            continue
+        if person.enrolment_id in seen:
+            malformed.append(
+                ImportProblem(row_number, name, shown_id, f"与第 {seen[person.enrolment_id]} 行是同一位学员")
+            )
+            continue
+        seen[person.enrolment_id] = row_number
+        row_marks: dict[tuple[str, str], AttendanceMark] = {}
+        errors: list[str] = []
+        for index, session_record in columns.items():
+            value = _cell(cells, index)
+            try:
+                mark = parse_mark(value, field=f"第 {get_column_letter(index + 1)} 列的考勤")
+            except ValidationError as error:
+                errors.append(error.message)
+                continue
+            if mark is not None:
+                row_marks[(person.enrolment_id, session_record.id)] = mark
+        if errors:
+            malformed.append(ImportProblem(row_number, name, shown_id, "；".join(errors)))
+            continue
+        matched += 1
+        wanted.update(row_marks)
+    existing = _attendance_records(session, [e for e, _ in wanted], [s for _, s in wanted])
+    unchanged = sum(
+        1
+        for key, mark in wanted.items()
+        if key in existing
+        and not existing[key].deleted
+        and mark is not None
+        and existing[key].status == mark.value
+    )
+    job.check()
+    if dry_run:
+        changed = len(wanted) - unchanged
+    else:
+        operation = Operation(session, actor, f"{klass.class_number} 导入签到表 {source}")
+        changed = len(_apply_marks(operation, klass.id, wanted, existing))
+        operation.log_access("import", CLASS_KIND, klass.id, f"签到表 {source}")
+    result = AttendanceImportResult(
+        rows_read=total,
+        rows_matched=matched,
+        marks_changed=changed,
+        marks_unchanged=unchanged,
+        sessions=tuple(_session_view(0, s).label for s in columns.values()),
+        ignored_columns=book.ignored_headers,
+        unmatched=tuple(unmatched),
+        malformed=tuple(malformed),
+        dry_run=dry_run,
+    )
+    return result
 
 
 def _cell(cells: tuple[object, ...], index: int | None) -> object:

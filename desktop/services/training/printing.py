@@ -10,6 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
+from desktop.services.gate import service
 from desktop.services.training._common import (
     CLASS_KIND,
     _enrolments_with_people,
@@ -18,7 +19,7 @@ from desktop.services.training._common import (
     _live_sessions,
 )
 from desktop.services.training.classes import get_class
-from desktop.services.training.completion import completed_trainees
+from desktop.services.training.completion import completed_trainees_in
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
@@ -26,6 +27,7 @@ from models.entrepreneur import Entrepreneur
 from models.enums import Sex
 from models.errors import NotAllowed, NotFound, ValidationError
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.station import Station
 from models.training import (
     CompletionResult,
@@ -47,7 +49,8 @@ from reports.training_forms import (
 )
 
 
-def print_sign_in_sheets(db: Database, *, actor: Actor, record_id: str, out: Path) -> int:
+@service(Permission.PRINT_FORMS)
+def print_sign_in_sheets(db: Database, actor: Actor, /, *, record_id: str, out: Path) -> int:
     """签到表 of one session, or of every session of a class (``record_id`` is either). ID numbers are
     always masked: the sheet goes round the room. Returns the page count."""
     with db.transaction() as session:
@@ -101,10 +104,12 @@ def print_sign_in_sheets(db: Database, *, actor: Actor, record_id: str, out: Pat
     return write_sign_in_sheets(out, sheets)
 
 
+@service(Permission.PRINT_FORMS)
 def certificates_for(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     class_id: str | None = None,
     enrolment_ids: Sequence[str] | None = None,
     redacted: bool = False,
@@ -123,7 +128,7 @@ def _certificates(
     enrolment_ids: Sequence[str] | None,
     redacted: bool,
 ) -> list[Certificate]:
-    reveal = actor.can_see_personal_data and not redacted
+    reveal = actor.may(Permission.VIEW_PERSONAL_DATA) and not redacted
     statement = (
         sa_select(Enrolment, Entrepreneur, TrainingClass, CourseType)
         .join(Entrepreneur, col(Entrepreneur.id) == Enrolment.entrepreneur_id)
@@ -184,10 +189,12 @@ def _certificates(
     ]
 
 
+@service(Permission.PRINT_FORMS)
 def print_certificates(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     out: Path,
     class_id: str | None = None,
     enrolment_ids: Sequence[str] | None = None,
@@ -196,7 +203,7 @@ def print_certificates(
 ) -> int:
     """结业证书, one per page (see :func:`certificates_for`); the print is logged. Returns the page
     count; a cancelled job writes nothing."""
-    reveal = actor.can_see_personal_data and not redacted
+    reveal = actor.may(Permission.VIEW_PERSONAL_DATA) and not redacted
     with db.transaction() as session:
         certificates = _certificates(session, actor, class_id, enrolment_ids, redacted)
         Operation(session, actor, "打印").log_access(
@@ -214,15 +221,18 @@ def print_certificates(
     return write_certificates(out, certificates, redacted=not reveal, progress=progress)
 
 
-def training_roster(db: Database, *, actor: Actor, class_id: str, redacted: bool = False) -> TrainingRoster:
+@service(Permission.PRINT_FORMS)
+def training_roster(
+    db: Database, actor: Actor, /, *, class_id: str, redacted: bool = False
+) -> TrainingRoster:
     """The 花名册 values of a class (for the policy area to draw into its own PDF with
     :func:`reports.training_forms.start_training_roster`). Full ID numbers and phones only for a role
     that may see personal data and when not ``redacted``."""
-    reveal = actor.can_see_personal_data and not redacted
-    trainees = completed_trainees(db, class_id=class_id)
-    detail = get_class(db, class_id=class_id)
+    reveal = actor.may(Permission.VIEW_PERSONAL_DATA) and not redacted
     with db.reading() as session:
+        trainees = completed_trainees_in(session, class_id)
         station = _station_name(session)
+    detail = get_class(db, actor, class_id=class_id)
     return TrainingRoster(
         class_id=class_id,
         station_name=station,
@@ -257,15 +267,16 @@ def training_roster(db: Database, *, actor: Actor, class_id: str, redacted: bool
     )
 
 
+@service(Permission.PRINT_FORMS)
 def print_training_roster(
-    db: Database, *, actor: Actor, class_id: str, out: Path, redacted: bool = False
+    db: Database, actor: Actor, /, *, class_id: str, out: Path, redacted: bool = False
 ) -> int:
     """培训补贴花名册 of a class as a PDF; returns the page count.
 
-    Stable interface for the policy area (issue 5): ``print_training_roster(db, *, actor, class_id, out,
+    Stable interface for the policy area (issue 5): ``print_training_roster(db, actor, *, class_id, out,
     redacted=False) -> pages``. Refused (:class:`NotAllowed`) while nobody of the class has completed.
     """
-    roster = training_roster(db, actor=actor, class_id=class_id, redacted=redacted)
+    roster = training_roster(db, actor, class_id=class_id, redacted=redacted)
     if not roster.lines:
         raise NotAllowed(f"第 {roster.class_number} 期还没有结业学员，请先做结业评定后再打印花名册")
     with db.transaction() as session:
@@ -278,7 +289,8 @@ def print_training_roster(
     return write_training_roster(out, roster)
 
 
-def resolve_record(db: Database, *, record_id: str) -> tuple[str, str]:
+@service(Permission.VIEW_FILES)
+def resolve_record(db: Database, actor: Actor, /, *, record_id: str) -> tuple[str, str]:
     """What an id given on the command line names: ``("class" | "session" | "enrolment", id)``.
 
     A class may also be named by its 期次编号 (``SYB202501``) and an enrolment by its certificate number.

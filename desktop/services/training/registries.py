@@ -1,5 +1,5 @@
 """How training shows elsewhere: the 培训 tab of a person's file, the timeline, the file's change
-history and the workbench (:func:`register` runs when the package is imported).
+history and the workbench (the area's :func:`~desktop.services.training.area` names these sources).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from sqlmodel import col, select
 
 from desktop.services import timeline as timeline_service
 from desktop.services import workbench
-from desktop.services.entrepreneurs import CHANGE_LABELS
+from desktop.services.gate import service
 from desktop.services.training._common import CLASS_KIND, HALF_DAY_ORDER, _enrolled_count, _live_sessions
 from desktop.services.training.views import PersonTraining
 from models.audit import Actor
 from models.base import CHINA_TZ
 from models.database import Database
+from models.permissions import Permission
 from models.training import (
     Attendance,
     AttendanceMark,
@@ -32,7 +33,8 @@ from models.training import (
 )
 
 
-def person_training(db: Database, *, entrepreneur_id: str) -> list[PersonTraining]:
+@service(Permission.VIEW_FILES)
+def person_training(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[PersonTraining]:
     """The 培训 tab of a file: every class the person was enrolled in, newest first."""
     with db.reading() as session:
         pairs = session.exec(
@@ -80,7 +82,10 @@ def person_training(db: Database, *, entrepreneur_id: str) -> list[PersonTrainin
         return result
 
 
-def _training_timeline(db: Database, entrepreneur_id: str) -> list[timeline_service.TimelineEntry]:
+@service(Permission.VIEW_FILES)
+def training_timeline(
+    db: Database, actor: Actor, /, entrepreneur_id: str
+) -> list[timeline_service.TimelineEntry]:
     """Timeline source: enrolled (when the enrolment was made) and completed (on the completion date)."""
     entries: list[timeline_service.TimelineEntry] = []
     with db.reading() as session:
@@ -120,7 +125,8 @@ def _training_timeline(db: Database, entrepreneur_id: str) -> list[timeline_serv
     return entries
 
 
-def _workbench_tasks(db: Database, actor: Actor, today: date) -> list[workbench.Task]:
+@service(Permission.VIEW_FILES)
+def training_tasks(db: Database, actor: Actor, /, today: date) -> list[workbench.Task]:
     """今日课程 (sessions today, with how many are marked) and classes that ended but await 结业评定."""
     tasks: list[workbench.Task] = []
     with db.reading() as session:
@@ -177,7 +183,9 @@ def _workbench_tasks(db: Database, actor: Actor, today: date) -> list[workbench.
     return tasks
 
 
-def _month_figures(db: Database, today: date) -> list[workbench.Figure]:
+@service(Permission.VIEW_FILES)
+def training_figures(db: Database, actor: Actor, /, today: date) -> list[workbench.Figure]:
+    """The month's 培训结业 figure on the workbench."""
     first = today.replace(day=1)
     with db.reading() as session:
         completed = session.exec(
@@ -203,15 +211,3 @@ ENROLMENT_LABELS = {
     "completed_on": "结业日期",
     "certificate_number": "结业证书编号",
 }
-
-
-def register() -> None:
-    """Put training into the timeline, the file's change history and the workbench (idempotent; runs
-    when this module is imported). Enrolments show on the timeline as 培训 entries, not as 档案变更."""
-    if _training_timeline not in timeline_service.TIMELINE_SOURCES:
-        timeline_service.TIMELINE_SOURCES.append(_training_timeline)
-    timeline_service.OWN_ENTRY_KINDS.add(str(Enrolment.__tablename__))
-    CHANGE_LABELS[str(Enrolment.__tablename__)] = ENROLMENT_LABELS
-    if _workbench_tasks not in workbench.TASK_SOURCES:
-        workbench.TASK_SOURCES.append(_workbench_tasks)
-        workbench.FIGURE_SOURCES.append(_month_figures)
