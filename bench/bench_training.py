@@ -35,11 +35,11 @@ CERTIFICATES = 1000
 
 def _bench_class(db: Database, actor: Actor, raw: sqlite3.Connection) -> str:
     """A 60 × 20 class: 10 weekdays of morning and afternoon, 60 people from the files, half marked."""
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     start = date(2025, 9, 1)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "BENCH60X20",
@@ -51,7 +51,7 @@ def _bench_class(db: Database, actor: Actor, raw: sqlite3.Connection) -> str:
     )
     svc.add_sessions(
         db,
-        actor=actor,
+        actor,
         class_id=class_id,
         first_day=start,
         last_day=start + timedelta(days=13),
@@ -63,9 +63,9 @@ def _bench_class(db: Database, actor: Actor, raw: sqlite3.Connection) -> str:
         for row in raw.execute("SELECT id FROM entrepreneur WHERE deleted = 0 ORDER BY id LIMIT ?", (PEOPLE,))
     ]
     for person in people:
-        svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person, confirm_repeat=True)
-    for session in svc.list_sessions(db, class_id=class_id)[: SESSIONS // 2]:
-        svc.mark_column(db, actor=actor, session_id=session.id)
+        svc.enrol(db, actor, class_id=class_id, entrepreneur_id=person, confirm_repeat=True)
+    for session in svc.list_sessions(db, actor, class_id=class_id)[: SESSIONS // 2]:
+        svc.mark_column(db, actor, session_id=session.id)
     return class_id
 
 
@@ -156,12 +156,12 @@ def _grid_results(station: Path) -> list[BenchResult]:
         opened = timings(open_grid, repeat=30, warmup=3)
         app.processEvents()
         bare_open = timings(lambda: _raw_grid(raw, class_id), repeat=30, warmup=3)
-        service_only = timings(lambda: svc.attendance_grid(db, class_id=class_id), repeat=30, warmup=3)
-        sessions = svc.list_sessions(db, class_id=class_id)
+        service_only = timings(lambda: svc.attendance_grid(db, actor, class_id=class_id), repeat=30, warmup=3)
+        sessions = svc.list_sessions(db, actor, class_id=class_id)
         column = sessions[0].id
         marks = iter([AttendanceMark.LATE, AttendanceMark.PRESENT] * 100)
         committed = timings(
-            lambda: svc.mark_column(db, actor=actor, session_id=column, mark=next(marks), overwrite=True),
+            lambda: svc.mark_column(db, actor, session_id=column, mark=next(marks), overwrite=True),
             repeat=20,
             warmup=2,
         )
@@ -285,10 +285,10 @@ def _certificate_results(station: Path) -> list[BenchResult]:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "certificates.pdf"
         app = timings(
-            lambda: svc.print_certificates(db, actor=actor, out=out, enrolment_ids=ids), repeat=3, warmup=1
+            lambda: svc.print_certificates(db, actor, out=out, enrolment_ids=ids), repeat=3, warmup=1
         )
         # the same certificates' values, read once; then bare reportlab draws each page
-        certificates = svc.certificates_for(db, actor=actor, enrolment_ids=ids)
+        certificates = svc.certificates_for(db, actor, enrolment_ids=ids)
         payloads = [
             f"DOORSTEP:1:training_certificate:{c.enrolment_id}:0123456789ABCDEF" for c in certificates
         ]

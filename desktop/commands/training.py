@@ -30,40 +30,36 @@ from models.errors import NotAllowed
 
 
 def _sign_in(request: PrintRequest) -> int:
-    kind, record_id = resolve_record(request.db, record_id=request.record_id)
+    kind, record_id = resolve_record(request.db, request.actor, record_id=request.record_id)
     if kind == "enrolment":
         raise NotAllowed("签到表按课次或培训班打印：--id 应为课次编号、培训班编号或期次编号")
-    return print_sign_in_sheets(request.db, actor=request.actor, record_id=record_id, out=request.out)
+    return print_sign_in_sheets(request.db, request.actor, record_id=record_id, out=request.out)
 
 
 def _certificate(request: PrintRequest) -> int:
-    kind, record_id = resolve_record(request.db, record_id=request.record_id)
+    kind, record_id = resolve_record(request.db, request.actor, record_id=request.record_id)
     if kind == "class":
         return print_certificates(
-            request.db, actor=request.actor, out=request.out, class_id=record_id, redacted=request.redacted
+            request.db, request.actor, out=request.out, class_id=record_id, redacted=request.redacted
         )
     if kind == "enrolment":
         return print_certificates(
-            request.db,
-            actor=request.actor,
-            out=request.out,
-            enrolment_ids=[record_id],
-            redacted=request.redacted,
+            request.db, request.actor, out=request.out, enrolment_ids=[record_id], redacted=request.redacted
         )
     raise NotAllowed("结业证书按培训班或报名记录打印：--id 应为培训班编号、期次编号、报名编号或证书编号")
 
 
 def _roster(request: PrintRequest) -> int:
-    kind, record_id = resolve_record(request.db, record_id=request.record_id)
+    kind, record_id = resolve_record(request.db, request.actor, record_id=request.record_id)
     if kind != "class":
         raise NotAllowed("花名册按培训班打印：--id 应为培训班编号或期次编号")
     return print_training_roster(
-        request.db, actor=request.actor, class_id=record_id, out=request.out, redacted=request.redacted
+        request.db, request.actor, class_id=record_id, out=request.out, redacted=request.redacted
     )
 
 
 def _attendance(request: ExportRequest) -> int:
-    return export_attendance(request.db, actor=request.actor, out=request.out, month=request.month)
+    return export_attendance(request.db, request.actor, out=request.out, month=request.month)
 
 
 PRINT_FORMS["sign-in-sheet"] = (
@@ -91,10 +87,10 @@ def register(
 def run_import(args: argparse.Namespace) -> int:
     db, actor = open_as_station(args)
     try:
-        kind, class_id = resolve_record(db, record_id=args.class_id)
+        kind, class_id = resolve_record(db, actor, record_id=args.class_id)
         if kind != "class":
             raise NotAllowed("--class 应为培训班编号或期次编号")
-        result = import_attendance(db, actor=actor, class_id=class_id, path=args.file, dry_run=args.dry_run)
+        result = import_attendance(db, actor, class_id=class_id, path=args.file, dry_run=args.dry_run)
     finally:
         db.close()
     print(result.summary)

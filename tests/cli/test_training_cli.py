@@ -45,10 +45,10 @@ def pdf_text(path: Path) -> str:
 @pytest.fixture
 def station(db: Database, actor: Actor, db_path: Path) -> tuple[str, str]:
     """A finished, assessed SYB class of two; returns (db path, class id)."""
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "SYB202501",
@@ -60,7 +60,7 @@ def station(db: Database, actor: Actor, db_path: Path) -> tuple[str, str]:
     )
     svc.add_sessions(
         db,
-        actor=actor,
+        actor,
         class_id=class_id,
         first_day=START,
         last_day=START + timedelta(days=1),
@@ -69,11 +69,11 @@ def station(db: Database, actor: Actor, db_path: Path) -> tuple[str, str]:
     )
     for serial, name in ((1, "张三"), (3, "李四")):
         person = create_entrepreneur(db, actor, person={"name": name, "id_number": id_number(serial)})
-        enrolment = svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
-        svc.set_exam_score(db, actor=actor, enrolment_id=enrolment, score=88)
-    for session in svc.list_sessions(db, class_id=class_id):
-        svc.mark_column(db, actor=actor, session_id=session.id)
-    svc.assess_class(db, actor=actor, class_id=class_id, today=date(2025, 3, 10))
+        enrolment = svc.enrol(db, actor, class_id=class_id, entrepreneur_id=person)
+        svc.set_exam_score(db, actor, enrolment_id=enrolment, score=88)
+    for session in svc.list_sessions(db, actor, class_id=class_id):
+        svc.mark_column(db, actor, session_id=session.id)
+    svc.assess_class(db, actor, class_id=class_id, today=date(2025, 3, 10))
     return str(db_path), class_id
 
 

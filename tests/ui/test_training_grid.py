@@ -34,10 +34,10 @@ def id_number(serial: int) -> str:
 @pytest.fixture
 def class_id(context: AppContext) -> str:
     db, actor = context.db, context.actor
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "SYB202501",
@@ -49,7 +49,7 @@ def class_id(context: AppContext) -> str:
     )
     svc.add_sessions(
         db,
-        actor=actor,
+        actor,
         class_id=class_id,
         first_day=START,
         last_day=START + timedelta(days=1),
@@ -58,7 +58,7 @@ def class_id(context: AppContext) -> str:
     )
     for serial, name in enumerate(["张三", "李四", "王五"], start=1):
         person = create_entrepreneur(db, actor, person={"name": name, "id_number": id_number(serial)})
-        svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
+        svc.enrol(db, actor, class_id=class_id, entrepreneur_id=person)
     return class_id
 
 
@@ -75,7 +75,7 @@ def grid(qtbot: QtBot, context: AppContext, class_id: str) -> AttendanceGridWidg
 
 def stored(context: AppContext, class_id: str) -> list[list[str]]:
     """The marks in the database, as a grid of 出/迟/假/缺 ('' for unmarked)."""
-    data = svc.attendance_grid(context.db, class_id=class_id)
+    data = context.services(svc.attendance_grid, class_id=class_id)
     return [
         [
             data.marks[(p.enrolment_id, s.id)].short if (p.enrolment_id, s.id) in data.marks else ""
@@ -162,15 +162,12 @@ def test_whole_column_all_present_keeps_exceptions(
 def test_attendance_model_passes_the_model_tester(
     qtmodeltester: ModelTester, context: AppContext, class_id: str
 ) -> None:
-    data = svc.attendance_grid(context.db, class_id=class_id)
+    data = context.services(svc.attendance_grid, class_id=class_id)
     sessions = data.sessions
-    svc.mark_attendance(
-        context.db,
-        actor=context.actor,
-        class_id=class_id,
-        marks=[(data.people[0].enrolment_id, sessions[0].id, P)],
+    context.services(
+        svc.mark_attendance, class_id=class_id, marks=[(data.people[0].enrolment_id, sessions[0].id, P)]
     )
-    model = AttendanceModel(svc.attendance_grid(context.db, class_id=class_id))
+    model = AttendanceModel(context.services(svc.attendance_grid, class_id=class_id))
     check_model(qtmodeltester, model)
     assert model.rowCount() == 3 and model.columnCount() == 6
     model.apply([svc.MarkChange(data.people[1].enrolment_id, sessions[1].id, A)])

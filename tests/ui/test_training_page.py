@@ -32,10 +32,9 @@ START = date(2025, 3, 3)
 
 
 def make_class(context: AppContext, *, capacity: int = 30) -> str:
-    svc.ensure_course_catalogue(context.db)
-    class_id = svc.create_class(
-        context.db,
-        actor=context.actor,
+    context.services(svc.ensure_course_catalogue)
+    class_id = context.services(
+        svc.create_class,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "SYB202501",
@@ -45,9 +44,8 @@ def make_class(context: AppContext, *, capacity: int = 30) -> str:
             "capacity": capacity,
         },
     )
-    svc.add_sessions(
-        context.db,
-        actor=context.actor,
+    context.services(
+        svc.add_sessions,
         class_id=class_id,
         first_day=START,
         last_day=START + timedelta(days=1),
@@ -96,7 +94,7 @@ def test_empty_list_offers_the_first_step_and_a_new_class_opens(
     form.fields["min_attendance_percent"].set_value(90)
     dialog.save()
     assert dialog.saved_id is not None
-    detail = svc.get_class(context.db, class_id=dialog.saved_id)
+    detail = context.services(svc.get_class, class_id=dialog.saved_id)
     assert detail.rule.min_attendance_percent == 90
     page.refresh()
     assert page.list.model.rowCount() == 1
@@ -133,7 +131,7 @@ def test_enrol_by_pinyin_search_and_a_walk_in(
     dialog.walk_id.setText(make_id("33010619880808001"))
     dialog.walk_in()
     assert dialog.status.text() == "已为 孙七 建立档案并报名"
-    assert [r.name for r in svc.roster(context.db, class_id=class_id)] == ["张三", "孙七"]
+    assert [r.name for r in context.services(svc.roster, class_id=class_id)] == ["张三", "孙七"]
     assert len(dialog.enrolled) == 2
 
 
@@ -142,9 +140,9 @@ def test_class_page_tabs_scores_and_assessment(
 ) -> None:
     class_id = make_class(context)
     for person in people.values():
-        svc.enrol(context.db, actor=context.actor, class_id=class_id, entrepreneur_id=person)
-    for session in svc.list_sessions(context.db, class_id=class_id):
-        svc.mark_column(context.db, actor=context.actor, session_id=session.id)
+        context.services(svc.enrol, class_id=class_id, entrepreneur_id=person)
+    for session in context.services(svc.list_sessions, class_id=class_id):
+        context.services(svc.mark_column, session_id=session.id)
     view = page.open_class(class_id)
     assert view.roster_model.rowCount() == 3
     view.tabs.setCurrentIndex(1)
@@ -175,12 +173,12 @@ def test_item_models_pass_the_model_tester(
 ) -> None:
     class_id = make_class(context)
     for person in people.values():
-        svc.enrol(context.db, actor=context.actor, class_id=class_id, entrepreneur_id=person)
+        context.services(svc.enrol, class_id=class_id, entrepreneur_id=person)
     classes: RowsModel[svc.ClassRow] = RowsModel(class_columns())
-    classes.replace(svc.list_classes(context.db))
+    classes.replace(context.services(svc.list_classes))
     check_model(qtmodeltester, classes)
     completion = CompletionModel(lambda _e, _v: None)
-    completion.replace(svc.completion_preview(context.db, class_id=class_id))
+    completion.replace(context.services(svc.completion_preview, class_id=class_id))
     check_model(qtmodeltester, completion)
 
 
@@ -188,7 +186,7 @@ def test_file_tab_lists_the_persons_classes(
     qtbot: QtBot, context: AppContext, people: dict[str, str]
 ) -> None:
     class_id = make_class(context)
-    svc.enrol(context.db, actor=context.actor, class_id=class_id, entrepreneur_id=people["张三"])
+    context.services(svc.enrol, class_id=class_id, entrepreneur_id=people["张三"])
     tab = PersonTrainingTab(context, people["张三"])
     qtbot.addWidget(tab)
     assert tab.summary.text() == "参加培训 1 期，结业 0 期"

@@ -29,10 +29,10 @@ def id_number(serial: int) -> str:
 @pytest.fixture
 def klass(db: Database, actor: Actor) -> tuple[str, dict[str, str], list[svc.SessionView]]:
     """A class of four (张三, 李四, two 王五): a morning and an afternoon on 3 March, a day on 4 March."""
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "SYB202501",
@@ -44,21 +44,18 @@ def klass(db: Database, actor: Actor) -> tuple[str, dict[str, str], list[svc.Ses
     )
     for day, half, hours in ((START, "上午", 4), (START, "下午", 4), (START + timedelta(days=1), "全天", 8)):
         svc.add_session(
-            db,
-            actor=actor,
-            class_id=class_id,
-            session_data={"session_date": day, "half_day": half, "hours": hours},
+            db, actor, class_id=class_id, session_data={"session_date": day, "half_day": half, "hours": hours}
         )
     enrolments: dict[str, str] = {}
     for serial, name in ((1, "张三"), (3, "李四"), (5, "王五"), (7, "王五")):
         person = create_entrepreneur(
             db, actor, person={"name": name, "id_number": id_number(serial)}, confirm_possible_duplicate=True
         )
-        enrolments[f"{name}{serial}"] = svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person)
+        enrolments[f"{name}{serial}"] = svc.enrol(db, actor, class_id=class_id, entrepreneur_id=person)
     create_entrepreneur(
         db, actor, person={"name": "赵六", "id_number": id_number(9)}
     )  # on file, not enrolled
-    return class_id, enrolments, svc.list_sessions(db, class_id=class_id)
+    return class_id, enrolments, svc.list_sessions(db, actor, class_id=class_id)
 
 
 def workbook(
@@ -99,7 +96,7 @@ def test_import_matches_people_lists_unmatched_and_reports_malformed_rows(
             [None, None, None, None, None, None],
         ],
     )
-    result = svc.import_attendance(db, actor=actor, class_id=class_id, path=path)
+    result = svc.import_attendance(db, actor, class_id=class_id, path=path)
     assert (result.rows_read, result.rows_matched, result.marks_changed) == (10, 2, 5)
     assert result.sessions == ("3/3 上午", "3/3 下午", "3/4 全天")
     assert result.ignored_columns == ("序号", "备注")
@@ -116,16 +113,14 @@ def test_import_matches_people_lists_unmatched_and_reports_malformed_rows(
     assert "第 E 列的考勤“到了”无法识别" in reasons[10]
     assert reasons[11] == "与第 3 行是同一位学员"
     assert result.summary == "导入完成：2 人，记考勤 5 条；3 行未匹配到本班学员，5 处有错误未导入 — 查看原因"
-    marks = svc.attendance_grid(db, class_id=class_id).marks
+    marks = svc.attendance_grid(db, actor, class_id=class_id).marks
     zhang, li = enrolled["张三1"], enrolled["李四3"]
     assert [marks.get((zhang, s.id)) for s in sessions] == [P, P, L]
     assert [marks.get((li, s.id)) for s in sessions] == [E, None, P]
     assert all(key[0] not in (enrolled["王五5"], enrolled["王五7"]) for key in marks)
     # the whole import is one step: Ctrl+Z takes all five marks back
-    assert (
-        svc.undo_last_class_change(db, actor=actor, class_id=class_id) == "SYB202501 导入签到表 sign-in.xlsx"
-    )
-    assert svc.attendance_grid(db, class_id=class_id).marks == {}
+    assert svc.undo_last_class_change(db, actor, class_id=class_id) == "SYB202501 导入签到表 sign-in.xlsx"
+    assert svc.attendance_grid(db, actor, class_id=class_id).marks == {}
 
 
 def test_dry_run_writes_nothing_and_a_second_import_changes_nothing(
@@ -133,11 +128,11 @@ def test_dry_run_writes_nothing_and_a_second_import_changes_nothing(
 ) -> None:
     class_id, _, _ = klass
     path = workbook(tmp_path / "s.xlsx", [[1, "张三", id_number(1), "出", "出", "出"]])
-    preview = svc.import_attendance(db, actor=actor, class_id=class_id, path=path, dry_run=True)
+    preview = svc.import_attendance(db, actor, class_id=class_id, path=path, dry_run=True)
     assert preview.marks_changed == 3 and preview.summary.startswith("预检完成：1 人，将记考勤 3 条")
-    assert svc.attendance_grid(db, class_id=class_id).marks == {}
-    svc.import_attendance(db, actor=actor, class_id=class_id, path=path)
-    again = svc.import_attendance(db, actor=actor, class_id=class_id, path=path)
+    assert svc.attendance_grid(db, actor, class_id=class_id).marks == {}
+    svc.import_attendance(db, actor, class_id=class_id, path=path)
+    again = svc.import_attendance(db, actor, class_id=class_id, path=path)
     assert (again.marks_changed, again.marks_unchanged) == (0, 3)
 
 
@@ -151,7 +146,7 @@ def test_header_columns_that_name_no_single_session_are_reported(
         header=["姓名", "身份证号", "2025-03-03", "2025-03-05 上午", "3/4"],
         title=None,
     )
-    result = svc.import_attendance(db, actor=actor, class_id=class_id, path=path)
+    result = svc.import_attendance(db, actor, class_id=class_id, path=path)
     assert [(p.row, p.reason) for p in result.malformed] == [
         (
             1,
@@ -170,22 +165,22 @@ def test_not_a_workbook_or_without_the_needed_columns(
     text = tmp_path / "sign-in.xlsx"
     text.write_text("姓名,身份证号码\n", encoding="utf-8")
     with pytest.raises(ValidationError, match=r"sign-in\.xlsx 不是可读取的 Excel 工作簿"):
-        svc.import_attendance(db, actor=actor, class_id=class_id, path=text)
+        svc.import_attendance(db, actor, class_id=class_id, path=text)
     no_name = workbook(tmp_path / "a.xlsx", [], header=["名字", "身份证号码", "2025-03-04"], title=None)
     with pytest.raises(ValidationError, match="前 10 行中没有“姓名”列"):
-        svc.import_attendance(db, actor=actor, class_id=class_id, path=no_name)
+        svc.import_attendance(db, actor, class_id=class_id, path=no_name)
     no_dates = workbook(tmp_path / "b.xlsx", [], header=["姓名", "身份证号码", "签名"], title=None)
     with pytest.raises(ValidationError, match="表头中没有日期列"):
-        svc.import_attendance(db, actor=actor, class_id=class_id, path=no_dates)
+        svc.import_attendance(db, actor, class_id=class_id, path=no_dates)
 
 
 def test_template_round_trip_with_masked_ids(
     db: Database, actor: Actor, klass: tuple[str, dict[str, str], list[svc.SessionView]], tmp_path: Path
 ) -> None:
     class_id, enrolled, sessions = klass
-    svc.mark_attendance(db, actor=actor, class_id=class_id, marks=[(enrolled["张三1"], sessions[0].id, L)])
+    svc.mark_attendance(db, actor, class_id=class_id, marks=[(enrolled["张三1"], sessions[0].id, L)])
     out = tmp_path / "template.xlsx"
-    assert svc.write_sign_in_workbook(db, actor=actor, class_id=class_id, out=out) == 4
+    assert svc.write_sign_in_workbook(db, actor, class_id=class_id, out=out) == 4
     book = load_workbook(out)
     sheet = book.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -195,7 +190,7 @@ def test_template_round_trip_with_masked_ids(
     for row in sheet.iter_rows(min_row=3):
         row[4].value = "出"
     book.save(out)
-    result = svc.import_attendance(db, actor=actor, class_id=class_id, path=out)
+    result = svc.import_attendance(db, actor, class_id=class_id, path=out)
     assert (result.rows_matched, result.marks_changed, result.marks_unchanged) == (4, 4, 1)
     assert result.unmatched == () and result.malformed == ()
     with db.reading() as session:
@@ -207,10 +202,10 @@ def test_attendance_export_by_month_masks_id_numbers(
 ) -> None:
     _, _, sessions = klass
     for s in sessions:
-        svc.mark_column(db, actor=actor, session_id=s.id)
+        svc.mark_column(db, actor, session_id=s.id)
     out = tmp_path / "attendance.xlsx"
-    assert svc.export_attendance(db, actor=actor, out=out, month=date(2025, 3, 1)) == 12
-    assert svc.export_attendance(db, actor=actor, out=tmp_path / "april.xlsx", month=date(2025, 4, 1)) == 0
+    assert svc.export_attendance(db, actor, out=out, month=date(2025, 3, 1)) == 12
+    assert svc.export_attendance(db, actor, out=tmp_path / "april.xlsx", month=date(2025, 4, 1)) == 0
     rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     assert (
         rows[0] == ("培训考勤明细（2025年03月）",) + (None,) * 9 or rows[0][0] == "培训考勤明细（2025年03月）"

@@ -51,10 +51,10 @@ def squeeze(text: str) -> str:
 @pytest.fixture
 def assessed(db: Database, actor: Actor) -> str:
     """A class of three on 3–4 March 2025: 张三 and 𠮷堃 complete, 欧阳玥 misses too much."""
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("SYB"),
             "class_number": "SYB202501",
@@ -67,7 +67,7 @@ def assessed(db: Database, actor: Actor) -> str:
         },
     )
     svc.add_sessions(
-        db, actor=actor, class_id=class_id, first_day=START, last_day=START + timedelta(days=1),
+        db, actor, class_id=class_id, first_day=START, last_day=START + timedelta(days=1),
         half_days=[HalfDay.AM, HalfDay.PM], hours=4, topic="创业计划书",
     )  # fmt: skip
     enrolments = []
@@ -75,18 +75,18 @@ def assessed(db: Database, actor: Actor) -> str:
         person = create_entrepreneur(
             db, actor, person={"name": name, "id_number": id_number(serial * 2), "phone": "13812345678"}
         )
-        enrolments.append(svc.enrol(db, actor=actor, class_id=class_id, entrepreneur_id=person))
-        svc.set_exam_score(db, actor=actor, enrolment_id=enrolments[-1], score=70 + serial)
-    sessions = svc.list_sessions(db, class_id=class_id)
+        enrolments.append(svc.enrol(db, actor, class_id=class_id, entrepreneur_id=person))
+        svc.set_exam_score(db, actor, enrolment_id=enrolments[-1], score=70 + serial)
+    sessions = svc.list_sessions(db, actor, class_id=class_id)
     for s in sessions:
-        svc.mark_column(db, actor=actor, session_id=s.id)
+        svc.mark_column(db, actor, session_id=s.id)
     svc.mark_attendance(
         db,
-        actor=actor,
+        actor,
         class_id=class_id,
         marks=[(enrolments[2], s.id, AttendanceMark.ABSENT) for s in sessions[:2]],
     )
-    svc.assess_class(db, actor=actor, class_id=class_id, today=date(2025, 3, 10))
+    svc.assess_class(db, actor, class_id=class_id, today=date(2025, 3, 10))
     return class_id
 
 
@@ -94,7 +94,7 @@ def test_certificates_one_per_page_with_names_and_numbers(
     db: Database, actor: Actor, assessed: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "certificates.pdf"
-    assert svc.print_certificates(db, actor=actor, out=out, class_id=assessed) == 2
+    assert svc.print_certificates(db, actor, out=out, class_id=assessed) == 2
     pages = pdf_pages(out)
     assert len(pages) == 2
     first, second = (squeeze(page) for page in pages)
@@ -118,25 +118,23 @@ def test_certificates_one_per_page_with_names_and_numbers(
 def test_redacted_certificate_masks_the_id_number(
     db: Database, actor: Actor, assessed: str, tmp_path: Path
 ) -> None:
-    one = svc.completed_trainees(db, class_id=assessed)[0]
+    one = svc.completed_trainees(db, actor, class_id=assessed)[0]
     out = tmp_path / "one.pdf"
-    assert (
-        svc.print_certificates(db, actor=actor, out=out, enrolment_ids=[one.enrolment_id], redacted=True) == 1
-    )
+    assert svc.print_certificates(db, actor, out=out, enrolment_ids=[one.enrolment_id], redacted=True) == 1
     text = squeeze(pdf_pages(out)[0])
     assert id_number(2) not in text
     assert "330***********" + id_number(2)[-4:] in text
     assert "脱敏件" in text
-    not_completed = svc.roster(db, class_id=assessed)[2].enrolment_id
+    not_completed = svc.roster(db, actor, class_id=assessed)[2].enrolment_id
     with pytest.raises(NotAllowed, match="所选 2 人中只有 1 人已结业"):
-        svc.print_certificates(db, actor=actor, out=out, enrolment_ids=[one.enrolment_id, not_completed])
+        svc.print_certificates(db, actor, out=out, enrolment_ids=[one.enrolment_id, not_completed])
 
 
 def test_training_roster_lists_completed_trainees_with_id_numbers(
     db: Database, actor: Actor, assessed: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "roster.pdf"
-    assert svc.print_training_roster(db, actor=actor, class_id=assessed, out=out) == 1
+    assert svc.print_training_roster(db, actor, class_id=assessed, out=out) == 1
     text = pdf_pages(out)[0]
     flat = squeeze(text)
     assert "创业培训补贴花名册" in flat
@@ -149,16 +147,16 @@ def test_training_roster_lists_completed_trainees_with_id_numbers(
     assert "欧阳玥" not in flat
     assert "合计：结业2人。" in flat
     redacted = tmp_path / "redacted.pdf"
-    svc.print_training_roster(db, actor=actor, class_id=assessed, out=redacted, redacted=True)
+    svc.print_training_roster(db, actor, class_id=assessed, out=redacted, redacted=True)
     masked = squeeze(pdf_pages(redacted)[0])
     assert id_number(2) not in masked and "138****5678" in masked
 
 
 def test_roster_is_refused_before_anyone_completed(db: Database, actor: Actor, tmp_path: Path) -> None:
-    svc.ensure_course_catalogue(db)
+    svc.ensure_course_catalogue(db, actor)
     class_id = svc.create_class(
         db,
-        actor=actor,
+        actor,
         data={
             "course_id": svc.course_id_for("IYB"),
             "class_number": "IYB202501",
@@ -169,16 +167,16 @@ def test_roster_is_refused_before_anyone_completed(db: Database, actor: Actor, t
         },
     )
     with pytest.raises(NotAllowed, match="还没有结业学员"):
-        svc.print_training_roster(db, actor=actor, class_id=class_id, out=tmp_path / "r.pdf")
+        svc.print_training_roster(db, actor, class_id=class_id, out=tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
 
 
 def test_sign_in_sheet_masks_ids_and_has_signature_columns(
     db: Database, actor: Actor, assessed: str, tmp_path: Path
 ) -> None:
-    session_id = svc.list_sessions(db, class_id=assessed)[1].id
+    session_id = svc.list_sessions(db, actor, class_id=assessed)[1].id
     out = tmp_path / "sign-in.pdf"
-    assert svc.print_sign_in_sheets(db, actor=actor, record_id=session_id, out=out) == 1
+    assert svc.print_sign_in_sheets(db, actor, record_id=session_id, out=out) == 1
     text = pdf_pages(out)[0]
     flat = squeeze(text)
     assert "创业培训签到表" in flat
@@ -190,4 +188,4 @@ def test_sign_in_sheet_masks_ids_and_has_signature_columns(
         assert id_number(serial * 2) not in flat
         assert "330***********" + id_number(serial * 2)[-4:] in flat
     every = tmp_path / "all.pdf"
-    assert svc.print_sign_in_sheets(db, actor=actor, record_id=assessed, out=every) == 4
+    assert svc.print_sign_in_sheets(db, actor, record_id=assessed, out=every) == 4

@@ -113,7 +113,7 @@ class ClassView(QWidget):
         return frame
 
     def _fill_header(self) -> None:
-        d = service.get_class(self.context.db, class_id=self.class_id)
+        d = self.context.services(service.get_class, class_id=self.class_id)
         self.detail = d
         self.title.setText(f"{d.title}（第 {d.class_number} 期）")
         self.facts.setText(
@@ -188,7 +188,7 @@ class ClassView(QWidget):
             ):
                 continue
             try:
-                service.withdraw(self.context.db, actor=self.context.actor, enrolment_id=row.enrolment_id)
+                self.context.services(service.withdraw, enrolment_id=row.enrolment_id)
             except DoorstepError as error:
                 dialogs.tell(self, self.tr("无法退出"), str(error))
         self.grid.reload()
@@ -273,9 +273,7 @@ class ClassView(QWidget):
             return
         for chosen_session in chosen:
             try:
-                service.delete_session(
-                    self.context.db, actor=self.context.actor, session_id=chosen_session.id
-                )
+                self.context.services(service.delete_session, session_id=chosen_session.id)
             except DoorstepError as error:
                 dialogs.tell(self, self.tr("无法删除"), str(error))
         self._sessions_changed()
@@ -304,9 +302,7 @@ class ClassView(QWidget):
             return
         self._background(
             self.tr("正在生成签到表"),
-            lambda _job: service.print_sign_in_sheets(
-                self.context.db, actor=self.context.actor, record_id=record, out=path
-            ),
+            lambda _job: self.context.services(service.print_sign_in_sheets, record_id=record, out=path),
             self.tr("已生成签到表 {0}（{{0}} 页）").format(path.name),
         )
 
@@ -316,8 +312,8 @@ class ClassView(QWidget):
             return
         self._background(
             self.tr("正在导出签到表"),
-            lambda _job: service.write_sign_in_workbook(
-                self.context.db, actor=self.context.actor, class_id=self.class_id, out=path
+            lambda _job: self.context.services(
+                service.write_sign_in_workbook, class_id=self.class_id, out=path
             ),
             self.tr("已导出 {0}（{{0}} 人）").format(path.name),
         )
@@ -339,8 +335,8 @@ class ClassView(QWidget):
         run_in_background(
             self,
             self.tr("正在导入签到表"),
-            lambda job: service.import_attendance(
-                self.context.db, actor=self.context.actor, class_id=self.class_id, path=path, job=job
+            lambda job: self.context.services(
+                service.import_attendance, class_id=self.class_id, path=path, job=job
             ),
             done,
         )
@@ -407,13 +403,11 @@ class ClassView(QWidget):
         return page
 
     def _save_score(self, enrolment_id: str, value: object) -> object:
-        return service.set_exam_score(
-            self.context.db, actor=self.context.actor, enrolment_id=enrolment_id, score=value
-        )
+        return self.context.services(service.set_exam_score, enrolment_id=enrolment_id, score=value)
 
     def assess(self) -> None:
         try:
-            summary = service.assess_class(self.context.db, actor=self.context.actor, class_id=self.class_id)
+            summary = self.context.services(service.assess_class, class_id=self.class_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("暂不能结业评定"), str(error))
             return
@@ -451,9 +445,8 @@ class ClassView(QWidget):
         ids = chosen or None  # selected trainees who completed, else the whole class
         self._background(
             self.tr("正在生成结业证书"),
-            lambda job: service.print_certificates(
-                self.context.db,
-                actor=self.context.actor,
+            lambda job: self.context.services(
+                service.print_certificates,
                 out=path,
                 class_id=None if ids else self.class_id,
                 enrolment_ids=ids,
@@ -468,8 +461,8 @@ class ClassView(QWidget):
             return
         self._background(
             self.tr("正在生成花名册"),
-            lambda _job: service.print_training_roster(
-                self.context.db, actor=self.context.actor, class_id=self.class_id, out=path
+            lambda _job: self.context.services(
+                service.print_training_roster, class_id=self.class_id, out=path
             ),
             self.tr("已生成花名册 {0}（{{0}} 页）").format(path.name),
         )
@@ -491,13 +484,13 @@ class ClassView(QWidget):
         self._fill_header()
         index = self.tabs.currentIndex()
         if index == 0:
-            self.roster_model.replace(service.roster(self.context.db, class_id=self.class_id))
+            self.roster_model.replace(self.context.services(service.roster, class_id=self.class_id))
         elif index == 1:
-            self.session_model.replace(service.list_sessions(self.context.db, class_id=self.class_id))
+            self.session_model.replace(self.context.services(service.list_sessions, class_id=self.class_id))
         elif index == 2:
             self.grid.reload()
         elif index == 3:
-            previews = service.completion_preview(self.context.db, class_id=self.class_id)
+            previews = self.context.services(service.completion_preview, class_id=self.class_id)
             self.completion_model.replace(previews)
             stale = sum(1 for p in previews if p.stale)
             self.completion_note.setText(

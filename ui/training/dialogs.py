@@ -44,7 +44,7 @@ class ClassDialog(QDialog):
         self.class_id = class_id
         self.saved_id: str | None = None
         self.version: int | None = None
-        self.courses = {c.id: c for c in service.list_courses(context.db)}
+        self.courses = {c.id: c for c in context.services(service.list_courses)}
         self.setWindowTitle(self.tr("修改培训班") if class_id else self.tr("新增培训班"))
         layout = QVBoxLayout(self)
         self.form = CheckedForm(check_class_field, self)
@@ -94,7 +94,7 @@ class ClassDialog(QDialog):
         assert isinstance(self.course, ChoiceField)
         self.course.combo.activated.connect(self._course_picked)
         if class_id:
-            detail = service.get_class(context.db, class_id=class_id)
+            detail = context.services(service.get_class, class_id=class_id)
             self.version = detail.version
             values = detail.form_values()
             self.form.set_values(
@@ -141,7 +141,7 @@ class ClassDialog(QDialog):
             if isinstance(start, str) and start[:4].isdigit():
                 year = int(start[:4])
             self.form.fields["class_number"].set_value(
-                service.suggest_class_number(self.context.db, course_id=course.id, year=year)
+                self.context.services(service.suggest_class_number, course_id=course.id, year=year)
             )
             number = str(self.form.fields["class_number"].value())[-2:]
             self.form.fields["title"].set_value(
@@ -177,16 +177,12 @@ class ClassDialog(QDialog):
         try:
             data = validate_class(self.values())
             if self.class_id:
-                service.update_class(
-                    self.context.db,
-                    actor=self.context.actor,
-                    class_id=self.class_id,
-                    data=data,
-                    expected_version=self.version,
+                self.context.services(
+                    service.update_class, class_id=self.class_id, data=data, expected_version=self.version
                 )
                 self.saved_id = self.class_id
             else:
-                self.saved_id = service.create_class(self.context.db, actor=self.context.actor, data=data)
+                self.saved_id = self.context.services(service.create_class, data=data)
         except ValidationError as error:
             key = next((k for k, label in _LABEL_KEYS.items() if label == error.field), None)
             if key and key in self.form.fields:
@@ -217,7 +213,7 @@ class ScheduleDialog(QDialog):
         self.context = context
         self.class_id = class_id
         self.made: list[str] = []
-        detail = service.get_class(context.db, class_id=class_id)
+        detail = context.services(service.get_class, class_id=class_id)
         self.setWindowTitle(self.tr("排课 — 第 {0} 期").format(detail.class_number))
         grid = QGridLayout(self)
         self.first = DateField(self)
@@ -271,9 +267,8 @@ class ScheduleDialog(QDialog):
             halves = [half for half, box in self.half_boxes.items() if box.isChecked()]
             if not halves:
                 raise ValidationError("时段", "", "请至少勾选一个时段")
-            self.made = service.add_sessions(
-                self.context.db,
-                actor=self.context.actor,
+            self.made = self.context.services(
+                service.add_sessions,
                 class_id=self.class_id,
                 first_day=first,
                 last_day=last,
@@ -356,13 +351,9 @@ class SessionDialog(QDialog):
         }
         try:
             if self.session:
-                service.update_session(
-                    self.context.db, actor=self.context.actor, session_id=self.session.id, session_data=values
-                )
+                self.context.services(service.update_session, session_id=self.session.id, session_data=values)
             else:
-                service.add_session(
-                    self.context.db, actor=self.context.actor, class_id=self.class_id, session_data=values
-                )
+                self.context.services(service.add_session, class_id=self.class_id, session_data=values)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法保存课次"), str(error))
             return

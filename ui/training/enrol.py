@@ -35,7 +35,7 @@ class EnrolDialog(QDialog):
         self.context = context
         self.class_id = class_id
         self.enrolled: list[str] = []
-        detail = service.get_class(context.db, class_id=class_id)
+        detail = context.services(service.get_class, class_id=class_id)
         self.setWindowTitle(self.tr("报名 — 第 {0} 期 {1}").format(detail.class_number, detail.title))
         layout = QVBoxLayout(self)
         self.capacity = QLabel(self)
@@ -98,7 +98,7 @@ class EnrolDialog(QDialog):
         settle_minimum_size(self, 760, 520)
 
     def _update_capacity(self) -> None:
-        detail = service.get_class(self.context.db, class_id=self.class_id)
+        detail = self.context.services(service.get_class, class_id=self.class_id)
         self.capacity.setText(
             self.tr("计划 {0} 人，已报名 {1} 人，还可报名 {2} 人").format(
                 detail.capacity, detail.enrolled, max(detail.capacity - detail.enrolled, 0)
@@ -107,8 +107,8 @@ class EnrolDialog(QDialog):
 
     def search_files(self) -> None:
         self._timer.stop()
-        self._candidates = service.find_candidates(
-            self.context.db, class_id=self.class_id, text=self.search.text()
+        self._candidates = self.context.services(
+            service.find_candidates, class_id=self.class_id, text=self.search.text()
         )
         self.results.setRowCount(len(self._candidates))
         for row, c in enumerate(self._candidates):
@@ -134,11 +134,8 @@ class EnrolDialog(QDialog):
 
     def _enrol(self, entrepreneur_id: str, name: str) -> bool:
         try:
-            enrolment = service.enrol(
-                self.context.db,
-                actor=self.context.actor,
-                class_id=self.class_id,
-                entrepreneur_id=entrepreneur_id,
+            enrolment = self.context.services(
+                service.enrol, class_id=self.class_id, entrepreneur_id=entrepreneur_id
             )
         except service.AlreadyCompleted as warning:
             if not dialogs.ask(
@@ -151,9 +148,8 @@ class EnrolDialog(QDialog):
             ):
                 return False
             try:
-                enrolment = service.enrol(
-                    self.context.db,
-                    actor=self.context.actor,
+                enrolment = self.context.services(
+                    service.enrol,
                     class_id=self.class_id,
                     entrepreneur_id=entrepreneur_id,
                     confirm_repeat=True,
@@ -174,9 +170,8 @@ class EnrolDialog(QDialog):
         confirm = False
         while True:
             try:
-                _person, enrolment = service.enrol_walk_in(
-                    self.context.db,
-                    actor=self.context.actor,
+                _person, enrolment = self.context.services(
+                    service.enrol_walk_in,
                     class_id=self.class_id,
                     name=name,
                     id_number=id_number,

@@ -56,7 +56,7 @@ class PersonTrainingTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = service.person_training(self.context.db, entrepreneur_id=self.entrepreneur_id)
+        rows = self.context.services(service.person_training, entrepreneur_id=self.entrepreneur_id)
         self.model.replace(rows)
         completed = sum(1 for r in rows if r.result is CompletionResult.COMPLETED)
         self.summary.setText(

@@ -344,7 +344,7 @@ class AttendanceGridWidget(QWidget):
         bar.addWidget(self.summary)
         layout.addLayout(bar)
         self.view = AttendanceView(self)
-        self.model = AttendanceModel(service.attendance_grid(context.db, class_id=class_id), self)
+        self.model = AttendanceModel(context.services(service.attendance_grid, class_id=class_id), self)
         self.view.setModel(self.model)
         self.view.mark_cells.connect(self.store_marks)
         self.view.undo_requested.connect(self.undo)
@@ -366,7 +366,7 @@ class AttendanceGridWidget(QWidget):
     # -- data ---------------------------------------------------------------------------------------
     def reload(self) -> None:
         current = self.view.currentIndex()
-        self.model.replace(service.attendance_grid(self.context.db, class_id=self.class_id))
+        self.model.replace(self.context.services(service.attendance_grid, class_id=self.class_id))
         if current.isValid() and current.row() < self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
         self._after_reload()
@@ -404,9 +404,7 @@ class AttendanceGridWidget(QWidget):
         people, sessions = self.model.people, self.model.sessions
         wanted = [(people[r].enrolment_id, sessions[c].id, mark) for r, c in cells]
         self._run(
-            lambda: service.mark_attendance(
-                self.context.db, actor=self.context.actor, class_id=self.class_id, marks=wanted
-            )
+            lambda: self.context.services(service.mark_attendance, class_id=self.class_id, marks=wanted)
         )
 
     def mark_column(self, column: int, mark: AttendanceMark, *, overwrite: bool) -> None:
@@ -414,12 +412,8 @@ class AttendanceGridWidget(QWidget):
             return
         session_id = self.model.sessions[column].id
         self._run(
-            lambda: service.mark_column(
-                self.context.db,
-                actor=self.context.actor,
-                session_id=session_id,
-                mark=mark,
-                overwrite=overwrite,
+            lambda: self.context.services(
+                service.mark_column, session_id=session_id, mark=mark, overwrite=overwrite
             )
         )
 
@@ -443,9 +437,7 @@ class AttendanceGridWidget(QWidget):
 
     def undo(self) -> None:
         try:
-            label = service.undo_last_class_change(
-                self.context.db, actor=self.context.actor, class_id=self.class_id
-            )
+            label = self.context.services(service.undo_last_class_change, class_id=self.class_id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法撤销"), str(error))
             return

@@ -26,6 +26,7 @@ from desktop.context import AppContext
 from desktop.services import training as service
 from models.base import china_today
 from models.errors import DoorstepError
+from models.permissions import Permission
 from models.validators import parse_date
 from ui.operations import run_in_background
 from ui.training.class_view import ClassView, button
@@ -143,7 +144,7 @@ class ClassListView(QWidget):
         current = self.course.currentData()
         self.course.clear()
         self.course.addItem(self.tr("全部课程"), None)
-        for course in service.list_courses(self.context.db, include_inactive=True):
+        for course in self.context.services(service.list_courses, include_inactive=True):
             self.course.addItem(course.label, course.id)
         index = self.course.findData(current) if current else 0
         self.course.setCurrentIndex(max(index, 0))
@@ -161,12 +162,17 @@ class ClassListView(QWidget):
         q = self.query()
         return bool(q.text.strip() or q.course_id or q.status or q.year)
 
+    def _ensure_catalogue(self) -> None:
+        """The default courses, stored once by a user who manages training (others only read them)."""
+        if self.context.actor.may(Permission.MANAGE_TRAINING):
+            self.context.services(service.ensure_course_catalogue)
+
     def refresh(self) -> None:
         self._timer.stop()
         if self.course.count() == 0:
-            service.ensure_course_catalogue(self.context.db)
+            self._ensure_catalogue()
             self._fill_courses()
-        rows = service.list_classes(self.context.db, self.query())
+        rows = self.context.services(service.list_classes, query=self.query())
         self.model.replace(rows)
         self.rows_total = len(rows)
         people = sum(r.enrolled for r in rows)
@@ -219,7 +225,7 @@ class ClassListView(QWidget):
             self.open_class.emit(row.id)
 
     def new_class(self) -> None:
-        service.ensure_course_catalogue(self.context.db)
+        self._ensure_catalogue()
         dialog = ClassDialog(self.context, self)
         if dialog.exec() and dialog.saved_id:
             self.refresh()
@@ -233,7 +239,7 @@ class ClassListView(QWidget):
         if not dialogs.ask(self, self.tr("删除班级"), text, self.tr("删除"), self.tr("取消"), warning=True):
             return
         try:
-            service.delete_class(self.context.db, actor=self.context.actor, class_id=row.id)
+            self.context.services(service.delete_class, class_id=row.id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法删除"), str(error))
             return
@@ -270,9 +276,7 @@ class ClassListView(QWidget):
         run_in_background(
             self,
             self.tr("正在导出考勤"),
-            lambda _job: service.export_attendance(
-                self.context.db, actor=self.context.actor, out=out, month=month
-            ),
+            lambda _job: self.context.services(service.export_attendance, out=out, month=month),
             done,
         )
 
