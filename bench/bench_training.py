@@ -93,24 +93,27 @@ def _raw_grid(raw: sqlite3.Connection, class_id: str) -> None:
 
 
 def _raw_column(raw: sqlite3.Connection, session_id: str, status: str) -> None:
-    """A full column mark, bare: update 60 marks and write 60 change rows in one transaction."""
+    """A full column mark, bare: update 60 marks and write 60 change rows (numbered after the log's
+    newest ``seq``, as the journal numbers them) in one transaction."""
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(" ")
     rows = raw.execute(
         "SELECT id, version, status FROM training_attendance WHERE session_id = ? AND deleted = 0",
         (session_id,),
     ).fetchall()
     raw.execute("BEGIN")
+    last = raw.execute("SELECT COALESCE(MAX(seq), 0) FROM change_log").fetchone()[0]
     raw.executemany(
         "UPDATE training_attendance SET status = ?, version = version + 1, updated_at = ? WHERE id = ?",
         [(status, now, row[0]) for row in rows],
     )
     raw.executemany(
-        "INSERT INTO change_log (id, operation_id, operation_label, at, user_name, station_code, "
+        "INSERT INTO change_log (id, seq, operation_id, operation_label, at, user_name, station_code, "
         "record_kind, record_id, subject_id, action, changes, base_version, version) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 hashlib.md5(f"{row[0]}{now}".encode()).hexdigest(),
+                last + number,
                 "op",
                 "raw",
                 now,
@@ -124,7 +127,7 @@ def _raw_column(raw: sqlite3.Connection, session_id: str, status: str) -> None:
                 row[1],
                 row[1] + 1,
             )
-            for row in rows
+            for number, row in enumerate(rows, start=1)
         ],
     )
     raw.execute("COMMIT")
