@@ -21,6 +21,7 @@ from desktop.services import entrepreneurs as svc
 from desktop.services.check import check_database
 from desktop.services.entrepreneur_list import ListQuery, count_entrepreneurs, search_ids
 from desktop.services.station import default_actor, station_info
+from tests.unit.test_journal import assert_replay_rebuilds
 from models.database import current_revisions, open_database
 from models.schema import HEADS
 from models.tables import travelling_tables
@@ -38,11 +39,11 @@ RELEASED: dict[str, set[str]] = {
 STATION = ("330106001", "测试站")  # what make_schemas.py passes to `doorstep init`
 
 # Tables and columns a migration drops or renames, so that the old rows cannot be found under the old
-# name: (table, None) for a whole table, (table, column) for one column. No migration does so yet.
-DROPPED_OR_RENAMED: frozenset[tuple[str, str | None]] = frozenset()
-# Old values a migration may fill in, by (table, column): the demo's baseline change rows were written
-# with empty ``changes``; a migration that completes them in place changes only those values.
-FILLED_IN: dict[tuple[str, str], frozenset[object]] = {("change_log", "changes"): frozenset({"{}"})}
+# name: (table, None) for a whole table, (table, column) for one column. 0007 drops change_log.undone_by:
+# an undone operation is told by its compensating rows (``undoes``), which every undo already wrote.
+DROPPED_OR_RENAMED: frozenset[tuple[str, str | None]] = frozenset({("change_log", "undone_by")})
+# Old values a migration may fill in, by (table, column). None: 0007 adds baseline rows and edits none.
+FILLED_IN: dict[tuple[str, str], frozenset[object]] = {}
 
 Rows = dict[tuple[Any, ...], dict[str, Any]]
 
@@ -118,12 +119,12 @@ def test_released_schema_upgrades_and_keeps_every_row(name: str, tmp_path: Path)
         actor = default_actor(db)
         people = before["entrepreneur"]
         live = sorted(key[0] for key, row in people.items() if not row["deleted"])
-        assert count_entrepreneurs(db) == len(live)
-        assert count_entrepreneurs(db, recycle_bin=True) == len(people) - len(live)
-        assert sorted(search_ids(db, ListQuery())) == live
+        assert count_entrepreneurs(db, actor) == len(live)
+        assert count_entrepreneurs(db, actor, recycle_bin=True) == len(people) - len(live)
+        assert sorted(search_ids(db, actor, ListQuery())) == live
         first = people[(live[0],)]
-        assert live[0] in search_ids(db, ListQuery(text=first["name"]))  # builds the search index
-        one = svc.get_file(db, actor=actor, entrepreneur_id=live[0])
+        assert live[0] in search_ids(db, actor, ListQuery(text=first["name"]))  # builds the search index
+        one = svc.get_file(db, actor, entrepreneur_id=live[0])
         assert (one.name, one.id_number) == (first["name"], first["id_number"])
     finally:
         db.close()
@@ -164,15 +165,17 @@ def test_released_schema_upgrades_and_keeps_every_row(name: str, tmp_path: Path)
 
 @pytest.mark.parametrize("name", RELEASED)
 def test_every_record_has_a_complete_baseline_change(name: str, tmp_path: Path) -> None:
-    """After the upgrade every travelling record has a 'create' change holding its values, and the change
-    log has a ``seq`` column of distinct integers (the order in which changes were made, for sync)."""
+    """After the upgrade every travelling record has a complete change holding its values — a 'create'
+    made by the journal, or the 'baseline' 0007 writes with every column — the change log has a ``seq``
+    column of distinct integers (the order in which changes were made, for sync), and replaying the
+    log from an empty schema rebuilds every travelling table exactly."""
     station = upgrade(name, tmp_path)
     after = read_tables(station)
     changes = after["change_log"]
     assert changes
     created: set[tuple[str, str]] = set()
     for row in changes.values():
-        if row["action"] == "create" and row["changes"] and json.loads(row["changes"]):
+        if row["action"] in ("create", "baseline") and row["changes"] and json.loads(row["changes"]):
             created.add((row["record_kind"], row["record_id"]))
     missing: Counter[str] = Counter()
     for table in travelling_tables():
@@ -189,3 +192,8 @@ def test_every_record_has_a_complete_baseline_change(name: str, tmp_path: Path) 
         elif len(set(seqs)) != len(seqs):
             problems.append("change_log.seq values repeat")
     assert not problems, "\n".join(problems)
+    db = open_database(station)
+    try:
+        assert_replay_rebuilds(db, tmp_path / "replayed.sqlite")
+    finally:
+        db.close()
