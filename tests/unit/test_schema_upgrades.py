@@ -21,10 +21,10 @@ from desktop.services import entrepreneurs as svc
 from desktop.services.check import check_database
 from desktop.services.entrepreneur_list import ListQuery, count_entrepreneurs, search_ids
 from desktop.services.station import default_actor, station_info
-from tests.unit.test_journal import assert_replay_rebuilds
 from models.database import current_revisions, open_database
 from models.schema import HEADS
 from models.tables import travelling_tables
+from tests.unit.test_journal import assert_replay_rebuilds
 
 SCHEMAS = Path(__file__).parent.parent / "data" / "schemas"
 # each file's Alembic revisions: one branch per area off 0001, and 0003 was committed before 0002
