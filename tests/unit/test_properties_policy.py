@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -72,10 +73,23 @@ def check_outcome(text: str) -> PolicySet | None:
             assert reason
         assert "fuzz.json" in str(error)
         return None
-    for item in policy_set.items:
-        assert 0 <= item.amount_fen <= item.ceiling_fen
-    assert len({item.code for item in policy_set.items}) == len(policy_set.items)
+    # What is accepted is of the declared types: nothing the checker let through unconverted.
+    assert type(policy_set.version) is int and policy_set.version >= 1
+    assert type(policy_set.example) is bool and (policy_set.notice or not policy_set.example)
+    assert re.fullmatch(r"\d{6}", policy_set.region) and policy_set.id and policy_set.name
     assert policy_set.effective_to is None or policy_set.effective_from <= policy_set.effective_to
+    assert policy_set.items and len({item.code for item in policy_set.items}) == len(policy_set.items)
+    for item in policy_set.items:
+        assert isinstance(item.code, ItemCode) and type(item.one_time) is bool
+        assert type(item.amount_fen) is int and type(item.ceiling_fen) is int
+        assert 0 <= item.amount_fen <= item.ceiling_fen
+        assert item.documents and all(isinstance(entry, str) and entry for entry in item.documents)
+        assert item.is_loan == (item.loan is not None)
+        if item.loan is not None:
+            assert type(item.loan.renewal_allowed) is bool
+            assert 0 <= item.loan.extension_max_months <= 12
+        for condition in (c for top in item.conditions for c in top.walk()):
+            assert isinstance(condition.type, ConditionType)
     return policy_set
 
 
@@ -164,6 +178,8 @@ def mutated_sets(draw: st.DrawFn) -> dict[str, Any]:
             current = parent[path[-1]]
         except (KeyError, IndexError, TypeError):  # an earlier mutation removed or replaced it
             continue
+        if type(parent) not in (dict, list):  # … or made it text, which indexes too
+            continue
         action = draw(st.sampled_from(["drop", "retype", "random", "vocabulary", "borrow", "unknown key"]))
         if action == "drop":
             del parent[path[-1]]
@@ -205,6 +221,32 @@ def test_a_shipped_set_with_its_text_cut_or_patched_is_a_set_or_a_policy_set_err
     start: int, length: int, insert: str
 ) -> None:
     check_outcome(SHIPPED[:start] + insert + SHIPPED[start + length :])
+
+
+# One value of another kind for each kind of value in the set: falsy ones, where a check may slip.
+ANOTHER_KIND: dict[type, Any] = {dict: [], list: {}, str: 0, bool: 0, int: "", float: "", type(None): 0}
+
+
+def test_every_value_of_the_shipped_set_dropped_nulled_or_of_another_kind() -> None:
+    """Not random: each of the shipped set's values (some 300) in turn, the way a hand-edited file goes
+    wrong. Each variant is accepted as a well-typed set or refused with PolicySetError."""
+    outcomes = {"accepted": 0, "refused": 0}
+    for path in ALL_PATHS:
+        value: Any = SHIPPED_DATA
+        for key in path:
+            value = value[key]
+        for change in ("drop", None, ANOTHER_KIND[type(value)]):
+            data = copy.deepcopy(SHIPPED_DATA)
+            parent: Any = data
+            for key in path[:-1]:
+                parent = parent[key]
+            if change == "drop":
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = change
+            outcome = check_outcome(json.dumps(data, indent=2, ensure_ascii=False))
+            outcomes["accepted" if outcome else "refused"] += 1
+    assert outcomes["accepted"] and outcomes["refused"]  # optional fields exist, and so do required ones
 
 
 @pytest.mark.parametrize(
