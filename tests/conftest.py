@@ -50,7 +50,7 @@ def _load_hypothesis_profile() -> None:
 
 _load_hypothesis_profile()
 
-from desktop.services.station import default_actor, init_station  # noqa: E402
+from desktop.services.station import default_actor, init_station, operator  # noqa: E402
 from models.audit import Actor  # noqa: E402
 from models.database import Database, open_database  # noqa: E402
 
@@ -69,7 +69,7 @@ def _home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     db = open_database(path)
-    init_station(db, code=STATION_CODE, name=STATION_NAME)
+    init_station(db, operator(), code=STATION_CODE, name=STATION_NAME)
     db.close()
     return path
 

@@ -86,7 +86,7 @@ def search_ids(db: Database, actor: Actor, /, query: ListQuery) -> list[str]:
     from desktop.services.search_index import index_for
     from models.pinyin import normalise_query
 
-    return index_for(db).search(
+    return index_for(db, actor).search(
         db,
         needle=normalise_query(query.text),
         deleted=query.recycle_bin,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from desktop.services.gate import service
 from models.actor import Actor
 from models.errors import Conflict, NotFound
+from models.permissions import Permission
 from models.regions import region_name
 
 if TYPE_CHECKING:
@@ -33,7 +35,10 @@ class StationInfo(NamedTuple):
         return region_name(self.region_code) or self.region_code
 
 
-def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -> StationInfo:
+@service(Permission.MANAGE_STATION)
+def init_station(
+    db: Database, actor: Actor, /, *, code: str, name: str, is_demo: bool = False
+) -> StationInfo:
     """Create the station record of a new database; a database belongs to one station for life."""
     from models.validators import normalise_text, parse_station_code  # not needed to open a station
 
@@ -61,6 +66,7 @@ def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -
 
 
 def station_info(db: Database) -> StationInfo | None:
+    """Which station this is: read before anyone acts (the gate's bootstrap, as :func:`default_actor`)."""
     with db.raw() as connection:
         row = connection.execute("SELECT code, name, is_demo FROM station LIMIT 1").fetchone()
     return StationInfo(row[0], row[1], bool(row[2])) if row else None
@@ -103,6 +109,11 @@ def area() -> Area:
         derived_tables=("case_sequence",),
         projections={"case_sequence": rebuild_case_sequences},
     )
+
+
+def operator(station_code: str = "") -> Actor:
+    """Who acts before the station exists: the person setting it up, or checking a file (init, check)."""
+    return Actor(user_name=DEFAULT_USER, station_code=station_code)
 
 
 def default_actor(db: Database) -> Actor:

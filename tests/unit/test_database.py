@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from desktop.services import entrepreneurs as svc
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
-from desktop.services.station import default_actor, init_station
+from desktop.services.station import default_actor, init_station, operator
 from models.database import current_revisions, open_database, schema_heads
 from models.errors import DatabaseError
 from models.schema import HEADS
@@ -32,7 +32,7 @@ def test_connection_settings(tmp_path: Path) -> None:
 
 def test_transaction_really_begins_and_rolls_back(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.sqlite")
-    init_station(db, code="330106001", name="测试站")
+    init_station(db, operator(), code="330106001", name="测试站")
     with pytest.raises(RuntimeError), db.transaction() as session:
         session.execute(text("UPDATE station SET name = '改了'"))
         raise RuntimeError("boom")

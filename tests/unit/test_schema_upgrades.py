@@ -107,7 +107,7 @@ def test_released_schema_upgrades_and_keeps_every_row(name: str, tmp_path: Path)
     try:
         assert current_revisions(db.engine) == set(HEADS)
         # the station opens in the app's services and reports its records
-        report = check_database(db)
+        report = check_database(db, default_actor(db))
         assert report.ok, report.integrity
         assert report.station == " ".join(STATION)
         assert sorted(report.schema) == sorted(HEADS)
