@@ -31,7 +31,8 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import KeyGroup, Stage
 from models.errors import ValidationError
-from models.ledger import MonthlySnapshot, month_start, months_back, next_month
+from models.ledger.months import month_start, months_back, next_month
+from models.ledger.tables import MonthlySnapshot
 from models.training import CompletionResult, Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import KeyProject, Mentor, Visit, VisitMode, next_due_after
 from reports.monthly_report import (
