@@ -303,7 +303,7 @@ def plan_rows(
                         f"更新创业项目“{venture.name}”：" + "、".join(venture_field_label(k) for k in changes)
                     )
 
-    # Person changes of files on record, and same-name-same-birth-date checks for new files.
+    # Person changes of files on record.
     for group in groups.values():
         if group.existing is not None:
             wanted = group.person.column_values()
