@@ -24,16 +24,20 @@ from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric, uscc
 
 from bench.common import BenchResult, median, timings
-from desktop.demo import _name
+from desktop.demo.entrepreneurs import _name
 from desktop.jobs import UNWATCHED
-from desktop.services import exports, ledger_import
+from desktop.services import exports
 from desktop.services import monthly as reports_monthly
 from desktop.services.entrepreneur_list import ListQuery, search_ids
+from desktop.services.ledger.importing import apply_import
+from desktop.services.ledger.mapping import suggest_mapping
 from desktop.services.station import default_actor
 from models import pinyin
 from models.base import china_today
 from models.database import open_database
-from models.ledger import month_start
+from models.ledger.months import month_start
+from models.ledger.plan import ImportOptions
+from reports.ledger.reading import open_ledger
 
 LEDGER_ROWS = 10_000
 IMPORT_REPEAT = 7  # one import varies by ±25 % on this machine: the median of 3 moved the ratio 1.7×–2.2×
@@ -119,14 +123,14 @@ def _import_once(station: Path, folder: Path, ledger: Path) -> float:
     for cached in (pinyin.name_search_keys, pinyin._run_readings, pinyin._readings_of):
         cached.cache_clear()  # a ledger is imported once: measure it with the pinyin caches cold
     started = time.perf_counter()
-    table = ledger_import.open_ledger(ledger)
-    mapping = ledger_import.suggest_mapping(db, table).mapping
-    plan = ledger_import.apply_import(
+    table = open_ledger(ledger)
+    mapping = suggest_mapping(db, table).mapping
+    plan = apply_import(
         db,
         actor=actor,
         table=table,
         mapping=mapping,
-        options=ledger_import.ImportOptions(allow_possible_duplicates=True),
+        options=ImportOptions(allow_possible_duplicates=True),
     )
     elapsed = (time.perf_counter() - started) * 1000
     db.close()

@@ -14,16 +14,13 @@ from pathlib import Path
 from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, ExportRequest
 from desktop.services.exports import export_entrepreneurs
-from desktop.services.ledger_import import (
-    ImportOptions,
-    ImportRun,
-    RowKind,
-    import_ledger,
-    write_import_template,
-)
+from desktop.services.ledger.importing import ImportRun, import_ledger
 from desktop.services.monthly.report import export_monthly, freeze_month
 from models.base import china_today
-from models.ledger import FIELDS_BY_KEY, month_start, parse_month
+from models.ledger.columns import FIELDS_BY_KEY
+from models.ledger.months import month_start, parse_month
+from models.ledger.plan import ImportOptions, RowKind
+from reports.ledger.template import write_import_template
 from reports.monthly_report import format_value, month_label
 
 SHOWN_PROBLEMS = 30

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from desktop.services.ledger_import import import_ledger
+from desktop.services.ledger.importing import import_ledger
 from desktop.services.station import default_actor
 from models.database import open_database
 from tests.data import ledgers as fx

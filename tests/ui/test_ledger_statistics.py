@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from desktop.context import AppContext
 from desktop.services import monthly
 from models.base import china_today
-from models.ledger import month_start
+from models.ledger.months import month_start
 from ui.statistics.page import StatisticsPage
 from ui.widgets.dialogs import settle_minimum_size
 

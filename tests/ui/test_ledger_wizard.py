@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.services.entrepreneur_list import count_entrepreneurs
-from desktop.services.ledger_import import RowKind
+from models.ledger.plan import RowKind
 from tests.data import ledgers as fx
 from ui.ledger.import_wizard import DONE, FILE, MAPPING, PREVIEW, ImportWizard
 from ui.widgets.dialogs import settle_minimum_size

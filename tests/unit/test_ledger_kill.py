@@ -20,7 +20,9 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from desktop.jobs import JobState
-    from desktop.services.ledger_import import apply_import, open_ledger, suggest_mapping
+    from desktop.services.ledger.importing import apply_import
+    from desktop.services.ledger.mapping import suggest_mapping
+    from reports.ledger.reading import open_ledger
     from desktop.services.station import default_actor
     from models.database import open_database
 

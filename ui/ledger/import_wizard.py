@@ -1,8 +1,8 @@
 """台账导入 wizard: choose the file and sheet → check the column mapping → preview → import → summary.
 
-Every step calls the Qt-free import service (``desktop.services.ledger_import``); reading, previewing
-and importing run off the GUI thread with a cancellable progress dialog. A cancelled import leaves the
-database as it was (one transaction).
+Every step calls the Qt-free ledger code (``desktop.services.ledger``, ``reports.ledger``); reading,
+previewing and importing run off the GUI thread with a cancellable progress dialog. A cancelled import
+leaves the database as it was (one transaction).
 """
 
 from __future__ import annotations
@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.jobs import JobState
-from desktop.services import ledger_import as service
 from desktop.services.exports import suggested_name
-from desktop.services.ledger_import import (
-    ImportOptions,
-    ImportPlan,
-    LedgerTable,
-    RowKind,
-    RowOutcome,
-    SheetInfo,
-)
+from desktop.services.ledger.importing import apply_import, preview_import
+from desktop.services.ledger.mapping import MappingSuggestion, remember_mapping, suggest_mapping
 from models.errors import DoorstepError
+from models.ledger.columns import field_choices
+from models.ledger.plan import ImportOptions, ImportPlan, RowKind, RowOutcome
+from models.ledger.planner import validate_mapping
+from models.ledger.sheet import LedgerTable
+from reports.ledger.errors_workbook import write_errors_workbook
+from reports.ledger.reading import SheetInfo, list_sheets, open_ledger
+from reports.ledger.template import write_import_template
 from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.operations import run_in_background
 from ui.style import icon
@@ -337,7 +337,7 @@ class ImportWizard(QDialog):
             self.sheet_combo.setCurrentIndex(chosen)
             self._update_buttons()
 
-        self._run(self.tr("正在打开台账"), lambda _job: service.list_sheets(path), listed)
+        self._run(self.tr("正在打开台账"), lambda _job: list_sheets(path), listed)
 
     def download_template(self) -> None:
         default = documents_dir() / f"{self.context.station.code}_台账导入模板.xlsx"
@@ -349,7 +349,7 @@ class ImportWizard(QDialog):
 
     def save_template(self, path: Path) -> bool:
         try:
-            service.write_import_template(path)
+            write_import_template(path)
         except (DoorstepError, OSError) as error:
             self.error_label.setText(self.tr("无法保存模板：{0}").format(error))
             return False
@@ -361,13 +361,13 @@ class ImportWizard(QDialog):
         path = self.path
         sheet = self.sheet_combo.currentData()
 
-        def work(job: JobState) -> tuple[LedgerTable, service.MappingSuggestion]:
-            table = service.open_ledger(path, sheet=sheet, header_row=header_row, job=job)
-            return table, service.suggest_mapping(self.context.db, table)
+        def work(job: JobState) -> tuple[LedgerTable, MappingSuggestion]:
+            table = open_ledger(path, sheet=sheet, header_row=header_row, job=job)
+            return table, suggest_mapping(self.context.db, table)
 
         self._run(self.tr("正在读取台账"), work, self._ledger_read)
 
-    def _ledger_read(self, result: tuple[LedgerTable, service.MappingSuggestion]) -> None:
+    def _ledger_read(self, result: tuple[LedgerTable, MappingSuggestion]) -> None:
         self.busy = False
         table, suggestion = result
         self.set_table(table, suggestion.mapping, remembered=suggestion.remembered)
@@ -394,7 +394,7 @@ class ImportWizard(QDialog):
             )
             + how
         )
-        choices = service.field_choices()
+        choices = field_choices()
         self.mapping_table.setRowCount(len(table.columns))
         for position, column in enumerate(table.columns):
             self.mapping_table.setItem(position, 0, QTableWidgetItem(column.letter))
@@ -432,7 +432,7 @@ class ImportWizard(QDialog):
         if self.table is None:
             return ""
         try:
-            service.validate_mapping(self.table, self.current_mapping())
+            validate_mapping(self.table, self.current_mapping())
         except DoorstepError as error:
             return str(error)
         return ""
@@ -453,8 +453,8 @@ class ImportWizard(QDialog):
         db, actor = self.context.db, self.context.actor
 
         def work(job: JobState) -> ImportPlan:
-            service.remember_mapping(db, actor=actor, table=table, mapping=mapping)
-            return service.preview_import(db, table=table, mapping=mapping, options=options, job=job)
+            remember_mapping(db, actor=actor, table=table, mapping=mapping)
+            return preview_import(db, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在检查每一行"), work, self._previewed)
 
@@ -490,9 +490,7 @@ class ImportWizard(QDialog):
         db, actor = self.context.db, self.context.actor
 
         def work(job: JobState) -> ImportPlan:
-            return service.apply_import(
-                db, actor=actor, table=table, mapping=mapping, options=options, job=job
-            )
+            return apply_import(db, actor=actor, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在导入"), work, self._imported)
 
@@ -525,7 +523,7 @@ class ImportWizard(QDialog):
         if self.table is None or self.plan is None:
             return False
         try:
-            service.write_errors_workbook(path, table=self.table, plan=self.plan)
+            write_errors_workbook(path, table=self.table, plan=self.plan)
         except (DoorstepError, OSError) as error:
             self.error_label.setText(self.tr("无法保存：{0}").format(error))
             return False

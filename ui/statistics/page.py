@@ -35,7 +35,7 @@ from desktop.services.monthly.charts import DashboardData, dashboard
 from desktop.services.monthly.report import export_monthly, freeze_month
 from models.base import china_today, to_china
 from models.errors import DoorstepError
-from models.ledger import month_start, months_back
+from models.ledger.months import month_start, months_back
 from reports.monthly_report import format_value, month_label
 from ui.ledger.import_wizard import documents_dir
 from ui.operations import run_in_background

@@ -19,7 +19,7 @@ from desktop.services.monthly.report import monthly_report
 from desktop.services.monthly.sections import MENTOR_PREFIX
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
-from models.ledger import month_start, months_back, next_month
+from models.ledger.months import month_start, months_back, next_month
 from models.training import Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import Visit
 from reports.monthly_report import MonthlyReport

@@ -12,7 +12,7 @@ from desktop.services.monthly.sections import (
     visits_section,
 )
 from models.database import Database
-from models.ledger import month_start
+from models.ledger.months import month_start
 from reports.monthly_report import FigureRow
 
 MonthlySection = Callable[[Database, date], list[FigureRow]]

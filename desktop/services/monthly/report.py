@@ -15,7 +15,8 @@ from models.audit import Actor, Operation
 from models.base import china_today, utcnow
 from models.database import Database
 from models.errors import ValidationError
-from models.ledger import MonthlySnapshot, month_start, next_month
+from models.ledger.months import month_start, next_month
+from models.ledger.tables import MonthlySnapshot
 from reports.monthly_report import (
     FigureRow,
     MonthlyReport,

@@ -18,7 +18,7 @@ from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import Stage
-from models.ledger import next_month
+from models.ledger.months import next_month
 from models.training import CompletionResult, Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import KeyProject, Mentor, Visit, VisitMode, next_due_after
 from reports.monthly_report import GROUP_COLUMNS, MONEY, PERCENT, FigureRow

@@ -58,7 +58,6 @@ from desktop.services.training.completion import (
     set_exam_score,
     set_exam_score_in,
 )
-from desktop.services.training.demo import demo_step
 from desktop.services.training.enrolment import (
     enrol,
     enrol_in,
@@ -171,7 +170,6 @@ __all__ = [
     "delete_class_in",
     "delete_session",
     "delete_session_in",
-    "demo_step",
     "enrol",
     "enrol_in",
     "enrol_walk_in",
