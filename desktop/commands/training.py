@@ -15,7 +15,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import desktop.services.areas  # noqa: F401  (registers every area's task sources)
 from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
 from desktop.services.training import (

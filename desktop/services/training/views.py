@@ -251,7 +251,7 @@ class CompletedTrainee:
     """A trainee who completed a class, with unmasked personal data (for the subsidy application).
 
     Stable for the policy area (issue 5). ``id_number`` and ``phone`` are NOT masked: whoever shows or
-    prints them must check ``actor.can_see_personal_data`` and log the access.
+    prints them must check ``actor.may(Permission.VIEW_PERSONAL_DATA)`` and log the access.
     """
 
     enrolment_id: str
