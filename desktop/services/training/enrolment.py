@@ -206,8 +206,8 @@ def find_candidates(
     """People to enrol, found as in the files list (name, pinyin initials, ID tail, phone)."""
     if not text.strip():
         return []
-    ids = search_ids(db, ListQuery(text=text))[:limit]
-    rows = fetch_rows(db, ids)
+    ids = search_ids(db, actor, ListQuery(text=text))[:limit]
+    rows = fetch_rows(db, actor, ids)
     with db.reading() as session:
         here = set(
             session.exec(
