@@ -124,13 +124,9 @@ def _import_once(station: Path, folder: Path, ledger: Path) -> float:
         cached.cache_clear()  # a ledger is imported once: measure it with the pinyin caches cold
     started = time.perf_counter()
     table = open_ledger(ledger)
-    mapping = suggest_mapping(db, table).mapping
+    mapping = suggest_mapping(db, actor, table).mapping
     plan = apply_import(
-        db,
-        actor=actor,
-        table=table,
-        mapping=mapping,
-        options=ImportOptions(allow_possible_duplicates=True),
+        db, actor, table=table, mapping=mapping, options=ImportOptions(allow_possible_duplicates=True)
     )
     elapsed = (time.perf_counter() - started) * 1000
     db.close()
@@ -245,7 +241,7 @@ def _export(station: Path) -> list[BenchResult]:
     db = open_database(station)
     actor = default_actor(db)
     query = ListQuery()
-    ids = search_ids(db, query)  # the list is on screen: its index is warm
+    ids = search_ids(db, actor, query)  # the list is on screen: its index is warm
     keys = [column.key for column in exports.ENTREPRENEUR_COLUMNS]
     values = list(exports.export_rows(db, ids, keys, reveal=False, today=china_today(), job=UNWATCHED))
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-export-") as name:

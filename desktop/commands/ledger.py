@@ -57,7 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         run = import_ledger(
             db,
-            actor=actor,
+            actor,
             path=args.file,
             sheet=args.sheet,
             header_row=args.header_row,

@@ -24,7 +24,7 @@ STORED = [text.strip() for text in HOSTILE]  # the form's validator strips the e
 def file_with(db: Database, actor: Actor, name: str, number: str, *, groups: str, shops: list[str]) -> str:
     return people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": name, "id_number": number, "phone": "13812345678", "key_groups": groups},
         ventures=[{"name": shop, "entity_type": "其他", "stage": "意向"} for shop in shops],
     )
@@ -68,7 +68,7 @@ def test_each_hostile_text_alone_stays_text(db: Database, actor: Actor, tmp_path
         number = fx.id_number("330106", "19900101", 100 + index)
         people.create_entrepreneur(
             db,
-            actor=actor,
+            actor,
             person={"name": f"张{'一二三四五六七'[index]}", "id_number": number},
             ventures=[{"name": text, "entity_type": "其他", "stage": "意向"}],
             confirm_possible_duplicate=True,
@@ -102,7 +102,9 @@ def test_exports_what_the_list_shows(db: Database, actor: Actor, tmp_path: Path)
         ["王五", "高校毕业生、退役军人", None],
         ["张三", "退役军人", "向阳便利店"],
     ]
-    assert [r[0] for r in rows[1:]] == [row.name for row in fetch_rows(db, search_ids(db, query))]
+    assert [r[0] for r in rows[1:]] == [
+        row.name for row in fetch_rows(db, actor, search_ids(db, actor, query))
+    ]
 
 
 def test_unmasked_only_when_allowed_and_always_logged(db: Database, actor: Actor, tmp_path: Path) -> None:
