@@ -124,4 +124,7 @@ def test_unmasked_only_when_allowed_and_always_logged(db: Database, actor: Actor
 def test_suggested_name(db: Database, actor: Actor) -> None:
     from datetime import date
 
-    assert suggested_name(db, actor, content="创业者名单", today=date(2025, 11, 5)) == "330106001_创业者名单_20251105.xlsx"
+    assert (
+        suggested_name(db, actor, content="创业者名单", today=date(2025, 11, 5))
+        == "330106001_创业者名单_20251105.xlsx"
+    )
