@@ -234,8 +234,9 @@ def test_sections_come_from_the_registry(db: Database, actor: Actor, monkeypatch
     assert set(asked) == {actor}  # each section is asked as the user who asked for the report
 
 
-def add(operation: Operation, model: type[TravellingRecord], *, deleted: bool = False, **values: Any) -> str:
-    """Store a record through the journal, as a service would (and send it to the recycle bin)."""
+def add(operation: Operation, model: type[TravellingRecord], **values: Any) -> str:
+    """Store a record through the journal, as a service would (``deleted=True``: then to the recycle bin)."""
+    deleted = bool(values.pop("deleted", False))
     record = model(station_code="330106001", **values)
     operation.create(record)
     operation.set_deleted(record, deleted)
