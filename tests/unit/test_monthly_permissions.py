@@ -125,3 +125,10 @@ def test_every_public_service_taking_the_database_is_gated(module: ModuleType) -
         if first is None or first.annotation not in ("Database", Database):
             continue  # a pure helper
         assert permission_of(function) is EXPECTED[name], name
+
+
+def test_the_monthly_area_brings_the_frozen_months_and_no_section_of_its_own() -> None:
+    described = monthly.area()
+    (kind,) = described.records
+    assert kind.table == "monthly_snapshot" and kind.owner == "station" and not kind.personal_fields
+    assert described.monthly_sections == () and described.name == "monthly"
