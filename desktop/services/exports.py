@@ -111,7 +111,7 @@ def export_entrepreneurs(
     reveal = unmasked and actor.may(Permission.VIEW_PERSONAL_DATA)
     day = today or china_today()
     job.report(0, 0, "正在查询")
-    ids = search_ids(db, query)
+    ids = search_ids(db, actor, query)
     rows = export_rows(db, actor, ids=ids, keys=keys, reveal=reveal, today=day, job=job)
     info = station_info(db)
     station = info.name if info else ""

@@ -513,7 +513,7 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:
-        default = documents_dir() / suggested_name(self.context.db, "未导入的行")
+        default = documents_dir() / self.context.services(suggested_name, content="未导入的行")
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("保存未导入的行"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
         )

@@ -87,7 +87,7 @@ def area() -> Area:
     """The monthly report: the frozen (报送) months travel, so HQ sees what each station reported. The
     sections of the report belong to the areas whose records they count; this area has none of its own."""
     from desktop.services.areas import Area, RecordKind
-    from models.ledger import MonthlySnapshot
+    from models.ledger.tables import MonthlySnapshot
 
     return Area(
         name="monthly",
