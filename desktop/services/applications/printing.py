@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.applications.queries import approved_in_month
+from desktop.services.applications.queries import approved_in_month_in
 from desktop.services.applications.records import KIND, get_record
-from desktop.services.policy import policy_book
+from desktop.services.gate import permission_of, service
+from desktop.services.policy import policy_book_in
 from models.applications import Application, ApplicationStatus, Loan, rate_text
 from models.audit import Actor, Operation
 from models.database import Database
@@ -22,6 +24,7 @@ from models.enums import INDUSTRY_SECTIONS, Education, EntityType, Sex, key_grou
 from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
 from models.money import format_yuan
+from models.permissions import Permission
 from models.policy import LOAN_ITEMS, ItemCode, PolicyBook, PolicyItem
 from models.regions import region_name
 from models.station import get_station
@@ -99,6 +102,7 @@ class _PrintContext:
     """What forms share in one print job: the station, the policy book, rosters by class."""
 
     db: Database
+    actor: Actor
     station_name: str
     book: PolicyBook
     rosters: dict[str, tuple[str, tuple[RosterLine, ...], str]]
@@ -167,7 +171,7 @@ def _training_block(
         return TrainingBlock(class_label="（未选择培训班）", completed_on="")
     key = f"{class_id}:{redacted}"
     if key not in ctx.rosters:
-        ctx.rosters[key] = _roster(ctx.db, session, class_id, redacted=redacted)
+        ctx.rosters[key] = _roster(ctx, session, class_id, redacted=redacted)
     label, roster, note = ctx.rosters[key]
     completed = (
         session.connection()
@@ -192,7 +196,7 @@ def _training_block(
 
 
 def _roster(
-    db: Database, session: Session, class_id: str, *, redacted: bool
+    ctx: _PrintContext, session: Session, class_id: str, *, redacted: bool
 ) -> tuple[str, tuple[RosterLine, ...], str]:
     """The class's 花名册 from the training area (``completed_trainees``), masked in the redacted profile."""
     row = (
@@ -205,8 +209,11 @@ def _roster(
         from desktop.services.training import completed_trainees
     except ImportError:  # the training area is not installed: the roster is attached by hand
         return label, (), "花名册请另行附上（本程序未安装培训模块）。"
+    # The training area's stable interface; called with the acting user once its gate has landed.
+    trainees_of = cast(Any, completed_trainees)
+    acting = () if permission_of(completed_trainees) is None else (ctx.actor,)
     try:
-        trainees = completed_trainees(db, class_id=class_id)
+        trainees = trainees_of(ctx.db, *acting, class_id=class_id)
     except NotFound:
         return label, (), "花名册：找不到该培训班，请另行附上。"
     lines = tuple(
@@ -293,19 +300,36 @@ def _related(
     return people, ventures, loans
 
 
-def _print_context(db: Database) -> _PrintContext:
-    with db.reading() as session:
-        station = get_station(session=session)
-    return _PrintContext(db=db, station_name=station.name, book=policy_book(db), rosters={})
+def _print_context(db: Database, actor: Actor, session: Session) -> _PrintContext:
+    station = get_station(session=session)
+    return _PrintContext(
+        db=db, actor=actor, station_name=station.name, book=policy_book_in(session), rosters={}
+    )
 
 
+@service(Permission.PRINT_FORMS)
 def application_forms(
-    db: Database, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    application_ids: Sequence[str],
+    redacted: bool,
+    job: JobState = UNWATCHED,
 ) -> list[ApplicationForm]:
-    """The printed content of each application (one query per table, not per form)."""
-    ctx = _print_context(db)
+    """The printed content of each application (one query per table, not per form); redacted for a user
+    who may not see personal data."""
+    redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
+    return forms_of(db, actor, application_ids=application_ids, redacted=redacted, job=job)
+
+
+def forms_of(
+    db: Database, actor: Actor, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
+) -> list[ApplicationForm]:
+    """The core of :func:`application_forms` (printing and checking a printout compose it)."""
     forms: list[ApplicationForm] = []
     with db.reading() as session:
+        ctx = _print_context(db, actor, session)
         records: dict[str, Application] = {}
         wanted = list(dict.fromkeys(application_ids))
         for start in range(0, len(wanted), 500):
@@ -325,10 +349,12 @@ def application_forms(
     return forms
 
 
+@service(Permission.PRINT_FORMS)
 def print_applications(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     application_ids: Sequence[str],
     out: Path,
     redacted: bool = False,
@@ -337,8 +363,21 @@ def print_applications(
 ) -> tuple[int, int]:
     """Print applications into one PDF; returns (forms, pages). Without the right to see personal data
     the redacted profile is used. Every print is logged."""
-    redacted = redacted or not actor.can_see_personal_data
-    forms = application_forms(db, application_ids=application_ids, redacted=redacted, job=job)
+    return _print(db, actor, application_ids, out=out, redacted=redacted, title=title, job=job)
+
+
+def _print(
+    db: Database,
+    actor: Actor,
+    application_ids: Sequence[str],
+    *,
+    out: Path,
+    redacted: bool,
+    title: str,
+    job: JobState = UNWATCHED,
+) -> tuple[int, int]:
+    redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
+    forms = forms_of(db, actor, application_ids=application_ids, redacted=redacted, job=job)
     total = len(forms)
 
     def progress(done: int) -> None:
@@ -356,26 +395,32 @@ def print_applications(
     return count, pages
 
 
+@service(Permission.PRINT_FORMS)
 def print_application(
-    db: Database, *, actor: Actor, application_id: str, out: Path, redacted: bool = False
+    db: Database, actor: Actor, /, *, application_id: str, out: Path, redacted: bool = False
 ) -> int:
     """One application's form; returns the number of pages."""
     with db.reading() as session:
         record = get_record(session, application_id)
     title = f"{record.item_name}申请表 {record.number}"
-    return print_applications(
-        db, actor=actor, application_ids=[application_id], out=out, redacted=redacted, title=title
-    )[1]
+    return _print(db, actor, [application_id], out=out, redacted=redacted, title=title)[1]
 
 
+@service(Permission.PRINT_FORMS)
 def print_approved_month(
-    db: Database, *, actor: Actor, month: date, out: Path, redacted: bool = False, job: JobState = UNWATCHED
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    month: date,
+    out: Path,
+    redacted: bool = False,
+    job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     """All applications approved in ``month`` in one PDF (one print job); returns (forms, pages)."""
-    ids = approved_in_month(db, month=month)
+    with db.reading() as session:
+        ids = approved_in_month_in(session, month=month)
     if not ids:
         raise NotFound(f"{month.year}年{month.month}月没有已批准的申请")
     title = f"{month.year}年{month.month}月已批准的申请表"
-    return print_applications(
-        db, actor=actor, application_ids=ids, out=out, redacted=redacted, title=title, job=job
-    )
+    return _print(db, actor, ids, out=out, redacted=redacted, title=title, job=job)
