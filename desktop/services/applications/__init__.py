@@ -4,9 +4,10 @@ the workflow, record the loan, print, export.
 Every public function is a gated service call (:func:`desktop.services.gate.service`): reads need
 查看档案, writes 办理补贴和贷款申请, prints 打印表单, the ledger 导出名单和报表. Every write is one service
 call: one transaction, one operation in the change log (on the person's file, so it shows in the file's
-history and Ctrl+Z undoes it); each application, step and loan it writes gets its change row. Rules: a person holds at most one open application per item; a one-time subsidy is
-received once (5号文 (十五)); amounts stay within the ceiling of the policy set in force; a loan's
-extension is at most one year and a renewal without repayment needs the person to be eligible still
+history and Ctrl+Z undoes it); each application, step and loan it writes gets its change row. Rules: a
+person holds at most one open application per item; a one-time subsidy is received once (5号文 (十五));
+amounts stay within the ceiling of the policy set in force; a loan's extension is at most one year and a
+renewal without repayment needs the person to be eligible still
 (5号文 (十六), 推进行动 计划5).
 
 The modules, by responsibility: :mod:`.inputs` and :mod:`.views` (what the forms edit, what reads
