@@ -100,8 +100,8 @@ def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None
     db = open_database(copy, backup_dir=backups)
     assert current_revisions(db.engine) == schema_heads()
     actor = default_actor(db)
-    ids = search_ids(db, ListQuery(sort="case_number", descending=False))
-    assert [row.name for row in fetch_rows(db, ids)] == ["张三", "王𠮷"]
+    ids = search_ids(db, actor, ListQuery(sort="case_number", descending=False))
+    assert [row.name for row in fetch_rows(db, actor, ids)] == ["张三", "王𠮷"]
     svc.update_entrepreneur(
         db,
         actor,

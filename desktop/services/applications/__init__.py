@@ -12,17 +12,17 @@ renewal without repayment needs the person to be eligible still
 
 The modules, by responsibility: :mod:`.inputs` and :mod:`.views` (what the forms edit, what reads
 return), :mod:`.drafts` (propose, create, save, checklist), :mod:`.workflow` (advance, delete, restore),
-:mod:`.loans`, :mod:`.queries`, :mod:`.printing`, :mod:`.verify`, :mod:`.export`, :mod:`.workbench`
-(tasks, figures, timeline) and :mod:`.demo`. Each write has a core ``<name>_in(session, actor, …)`` that
-another area's use case can compose inside its own transaction. :func:`area` describes the area to the
-registry (:mod:`desktop.services.areas`). Callers import this package and use its names.
+:mod:`.loans`, :mod:`.queries`, :mod:`.printing`, :mod:`.verify`, :mod:`.export` and :mod:`.workbench`
+(tasks, figures, timeline); the demo data is :mod:`desktop.demo.applications`. Each write has a core
+``<name>_in(session, actor, …)`` that another area's use case can compose inside its own transaction.
+:func:`area` describes the area to the registry (:mod:`desktop.services.areas`). Callers import this
+package and use its names.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop.services.applications.demo import demo_step
 from desktop.services.applications.drafts import (
     create_application,
     create_application_in,
@@ -145,7 +145,6 @@ __all__ = [
     "create_application_in",
     "delete_application",
     "delete_application_in",
-    "demo_step",
     "export_applications",
     "extend_loan",
     "extend_loan_in",

@@ -13,7 +13,6 @@ Modules, by responsibility:
 - :mod:`.mentors` — the mentor pool and assignments; :mod:`.tracking` — the key project pool and plans;
 - :mod:`.sources` — the timeline, change-history labels and workbench sources (registered on import,
   which importing this package does);
-- :mod:`.demo` — the demo step (desktop.demo runs it).
 
 This package re-exports the visit functions (records, queries, templates, export, printing); the mentor
 and key project functions are used from their modules.
