@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -14,7 +13,7 @@ from sqlmodel import Session, col, select
 from desktop.jobs import UNWATCHED, JobState
 from desktop.services.applications.queries import approved_in_month_in
 from desktop.services.applications.records import KIND, get_record
-from desktop.services.gate import permission_of, service
+from desktop.services.gate import service
 from desktop.services.policy import policy_book_in
 from models.applications import Application, ApplicationStatus, Loan, rate_text
 from models.audit import Actor, Operation
@@ -101,8 +100,6 @@ def _loan_block(loan: Loan | None) -> LoanBlock | None:
 class _PrintContext:
     """What forms share in one print job: the station, the policy book, rosters by class."""
 
-    db: Database
-    actor: Actor
     station_name: str
     book: PolicyBook
     rosters: dict[str, tuple[str, tuple[RosterLine, ...], str]]
@@ -171,7 +168,7 @@ def _training_block(
         return TrainingBlock(class_label="（未选择培训班）", completed_on="")
     key = f"{class_id}:{redacted}"
     if key not in ctx.rosters:
-        ctx.rosters[key] = _roster(ctx, session, class_id, redacted=redacted)
+        ctx.rosters[key] = _roster(session, class_id, redacted=redacted)
     label, roster, note = ctx.rosters[key]
     completed = (
         session.connection()
@@ -195,10 +192,9 @@ def _training_block(
     )
 
 
-def _roster(
-    ctx: _PrintContext, session: Session, class_id: str, *, redacted: bool
-) -> tuple[str, tuple[RosterLine, ...], str]:
-    """The class's 花名册 from the training area (``completed_trainees``), masked in the redacted profile."""
+def _roster(session: Session, class_id: str, *, redacted: bool) -> tuple[str, tuple[RosterLine, ...], str]:
+    """The class's 花名册 from the training area (its core ``completed_trainees_in``, read in the print's
+    session: printing's own gate decides), masked in the redacted profile."""
     row = (
         session.connection()
         .execute(text("SELECT title, class_number FROM training_class WHERE id = :c"), {"c": class_id})
@@ -206,14 +202,11 @@ def _roster(
     )
     label = f"{row[0]}（第 {row[1]} 期）" if row else class_id
     try:
-        from desktop.services.training import completed_trainees
+        from desktop.services.training import completed_trainees_in
     except ImportError:  # the training area is not installed: the roster is attached by hand
         return label, (), "花名册请另行附上（本程序未安装培训模块）。"
-    # The training area's stable interface; called with the acting user once its gate has landed.
-    trainees_of = cast(Any, completed_trainees)
-    acting = () if permission_of(completed_trainees) is None else (ctx.actor,)
     try:
-        trainees = trainees_of(ctx.db, *acting, class_id=class_id)
+        trainees = completed_trainees_in(session, class_id)
     except NotFound:
         return label, (), "花名册：找不到该培训班，请另行附上。"
     lines = tuple(
@@ -320,32 +313,30 @@ def application_forms(
     """The printed content of each application (one query per table, not per form); redacted for a user
     who may not see personal data."""
     redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
-    return forms_of(db, actor, application_ids=application_ids, redacted=redacted, job=job)
+    with db.reading() as session:
+        return application_forms_in(session, application_ids=application_ids, redacted=redacted, job=job)
 
 
-def forms_of(
-    db: Database, actor: Actor, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
+def application_forms_in(
+    session: Session, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
 ) -> list[ApplicationForm]:
     """The core of :func:`application_forms` (printing and checking a printout compose it)."""
     forms: list[ApplicationForm] = []
-    with db.reading() as session:
-        ctx = _print_context(db, actor, session)
-        records: dict[str, Application] = {}
-        wanted = list(dict.fromkeys(application_ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            for r in session.exec(select(Application).where(col(Application.id).in_(chunk))).all():
-                records[r.id] = r
-        missing = next((i for i in wanted if i not in records), None)
-        if missing is not None:
-            raise NotFound(f"找不到申请 {missing}")
-        related = _related(session, list(records.values()))
-        for index, application_id in enumerate(application_ids):
-            if index % 50 == 0:
-                job.report(index, len(application_ids), "正在准备申请表……")
-            forms.append(
-                _form_data(ctx, session, records[application_id], redacted=redacted, related=related)
-            )
+    ctx = _print_context(session)
+    records: dict[str, Application] = {}
+    wanted = list(dict.fromkeys(application_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for r in session.exec(select(Application).where(col(Application.id).in_(chunk))).all():
+            records[r.id] = r
+    missing = next((i for i in wanted if i not in records), None)
+    if missing is not None:
+        raise NotFound(f"找不到申请 {missing}")
+    related = _related(session, list(records.values()))
+    for index, application_id in enumerate(application_ids):
+        if index % 50 == 0:
+            job.report(index, len(application_ids), "正在准备申请表……")
+        forms.append(_form_data(ctx, session, records[application_id], redacted=redacted, related=related))
     return forms
 
 
@@ -377,7 +368,8 @@ def _print(
     job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
-    forms = forms_of(db, actor, application_ids=application_ids, redacted=redacted, job=job)
+    with db.reading() as session:
+        forms = application_forms_in(session, application_ids=application_ids, redacted=redacted, job=job)
     total = len(forms)
 
     def progress(done: int) -> None:
