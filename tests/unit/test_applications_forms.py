@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 
 from desktop.services.applications import (
     ApplicationInput,
@@ -28,7 +27,7 @@ from desktop.services.applications import (
 )
 from desktop.services.training import course_id_for, ensure_course_catalogue
 from models.applications import ApplicationStatus
-from models.audit import Actor
+from models.audit import Actor, Operation
 from models.database import Database
 from models.errors import NotFound, ValidationError
 from models.training import Enrolment, TrainingClass
@@ -227,13 +226,14 @@ def test_social_insurance_form_shows_months(db: Database, actor: Actor, tmp_path
 
 
 def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
-    ensure_course_catalogue(db)
+    ensure_course_catalogue(db, actor)
     now = datetime(2025, 10, 1, tzinfo=UTC)
-    common = {"station_code": actor.station_code, "created_at": now, "updated_at": now, "updated_by": "测试"}
+    common = {"station_code": actor.station_code, "created_at": now, "updated_by": "测试"}
     class_id = "01990000-0000-7000-8000-000000000001"
     with db.transaction() as session:
-        session.execute(
-            insert(TrainingClass),
+        operation = Operation(session, actor, "培训班结业（测试数据）")
+        operation.create_many(
+            TrainingClass,
             [
                 {
                     **common,
@@ -251,9 +251,10 @@ def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
                     "assessed_on": date(2025, 9, 12),
                 }
             ],
+            subject_ids=[None],
         )
-        session.execute(
-            insert(Enrolment),
+        operation.create_many(
+            Enrolment,
             [
                 {
                     **common,
@@ -268,6 +269,7 @@ def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
                 }
                 for index, person in enumerate(people, start=1)
             ],
+            subject_ids=people,
         )
     return class_id
 

@@ -293,11 +293,9 @@ def _related(
     return people, ventures, loans
 
 
-def _print_context(db: Database, actor: Actor, session: Session) -> _PrintContext:
+def _print_context(session: Session) -> _PrintContext:
     station = get_station(session=session)
-    return _PrintContext(
-        db=db, actor=actor, station_name=station.name, book=policy_book_in(session), rosters={}
-    )
+    return _PrintContext(station_name=station.name, book=policy_book_in(session), rosters={})
 
 
 @service(Permission.PRINT_FORMS)
