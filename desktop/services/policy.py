@@ -9,6 +9,11 @@ Eligibility reads the file (key groups, graduation, birth date), its ventures (r
 stage, jobs created) and the person's applications (what was already received, loans still open, social
 insurance months recorded), and answers per item with the conditions that held, failed or lack data.
 Policy background: 5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划4/5/7/8.
+
+Every public function that reads the database is a gated service: reading sets and one person's
+eligibility needs 查看档案, the whole station's counts 查看统计报表, installing a set
+管理服务站设置和政策参数. The ``*_in(session, …)`` cores let the applications' writes read the set in
+force in their own transaction. Policy sets are HQ's records (:func:`area`).
 """
 
 from __future__ import annotations
