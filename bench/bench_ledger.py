@@ -24,7 +24,7 @@ from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric, uscc
 
 from bench.common import BenchResult, median, timings
-from desktop.demo import _name
+from desktop.demo.entrepreneurs import _name
 from desktop.jobs import UNWATCHED
 from desktop.services import exports, ledger_import
 from desktop.services import monthly as reports_monthly

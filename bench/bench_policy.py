@@ -24,7 +24,8 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import text
 
 from bench.common import BenchResult
-from desktop.services.applications import application_forms, demo_step, print_applications
+from desktop.demo.applications import demo_step
+from desktop.services.applications import application_forms, print_applications
 from desktop.services.policy import load_station_rows, station_eligibility
 from desktop.services.station import default_actor
 from models.base import china_today

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench.common import BenchResult, median, p95, timings
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
+from desktop.services.station import default_actor
 from models.database import open_database
 
 PAGE = 200
@@ -37,12 +38,13 @@ def _typing(db_path: Path) -> dict[str, list[str]]:
 def run(station: Path) -> list[BenchResult]:
     """Each round types every sequence from its first character, as a worker does."""
     db = open_database(station)
+    actor = default_actor(db)
     raw = sqlite3.connect(station)
     sequences = list(_typing(station).values())
 
     def app_keystroke(text: str) -> None:
-        ids = search_ids(db, ListQuery(text=text))
-        fetch_rows(db, ids[:PAGE])
+        ids = search_ids(db, actor, ListQuery(text=text))
+        fetch_rows(db, actor, ids[:PAGE])
 
     def raw_keystroke(text: str) -> None:
         like = f"%{text}%"

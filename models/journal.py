@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, event, insert, inspect, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
+from sqlalchemy.types import TypeDecorator
 
 from models.audit import (
     JOURNAL_STATE,
@@ -249,7 +250,12 @@ def from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
     """A value read back from a change row, as the record's column holds it."""
     if value is None:
         return None
-    python_type = inspect(model).columns[key].type.python_type
+    column_type = inspect(model).columns[key].type
+    python_type = (
+        column_type.impl_instance.python_type
+        if isinstance(column_type, TypeDecorator)
+        else (column_type.python_type)
+    )
     if python_type is datetime and isinstance(value, str):
         return datetime.fromisoformat(value)
     if python_type is date and isinstance(value, str):

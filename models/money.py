@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from models.errors import ValidationError
 
 MAX_FEN = 999_999_999_999_999  # 9,999,999,999,999.99 元, the largest amount the capitals are written for
 _AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?$|^\.\d+$")
 _FEN_PER_YUAN = Decimal(100)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # yuan → fen never rounds, over- or underflows
 
 
 def yuan_to_fen(value: object, *, field: str = "金额") -> int:
@@ -61,7 +62,7 @@ def yuan_to_fen(value: object, *, field: str = "金额") -> int:
             amount = -amount
     if amount < 0:
         raise ValidationError(field, value, f"{field} {shown} 不能为负数，{expected}")
-    fen = amount * _FEN_PER_YUAN
+    fen = _EXACT.multiply(amount, _FEN_PER_YUAN)
     if fen != fen.to_integral_value():
         raise ValidationError(field, value, f"{field} {shown} 的小数超过两位（分），{expected}")
     if fen > MAX_FEN:

@@ -25,7 +25,32 @@ def _shift_clock_to_mid_morning() -> None:
 
 _shift_clock_to_mid_morning()
 
-from desktop.services.station import default_actor, init_station  # noqa: E402
+
+def _load_hypothesis_profile() -> None:
+    """Property tests (tests/unit/test_properties_*.py): no example database and no deadline (the machine
+    is slow and shared; no test asserts on time), 100 examples a property; ``HYPOTHESIS_PROFILE=long``
+    runs 5,000 by hand. Hypothesis's own cache goes to the temp dir, never into the source tree."""
+    import tempfile
+
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "doorstep-hypothesis")
+    )
+    from hypothesis import HealthCheck, settings
+
+    for name, examples in (("doorstep", 100), ("long", 5_000)):
+        settings.register_profile(
+            name,
+            max_examples=examples,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "doorstep"))
+
+
+_load_hypothesis_profile()
+
+from desktop.services.station import default_actor, init_station, operator  # noqa: E402
 from models.audit import Actor  # noqa: E402
 from models.database import Database, open_database  # noqa: E402
 
@@ -44,7 +69,7 @@ def _home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     db = open_database(path)
-    init_station(db, code=STATION_CODE, name=STATION_NAME)
+    init_station(db, operator(), code=STATION_CODE, name=STATION_NAME)
     db.close()
     return path
 

@@ -221,7 +221,7 @@ def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
                     app.processEvents()
                     visited += 1
                 _finish_background_work(app)
-                ids = search_ids(db, ListQuery())
+                ids = search_ids(db, window.context.actor, ListQuery())
                 if ids:
                     dialog = window.open_entrepreneur(ids[0])
                     app.processEvents()

@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.sync_status.setToolTip(self.tr("与总部交换数据包的功能将在后续版本提供"))
         status_bar.addPermanentWidget(self.sync_status)
 
-        self.search = GlobalSearch(context.db, self.search_box, self)
+        self.search = GlobalSearch(context.services, self.search_box, self)
         self.search.open_requested.connect(self.open_entrepreneur)
         self.search.show_all_requested.connect(self._show_all_found)
         QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs import JobState
-from desktop.services.station import StationInfo, init_station, station_info
+from desktop.services.station import StationInfo, init_station, operator, station_info
 from models.database import Database, open_database
 from models.errors import DoorstepError, ValidationError
 from models.regions import region_name
@@ -198,7 +198,9 @@ class FirstRunWizard(QDialog):
         if not self._check_code():
             return
         try:
-            self.station = init_station(self.db, code=self.code_edit.text(), name=self.name_edit.text())
+            self.station = init_station(
+                self.db, operator(), code=self.code_edit.text(), name=self.name_edit.text()
+            )
         except ValidationError as error:
             self.name_error.setText(error.message)
             return

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from desktop.commands.common import database_path, open_existing
 from desktop.demo import generate_demo
 from desktop.services.check import check_database
-from desktop.services.station import init_station
+from desktop.services.station import init_station, operator
 from models.database import open_database
 
 
@@ -39,7 +39,7 @@ def run_init(args: argparse.Namespace) -> int:
         return 1
     db = open_database(database_path(args))
     try:
-        info = init_station(db, code=args.station, name=args.station_name)
+        info = init_station(db, operator(args.station), code=args.station, name=args.station_name)
     finally:
         db.close()
     print(f"已建立服务站 {info.code} {info.name}（{info.region_label}），数据库：{database_path(args)}")
@@ -62,7 +62,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     db = open_existing(args)
     try:
-        report = check_database(db)
+        report = check_database(db, operator())
     finally:
         db.close()
     if args.json:

@@ -35,6 +35,7 @@ Owner = Literal["station", "hq"]
 
 # The areas, in the order of the file's tabs and of the monthly report's sections.
 AREA_MODULES = (
+    "desktop.services.station",
     "desktop.services.entrepreneurs",
     "desktop.services.visits",
     "desktop.services.training",

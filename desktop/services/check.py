@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, inspect, text
 from sqlmodel import select
 
+from desktop.services.gate import service
+from models.actor import Actor
 from models.base import metadata
 from models.database import Database, current_revisions, schema_heads
+from models.permissions import Permission
 
 
 @dataclass
@@ -22,7 +25,9 @@ class CheckReport:
     station: str = ""
 
 
-def check_database(db: Database) -> CheckReport:
+@service(Permission.VIEW_FILES)
+def check_database(db: Database, actor: Actor, /) -> CheckReport:
+    """The integrity check, the schema version and the record counts (``doorstep check``)."""
     problems: list[str] = []
     with db.engine.connect() as connection:
         if db.engine.dialect.name == "sqlite":

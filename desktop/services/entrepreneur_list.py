@@ -12,9 +12,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
+from desktop.services.gate import service
+from models.actor import Actor
 from models.clock import china_today, to_china
 from models.enums import KeyGroup, Sex, Stage, key_groups_from_bits
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.regions import region_name
 
 if TYPE_CHECKING:
@@ -71,7 +74,8 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def search_ids(db: Database, query: ListQuery) -> list[str]:
+@service(Permission.VIEW_FILES)
+def search_ids(db: Database, actor: Actor, /, query: ListQuery) -> list[str]:
     """Ids of the files the list shows, in display order; fast enough to run on every keystroke.
 
     The whole list in a sort order comes straight from SQL (an index walk), so the window opens
@@ -82,7 +86,7 @@ def search_ids(db: Database, query: ListQuery) -> list[str]:
     from desktop.services.search_index import index_for
     from models.pinyin import normalise_query
 
-    return index_for(db).search(
+    return index_for(db, actor).search(
         db,
         needle=normalise_query(query.text),
         deleted=query.recycle_bin,
@@ -94,13 +98,14 @@ def search_ids(db: Database, query: ListQuery) -> list[str]:
     )
 
 
-def list_ids(db: Database, query: ListQuery) -> Sequence[str]:
+@service(Permission.VIEW_FILES)
+def list_ids(db: Database, actor: Actor, /, query: ListQuery) -> Sequence[str]:
     """What the list model holds: :func:`search_ids`, except that the unfiltered list is read a page at a
     time until something needs all of it (:class:`ListIds`) — the window opens on 100,000 files with
     one count and one page read."""
     if query.filtered:
-        return search_ids(db, query)
-    return ListIds(db, query, count_entrepreneurs(db, recycle_bin=query.recycle_bin))
+        return search_ids(db, actor, query)
+    return ListIds(db, query, count_entrepreneurs(db, actor, recycle_bin=query.recycle_bin))
 
 
 def _unfiltered_sql(query: ListQuery) -> str:
@@ -167,14 +172,16 @@ class ListIds(Sequence[str]):
         return self.loaded().index(value, start, stop)
 
 
-def data_stamp(db: Database) -> int:
+@service(Permission.VIEW_FILES)
+def data_stamp(db: Database, actor: Actor, /) -> int:
     """Changes whenever any record is written, by anyone (the change log's newest row)."""
     with db.raw() as connection:
         stamp: int = connection.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
         return stamp
 
 
-def fetch_rows(db: Database, ids: Sequence[str]) -> list[EntrepreneurRow]:
+@service(Permission.VIEW_FILES)
+def fetch_rows(db: Database, actor: Actor, /, ids: Sequence[str]) -> list[EntrepreneurRow]:
     """The list rows for a page of ids, in the order given (masked personal data)."""
     if not ids:
         return []
@@ -221,7 +228,8 @@ def region_prefix(code: str) -> str:
     return code
 
 
-def household_regions(db: Database) -> dict[str, int]:
+@service(Permission.VIEW_FILES)
+def household_regions(db: Database, actor: Actor, /) -> dict[str, int]:
     """How many files (not in the recycle bin) each household region code has: the 区域 filter's choices."""
     with db.raw() as connection:
         rows = connection.execute(
@@ -231,7 +239,8 @@ def household_regions(db: Database) -> dict[str, int]:
         return {str(code): int(count) for code, count in rows}
 
 
-def count_entrepreneurs(db: Database, *, recycle_bin: bool = False) -> int:
+@service(Permission.VIEW_FILES)
+def count_entrepreneurs(db: Database, actor: Actor, /, *, recycle_bin: bool = False) -> int:
     """Files in the list, or in the recycle bin. The list's count is every row less the deleted ones:
     SQLite counts a whole table from its b-tree pages (0.02 ms for 100,000 files), while a count with a
     condition visits each row (5 ms), and the recycle bin is small."""

@@ -19,7 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from desktop.services.gate import service
+from models.actor import Actor
 from models.database import Database
+from models.permissions import Permission
 
 _COLUMNS = (
     "e.id, e.deleted, e.key_groups, e.current_stage, coalesce(e.household_region, ''), e.created_at, "
@@ -158,7 +161,8 @@ class SearchIndex:
         return narrowed
 
 
-def index_for(db: Database) -> SearchIndex:
+@service(Permission.VIEW_FILES)
+def index_for(db: Database, actor: Actor, /) -> SearchIndex:
     index = db.caches.get("search_index")
     if index is None:
         index = db.caches["search_index"] = SearchIndex()

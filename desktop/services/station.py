@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from desktop.services.gate import service
 from models.actor import Actor
 from models.errors import Conflict, NotFound
+from models.permissions import Permission
 from models.regions import region_name
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from desktop.services.areas import Area
     from models.database import Database
 
 DEFAULT_USER = "服务站工作人员"
@@ -30,7 +35,10 @@ class StationInfo(NamedTuple):
         return region_name(self.region_code) or self.region_code
 
 
-def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -> StationInfo:
+@service(Permission.MANAGE_STATION)
+def init_station(
+    db: Database, actor: Actor, /, *, code: str, name: str, is_demo: bool = False
+) -> StationInfo:
     """Create the station record of a new database; a database belongs to one station for life."""
     from models.validators import normalise_text, parse_station_code  # not needed to open a station
 
@@ -58,9 +66,54 @@ def init_station(db: Database, *, code: str, name: str, is_demo: bool = False) -
 
 
 def station_info(db: Database) -> StationInfo | None:
+    """Which station this is: read before anyone acts (the gate's bootstrap, as :func:`default_actor`)."""
     with db.raw() as connection:
         row = connection.execute("SELECT code, name, is_demo FROM station LIMIT 1").fetchone()
     return StationInfo(row[0], row[1], bool(row[2])) if row else None
+
+
+def rebuild_case_sequences(session: Session) -> int:
+    """The projection ``case_sequence`` rebuilt from the files: each year's last number is the highest
+    one this station gave (``330106001-2026-00042``). Returns how many years it holds."""
+    from sqlalchemy import delete, func
+    from sqlmodel import select
+
+    from models.entrepreneur import Entrepreneur
+    from models.station import CaseSequence, Station
+
+    station = session.exec(select(Station)).first()
+    last: dict[int, int] = {}
+    if station is not None:
+        prefix = f"{station.code}-"
+        numbers = session.exec(
+            select(Entrepreneur.case_number).where(func.substr(Entrepreneur.case_number, 1, 10) == prefix)
+        ).all()
+        for number in numbers:
+            year, _, sequence = number[len(prefix) :].partition("-")
+            if year.isdigit() and sequence.isdigit():
+                last[int(year)] = max(last.get(int(year), 0), int(sequence))
+    session.execute(delete(CaseSequence))
+    session.add_all(CaseSequence(year=year, last=value) for year, value in sorted(last.items()))
+    return len(last)
+
+
+def area() -> Area:
+    """The station itself: who it is, its settings, its case numbers, and the journal."""
+    from desktop.services.areas import Area
+
+    return Area(
+        name="station",
+        # the journal (change_log: its rows are what sync sends; access_log: the audit trail) and the
+        # station's own record and settings are kept by this database, not copied as records
+        local_tables=("station", "station_setting", "change_log", "access_log"),
+        derived_tables=("case_sequence",),
+        projections={"case_sequence": rebuild_case_sequences},
+    )
+
+
+def operator(station_code: str = "") -> Actor:
+    """Who acts before the station exists: the person setting it up, or checking a file (init, check)."""
+    return Actor(user_name=DEFAULT_USER, station_code=station_code)
 
 
 def default_actor(db: Database) -> Actor:

@@ -127,9 +127,13 @@ def load_json(text: str, origin: str) -> tuple[Any, dict[JsonPath, int]]:
         ) from None
     except ValueError as error:
         raise PolicySetError(origin, [(0, f"{error}")]) from None
+    except RecursionError:  # thousands of nested [ or {: no policy set nests more than a dozen deep
+        raise PolicySetError(origin, [(0, "括号 [ 或 { 嵌套过深，不是政策参数文件")]) from None
     located = _Located(text)
     try:
         data, _ = located.value(0, ())
+    except RecursionError:  # hundreds of nested [ or {, which json.loads accepted
+        raise PolicySetError(origin, [(0, "括号 [ 或 { 嵌套过深，不是政策参数文件")]) from None
     except _Refused as duplicate:
         if not duplicate.key:
             raise PolicySetError(

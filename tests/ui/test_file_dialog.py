@@ -55,7 +55,7 @@ def test_a_bad_id_number_is_named_under_the_field_and_nothing_is_saved(
     qtbot: QtBot, context: AppContext
 ) -> None:
     _host, dialog = _open(qtbot, context)
-    before = count_entrepreneurs(context.db)
+    before = count_entrepreneurs(context.db, context.actor)
     dialog.form.name.line_edit.setFocus()
     dialog.form.name.line_edit.insert("王五")  # typed through the input method
     id_edit = dialog.form.id_number.line_edit
@@ -67,7 +67,7 @@ def test_a_bad_id_number_is_named_under_the_field_and_nothing_is_saved(
     assert not dialog.save_button.isEnabled()
     assert "还有 1 处需要修改：身份证号码" in dialog.status.text()
     QTest.keyClick(dialog.form.phone.line_edit, Qt.Key.Key_S, CTRL)
-    assert count_entrepreneurs(context.db) == before
+    assert count_entrepreneurs(context.db, context.actor) == before
     # correcting the last character clears the message at once and shows what the number tells
     id_edit.setFocus()
     QTest.keyClick(id_edit, Qt.Key.Key_Backspace)
@@ -76,7 +76,7 @@ def test_a_bad_id_number_is_named_under_the_field_and_nothing_is_saved(
     assert dialog.form.id_info.text().startswith("1991-01-02 出生 · 男")
     assert dialog.save_button.isEnabled()
     QTest.keyClick(id_edit, Qt.Key.Key_S, CTRL)
-    assert count_entrepreneurs(context.db) == before + 1
+    assert count_entrepreneurs(context.db, context.actor) == before + 1
     assert dialog.entrepreneur_id is not None
     assert dialog.header.title.text() == "王五"
     assert dialog.header.details.text().startswith("档案号 330106001-")
@@ -140,7 +140,7 @@ def test_typing_an_id_number_on_file_offers_that_file(
     assert "已有档案：张三" in answers.asked[0] and "打开已有档案" in answers.asked[0]
     files = _visible_files(host)
     assert [d.entrepreneur_id for d in files] == [people["张三"]]
-    assert count_entrepreneurs(context.db) == 3
+    assert count_entrepreneurs(context.db, context.actor) == 3
 
 
 def test_an_id_number_in_the_recycle_bin_offers_to_restore_it(
@@ -152,7 +152,7 @@ def test_an_id_number_in_the_recycle_bin_offers_to_restore_it(
     _type(qtbot, id_edit, ZHANG_SAN)
     _leave(id_edit)
     assert "在回收站中" in answers.asked[0] and "恢复并打开" in answers.asked[0]
-    assert count_entrepreneurs(context.db) == 3
+    assert count_entrepreneurs(context.db, context.actor) == 3
     assert [d.entrepreneur_id for d in _visible_files(host)] == [people["张三"]]
 
 
@@ -166,11 +166,11 @@ def test_same_name_and_birth_date_asks_before_creating(
     answers.reply = False
     dialog.save()
     assert "可能是同一人" in answers.asked[-1] and "仍然新建" in answers.asked[-1]
-    assert count_entrepreneurs(context.db) == 3
+    assert count_entrepreneurs(context.db, context.actor) == 3
     assert dialog.entrepreneur_id is None
     answers.reply = True
     dialog.save()
-    assert count_entrepreneurs(context.db) == 4
+    assert count_entrepreneurs(context.db, context.actor) == 4
     assert dialog.entrepreneur_id is not None
 
 

@@ -118,11 +118,11 @@ def test_delete_asks_then_goes_to_the_recycle_bin_and_restore_brings_it_back(
     answers.reply = False
     QTest.keyClick(page.table, Qt.Key.Key_Delete)
     assert answers.asked and "删除 张三 的档案？可在回收站恢复" in answers.asked[-1]
-    assert count_entrepreneurs(context.db) == 3
+    assert count_entrepreneurs(context.db, context.actor) == 3
 
     answers.reply = True
     page.act_delete.trigger()
-    assert count_entrepreneurs(context.db) == 2
+    assert count_entrepreneurs(context.db, context.actor) == 2
     assert "张三" not in _names(page)
     assert page.count_label.text() == "共 2 人"
 
@@ -138,7 +138,7 @@ def test_delete_asks_then_goes_to_the_recycle_bin_and_restore_brings_it_back(
     assert page.empty.title.text() == "回收站是空的"
     page.act_bin.trigger()
     assert "张三" in _names(page)
-    assert count_entrepreneurs(context.db) == 3
+    assert count_entrepreneurs(context.db, context.actor) == 3
 
 
 def test_empty_list_says_why_and_offers_the_first_step(qtbot: QtBot, context: AppContext) -> None:

@@ -11,6 +11,7 @@ from pytestqt.modeltest import ModelTester
 from desktop.services import entrepreneurs as svc
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows
 from desktop.services.entrepreneurs import ChangeView
+from desktop.services.gate import Services
 from models.audit import Actor
 from models.database import Database
 from ui import roles
@@ -30,9 +31,9 @@ def _column(model: EntrepreneurListModel, key: str) -> int:
 
 
 def test_list_model_passes_modeltester_and_masks(
-    qtmodeltester: ModelTester, db: Database, people: dict[str, str]
+    qtmodeltester: ModelTester, db: Database, actor: Actor, people: dict[str, str]
 ) -> None:
-    model = EntrepreneurListModel(db)
+    model = EntrepreneurListModel(Services(db, actor))
     model.set_query(ListQuery())
     check_model(qtmodeltester, model)
     assert model.rowCount() == 3
@@ -76,9 +77,9 @@ def test_the_first_screens_integers_are_qts_values() -> None:
 
 
 def test_sorting_requeries_and_keeps_model_consistent(
-    qtmodeltester: ModelTester, db: Database, people: dict[str, str]
+    qtmodeltester: ModelTester, db: Database, actor: Actor, people: dict[str, str]
 ) -> None:
-    model = EntrepreneurListModel(db)
+    model = EntrepreneurListModel(Services(db, actor))
     model.set_query(ListQuery())
     check_model(qtmodeltester, model)
     name = _column(model, "name")
@@ -96,8 +97,10 @@ def test_sorting_requeries_and_keeps_model_consistent(
     assert model.query.sort == "birth_date"
 
 
-def test_rows_are_fetched_by_page_and_the_cache_is_bounded(db: Database, people: dict[str, str]) -> None:
-    model = EntrepreneurListModel(db, page_size=1, cached_pages=2)
+def test_rows_are_fetched_by_page_and_the_cache_is_bounded(
+    db: Database, actor: Actor, people: dict[str, str]
+) -> None:
+    model = EntrepreneurListModel(Services(db, actor), page_size=1, cached_pages=2)
     model.set_query(ListQuery(sort="name", descending=False))
     assert model.pages.page_numbers() == []
     assert model.index(2, 1).data() == "张三"
@@ -109,7 +112,7 @@ def test_rows_are_fetched_by_page_and_the_cache_is_bounded(db: Database, people:
 
 
 def test_small_models_pass_modeltester(
-    qtmodeltester: ModelTester, db: Database, people: dict[str, str]
+    qtmodeltester: ModelTester, db: Database, actor: Actor, people: dict[str, str]
 ) -> None:
     file = svc.get_file(db, svc_actor(db), entrepreneur_id=people["李四"])
     ventures: RowsModel[RawVenture] = RowsModel(venture_columns())
@@ -140,7 +143,7 @@ def test_small_models_pass_modeltester(
 
     results = SearchResultsModel()
     check_model(qtmodeltester, results)
-    rows = fetch_rows(db, [people["张三"]])
+    rows = fetch_rows(db, actor, [people["张三"]])
     results.set_results("zs", rows, 1)
     check_model(qtmodeltester, results)
     assert results.rowCount() == 2

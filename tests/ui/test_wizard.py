@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from desktop.services.entrepreneur_list import count_entrepreneurs
-from desktop.services.station import station_info
+from desktop.services.station import default_actor, station_info
 from models.database import Database, open_database
 from ui.wizard import FirstRunWizard
 
@@ -74,7 +74,7 @@ def test_open_the_demo_station_in_its_own_file(qtbot: QtBot, empty_db: Database,
         QTest.mouseClick(wizard.demo_choice, Qt.MouseButton.LeftButton)
     assert wizard.database is not None and wizard.database is not empty_db
     assert wizard.station is not None and wizard.station.is_demo
-    assert count_entrepreneurs(wizard.database) == 12
+    assert count_entrepreneurs(wizard.database, default_actor(wizard.database)) == 12
     assert station_info(empty_db) is None  # the real database stays empty
     wizard.database.close()
     # the next start opens the same demo station without making it again
@@ -82,5 +82,5 @@ def test_open_the_demo_station_in_its_own_file(qtbot: QtBot, empty_db: Database,
     with qtbot.waitSignal(again.accepted, timeout=5000):
         QTest.mouseClick(again.demo_choice, Qt.MouseButton.LeftButton)
     assert again.database is not None
-    assert count_entrepreneurs(again.database) == 12
+    assert count_entrepreneurs(again.database, default_actor(again.database)) == 12
     again.database.close()

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from desktop.services import entrepreneurs as svc
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
-from desktop.services.station import default_actor, init_station
+from desktop.services.station import default_actor, init_station, operator
 from models.database import current_revisions, open_database, schema_heads
 from models.errors import DatabaseError
 from models.schema import HEADS
@@ -32,7 +32,7 @@ def test_connection_settings(tmp_path: Path) -> None:
 
 def test_transaction_really_begins_and_rolls_back(tmp_path: Path) -> None:
     db = open_database(tmp_path / "a.sqlite")
-    init_station(db, code="330106001", name="测试站")
+    init_station(db, operator(), code="330106001", name="测试站")
     with pytest.raises(RuntimeError), db.transaction() as session:
         session.execute(text("UPDATE station SET name = '改了'"))
         raise RuntimeError("boom")
@@ -100,8 +100,8 @@ def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None
     db = open_database(copy, backup_dir=backups)
     assert current_revisions(db.engine) == schema_heads()
     actor = default_actor(db)
-    ids = search_ids(db, ListQuery(sort="case_number", descending=False))
-    assert [row.name for row in fetch_rows(db, ids)] == ["张三", "王𠮷"]
+    ids = search_ids(db, actor, ListQuery(sort="case_number", descending=False))
+    assert [row.name for row in fetch_rows(db, actor, ids)] == ["张三", "王𠮷"]
     svc.update_entrepreneur(
         db,
         actor,

@@ -7,6 +7,7 @@ import pytest
 from desktop.demo import generate_demo
 from desktop.services import entrepreneurs as svc
 from desktop.services.entrepreneur_list import ListIds, ListQuery, list_ids, search_ids
+from desktop.services.station import default_actor
 from models.audit import Actor
 from models.database import Database
 
@@ -25,8 +26,8 @@ def station(db: Database) -> Database:
 )
 def test_pages_of_ids_are_the_whole_list_cut_up(station: Database, sort: str, descending: bool) -> None:
     query = ListQuery(sort=sort, descending=descending)
-    whole = search_ids(station, query)
-    ids = list_ids(station, query)
+    whole = search_ids(station, default_actor(station), query)
+    ids = list_ids(station, default_actor(station), query)
     assert isinstance(ids, ListIds)
     assert len(ids) == len(whole) == PEOPLE
     assert [ids[i] for i in (0, 7, -1)] == [whole[0], whole[7], whole[-1]]
@@ -40,12 +41,14 @@ def test_pages_of_ids_are_the_whole_list_cut_up(station: Database, sort: str, de
 
 def test_a_filtered_list_is_read_whole(station: Database) -> None:
     query = ListQuery(text="a")
-    assert list_ids(station, query) == search_ids(station, query)
+    assert list_ids(station, default_actor(station), query) == search_ids(
+        station, default_actor(station), query
+    )
 
 
 def test_files_deleted_after_the_count_leave_the_page_short(station: Database, actor: Actor) -> None:
-    ids = list_ids(station, ListQuery())
-    for entrepreneur_id in search_ids(station, ListQuery())[:5]:
+    ids = list_ids(station, default_actor(station), ListQuery())
+    for entrepreneur_id in search_ids(station, default_actor(station), ListQuery())[:5]:
         svc.delete_entrepreneur(station, actor, entrepreneur_id=entrepreneur_id)
     assert len(ids) == PEOPLE  # the count it was made with
     assert len(ids[30:PEOPLE]) == PEOPLE - 30 - 5

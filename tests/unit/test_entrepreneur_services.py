@@ -93,7 +93,7 @@ def test_bad_input_names_every_field_and_stores_nothing(db: Database, actor: Act
     fields = {error.field for error in caught.value.errors}
     assert fields == {"身份证号码", "联系电话"}
     assert "36042619910102009X 的最后一位应为 3" in str(caught.value)
-    assert count_entrepreneurs(db) == 0
+    assert count_entrepreneurs(db, actor) == 0
 
 
 def test_bad_venture_refuses_the_whole_file(db: Database, actor: Actor) -> None:
@@ -101,7 +101,7 @@ def test_bad_venture_refuses_the_whole_file(db: Database, actor: Actor) -> None:
         svc.create_entrepreneur(
             db, actor, person=person(), ventures=[venture(credit_code="91110000600037341O")]
         )
-    assert count_entrepreneurs(db) == 0
+    assert count_entrepreneurs(db, actor) == 0
 
 
 def test_duplicate_id_number_is_refused_with_the_existing_file(
@@ -123,7 +123,7 @@ def test_same_name_and_birth_date_is_a_possible_duplicate(db: Database, actor: A
         db, actor, person=person(id_number=twin), confirm_possible_duplicate=True
     )
     assert created != zhang
-    assert count_entrepreneurs(db) == 2
+    assert count_entrepreneurs(db, actor) == 2
 
 
 def test_update_logs_only_changed_fields_and_undo_restores(db: Database, actor: Actor, zhang: str) -> None:
@@ -174,7 +174,7 @@ def test_ventures_history_keeps_closed_and_adds_new(db: Database, actor: Actor, 
     ]
     assert again.stage is Stage.PREPARING
     # the new venture's name is searchable
-    assert search_ids(db, ListQuery(text="新农")) == [zhang]
+    assert search_ids(db, actor, ListQuery(text="新农")) == [zhang]
     # one save is one undo step, ventures included
     svc.undo_last_change(db, actor, entrepreneur_id=zhang)
     reverted = svc.get_file(db, actor, entrepreneur_id=zhang)
@@ -183,14 +183,14 @@ def test_ventures_history_keeps_closed_and_adds_new(db: Database, actor: Actor, 
 
 def test_delete_is_soft_and_restore_brings_back(db: Database, actor: Actor, zhang: str) -> None:
     assert svc.delete_entrepreneur(db, actor, entrepreneur_id=zhang) == "张三"
-    assert search_ids(db, ListQuery()) == []
-    assert search_ids(db, ListQuery(recycle_bin=True)) == [zhang]
+    assert search_ids(db, actor, ListQuery()) == []
+    assert search_ids(db, actor, ListQuery(recycle_bin=True)) == [zhang]
     with db.reading() as session:
         assert session.get(Entrepreneur, zhang) is not None  # a tombstone, not a hard delete
     with pytest.raises(Conflict, match="回收站"):
         svc.create_entrepreneur(db, actor, person=person())
     svc.restore_entrepreneur(db, actor, entrepreneur_id=zhang)
-    assert search_ids(db, ListQuery()) == [zhang]
+    assert search_ids(db, actor, ListQuery()) == [zhang]
 
 
 def test_missing_file_is_not_found(db: Database, actor: Actor) -> None:
@@ -222,16 +222,16 @@ def test_search_by_name_and_pinyin(db: Database, actor: Actor, name: str, query:
     other = svc.create_entrepreneur(
         db, actor, person=person(name="周八", id_number=make_id("11010519800101002"))
     )
-    ids = search_ids(db, ListQuery(text=query))
+    ids = search_ids(db, actor, ListQuery(text=query))
     assert found in ids
     assert other not in ids
 
 
 def test_search_by_id_tail_phone_and_venture(db: Database, actor: Actor, zhang: str) -> None:
-    assert search_ids(db, ListQuery(text="123x")) == [zhang]
-    assert search_ids(db, ListQuery(text="5678")) == [zhang]
-    assert search_ids(db, ListQuery(text="向阳")) == [zhang]
-    assert search_ids(db, ListQuery(text="不存在的人")) == []
+    assert search_ids(db, actor, ListQuery(text="123x")) == [zhang]
+    assert search_ids(db, actor, ListQuery(text="5678")) == [zhang]
+    assert search_ids(db, actor, ListQuery(text="向阳")) == [zhang]
+    assert search_ids(db, actor, ListQuery(text="不存在的人")) == []
 
 
 def test_filters_and_sort(db: Database, actor: Actor, zhang: str) -> None:
@@ -245,15 +245,15 @@ def test_filters_and_sort(db: Database, actor: Actor, zhang: str) -> None:
             household_region="110105",
         ),
     )
-    assert search_ids(db, ListQuery(key_group=KeyGroup.VETERAN)) == [zhang]
-    assert search_ids(db, ListQuery(stage=Stage.STARTUP)) == [zhang]
-    assert search_ids(db, ListQuery(region_prefix="110000")) == [li]
-    by_name = search_ids(db, ListQuery(sort="name", descending=False))
+    assert search_ids(db, actor, ListQuery(key_group=KeyGroup.VETERAN)) == [zhang]
+    assert search_ids(db, actor, ListQuery(stage=Stage.STARTUP)) == [zhang]
+    assert search_ids(db, actor, ListQuery(region_prefix="110000")) == [li]
+    by_name = search_ids(db, actor, ListQuery(sort="name", descending=False))
     assert by_name == [li, zhang]  # lisi < zhangsan
 
 
 def test_rows_are_masked(db: Database, actor: Actor, zhang: str) -> None:
-    (row,) = fetch_rows(db, [zhang])
+    (row,) = fetch_rows(db, actor, [zhang])
     assert row.id_number_masked == "330***********123X"
     assert row.phone_masked == "138****5678"
     assert row.key_groups == "高校毕业生、退役军人"

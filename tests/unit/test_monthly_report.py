@@ -18,9 +18,9 @@ from models.applications import Application, ApplicationStep
 from models.audit import Actor
 from models.base import TravellingRecord
 from models.database import Database
-from models.journal import journal_writing
 from models.entrepreneur import Venture
 from models.errors import ValidationError
+from models.journal import journal_writing
 from models.training import CourseType, Enrolment, TrainingClass
 from models.visits import AgreedAction, KeyProject, Mentor, Visit
 from reports.monthly_report import GROUP_COLUMNS, FigureRow

@@ -46,9 +46,9 @@ def test_demo_training_is_consistent_and_repeats_with_the_seed(
     assert len(numbers) == len(set(numbers))
     # the same seed gives the same classes and numbers
     again = open_database(tmp_path / "again.sqlite")
-    from desktop.services.station import init_station
+    from desktop.services.station import init_station, operator
 
-    init_station(again, code="330106001", name="文新街道家门口就业服务站")
+    init_station(again, operator(), code="330106001", name="文新街道家门口就业服务站")
     generate_demo(again, entrepreneurs=240, seed=5, today=TODAY)
     first = [(r.class_number, r.enrolled, r.completed) for r in rows if r.id != assessed.id]
     second = [

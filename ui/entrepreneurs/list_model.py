@@ -9,7 +9,6 @@ needs them all (``ListIds``: a count, then a page of ids at a time).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore
@@ -17,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, data_stamp, fetch_rows, list_ids
-from models.database import Database
+from desktop.services.gate import Services
 from ui.overrides import override
 from ui.roles import (
     ALIGN_CENTER,
@@ -53,7 +52,7 @@ class ListColumn(NamedTuple):
 class EntrepreneurListModel(QAbstractTableModel):
     def __init__(
         self,
-        db: Database,
+        services: Services,
         parent: QObject | None = None,
         *,
         page_size: int = 100,  # more rows than a screen shows: one read paints it
@@ -61,9 +60,9 @@ class EntrepreneurListModel(QAbstractTableModel):
         home_province: str = "",
     ) -> None:
         super().__init__(parent)
-        self.db = db
+        self.services = services
         self.home_province = home_province  # left out of 户籍地 (the tooltip has the full name)
-        self.pages = PageCache(partial(fetch_rows, db), page_size=page_size, pages=cached_pages)
+        self.pages = PageCache(lambda ids: services(fetch_rows, ids), page_size=page_size, pages=cached_pages)
         self.columns: list[ListColumn] = [
             ListColumn("case_number", self.tr("档案号"), "case_number", 164, 156),
             ListColumn("name", self.tr("姓名"), "name", 76, 58),
@@ -90,10 +89,10 @@ class EntrepreneurListModel(QAbstractTableModel):
         """Run the query and show its result (one scan; rows are fetched later, as they are shown).
 
         Showing the page again with the same query and no change to any file since keeps the result."""
-        stamp = data_stamp(self.db)
+        stamp = self.services(data_stamp)
         if query == self._query and stamp == self._stamp:
             return
-        ids = list_ids(self.db, query)
+        ids = self.services(list_ids, query)
         self._stamp = stamp
         self.beginResetModel()
         self._query = query
@@ -124,7 +123,7 @@ class EntrepreneurListModel(QAbstractTableModel):
         descending = (order == QtCore.Qt.SortOrder.DescendingOrder) != spec.inverted
         assert spec.sort is not None
         query = self._query._replace(sort=spec.sort, descending=descending)
-        ids = list_ids(self.db, query)
+        ids = self.services(list_ids, query)
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         position = {entrepreneur_id: row for row, entrepreneur_id in enumerate(ids)}

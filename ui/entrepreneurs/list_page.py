@@ -110,7 +110,7 @@ class EntrepreneurListPage(QFrame):
 
         # -- the table, or what an empty list says
         self.model = EntrepreneurListModel(
-            context.db, self, home_province=province_name(context.station.region_code) or ""
+            context.services, self, home_province=province_name(context.station.region_code) or ""
         )
         self.body = QStackedWidget(self)
         self.table = QTableView(self.body)  # made in its place: moving a widget restyles all of it
@@ -232,7 +232,7 @@ class EntrepreneurListPage(QFrame):
             self._fonts_for_first_screen()
             # an unfiltered list's length is the total; a filtered one counts it
             self.total = (
-                count_entrepreneurs(self.context.db, recycle_bin=query.recycle_bin)
+                self.context.services(count_entrepreneurs, recycle_bin=query.recycle_bin)
                 if query.filtered
                 else self.model.rowCount()
             )

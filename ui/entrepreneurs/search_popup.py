@@ -23,7 +23,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QWidget
 
 from desktop.services.entrepreneur_list import EntrepreneurRow, ListQuery, fetch_rows, search_ids
-from models.database import Database
+from desktop.services.gate import Services
 from models.errors import DoorstepError
 from ui.entrepreneurs.list_model import ID_ROLE
 from ui.overrides import override
@@ -97,9 +97,9 @@ class GlobalSearch(QObject):
     open_requested = Signal(str)
     show_all_requested = Signal(str)
 
-    def __init__(self, db: Database, line_edit: QLineEdit, host: QWidget) -> None:
+    def __init__(self, services: Services, line_edit: QLineEdit, host: QWidget) -> None:
         super().__init__(host)
-        self.db = db
+        self.services = services
         self.line_edit = line_edit
         self.model = SearchResultsModel(self)
         self._popup: QListView | None = None  # made for the first search (ui/roles.py)
@@ -136,8 +136,8 @@ class GlobalSearch(QObject):
             self.hide()
             return
         try:
-            ids = search_ids(self.db, ListQuery(text=text))
-            rows = fetch_rows(self.db, ids[:RESULT_LIMIT])
+            ids = self.services(search_ids, ListQuery(text=text))
+            rows = self.services(fetch_rows, ids[:RESULT_LIMIT])
         except DoorstepError:
             ids, rows = [], []
         self.model.set_results(text, rows, len(ids))

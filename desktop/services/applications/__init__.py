@@ -17,7 +17,6 @@ package and use its names.
 
 from __future__ import annotations
 
-from desktop.services.applications.demo import demo_step
 from desktop.services.applications.drafts import (
     create_application,
     item_in_force,
@@ -99,7 +98,6 @@ __all__ = [
     "count_by_status",
     "create_application",
     "delete_application",
-    "demo_step",
     "export_applications",
     "extend_loan",
     "fetch_application_rows",

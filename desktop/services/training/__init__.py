@@ -45,7 +45,6 @@ from desktop.services.training.completion import (
     completion_preview,
     set_exam_score,
 )
-from desktop.services.training.demo import demo_step
 from desktop.services.training.enrolment import enrol, enrol_walk_in, find_candidates, roster, withdraw
 from desktop.services.training.exports import ATTENDANCE_COLUMNS, export_attendance, write_sign_in_workbook
 from desktop.services.training.importing import AttendanceImportResult, ImportProblem, import_attendance
@@ -116,7 +115,6 @@ __all__ = [
     "default_title",
     "delete_class",
     "delete_session",
-    "demo_step",
     "enrol",
     "enrol_walk_in",
     "ensure_course_catalogue",

@@ -15,7 +15,7 @@ Modules, by responsibility:
 - :mod:`.export` and :mod:`.printing` — the xlsx export and 走访记录表;
 - :mod:`.mentors` — the mentor pool and assignments; :mod:`.tracking` — the key project pool and plans;
 - :mod:`.sources` — the timeline entries, the workbench's task and figure sources and its done handler;
-- :mod:`.demo` — the demo step (desktop.demo runs it).
+- the demo records are made by :mod:`desktop.demo.visits`.
 
 :func:`area` describes the area to the registry (:mod:`desktop.services.areas`).
 

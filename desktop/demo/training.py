@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from desktop.demo.context import DEMO_USER, DemoContext
 from desktop.services.training._common import _rule_values, course_id_for
 from desktop.services.training.catalogue import CATALOGUE_USER, add_default_courses, default_course_catalogue
 from desktop.services.training.classes import default_title
@@ -24,10 +25,6 @@ from models.training import (
     assess,
     certificate_number,
 )
-
-if TYPE_CHECKING:
-    from desktop.demo import DemoContext
-
 
 _DEMO_COURSE_WEIGHTS = {"SYB": 45, "IYB": 14, "EYB": 5, "WC": 14, "XLY": 11, "JNCY": 11}
 _DEMO_PROVIDERS = (
@@ -68,7 +65,6 @@ def demo_step(ctx: DemoContext) -> None:
 
     Every record — the attendance marks too (about 400,000 on the benchmark station) — is written through
     the journal's bulk path with its complete change row, so the log rebuilds the station."""
-    from desktop.demo import DEMO_USER  # desktop.demo imports this module
 
     rng, today, session = ctx.rng, ctx.today, ctx.session
     people = ctx.entrepreneur_ids

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import col, select
 
+from desktop.demo.context import DEMO_USER, DemoContext
+from desktop.demo.names import MENTOR_GIVEN, MENTOR_SURNAMES
 from desktop.services.visits.mentors import _search_key
 from models.base import BOOKKEEPING_COLUMNS, CHINA_TZ
 from models.entrepreneur import Venture
@@ -29,15 +31,6 @@ from models.visits import (
     next_due_after,
     topics_to_bits,
 )
-
-if TYPE_CHECKING:
-    from desktop.demo import DemoContext
-
-DEMO_USER = "演示数据"
-# Given-name characters and surnames for demo mentors (the demo's people use desktop.demo's lists).
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力兰云飞鹏波斌宇浩凯雪琳晨欣怡"
-
 
 # ------------------------------------------------------------------------------------------------ demo data
 _ORGANISATIONS = (
@@ -131,7 +124,9 @@ class _DemoBatch:
         ctx, rng = self.ctx, self.ctx.rng
         start = add_days(ctx.today, -3 * 365)
         at = ctx.moment_between(start, add_days(start, 60))
-        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        name = rng.choice(MENTOR_SURNAMES) + "".join(
+            rng.choice(MENTOR_GIVEN) for _ in range(rng.choice((1, 2)))
+        )
         kind = rng.choice(list(MentorKind))
         level = rng.choice(list(InstructorLevel)).value if kind is MentorKind.INSTRUCTOR else None
         phone = rng.choice(("13", "15", "18")) + "".join(rng.choice("0123456789") for _ in range(9))

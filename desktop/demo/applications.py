@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import text
 
+from desktop.demo.context import DEMO_USER, DemoContext
 from desktop.services.policy import default_policy_set
 from models.applications import Application, ApplicationStatus, ApplicationStep, Loan
 from models.enums import key_groups_from_bits
@@ -21,10 +22,6 @@ from models.policy import (
     loan_ceiling,
     proposed_amount,
 )
-
-if TYPE_CHECKING:
-    from desktop.demo import DemoContext
-
 
 _DEMO_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "杭州联合农村商业银行", "中国工商银行")
 _DEMO_STATUS_WEIGHTS = {
@@ -76,7 +73,6 @@ _DEMO_SHARES = {  # share of the people with a fitting file who get an applicati
 def demo_step(ctx: DemoContext) -> None:
     """Applications in every status and some loans (a few due within 60 days, extended, renewed):
     people are drawn from those the default policy set finds eligible. Bulk inserts, deterministic."""
-    from desktop.demo import DEMO_USER
 
     rng, today, session = ctx.rng, ctx.today, ctx.session
     if not ctx.entrepreneur_ids:
@@ -267,7 +263,6 @@ def demo_step(ctx: DemoContext) -> None:
 def _demo_loan(
     ctx: DemoContext, item: PolicyItem, row: dict[str, Any], facts: PersonFacts, *, today: date, term: int
 ) -> dict[str, Any]:
-    from desktop.demo import DEMO_USER
 
     rng = ctx.rng
     terms = item.loan

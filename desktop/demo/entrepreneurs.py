@@ -1,140 +1,35 @@
-"""`doorstep demo`: a realistic, deterministic synthetic station (same seed, same data, same ids).
-
-Names include polyphonic surnames (曾 单 解 仇 区 查) and rare name characters (堃 喆 玥 昇 珺 𠮷);
-ID numbers and credit codes carry valid check characters. Later areas add their own steps to
-:data:`DEMO_STEPS` (mentors and visits, classes and attendance, applications); each receives the
-same :class:`DemoContext` and writes with bulk inserts inside the one transaction.
-"""
+"""The demo's people and their ventures: the first step, every other area's step draws on them."""
 
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 from stdnum.cn import ric, uscc
 
-from desktop.services.applications import demo_step as applications_demo_step
-from desktop.services.entrepreneurs import search_blob
-from desktop.services.training import demo_step as training_demo_step
-from desktop.services.visits.demo import demo_step as visits_demo_step
-from models.audit import Actor, Operation
-from models.base import CHINA_TZ, TravellingRecord, china_today, new_id
-from models.database import Database
-from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture
+from desktop.demo.context import DEMO_USER, DemoContext
+from desktop.demo.names import (
+    GIVEN,
+    RARE,
+    REGIONS,
+    SHOP_KINDS,
+    SHOP_WORDS,
+    SPECIAL_SURNAMES,
+    STREETS,
+    SURNAMES,
+)
+from desktop.services.entrepreneurs import rebuild_search
+from models.base import CHINA_TZ
+from models.entrepreneur import Entrepreneur, Venture
 from models.enums import INDUSTRY_SECTIONS, Education, EntityType, KeyGroup, Sex, Stage, key_groups_to_bits
-from models.errors import NotAllowed
-from models.journal import insert_rows
 from models.pinyin import name_search_keys
-from models.station import CaseSequence, Station
-
-DEMO_STATION = ("330106001", "西湖区文新街道家门口就业服务站（演示）")
-DEMO_USER = "演示数据"
-
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
-    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-)
-SPECIAL_SURNAMES = ("曾", "单", "解", "仇", "区", "查", "欧阳", "司马", "诸葛", "尉迟")
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力兰云飞鹏波斌宇浩凯雪琳晨欣怡子轩梓涵一诺宁"
-)
-RARE = "堃喆玥昇珺𠮷"
-REGIONS = ("330106", "330102", "330105", "330108", "330110", "330127", "360426", "410105", "510107", "440305")
-STREETS = ("文三路", "古墩路", "学院路", "天目山路", "文一西路", "教工路", "莫干山路", "紫金港路")
-SHOP_WORDS = (
-    "小当家",
-    "乡味",
-    "青禾",
-    "向阳",
-    "匠心",
-    "启航",
-    "好邻居",
-    "山里红",
-    "新农",
-    "云帆",
-    "创客",
-    "阿婆",
-)
-SHOP_KINDS = (
-    ("H", "餐饮店"),
-    ("F", "便利店"),
-    ("I", "网络科技工作室"),
-    ("A", "家庭农场"),
-    ("O", "家政服务部"),
-    ("F", "电商商行"),
-    ("C", "手工坊"),
-    ("P", "培训中心"),
-    ("O", "美发店"),
-    ("G", "物流服务部"),
-)
+from models.station import CaseSequence
 
 
-@dataclass
-class DemoContext:
-    """What every demo step gets: the session, the seeded random source, and what earlier steps made."""
-
-    session: Session
-    rng: random.Random
-    station_code: str
-    today: date
-    operation: Operation
-    entrepreneur_ids: list[str] = field(default_factory=list)
-    venture_ids: list[str] = field(default_factory=list)
-    summary: dict[str, int] = field(default_factory=dict)
-
-    def new_id(self, moment: datetime) -> str:
-        """A UUIDv7 for ``moment`` whose random bits come from the seed, so ids repeat with the seed."""
-        millis = int(moment.timestamp() * 1000) & ((1 << 48) - 1)
-        rand_a = self.rng.getrandbits(12)
-        rand_b = self.rng.getrandbits(62)
-        value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
-        return str(uuid.UUID(int=value))
-
-    def moment_between(self, start: date, end: date) -> datetime:
-        days = max((end - start).days, 0)
-        day = start + timedelta(days=self.rng.randint(0, days))
-        local = datetime(day.year, day.month, day.day, 8, 30, tzinfo=CHINA_TZ) + timedelta(
-            minutes=self.rng.randint(0, 9 * 60)
-        )
-        return local.astimezone(UTC)
-
-    @classmethod
-    def start(cls, session: Session, *, station_code: str, seed: int, today: date) -> DemoContext:
-        """A demo run inside ``session``'s transaction, writing as the demo user."""
-        return cls(
-            session=session,
-            rng=random.Random(seed),
-            station_code=station_code,
-            today=today,
-            operation=Operation(session, Actor(DEMO_USER, station_code), "生成演示数据"),
-        )
-
-    def bulk(
-        self, model: type[TravellingRecord], rows: list[dict[str, Any]], subjects: list[str | None]
-    ) -> None:
-        """Write ``rows`` through the journal's bulk path, each record its own undo step (as a file
-        made by hand is), in id order: time-ordered ids append to the primary-key index."""
-        pairs = sorted(zip(rows, subjects, strict=True), key=lambda pair: str(pair[0]["id"]))
-        self.operation.create_many(
-            model,
-            [row for row, _ in pairs],
-            subject_ids=[subject for _, subject in pairs],
-            operation_ids=[new_id() for _ in pairs],
-        )
-
-    def draw_change_ids(self, moment: datetime) -> None:
-        """Draw the two ids a demo change row once took from the seed: every seed's station (names,
-        numbers, dates) stays as it was now that the journal writes the change rows itself."""
-        self.new_id(moment)
-        self.new_id(moment)
-
-
-DemoStep = Callable[[DemoContext], None]
+def demo_step(ctx: DemoContext) -> None:
+    _make_entrepreneurs(ctx, ctx.size)
 
 
 def _name(rng: random.Random) -> str:
@@ -186,19 +81,11 @@ def _key_groups(rng: random.Random, age: int, education: Education) -> set[KeyGr
     return groups
 
 
-def entrepreneurs_step(count: int) -> DemoStep:
-    def step(ctx: DemoContext) -> None:
-        _make_entrepreneurs(ctx, count)
-
-    return step
-
-
 def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
     rng, today = ctx.rng, ctx.today
     start = date(today.year - 3, 1, 1)
     people: list[dict[str, Any]] = []
     ventures: list[dict[str, Any]] = []
-    searches: list[dict[str, Any]] = []
     used_ids = set(ctx.session.exec(select(col(Entrepreneur.id_number))).all())  # the station's own too
     sequences = {row.year: row.last for row in ctx.session.exec(select(CaseSequence)).all()}  # joined
     pinyin_cache: dict[str, str] = {}
@@ -256,12 +143,6 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
                 "current_stage": stage,
             }
         )
-        searches.append(
-            {
-                "entrepreneur_id": person_id,
-                "blob": search_blob(name, number, phone, [v["name"] for v in person_ventures]),
-            }
-        )
         for _ in range(1 + len(person_ventures)):
             ctx.draw_change_ids(created)
         ventures.extend(person_ventures)
@@ -269,7 +150,7 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
         ctx.venture_ids.extend(v["id"] for v in person_ventures)
     ctx.bulk(Entrepreneur, people, [row["id"] for row in people])
     ctx.bulk(Venture, ventures, [row["entrepreneur_id"] for row in ventures])
-    insert_rows(ctx.session.connection(), EntrepreneurSearch.__tablename__, searches)  # derived
+    rebuild_search(ctx.session, [row["id"] for row in people])  # the projection, from the records
     for year, last in sequences.items():
         sequence = ctx.session.get(CaseSequence, year) or CaseSequence(year=year, last=0)
         sequence.last = max(sequence.last, last)
@@ -325,29 +206,3 @@ def _make_ventures(ctx: DemoContext, person_id: str, region: str, created: datet
             }
         )
     return made
-
-
-# Later areas append their steps here; each runs after the entrepreneurs exist.
-DEMO_STEPS: list[DemoStep] = [visits_demo_step, training_demo_step, applications_demo_step]
-
-
-def generate_demo(
-    db: Database, *, entrepreneurs: int, seed: int, today: date | None = None
-) -> dict[str, int]:
-    """Fill the database with a demo station (creating the station record if there is none)."""
-    with db.transaction() as session:
-        station = session.exec(select(Station)).first()
-        if station is None:
-            station = Station(code=DEMO_STATION[0], name=DEMO_STATION[1], is_demo=True)
-            session.add(station)
-            session.flush()
-        elif not station.is_demo and session.exec(select(Entrepreneur.id).limit(1)).first() is not None:
-            raise NotAllowed(
-                f"服务站 {station.code}（{station.name}）已有正式档案，不能加入演示数据；"
-                "请在一个新的数据库文件中生成演示数据"
-            )
-        ctx = DemoContext.start(session, station_code=station.code, seed=seed, today=today or china_today())
-        _make_entrepreneurs(ctx, entrepreneurs)
-        for step in DEMO_STEPS:
-            step(ctx)
-        return ctx.summary
