@@ -208,7 +208,7 @@ def test_a_new_venture_at_a_visit_is_searchable_and_on_the_visit(
     file = people.get_file(db, actor, entrepreneur_id=zhang)
     assert [v.name for v in file.ventures] == ["张三的向阳餐饮店", "青禾电商商行"]
     assert svc.visit_ids(db, actor, query=svc.VisitQuery(text="青禾电商")) == [visit_id]
-    assert zhang in search_ids(db, ListQuery(text="青禾电商"))
+    assert zhang in search_ids(db, actor, ListQuery(text="青禾电商"))
 
 
 def test_visit_refused_for_unknown_person_or_mentor(db: Database, actor: Actor, zhang: str) -> None:

@@ -170,7 +170,7 @@ class PoolEntryDialog(_FormDialog):
     ) -> None:
         super().__init__(self.tr("进入重点孵化项目库"), parent)
         self.context = context
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._person_chosen)
         self.venture = QComboBox(self)
         self.reason = QPlainTextEdit(self)

@@ -97,7 +97,7 @@ class MentorsTab(QWidget):
         self.side_title = QLabel(self.tr("选中一位导师，查看其联系的创业者"), side)
         self.side_title.setStyleSheet("font-weight: bold;")
         side_layout.addWidget(self.side_title)
-        self.picker = PersonPicker(context.db, side)
+        self.picker = PersonPicker(context.services, side)
         self.picker.chosen.connect(self._assign)
         side_layout.addWidget(self.picker)
         self.people = QListWidget(side)
@@ -159,7 +159,7 @@ class MentorsTab(QWidget):
         self.toggle.setText(self.tr("停用") if mentor.active else self.tr("启用"))
         ids = self.context.services(assigned_entrepreneur_ids, mentor_id=mentor.id)
         self.side_title.setText(self.tr("{name} 联系的创业者（{n} 人）").format(name=mentor.name, n=len(ids)))
-        for row in fetch_rows(self.context.db, ids[:SHOWN_PEOPLE]):
+        for row in self.context.services(fetch_rows, ids[:SHOWN_PEOPLE]):
             item = QListWidgetItem(f"{row.name}　{row.case_number}　{row.ventures}", self.people)
             item.setData(PERSON_ROLE, row.id)
         if len(ids) > SHOWN_PEOPLE:

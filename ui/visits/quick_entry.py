@@ -106,7 +106,7 @@ class QuickVisitDialog(QDialog):
         for index, template in enumerate(self.templates):
             self.template.addItem(template.name, index)
         self.template.activated.connect(self._apply_template)
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._person_chosen)
         self.venture = QComboBox(self)
         self.venture.currentIndexChanged.connect(self._venture_changed)
