@@ -1,9 +1,9 @@
-"""How visits show elsewhere: the file's timeline, the change history's field labels, and this area's
-tasks on the workbench: agreed actions due or overdue, tracking visits due or overdue, people not
+"""How visits show elsewhere: the file's timeline, and this area's tasks on the workbench: agreed actions due or overdue, tracking visits due or overdue, people not
 contacted for N days (推进行动 计划3: 定期走访), and the month's figures.
 
 Every source is a gated service function; the area's ``area()`` (the package's ``__init__``) names them
-and the registry hands them to the workbench and the timeline. Nothing registers itself on import.
+(with the change history's field labels) and the registry hands them to the workbench and the
+timeline. Nothing registers itself on import.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from desktop.services.gate import service
 from desktop.services.timeline import TimelineEntry
-from desktop.services.visits.mentors import MENTOR_ROLE, mentor_for_actor_in
+from desktop.services.visits.mentors import mentor_for_actor
 from desktop.services.visits.queries import KIND, visits_of_in
 from desktop.services.visits.records import mark_action_done_in
 from desktop.services.workbench import Figure, Task, Urgency
@@ -158,14 +158,6 @@ _ASSIGNED = (
 )
 
 
-def _mentor_of(db: Database, actor: Actor) -> str | None:
-    """The mentor whose own workbench this is (None: the station's)."""
-    if actor.role != MENTOR_ROLE:
-        return None
-    with db.reading() as session:
-        return mentor_for_actor_in(session, actor)
-
-
 def _fetch(db: Database, sql: str, params: dict[str, Any]) -> list[Any]:
     with db.engine.connect() as connection:
         return list(connection.execute(text(sql), params).all())
@@ -182,7 +174,7 @@ def _more(listed: int, kind: str, what: str) -> list[Task]:
 @service(Permission.VIEW_FILES)
 def action_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Agreed actions (跟进事项) overdue or due within a week; done from the list."""
-    mentor_id = _mentor_of(db, actor)
+    mentor_id = mentor_for_actor(db, actor)
     source = (
         _ASSIGNED.format(
             table="agreed_action a INDEXED BY ix_agreed_action_entrepreneur", column="a.entrepreneur_id"
@@ -221,7 +213,7 @@ def action_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
 def tracking_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Key projects whose tracking visit is due within a week or overdue, or whose period has ended
     (5号文 (十) 跟踪陪跑)."""
-    mentor_id = _mentor_of(db, actor)
+    mentor_id = mentor_for_actor(db, actor)
     columns = "k.id, k.next_due, k.planned_end, k.cadence_days, k.cadence_months, v.name, e.id, e.name"
     where = (
         "k.left_on IS NULL AND k.deleted = 0 AND e.deleted = 0 "
@@ -275,7 +267,7 @@ def not_contacted_tasks(db: Database, actor: Actor, /, today: date) -> list[Task
     (推进行动 计划3: 定期走访). Files whose ventures are all closed are left out; a file never visited
     counts from the day it was opened."""
     days = max(Preferences.load().not_contacted_days, 1)
-    mentor_id = _mentor_of(db, actor)
+    mentor_id = mentor_for_actor(db, actor)
     cutoff = add_days(today, -days)
     source = _ASSIGNED.format(table="entrepreneur e", column="e.id") if mentor_id else "entrepreneur e"
     last = (
