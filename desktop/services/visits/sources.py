@@ -1,5 +1,6 @@
-"""How visits show elsewhere: the file's timeline, and this area's tasks on the workbench: agreed actions due or overdue, tracking visits due or overdue, people not
-contacted for N days (推进行动 计划3: 定期走访), and the month's figures.
+"""How visits show elsewhere: the file's timeline, and this area's tasks on the workbench — agreed
+actions due or overdue, tracking visits due or overdue, people not contacted for N days (推进行动 计划3:
+定期走访) — and the month's figures.
 
 Every source is a gated service function; the area's ``area()`` (the package's ``__init__``) names them
 (with the change history's field labels) and the registry hands them to the workbench and the
