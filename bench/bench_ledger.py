@@ -26,14 +26,18 @@ from stdnum.cn import ric, uscc
 from bench.common import BenchResult, median, timings
 from desktop.demo.entrepreneurs import _name
 from desktop.jobs import UNWATCHED
-from desktop.services import exports, ledger_import
+from desktop.services import exports
 from desktop.services import monthly as reports_monthly
 from desktop.services.entrepreneur_list import ListQuery, search_ids
+from desktop.services.ledger.importing import apply_import
+from desktop.services.ledger.mapping import suggest_mapping
 from desktop.services.station import default_actor
 from models import pinyin
 from models.base import china_today
 from models.database import open_database
-from models.ledger import month_start
+from models.ledger.months import month_start
+from models.ledger.plan import ImportOptions
+from reports.ledger.reading import open_ledger
 
 LEDGER_ROWS = 10_000
 IMPORT_REPEAT = 7  # one import varies by ±25 % on this machine: the median of 3 moved the ratio 1.7×–2.2×
@@ -119,14 +123,10 @@ def _import_once(station: Path, folder: Path, ledger: Path) -> float:
     for cached in (pinyin.name_search_keys, pinyin._run_readings, pinyin._readings_of):
         cached.cache_clear()  # a ledger is imported once: measure it with the pinyin caches cold
     started = time.perf_counter()
-    table = ledger_import.open_ledger(ledger)
-    mapping = ledger_import.suggest_mapping(db, table).mapping
-    plan = ledger_import.apply_import(
-        db,
-        actor=actor,
-        table=table,
-        mapping=mapping,
-        options=ledger_import.ImportOptions(allow_possible_duplicates=True),
+    table = open_ledger(ledger)
+    mapping = suggest_mapping(db, actor, table).mapping
+    plan = apply_import(
+        db, actor, table=table, mapping=mapping, options=ImportOptions(allow_possible_duplicates=True)
     )
     elapsed = (time.perf_counter() - started) * 1000
     db.close()
@@ -241,15 +241,17 @@ def _export(station: Path) -> list[BenchResult]:
     db = open_database(station)
     actor = default_actor(db)
     query = ListQuery()
-    ids = search_ids(db, query)  # the list is on screen: its index is warm
+    ids = search_ids(db, actor, query)  # the list is on screen: its index is warm
     keys = [column.key for column in exports.ENTREPRENEUR_COLUMNS]
-    values = list(exports.export_rows(db, ids, keys, reveal=False, today=china_today(), job=UNWATCHED))
+    values = list(
+        exports.export_rows(db, actor, ids=ids, keys=keys, reveal=False, today=china_today(), job=UNWATCHED)
+    )
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-export-") as name:
         out = Path(name) / "名单.xlsx"
         bare_out = Path(name) / "bare.xlsx"
 
         def app() -> None:
-            exports.export_entrepreneurs(db, actor=actor, out=out, query=query)
+            exports.export_entrepreneurs(db, actor, out=out, query=query)
 
         def bare() -> None:
             workbook = Workbook(write_only=True)
@@ -279,10 +281,11 @@ def _export(station: Path) -> list[BenchResult]:
 
 def _monthly(station: Path) -> list[BenchResult]:
     db = open_database(station)
+    actor = default_actor(db)
     first = month_start(china_today())
     last_month = month_start(date.fromordinal(first.toordinal() - 1))
-    report_ms = timings(lambda: reports_monthly.monthly_report(db, month=last_month), repeat=5)
-    dashboard_ms = timings(lambda: reports_monthly.dashboard(db, month=last_month), repeat=2)
+    report_ms = timings(lambda: reports_monthly.monthly_report(db, actor, month=last_month), repeat=5)
+    dashboard_ms = timings(lambda: reports_monthly.dashboard(db, actor, month=last_month), repeat=2)
     db.close()
     return [
         BenchResult(

@@ -5,7 +5,7 @@ header row repeated on every page, "第 x 页，共 y 页" and signature lines; 
 every figure (which date counts, what is "new", how jobs are attributed); and, for a month that was
 frozen (报送), the figures as they were sent with a sheet listing what has changed since.
 
-The figures themselves are computed in ``desktop.services.reports_monthly``; this module only lays them
+The figures themselves are computed in ``desktop.services.monthly``; this module only lays them
 out, so the report can be written from current figures or from a snapshot alike.
 """
 

@@ -14,16 +14,13 @@ from pathlib import Path
 from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, ExportRequest
 from desktop.services.exports import export_entrepreneurs
-from desktop.services.ledger_import import (
-    ImportOptions,
-    ImportRun,
-    RowKind,
-    import_ledger,
-    write_import_template,
-)
+from desktop.services.ledger.importing import ImportRun, import_ledger
 from desktop.services.monthly.report import export_monthly, freeze_month
 from models.base import china_today
-from models.ledger import FIELDS_BY_KEY, month_start, parse_month
+from models.ledger.columns import FIELDS_BY_KEY
+from models.ledger.months import month_start, parse_month
+from models.ledger.plan import ImportOptions, RowKind
+from reports.ledger.template import write_import_template
 from reports.monthly_report import format_value, month_label
 
 SHOWN_PROBLEMS = 30
@@ -60,7 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         run = import_ledger(
             db,
-            actor=actor,
+            actor,
             path=args.file,
             sheet=args.sheet,
             header_row=args.header_row,
@@ -112,7 +109,7 @@ def run_freeze(args: argparse.Namespace) -> int:
     month = parse_month(args.month)
     db, actor = open_as_station(args)
     try:
-        report = freeze_month(db, actor=actor, month=month, note=args.note)
+        report = freeze_month(db, actor, month=month, note=args.note)
     finally:
         db.close()
     print(f"已冻结 {month_label(report.month)} 月报（{len(report.rows)} 项指标）：")
@@ -122,12 +119,12 @@ def run_freeze(args: argparse.Namespace) -> int:
 
 
 def _export_entrepreneurs(request: ExportRequest) -> int:
-    return export_entrepreneurs(request.db, actor=request.actor, out=request.out).rows
+    return export_entrepreneurs(request.db, request.actor, out=request.out).rows
 
 
 def _export_monthly(request: ExportRequest) -> int:
     month = request.month or _last_month()
-    return export_monthly(request.db, actor=request.actor, month=month, out=request.out)
+    return export_monthly(request.db, request.actor, month=month, out=request.out)
 
 
 def _last_month() -> date:

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services import ledger_import as li
+from desktop.services.ledger.importing import import_ledger
 from models.audit import Actor
 from models.database import Database
 from models.errors import ValidationError
+from reports.ledger.limits import ReadLimits
+from reports.ledger.reading import open_ledger
 from tests.data import ledgers as fx
 
 
 def refused(path: Path, **kw: object) -> str:
     with pytest.raises(ValidationError) as caught:
-        li.open_ledger(path, **kw)  # type: ignore[arg-type]
+        open_ledger(path, **kw)  # type: ignore[arg-type]
     assert caught.value.field == "台账文件"
     return caught.value.message
 
@@ -65,14 +67,14 @@ def test_a_billion_cells_are_refused_unread(tmp_path: Path, base: Path) -> None:
 
 def test_rows_are_counted_while_reading(tmp_path: Path, base: Path) -> None:
     path = fx.many_rows_without_dimension(tmp_path / "多.xlsx", base, 3000)
-    message = refused(path, limits=li.ReadLimits(max_rows=1000))
+    message = refused(path, limits=ReadLimits(max_rows=1000))
     assert "超过 1,000 行" in message
-    cells = refused(path, limits=li.ReadLimits(max_cells=1000))
+    cells = refused(path, limits=ReadLimits(max_cells=1000))
     assert "单元格超过 1,000 个" in cells
 
 
 def test_oversized_parts_are_refused(tmp_path: Path, base: Path) -> None:
-    message = refused(base, limits=li.ReadLimits(max_part_bytes=200))
+    message = refused(base, limits=ReadLimits(max_part_bytes=200))
     assert "解压后有" in message
 
 
@@ -80,10 +82,10 @@ def test_hostile_file_leaves_the_database_alone(
     db: Database, actor: Actor, tmp_path: Path, base: Path
 ) -> None:
     with pytest.raises(ValidationError):
-        li.import_ledger(db, actor=actor, path=fx.xml_bomb(tmp_path / "炸弹.xlsx", base))
+        import_ledger(db, actor, path=fx.xml_bomb(tmp_path / "炸弹.xlsx", base))
     from desktop.services.entrepreneur_list import count_entrepreneurs
 
-    assert count_entrepreneurs(db) == 0
+    assert count_entrepreneurs(db, actor) == 0
 
 
 def test_defusedxml_is_what_openpyxl_uses() -> None:

@@ -12,14 +12,20 @@ from sqlmodel import col, func, select
 
 from desktop.jobs import JobState
 from desktop.services import entrepreneurs as people
-from desktop.services import ledger_import as li
 from desktop.services.entrepreneur_list import ListQuery, search_ids
+from desktop.services.ledger.importing import apply_import, preview_import
+from desktop.services.ledger.mapping import remember_mapping, suggest_mapping
 from models.audit import AccessLog, Actor, Change
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import KeyGroup, Stage, key_groups_from_bits
 from models.errors import Cancelled, ValidationError
-from models.ledger import LEDGER_FIELDS, guess_mapping
+from models.ledger.columns import LEDGER_FIELDS, guess_mapping
+from models.ledger.plan import ImportOptions, ImportPlan, RowKind
+from models.ledger.planner import validate_mapping
+from reports.ledger.errors_workbook import write_errors_workbook
+from reports.ledger.reading import open_ledger
+from reports.ledger.template import write_import_template
 from tests.data import ledgers as fx
 
 
@@ -54,14 +60,14 @@ def station_file(tmp_path: Path) -> Path:
     return fx.station_ledger(tmp_path / "文新街道台账.xlsx")
 
 
-def run_import(db: Database, actor: Actor, path: Path, **kw: object) -> li.ImportPlan:
-    table = li.open_ledger(path)
-    mapping = li.suggest_mapping(db, table).mapping
-    return li.apply_import(db, actor=actor, table=table, mapping=mapping, **kw)  # type: ignore[arg-type]
+def run_import(db: Database, actor: Actor, path: Path, **kw: object) -> ImportPlan:
+    table = open_ledger(path)
+    mapping = suggest_mapping(db, actor, table).mapping
+    return apply_import(db, actor, table=table, mapping=mapping, **kw)  # type: ignore[arg-type]
 
 
 def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
-    table = li.open_ledger(station_file)
+    table = open_ledger(station_file)
     assert table.sheet == "创业者台账"
     assert (table.header_first, table.header_last) == (3, 4)
     assert table.titles[:6] == ("序号", "姓 名", "身份证号", "手机号", "人员类别", "创业项目信息/名称")
@@ -75,12 +81,12 @@ def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
 
 
 def test_station_ledger_exact_counts(db: Database, actor: Actor, station_file: Path) -> None:
-    table = li.open_ledger(station_file)
-    mapping = li.suggest_mapping(db, table).mapping
-    preview = li.preview_import(db, table=table, mapping=mapping)
+    table = open_ledger(station_file)
+    mapping = suggest_mapping(db, actor, table).mapping
+    preview = preview_import(db, actor, table=table, mapping=mapping)
     expected = fx.STATION_EXPECTED
     assert counts(db)[:3] == (0, 0, 0)  # the preview wrote nothing
-    for plan in (preview, li.apply_import(db, actor=actor, table=table, mapping=mapping)):
+    for plan in (preview, apply_import(db, actor, table=table, mapping=mapping)):
         assert (plan.created, plan.updated, plan.unchanged, plan.refused, plan.skipped) == (
             expected.created,
             expected.updated,
@@ -89,8 +95,8 @@ def test_station_ledger_exact_counts(db: Database, actor: Actor, station_file: P
             expected.skipped,
         )
         assert plan.ventures_created == expected.ventures_created
-        assert tuple(r.row for r in plan.rows if r.kind is li.RowKind.REFUSED) == expected.refused_rows
-        assert tuple(r.row for r in plan.rows if r.kind is li.RowKind.SKIPPED) == expected.skipped_rows
+        assert tuple(r.row for r in plan.rows if r.kind is RowKind.REFUSED) == expected.refused_rows
+        assert tuple(r.row for r in plan.rows if r.kind is RowKind.SKIPPED) == expected.skipped_rows
         assert plan.summary(done=True).startswith("导入完成：新增 8 人，更新 0 人，4 行未导入")
     entrepreneurs, ventures, _changes, _access = counts(db)
     assert (entrepreneurs, ventures) == (8, 8)
@@ -127,7 +133,7 @@ def test_values_go_through_the_form_validators(db: Database, actor: Actor, stati
     assert shops[1].registration_date == date(2022, 10, 1) and shops[1].jobs_created == 6
     assert chen.current_stage in (Stage.STARTUP.value, Stage.GROWTH.value)
     # Found by search like any other file.
-    assert search_ids(db, ListQuery(text="chener")) == [chen.id]
+    assert search_ids(db, actor, ListQuery(text="chener")) == [chen.id]
 
 
 def test_every_created_record_is_in_the_change_log(db: Database, actor: Actor, station_file: Path) -> None:
@@ -185,10 +191,10 @@ def test_update_matched_by_id_number(db: Database, actor: Actor, station_file: P
     assert shop.jobs_created == 7 and shop.registration_date == date(2024, 3, 5)
     row = next(r for r in plan.rows if r.name == "张三")
     assert "联系电话：13812345678 → 15800001111" in row.detail and "新增创业项目“向阳二号店”" in row.detail
-    history = people.file_history(db, entrepreneur_id=zhang.id)
+    history = people.file_history(db, actor, entrepreneur_id=zhang.id)
     assert history[0].label == "导入台账 更新.xlsx"
     # Ctrl+Z on Zhang's file undoes his part of the import only.
-    assert people.undo_last_change(db, actor=actor, entrepreneur_id=zhang.id) == "导入台账 更新.xlsx"
+    assert people.undo_last_change(db, actor, entrepreneur_id=zhang.id) == "导入台账 更新.xlsx"
     assert person_by_id(db, fx.ZHANG).phone == "13812345678"
     assert ventures_of(db, person_by_id(db, fx.LI).id)[0].jobs_created == 7
 
@@ -196,11 +202,11 @@ def test_update_matched_by_id_number(db: Database, actor: Actor, station_file: P
 def test_errors_workbook_can_be_fixed_and_imported(
     db: Database, actor: Actor, station_file: Path, tmp_path: Path
 ) -> None:
-    table = li.open_ledger(station_file)
-    mapping = li.suggest_mapping(db, table).mapping
-    plan = li.apply_import(db, actor=actor, table=table, mapping=mapping)
+    table = open_ledger(station_file)
+    mapping = suggest_mapping(db, actor, table).mapping
+    plan = apply_import(db, actor, table=table, mapping=mapping)
     out = tmp_path / "未导入.xlsx"
-    assert li.write_errors_workbook(out, table=table, plan=plan) == 4
+    assert write_errors_workbook(out, table=table, plan=plan) == 4
     book = load_workbook(out)
     rows = list(book["未导入的行"].iter_rows(values_only=True))
     assert rows[1][-2:] == ("原行号", "未导入原因")
@@ -213,7 +219,7 @@ def test_errors_workbook_can_be_fixed_and_imported(
     sheet.cell(row=3, column=3).value = fx.ZHAO
     sheet.cell(row=5, column=5).value = "退役军人"
     book.save(out)
-    assert li.open_ledger(out).signature == table.signature  # the ledger's remembered mapping applies
+    assert open_ledger(out).signature == table.signature  # the ledger's remembered mapping applies
     fixed = run_import(db, actor, out)
     assert (fixed.created, fixed.refused) == (2, 2)
     assert person_by_id(db, fx.ZHAO).name == "赵六"
@@ -223,25 +229,25 @@ def test_corrected_mapping_is_remembered(db: Database, actor: Actor, tmp_path: P
     headers = ["户主", "证件", "备用电话", "人员类别"]
     path = fx.simple_ledger(tmp_path / "a.xlsx", [["张三", fx.ZHANG, "13812345678", "退役军人"]], headers)
     with pytest.raises(ValidationError, match="没有找到表头"):
-        li.open_ledger(path)
-    table = li.open_ledger(path, header_row=1)
-    suggestion = li.suggest_mapping(db, table)
+        open_ledger(path)
+    table = open_ledger(path, header_row=1)
+    suggestion = suggest_mapping(db, actor, table)
     assert not suggestion.remembered and "name" not in suggestion.mapping.values()
     with pytest.raises(ValidationError, match="姓名"):
-        li.preview_import(db, table=table, mapping=suggestion.mapping)
+        preview_import(db, actor, table=table, mapping=suggestion.mapping)
     corrected = {0: "name", 1: "id_number", 2: "phone", 3: "key_groups"}
-    li.remember_mapping(db, actor=actor, table=table, mapping=corrected)
+    remember_mapping(db, actor, table=table, mapping=corrected)
     other = fx.simple_ledger(tmp_path / "b.xlsx", [["李四", fx.LI, "13912345678", "农民工"]], headers)
-    again = li.suggest_mapping(db, li.open_ledger(other, header_row=1))
+    again = suggest_mapping(db, actor, open_ledger(other, header_row=1))
     assert again.remembered and again.mapping == corrected
 
 
 def test_mapping_must_be_usable(db: Database, station_file: Path) -> None:
-    table = li.open_ledger(station_file)
+    table = open_ledger(station_file)
     with pytest.raises(ValidationError, match="对应了两列"):
-        li.validate_mapping(table, {1: "name", 2: "id_number", 3: "phone", 9: "phone"})
+        validate_mapping(table, {1: "name", 2: "id_number", 3: "phone", 9: "phone"})
     with pytest.raises(ValidationError, match="创业项目/经营主体名称"):
-        li.validate_mapping(table, {1: "name", 2: "id_number", 7: "venture.registration_date"})
+        validate_mapping(table, {1: "name", 2: "id_number", 7: "venture.registration_date"})
 
 
 def test_cancel_halfway_leaves_nothing(db: Database, actor: Actor, station_file: Path) -> None:
@@ -254,15 +260,15 @@ def test_cancel_halfway_leaves_nothing(db: Database, actor: Actor, station_file:
             job.cancel()  # the worker asks to stop after the people are inserted
 
     job = JobState(progress)
-    table = li.open_ledger(station_file)
+    table = open_ledger(station_file)
     with pytest.raises(Cancelled):
-        li.apply_import(db, actor=actor, table=table, mapping=li.suggest_mapping(db, table).mapping, job=job)
+        apply_import(db, actor, table=table, mapping=suggest_mapping(db, actor, table).mapping, job=job)
     assert any(m.startswith("正在写入") for m in seen)
     assert counts(db) == before
 
 
 def test_same_name_and_birth_date_asks_first(db: Database, actor: Actor, tmp_path: Path) -> None:
-    people.create_entrepreneur(db, actor=actor, person={"name": "张三", "id_number": fx.ZHANG})
+    people.create_entrepreneur(db, actor, person={"name": "张三", "id_number": fx.ZHANG})
     twin = fx.id_number("330106", "19900307", 125)
     path = fx.simple_ledger(
         tmp_path / "t.xlsx", [["张三", twin, "13812345678", "退役军人", None, None, None]]
@@ -270,24 +276,24 @@ def test_same_name_and_birth_date_asks_first(db: Database, actor: Actor, tmp_pat
     plan = run_import(db, actor, path)
     assert (plan.created, plan.refused) == (0, 1)
     assert "同名同出生日期" in plan.rows[0].reason
-    allowed = run_import(db, actor, path, options=li.ImportOptions(allow_possible_duplicates=True))
+    allowed = run_import(db, actor, path, options=ImportOptions(allow_possible_duplicates=True))
     assert allowed.created == 1
 
 
 def test_file_in_recycle_bin_is_not_overwritten(db: Database, actor: Actor, tmp_path: Path) -> None:
-    person_id = people.create_entrepreneur(db, actor=actor, person={"name": "张三", "id_number": fx.ZHANG})
-    people.delete_entrepreneur(db, actor=actor, entrepreneur_id=person_id)
+    person_id = people.create_entrepreneur(db, actor, person={"name": "张三", "id_number": fx.ZHANG})
+    people.delete_entrepreneur(db, actor, entrepreneur_id=person_id)
     path = fx.simple_ledger(tmp_path / "t.xlsx", [["张三", fx.ZHANG, "13812345678", None, None, None, None]])
     plan = run_import(db, actor, path)
     assert plan.refused == 1 and "回收站" in plan.rows[0].reason
 
 
 def test_template_round_trip(db: Database, actor: Actor, tmp_path: Path) -> None:
-    path = li.write_import_template(tmp_path / "模板.xlsx")
-    table = li.open_ledger(path)
-    mapping = li.suggest_mapping(db, table).mapping
+    path = write_import_template(tmp_path / "模板.xlsx")
+    table = open_ledger(path)
+    mapping = suggest_mapping(db, actor, table).mapping
     assert set(mapping.values()) == {f.key for f in LEDGER_FIELDS}
-    plan = li.preview_import(db, table=table, mapping=mapping)
+    plan = preview_import(db, actor, table=table, mapping=mapping)
     assert (plan.created, plan.skipped, plan.refused) == (0, 1, 0)  # the example row is skipped
     book = load_workbook(path)
     assert book["创业者台账"]["B2"].number_format == "@"  # ID numbers typed as text
@@ -296,14 +302,14 @@ def test_template_round_trip(db: Database, actor: Actor, tmp_path: Path) -> None
     sheet = book["创业者台账"]
     sheet["A2"] = "张三"
     book.save(path)
-    assert li.preview_import(db, table=li.open_ledger(path), mapping=mapping).created == 1
+    assert preview_import(db, actor, table=open_ledger(path), mapping=mapping).created == 1
 
 
 def test_bulk_created_rows_log_what_the_form_logs(db: Database, actor: Actor, station_file: Path) -> None:
     """An imported file's change rows carry the same fields as a file made in the form, and undo works."""
     people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": "赵六", "id_number": fx.ZHAO, "phone": "13612345678", "key_groups": "退役军人"},
         ventures=[
             {
@@ -331,6 +337,6 @@ def test_bulk_created_rows_log_what_the_form_logs(db: Database, actor: Actor, st
             change.changes
         ) or change.record_kind == "venture"
     chen = person_by_id(db, fx.CHEN)
-    assert people.undo_last_change(db, actor=actor, entrepreneur_id=chen.id) == "导入台账 文新街道台账.xlsx"
+    assert people.undo_last_change(db, actor, entrepreneur_id=chen.id) == "导入台账 文新街道台账.xlsx"
     assert person_by_id(db, fx.CHEN).deleted and all(v.deleted for v in ventures_of(db, chen.id))
     assert not person_by_id(db, fx.ZHANG).deleted  # his neighbours in the ledger keep their files

@@ -5,22 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from models.entrepreneur import validate_venture
 from models.enums import EntityType, Stage
-from models.ledger import (
-    detect_header,
-    guess_mapping,
-    header_signature,
-    infer_entity_type,
-    infer_stage,
-    match_header,
-    months_back,
-    non_data_reason,
-    normalise_header,
-    prepare_venture,
-    translate_choice,
-)
+from models.ledger.cells import non_data_reason
+from models.ledger.choices import infer_entity_type, infer_stage, prepare_venture, translate_choice
+from models.ledger.columns import guess_mapping, header_signature, match_header, normalise_header
+from models.ledger.header import detect_header
+from models.ledger.months import months_back
+from models.ledger.sheet import column_letter
 
 
 @pytest.mark.parametrize(
@@ -130,3 +124,12 @@ def test_inferred_type_and_stage() -> None:
 
 def test_months_back() -> None:
     assert months_back(date(2025, 2, 17), 3) == [date(2024, 12, 1), date(2025, 1, 1), date(2025, 2, 1)]
+
+
+def test_column_letters_are_excels() -> None:
+    letters = [column_letter(n) for n in (1, 26, 27, 52, 53, 702, 703)]
+    assert letters == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    assert all(column_letter(n) == get_column_letter(n) for n in range(1, 18279))
+    for outside in (0, 18279):
+        with pytest.raises(ValueError):
+            column_letter(outside)

@@ -1,8 +1,8 @@
 """台账导入 wizard: choose the file and sheet → check the column mapping → preview → import → summary.
 
-Every step calls the Qt-free import service (``desktop.services.ledger_import``); reading, previewing
-and importing run off the GUI thread with a cancellable progress dialog. A cancelled import leaves the
-database as it was (one transaction).
+Every step calls the Qt-free ledger code (``desktop.services.ledger``, ``reports.ledger``); reading,
+previewing and importing run off the GUI thread with a cancellable progress dialog. A cancelled import
+leaves the database as it was (one transaction).
 """
 
 from __future__ import annotations
@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.jobs import JobState
-from desktop.services import ledger_import as service
 from desktop.services.exports import suggested_name
-from desktop.services.ledger_import import (
-    ImportOptions,
-    ImportPlan,
-    LedgerTable,
-    RowKind,
-    RowOutcome,
-    SheetInfo,
-)
+from desktop.services.ledger.importing import apply_import, preview_import
+from desktop.services.ledger.mapping import MappingSuggestion, remember_mapping, suggest_mapping
 from models.errors import DoorstepError
+from models.ledger.columns import field_choices
+from models.ledger.plan import ImportOptions, ImportPlan, RowKind, RowOutcome
+from models.ledger.planner import validate_mapping
+from models.ledger.sheet import LedgerTable
+from reports.ledger.errors_workbook import write_errors_workbook
+from reports.ledger.reading import SheetInfo, list_sheets, open_ledger
+from reports.ledger.template import write_import_template
 from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.operations import run_in_background
 from ui.style import icon
@@ -337,7 +337,7 @@ class ImportWizard(QDialog):
             self.sheet_combo.setCurrentIndex(chosen)
             self._update_buttons()
 
-        self._run(self.tr("正在打开台账"), lambda _job: service.list_sheets(path), listed)
+        self._run(self.tr("正在打开台账"), lambda _job: list_sheets(path), listed)
 
     def download_template(self) -> None:
         default = documents_dir() / f"{self.context.station.code}_台账导入模板.xlsx"
@@ -349,7 +349,7 @@ class ImportWizard(QDialog):
 
     def save_template(self, path: Path) -> bool:
         try:
-            service.write_import_template(path)
+            write_import_template(path)
         except (DoorstepError, OSError) as error:
             self.error_label.setText(self.tr("无法保存模板：{0}").format(error))
             return False
@@ -361,13 +361,15 @@ class ImportWizard(QDialog):
         path = self.path
         sheet = self.sheet_combo.currentData()
 
-        def work(job: JobState) -> tuple[LedgerTable, service.MappingSuggestion]:
-            table = service.open_ledger(path, sheet=sheet, header_row=header_row, job=job)
-            return table, service.suggest_mapping(self.context.db, table)
+        services = self.context.services
+
+        def work(job: JobState) -> tuple[LedgerTable, MappingSuggestion]:
+            table = open_ledger(path, sheet=sheet, header_row=header_row, job=job)
+            return table, services(suggest_mapping, table)
 
         self._run(self.tr("正在读取台账"), work, self._ledger_read)
 
-    def _ledger_read(self, result: tuple[LedgerTable, service.MappingSuggestion]) -> None:
+    def _ledger_read(self, result: tuple[LedgerTable, MappingSuggestion]) -> None:
         self.busy = False
         table, suggestion = result
         self.set_table(table, suggestion.mapping, remembered=suggestion.remembered)
@@ -394,7 +396,7 @@ class ImportWizard(QDialog):
             )
             + how
         )
-        choices = service.field_choices()
+        choices = field_choices()
         self.mapping_table.setRowCount(len(table.columns))
         for position, column in enumerate(table.columns):
             self.mapping_table.setItem(position, 0, QTableWidgetItem(column.letter))
@@ -432,7 +434,7 @@ class ImportWizard(QDialog):
         if self.table is None:
             return ""
         try:
-            service.validate_mapping(self.table, self.current_mapping())
+            validate_mapping(self.table, self.current_mapping())
         except DoorstepError as error:
             return str(error)
         return ""
@@ -450,11 +452,11 @@ class ImportWizard(QDialog):
         assert table is not None
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def work(job: JobState) -> ImportPlan:
-            service.remember_mapping(db, actor=actor, table=table, mapping=mapping)
-            return service.preview_import(db, table=table, mapping=mapping, options=options, job=job)
+            services(remember_mapping, table=table, mapping=mapping)
+            return services(preview_import, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在检查每一行"), work, self._previewed)
 
@@ -487,12 +489,10 @@ class ImportWizard(QDialog):
         assert table is not None
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def work(job: JobState) -> ImportPlan:
-            return service.apply_import(
-                db, actor=actor, table=table, mapping=mapping, options=options, job=job
-            )
+            return services(apply_import, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在导入"), work, self._imported)
 
@@ -513,7 +513,7 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:
-        default = documents_dir() / suggested_name(self.context.db, "未导入的行")
+        default = documents_dir() / self.context.services(suggested_name, content="未导入的行")
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("保存未导入的行"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
         )
@@ -525,7 +525,7 @@ class ImportWizard(QDialog):
         if self.table is None or self.plan is None:
             return False
         try:
-            service.write_errors_workbook(path, table=self.table, plan=self.plan)
+            write_errors_workbook(path, table=self.table, plan=self.plan)
         except (DoorstepError, OSError) as error:
             self.error_label.setText(self.tr("无法保存：{0}").format(error))
             return False

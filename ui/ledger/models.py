@@ -3,7 +3,7 @@ it is, and why."""
 
 from __future__ import annotations
 
-from desktop.services.ledger_import import RowKind, RowOutcome
+from models.ledger.plan import RowKind, RowOutcome
 from ui.style import Tone
 from ui.widgets.rows_model import ColumnSpec
 

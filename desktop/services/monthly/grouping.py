@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from models.base import CHINA_TZ
 from models.enums import KeyGroup
-from models.ledger import next_month
+from models.ledger.months import next_month
 from reports.monthly_report import GROUP_COLUMNS
 
 _GROUP_BITS = tuple(group.bit for group in KeyGroup)

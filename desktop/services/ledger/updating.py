@@ -1,0 +1,53 @@
+"""Writing the changes an import makes to files on record: through :class:`models.audit.Operation`, one
+operation per person (so Ctrl+Z on a file undoes that file's import only)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from desktop.jobs import JobState
+from desktop.services.entrepreneurs import search_blob
+from models.audit import Actor, Operation
+from models.entrepreneur import EntrepreneurSearch, Venture, current_stage
+from models.ledger.plan import PersonGroup
+from models.pinyin import name_search_keys
+
+
+def write_updates(
+    session: Session, actor: Actor, label: str, groups: list[PersonGroup], job: JobState
+) -> None:
+    for position, group in enumerate(groups):
+        if position % 200 == 0:
+            job.report(position, len(groups), f"正在更新档案 {position:,}/{len(groups):,}")
+        record = group.existing
+        assert record is not None
+        operation = Operation(session, actor, label)
+        for venture, changes in group.venture_updates.values():
+            operation.update(venture, changes, subject_id=record.id)
+        for _row, venture_data in group.new_ventures:
+            venture = Venture(
+                entrepreneur_id=record.id,
+                station_code=actor.station_code,
+                updated_by=actor.user_name,
+                **venture_data.column_values(),
+            )
+            operation.create(venture, subject_id=record.id)
+        session.flush()
+        live = list(
+            session.exec(
+                select(Venture)
+                .where(Venture.entrepreneur_id == record.id, col(Venture.deleted).is_(False))
+                .order_by(col(Venture.created_at), col(Venture.id))
+            ).all()
+        )
+        values = dict(group.person.column_values())
+        keys = name_search_keys(group.person.name)
+        values["name_pinyin"] = keys[0] if keys else group.person.name
+        values["current_stage"] = current_stage(live)
+        operation.update(record, values, subject_id=record.id)
+        blob = search_blob(record.name, record.id_number, record.phone, [v.name for v in live])
+        search = session.get(EntrepreneurSearch, record.id)
+        if search is None:
+            session.add(EntrepreneurSearch(entrepreneur_id=record.id, blob=blob))
+        else:
+            search.blob = blob
