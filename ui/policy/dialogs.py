@@ -42,7 +42,7 @@ class NewApplicationDialog(QDialog):
         self.setWindowTitle(self.tr("新增申请"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("申请人"), self))
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._chosen)
         layout.addWidget(self.picker)
         self.holder = QVBoxLayout()
