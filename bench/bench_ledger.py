@@ -124,13 +124,9 @@ def _import_once(station: Path, folder: Path, ledger: Path) -> float:
         cached.cache_clear()  # a ledger is imported once: measure it with the pinyin caches cold
     started = time.perf_counter()
     table = open_ledger(ledger)
-    mapping = suggest_mapping(db, table).mapping
+    mapping = suggest_mapping(db, actor, table).mapping
     plan = apply_import(
-        db,
-        actor=actor,
-        table=table,
-        mapping=mapping,
-        options=ImportOptions(allow_possible_duplicates=True),
+        db, actor, table=table, mapping=mapping, options=ImportOptions(allow_possible_duplicates=True)
     )
     elapsed = (time.perf_counter() - started) * 1000
     db.close()
@@ -245,15 +241,17 @@ def _export(station: Path) -> list[BenchResult]:
     db = open_database(station)
     actor = default_actor(db)
     query = ListQuery()
-    ids = search_ids(db, query)  # the list is on screen: its index is warm
+    ids = search_ids(db, actor, query)  # the list is on screen: its index is warm
     keys = [column.key for column in exports.ENTREPRENEUR_COLUMNS]
-    values = list(exports.export_rows(db, ids, keys, reveal=False, today=china_today(), job=UNWATCHED))
+    values = list(
+        exports.export_rows(db, actor, ids=ids, keys=keys, reveal=False, today=china_today(), job=UNWATCHED)
+    )
     with tempfile.TemporaryDirectory(prefix="doorstep-bench-export-") as name:
         out = Path(name) / "名单.xlsx"
         bare_out = Path(name) / "bare.xlsx"
 
         def app() -> None:
-            exports.export_entrepreneurs(db, actor=actor, out=out, query=query)
+            exports.export_entrepreneurs(db, actor, out=out, query=query)
 
         def bare() -> None:
             workbook = Workbook(write_only=True)
@@ -283,10 +281,11 @@ def _export(station: Path) -> list[BenchResult]:
 
 def _monthly(station: Path) -> list[BenchResult]:
     db = open_database(station)
+    actor = default_actor(db)
     first = month_start(china_today())
     last_month = month_start(date.fromordinal(first.toordinal() - 1))
-    report_ms = timings(lambda: reports_monthly.monthly_report(db, month=last_month), repeat=5)
-    dashboard_ms = timings(lambda: reports_monthly.dashboard(db, month=last_month), repeat=2)
+    report_ms = timings(lambda: reports_monthly.monthly_report(db, actor, month=last_month), repeat=5)
+    dashboard_ms = timings(lambda: reports_monthly.dashboard(db, actor, month=last_month), repeat=2)
     db.close()
     return [
         BenchResult(

@@ -28,6 +28,7 @@ from desktop.demo.applications import demo_step
 from desktop.services.applications import application_forms, print_applications
 from desktop.services.policy import load_station_rows, station_eligibility
 from desktop.services.station import default_actor
+from models.actor import Actor
 from models.base import china_today
 from models.database import Database, open_database
 from models.policy import Eligibility
@@ -145,9 +146,9 @@ class _Recorder:
         setattr(obj, name, call)
 
 
-def _record_page(db: Database, application_id: str, folder: Path) -> list[tuple[str, Any]]:
+def _record_page(db: Database, actor: Actor, application_id: str, folder: Path) -> list[tuple[str, Any]]:
     """What one form draws; its QR code both as the recorded path ("literal") and as the payload ("qr")."""
-    form = application_forms(db, application_ids=[application_id], redacted=False)[0]
+    form = application_forms(db, actor, application_ids=[application_id], redacted=False)[0]
     batch = FormBatch(folder / "recorded.pdf", title="recorded")
     recorder = _Recorder(batch._canvas)  # the bench looks inside the toolkit, the forms never do
     names = vars(pdf_form)  # the form module's own reference to draw_qr, swapped while recording
@@ -209,9 +210,10 @@ def run(station: Path) -> list[BenchResult]:
         folder = Path(scratch)
         path = _with_applications(station, folder)
         db = open_database(path)
+        actor = default_actor(db)
         try:
-            baseline, rows = _seconds(lambda: load_station_rows(db, as_of=AS_OF))
-            value, counts = _seconds(lambda: station_eligibility(db, as_of=AS_OF))
+            baseline, rows = _seconds(lambda: load_station_rows(db, actor, as_of=AS_OF))
+            value, counts = _seconds(lambda: station_eligibility(db, actor, as_of=AS_OF))
             people = len(rows.people)
             eligible = sum(c[Eligibility.ELIGIBLE] for c in counts.values())
             results.append(
@@ -225,13 +227,12 @@ def run(station: Path) -> list[BenchResult]:
                 )
             )
             ids = _form_ids(db)
-            actor = default_actor(db)
             register_fonts()
             ours, outcome = _seconds(
-                lambda: print_applications(db, actor=actor, application_ids=ids, out=folder / "ours.pdf"),
+                lambda: print_applications(db, actor, application_ids=ids, out=folder / "ours.pdf"),
                 repeat=2,
             )
-            ops = _record_page(db, ids[0], folder)
+            ops = _record_page(db, actor, ids[0], folder)
             with_qr, _ = _seconds(
                 lambda: _replay(ops, folder / "plain.pdf", len(ids), encode_qr=True), repeat=1
             )

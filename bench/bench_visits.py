@@ -83,7 +83,6 @@ def _raw_workbench(raw: sqlite3.Connection, mentor: str, today: date, days: int)
 
 
 def run(station: Path) -> list[BenchResult]:
-    import desktop.services.areas  # noqa: F401  (every area's workbench sources, as the GUI has them)
     from desktop.services.station import default_actor
     from desktop.services.timeline import timeline
     from desktop.services.visits.mentors import actor_for_mentor
@@ -104,10 +103,10 @@ def run(station: Path) -> list[BenchResult]:
         "SELECT count(*) FROM mentor_assignment WHERE mentor_id = ? AND ended_on IS NULL AND deleted = 0",
         (mentor,),
     ).fetchone()[0]
-    actor = actor_for_mentor(db, mentor_id=mentor, station_actor=default_actor(db))
+    actor = actor_for_mentor(db, default_actor(db), mentor_id=mentor)
     days = Preferences().not_contacted_days
 
-    file_app = timings(lambda: visits_of(db, entrepreneur_id=person), repeat=REPEAT)
+    file_app = timings(lambda: visits_of(db, actor, entrepreneur_id=person), repeat=REPEAT)
     timeline_app = timings(lambda: timeline(db, actor, entrepreneur_id=person), repeat=REPEAT)
     file_raw = timings(lambda: _raw_file(raw, person), repeat=REPEAT)
 
@@ -118,8 +117,8 @@ def run(station: Path) -> list[BenchResult]:
 
     own = own_sources()
     bench_own = timings(own_sources, repeat=REPEAT)
-    tasks = len(tasks_for(db, actor=actor, today=today))
-    bench_app = timings(lambda: tasks_for(db, actor=actor, today=today), repeat=max(REPEAT // 3, 3))
+    tasks = len(tasks_for(db, actor, today=today))
+    bench_app = timings(lambda: tasks_for(db, actor, today=today), repeat=max(REPEAT // 3, 3))
     bench_raw = timings(lambda: _raw_workbench(raw, mentor, today, days), repeat=REPEAT)
     db.close()
     raw.close()

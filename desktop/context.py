@@ -8,6 +8,7 @@ from desktop.services.station import StationInfo
 from models.actor import Actor
 
 if TYPE_CHECKING:
+    from desktop.services.areas import AreaRegistry
     from desktop.services.gate import Services
     from desktop.settings import Preferences
     from models.database import Database
@@ -25,6 +26,13 @@ class AppContext:
         self.station = station
         self._preferences = preferences
         self._services: Services | None = None
+
+    @property
+    def areas(self) -> AreaRegistry:
+        """What every area brings (built once, right after the first paint: ``ui.areas.load_areas``)."""
+        from desktop.services.areas import registry
+
+        return registry()
 
     @property
     def services(self) -> Services:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, func, inspect
+from sqlalchemy import JSON, Column, Index, func, inspect, text
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most callers import it from here)
@@ -37,6 +37,16 @@ class Change(SQLModel, table=True):
     """One change of one record. Never updated or deleted once written."""
 
     __tablename__ = "change_log"
+    # only undo rows name the operation they revert: the index holds them alone (a bulk import's rows
+    # pay for no entry)
+    __table_args__ = (
+        Index(
+            "ix_change_log_undoes",
+            "undoes",
+            sqlite_where=text("undoes IS NOT NULL"),
+            postgresql_where=text("undoes IS NOT NULL"),
+        ),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     seq: int = Field(unique=True)  # the station's own order of its changes: 1, 2, 3 …
@@ -52,7 +62,7 @@ class Change(SQLModel, table=True):
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     base_version: int = 0
     version: int = 1
-    undoes: str | None = Field(default=None, max_length=36, index=True)  # the operation this reverts
+    undoes: str | None = Field(default=None, max_length=36)  # the operation this reverts
 
 
 class AccessLog(SQLModel, table=True):

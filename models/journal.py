@@ -33,7 +33,6 @@ from models.audit import (
     Change,
     ChangeAction,
     column_state,
-    create_diff,
     next_seqs,
 )
 from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, jsonable, metadata, new_id
@@ -78,44 +77,56 @@ def create_many(
     records: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     seqs = next_seqs(session, len(rows))
+    operation_id, label, acting_station, undoes = (
+        operation.operation_id,
+        operation.label,
+        actor.station_code,
+        operation.undoes,
+    )
     for index, row in enumerate(rows):
         if row.get("deleted") or row.get("version", 1) != 1:
             raise ValueError("create_many writes new records: version 1, not deleted")
         values = {key: row[key] if key in row else defaults[key] for key in own}
         at = row.get("created_at") or operation.at
         user = row.get("updated_by") or actor.user_name
-        station = row.get("station_code") or actor.station_code
+        station = row.get("station_code") or acting_station
         record_id = row.get("id") or new_id()
-        records.append(
-            {
-                "id": record_id,
-                "station_code": station,
-                "created_at": at,
-                "updated_at": at,
-                "updated_by": user,
-                "version": 1,
-                "deleted": False,
-                **values,
-            }
-        )
-        logged = {key: value if type(value) in _AS_IS else jsonable(value) for key, value in values.items()}
+        record = {
+            "id": record_id,
+            "station_code": station,
+            "created_at": at,
+            "updated_at": at,
+            "updated_by": user,
+            "version": 1,
+            "deleted": False,
+        }
+        record.update(values)
+        records.append(record)
+        # the create row of Operation.create (create_diff), in one pass
+        diff = {
+            key: [None, value if type(value) in _AS_IS else jsonable(value)]
+            for key, value in values.items()
+            if value is not None
+        }
+        if station != acting_station:
+            diff["station_code"] = [None, station]
         changes.append(
             {
                 "id": new_id(),
                 "seq": seqs[index],
-                "operation_id": operation_ids[index] if operation_ids is not None else operation.operation_id,
-                "operation_label": operation.label,
+                "operation_id": operation_ids[index] if operation_ids is not None else operation_id,
+                "operation_label": label,
                 "at": at,
                 "user_name": user,
-                "station_code": actor.station_code,
+                "station_code": acting_station,
                 "record_kind": kind,
                 "record_id": record_id,
                 "subject_id": subject_ids[index],
                 "action": ChangeAction.CREATE,
-                "changes": create_diff(logged, station, actor.station_code),
+                "changes": diff,
                 "base_version": 0,
                 "version": 1,
-                "undoes": operation.undoes,
+                "undoes": undoes,
             }
         )
     connection = session.connection()

@@ -20,5 +20,7 @@ def load_areas() -> None:
     """Idempotent; the first call takes about a second (SQLAlchemy, every mapped table, the services)."""
     for name in AREA_PACKAGES:
         importlib.import_module(f"ui.{name}")
-    importlib.import_module("desktop.services.areas")
+    from desktop.services.areas import registry
+
+    registry()  # every area's services, asked once for what they bring
     register_deferred_fonts()  # the rest of CJK Extension B, for names on other pages and in files

@@ -13,6 +13,30 @@ from __future__ import annotations
 
 from typing import Final
 
+FIRST_SCREEN: Final = (
+    "ui.app",
+    "ui.areas",
+    "ui.entrepreneurs.list_model",
+    "ui.entrepreneurs.list_page",
+    "ui.entrepreneurs.query_bar",
+    "ui.entrepreneurs.search_popup",
+    "ui.icons",
+    "ui.main_window",
+    "ui.overrides",
+    "ui.pages",
+    "ui.roles",
+    "ui.style",
+    "ui.widgets.chip_label",
+    "ui.widgets.columns",
+    "ui.widgets.dialogs",
+    "ui.widgets.empty_state",
+    "ui.widgets.first_paint",
+    "ui.widgets.page_cache",
+)
+"""The modules that build and paint the first screen: only these may name Qt's values by integer (the
+names below but :data:`TONE_ROLE`); tests/unit/test_first_screen.py checks it, and tests/ui/test_startup.py
+that no other module of ``ui`` is loaded when the list first paints. Every other module uses plain Qt."""
+
 DISPLAY_ROLE: Final = 0
 TOOLTIP_ROLE: Final = 3
 TEXT_ALIGNMENT_ROLE: Final = 7

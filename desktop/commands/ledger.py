@@ -57,7 +57,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         run = import_ledger(
             db,
-            actor=actor,
+            actor,
             path=args.file,
             sheet=args.sheet,
             header_row=args.header_row,
@@ -109,7 +109,7 @@ def run_freeze(args: argparse.Namespace) -> int:
     month = parse_month(args.month)
     db, actor = open_as_station(args)
     try:
-        report = freeze_month(db, actor=actor, month=month, note=args.note)
+        report = freeze_month(db, actor, month=month, note=args.note)
     finally:
         db.close()
     print(f"已冻结 {month_label(report.month)} 月报（{len(report.rows)} 项指标）：")
@@ -119,12 +119,12 @@ def run_freeze(args: argparse.Namespace) -> int:
 
 
 def _export_entrepreneurs(request: ExportRequest) -> int:
-    return export_entrepreneurs(request.db, actor=request.actor, out=request.out).rows
+    return export_entrepreneurs(request.db, request.actor, out=request.out).rows
 
 
 def _export_monthly(request: ExportRequest) -> int:
     month = request.month or _last_month()
-    return export_monthly(request.db, actor=request.actor, month=month, out=request.out)
+    return export_monthly(request.db, request.actor, month=month, out=request.out)
 
 
 def _last_month() -> date:

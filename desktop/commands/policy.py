@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from desktop.commands.common import open_as_station, open_existing
+from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
 from desktop.services.applications import (
     export_applications,
@@ -189,9 +189,9 @@ def report_text(report: EligibilityReport) -> str:
 
 def run_eligibility(args: argparse.Namespace) -> int:
     as_of = parse_date(args.as_of, field="判断日期") if args.as_of else None
-    db = open_existing(args)
+    db, actor = open_as_station(args)
     try:
-        report = eligibility(db, entrepreneur_id=_find_person(db, args.entrepreneur_id), as_of=as_of)
+        report = eligibility(db, actor, entrepreneur_id=_find_person(db, args.entrepreneur_id), as_of=as_of)
     finally:
         db.close()
     if args.json:
@@ -203,15 +203,15 @@ def run_eligibility(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------------- verify
 def run_verify(args: argparse.Namespace) -> int:
-    db = open_existing(args)
+    db, actor = open_as_station(args)
     try:
         source = Path(args.source)
         if source.suffix.lower() == ".pdf" or (source.exists() and source.is_file()):
             if not source.exists():
                 raise ValidationError("PDF 文件", args.source, f"文件 {args.source} 不存在")
-            results = verify_pdf(db, path=source)
+            results = verify_pdf(db, actor, path=source)
         else:
-            results = [verify_payload(db, payload=args.source.strip())]
+            results = [verify_payload(db, actor, payload=args.source.strip())]
     finally:
         db.close()
     for result in results:
@@ -221,9 +221,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------------------------- policy
 def run_policy_list(args: argparse.Namespace) -> int:
-    db = open_existing(args)
+    db, actor = open_as_station(args)
     try:
-        sets = list_policy_sets(db)
+        sets = list_policy_sets(db, actor)
     finally:
         db.close()
     for info in sets:
@@ -244,7 +244,7 @@ def run_policy_check(args: argparse.Namespace) -> int:
 def run_policy_install(args: argparse.Namespace) -> int:
     db, actor = open_as_station(args)
     try:
-        info = install_policy_file(db, actor=actor, path=args.file)
+        info = install_policy_file(db, actor, path=args.file)
     finally:
         db.close()
     print(f"已安装：{info.title}")
@@ -292,7 +292,7 @@ def _printer(form: str) -> Any:
         application_id = resolve_application(request.db, request.record_id, FORMS[form][1], form)
         return print_application(
             request.db,
-            actor=request.actor,
+            request.actor,
             application_id=application_id,
             out=request.out,
             redacted=request.redacted,
@@ -305,9 +305,7 @@ def run_print_approved(args: argparse.Namespace) -> int:
     month = parse_date(args.month, field="月份", allow_month=True).replace(day=1)
     db, actor = open_as_station(args)
     try:
-        forms, pages = print_approved_month(
-            db, actor=actor, month=month, out=args.out, redacted=args.redacted
-        )
+        forms, pages = print_approved_month(db, actor, month=month, out=args.out, redacted=args.redacted)
     finally:
         db.close()
     print(f"已生成 {args.out}（{forms} 份申请表，{pages} 页）")
@@ -315,7 +313,7 @@ def run_print_approved(args: argparse.Namespace) -> int:
 
 
 def _export(request: ExportRequest) -> int:
-    return export_applications(request.db, actor=request.actor, out=request.out, month=request.month)
+    return export_applications(request.db, request.actor, out=request.out, month=request.month)
 
 
 for _name, (_label, _codes) in FORMS.items():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-import desktop.services.areas  # noqa: F401  (registers every area's task sources)
 from desktop.commands.common import open_as_station
 from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
 from desktop.services.visits.export import export_visits
@@ -31,16 +30,12 @@ URGENCY_WORDS = {
 
 
 def _export(request: ExportRequest) -> int:
-    return export_visits(request.db, actor=request.actor, path=request.out, month=request.month)
+    return export_visits(request.db, request.actor, path=request.out, month=request.month)
 
 
 def _print(request: PrintRequest) -> int:
     return print_visit_sheet(
-        request.db,
-        actor=request.actor,
-        record_id=request.record_id,
-        out=request.out,
-        redacted=request.redacted,
+        request.db, request.actor, record_id=request.record_id, out=request.out, redacted=request.redacted
     )
 
 
@@ -61,13 +56,14 @@ def run_workbench(args: argparse.Namespace) -> int:
     today: date = parse_date(args.date, field="日期") if args.date else china_today()
     db, actor = open_as_station(args)
     try:
+        station = actor
         if args.mentor:
-            matches = [m for m in list_mentors(db, actor=actor, text=args.mentor) if m.name == args.mentor]
+            matches = [m for m in list_mentors(db, actor, text=args.mentor) if m.name == args.mentor]
             if not matches:
                 raise NotFound(f"导师库中没有名为 {args.mentor} 的导师")
-            actor = actor_for_mentor(db, mentor_id=matches[0].id, station_actor=actor)
-        figures = ordered_figures(month_figures(db, today=today))
-        tasks = tasks_for(db, actor=actor, today=today)
+            actor = actor_for_mentor(db, station, mentor_id=matches[0].id)
+        figures = ordered_figures(month_figures(db, station, today=today))
+        tasks = tasks_for(db, actor, today=today)
     finally:
         db.close()
     print(f"{today:%Y年%m月}：" + "，".join(f"{f.label} {f.value}" for f in figures))

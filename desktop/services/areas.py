@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 
     from desktop.services.timeline import TimelineSource
     from desktop.services.workbench import FigureSource, TaskDone, TaskSource
+    from models.actor import Actor
     from models.database import Database
     from reports.monthly_report import FigureRow
 
-    MonthlySection = Callable[[Database, date], list[FigureRow]]
+    MonthlySection = Callable[[Database, Actor, date], list[FigureRow]]
 
 Owner = Literal["station", "hq"]
 

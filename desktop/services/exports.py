@@ -18,13 +18,16 @@ from sqlalchemy import text
 
 from desktop.jobs import UNWATCHED, JobState
 from desktop.services.entrepreneur_list import ListQuery, age_on, search_ids
+from desktop.services.gate import service
 from desktop.services.station import station_info
-from models.audit import Actor, Operation
+from models.actor import Actor
+from models.audit import Operation
 from models.base import CHINA_TZ, china_today
 from models.database import Database
 from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import ValidationError
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.regions import region_name
 from reports.xlsx import Column, export_filename, write_table
 
@@ -61,7 +64,8 @@ class ExportResult:
     masked: bool
 
 
-def suggested_name(db: Database, content: str, today: date | None = None) -> str:
+@service(Permission.EXPORT_DATA)
+def suggested_name(db: Database, actor: Actor, /, *, content: str, today: date | None = None) -> str:
     """``330106001_创业者名单_20251105.xlsx`` (UI.md)."""
     info = station_info(db)
     return export_filename(info.code if info else "doorstep", content, today or china_today())
@@ -83,10 +87,12 @@ def describe_query(query: ListQuery) -> str:
     return "，".join(parts) if parts else "全部"
 
 
+@service(Permission.EXPORT_DATA)
 def export_entrepreneurs(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     out: Path,
     query: ListQuery | None = None,
     columns: Sequence[str] | None = None,
@@ -102,11 +108,11 @@ def export_entrepreneurs(
         raise ValidationError(
             "导出列", unknown[0], f"没有名为“{unknown[0]}”的列，可选：{'、'.join(COLUMNS_BY_KEY)}"
         )
-    reveal = unmasked and actor.can_see_personal_data
+    reveal = unmasked and actor.may(Permission.VIEW_PERSONAL_DATA)
     day = today or china_today()
     job.report(0, 0, "正在查询")
-    ids = search_ids(db, query)
-    rows = export_rows(db, ids, keys, reveal=reveal, today=day, job=job)
+    ids = search_ids(db, actor, query)
+    rows = export_rows(db, actor, ids=ids, keys=keys, reveal=reveal, today=day, job=job)
     info = station_info(db)
     station = info.name if info else ""
     title = f"{station} 创业者名单（{describe_query(query)}，共 {len(ids):,} 人，导出于 {day.isoformat()}）"
@@ -135,10 +141,27 @@ _FETCH = (
 )
 
 
+@service(Permission.EXPORT_DATA)
 def export_rows(
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    ids: list[str],
+    keys: list[str],
+    reveal: bool,
+    today: date,
+    job: JobState,
+) -> Iterator[list[Any]]:
+    """The export's rows in the order of ``ids``, read in bulk (one scan when most rows are wanted).
+    ID numbers and phones are shown in full only if ``reveal`` and the user may see personal data."""
+    reveal = reveal and actor.may(Permission.VIEW_PERSONAL_DATA)
+    return _rows(db, ids, keys, reveal=reveal, today=today, job=job)
+
+
+def _rows(
     db: Database, ids: list[str], keys: list[str], *, reveal: bool, today: date, job: JobState
 ) -> Iterator[list[Any]]:
-    """The export's rows in the order of ``ids``, read in bulk (one scan when most rows are wanted)."""
     people: dict[str, tuple[Any, ...]] = {}
     ventures: dict[str, list[str]] = {}
     wanted = set(ids)

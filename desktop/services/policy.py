@@ -9,6 +9,11 @@ Eligibility reads the file (key groups, graduation, birth date), its ventures (r
 stage, jobs created) and the person's applications (what was already received, loans still open, social
 insurance months recorded), and answers per item with the conditions that held, failed or lack data.
 Policy background: 5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划4/5/7/8.
+
+Every public function that reads the database is a gated service: reading sets and one person's
+eligibility needs 查看档案, the whole station's counts 查看统计报表, installing a set
+管理服务站设置和政策参数. The ``*_in(session, …)`` cores let the applications' writes read the set in
+force in their own transaction. Policy sets are HQ's records (:func:`area`).
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
+from desktop.services.gate import service
 from models.applications import OPEN_STATUSES, ApplicationStatus
 from models.audit import Actor, Operation
 from models.base import china_today
@@ -31,6 +38,7 @@ from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import key_groups_from_bits
 from models.errors import Conflict, NotFound
+from models.permissions import Permission
 from models.policy import (
     Eligibility,
     InstalledPolicySet,
@@ -47,6 +55,9 @@ from models.policy import (
 )
 from models.station import get_station
 from resources import resource_path
+
+if TYPE_CHECKING:
+    from desktop.services.areas import Area
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +137,17 @@ def default_policy_set() -> PolicySet:
     return _parse_cached(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"), "内置默认参数")
 
 
-def policy_book(db: Database) -> PolicyBook:
-    book = PolicyBook().with_set(default_policy_set())
+@service(Permission.VIEW_FILES)
+def policy_book(db: Database, actor: Actor, /) -> PolicyBook:
+    """The shipped default and every set installed at the station."""
     with db.reading() as session:
-        stored = session.exec(
-            select(InstalledPolicySet).where(col(InstalledPolicySet.deleted).is_(False))
-        ).all()
+        return policy_book_in(session)
+
+
+def policy_book_in(session: Session) -> PolicyBook:
+    """The core of :func:`policy_book` inside the caller's session."""
+    book = PolicyBook().with_set(default_policy_set())
+    stored = session.exec(select(InstalledPolicySet).where(col(InstalledPolicySet.deleted).is_(False))).all()
     for record in stored:
         try:
             book = book.with_set(_parse_cached(record.content, record.origin))
@@ -142,21 +158,33 @@ def policy_book(db: Database) -> PolicyBook:
     return book
 
 
-def _station_region(db: Database) -> str:
+def _station_region(session: Session) -> str:
+    return get_station(session=session).code[:6]
+
+
+@service(Permission.VIEW_FILES)
+def policy_set_in_force(
+    db: Database, actor: Actor, /, *, as_of: date | None = None, region: str | None = None
+) -> PolicySet:
     with db.reading() as session:
-        return get_station(session=session).code[:6]
+        return policy_set_in_force_in(session, as_of=as_of, region=region)
 
 
-def policy_set_in_force(db: Database, *, as_of: date | None = None, region: str | None = None) -> PolicySet:
+def policy_set_in_force_in(
+    session: Session, *, as_of: date | None = None, region: str | None = None
+) -> PolicySet:
+    """The core of :func:`policy_set_in_force` (the applications' writes compose it)."""
     day = as_of or china_today()
-    found = policy_book(db).in_force(day, region if region is not None else _station_region(db))
+    found = policy_book_in(session).in_force(day, region if region is not None else _station_region(session))
     if found is None:
         raise NotFound(f"没有在 {day.isoformat()} 有效的政策参数；请导入总部下发的政策参数文件")
     return found
 
 
-def list_policy_sets(db: Database) -> list[PolicySetInfo]:
-    book = policy_book(db)
+@service(Permission.VIEW_FILES)
+def list_policy_sets(db: Database, actor: Actor, /) -> list[PolicySetInfo]:
+    with db.reading() as session:
+        book = policy_book_in(session)
     default = default_policy_set()
     return [PolicySetInfo.of(s, builtin=s is default) for s in book.sets]
 
@@ -166,45 +194,63 @@ def check_policy_text(content: str, *, origin: str = "") -> PolicySetInfo:
     return PolicySetInfo.of(parse_policy_set(content, origin=origin), builtin=False)
 
 
-def install_policy_set(db: Database, *, actor: Actor, content: str, origin: str = "") -> PolicySetInfo:
+@service(Permission.MANAGE_STATION)
+def install_policy_set(db: Database, actor: Actor, /, *, content: str, origin: str = "") -> PolicySetInfo:
     """Check and install a set. A refused set changes nothing: the set in force stays in force."""
+    policy_set = _checked(content, origin)
+    with db.transaction() as session:
+        return install_policy_set_in(session, actor, policy_set, content=content, origin=origin)
+
+
+@service(Permission.MANAGE_STATION)
+def install_policy_file(db: Database, actor: Actor, /, *, path: Path) -> PolicySetInfo:
+    content, origin = path.read_text(encoding="utf-8-sig"), path.name
+    policy_set = _checked(content, origin)
+    with db.transaction() as session:
+        return install_policy_set_in(session, actor, policy_set, content=content, origin=origin)
+
+
+def _checked(content: str, origin: str) -> PolicySet:
     policy_set = parse_policy_set(content, origin=origin)
     if policy_set.id == default_policy_set().id:
         raise Conflict(f"政策参数编号“{policy_set.id}”是内置默认参数的编号，请使用其他编号")
-    with db.transaction() as session:
-        newest = session.exec(
-            select(InstalledPolicySet)
-            .where(InstalledPolicySet.set_id == policy_set.id, col(InstalledPolicySet.deleted).is_(False))
-            .order_by(col(InstalledPolicySet.set_version).desc())
-        ).first()
-        if newest is not None and newest.set_version >= policy_set.version:
-            if newest.digest == policy_set.digest:
-                return PolicySetInfo.of(policy_set, builtin=False)  # the same file again: nothing to do
-            raise Conflict(
-                f"已安装政策参数“{policy_set.id}”第 {newest.set_version} 版，"
-                f"不能再安装第 {policy_set.version} 版；新版本的版本号应更大",
-                existing_id=newest.id,
-            )
-        operation = Operation(session, actor, f"安装政策参数 {policy_set.name}（第 {policy_set.version} 版）")
-        record = InstalledPolicySet(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            set_id=policy_set.id,
-            set_version=policy_set.version,
-            name=policy_set.name[:100],
-            region=policy_set.region,
-            effective_from=policy_set.effective_from,
-            effective_to=policy_set.effective_to,
-            content=content,
-            digest=policy_set.digest,
-            origin=origin[:200],
+    return policy_set
+
+
+def install_policy_set_in(
+    session: Session, actor: Actor, policy_set: PolicySet, *, content: str, origin: str = ""
+) -> PolicySetInfo:
+    """The core of :func:`install_policy_set` for a checked set (``content`` is its exact text); never
+    commits. The same file again changes nothing; an older or equal version is refused."""
+    newest = session.exec(
+        select(InstalledPolicySet)
+        .where(InstalledPolicySet.set_id == policy_set.id, col(InstalledPolicySet.deleted).is_(False))
+        .order_by(col(InstalledPolicySet.set_version).desc())
+    ).first()
+    if newest is not None and newest.set_version >= policy_set.version:
+        if newest.digest == policy_set.digest:
+            return PolicySetInfo.of(policy_set, builtin=False)  # the same file again: nothing to do
+        raise Conflict(
+            f"已安装政策参数“{policy_set.id}”第 {newest.set_version} 版，"
+            f"不能再安装第 {policy_set.version} 版；新版本的版本号应更大",
+            existing_id=newest.id,
         )
-        operation.create(record)
+    operation = Operation(session, actor, f"安装政策参数 {policy_set.name}（第 {policy_set.version} 版）")
+    record = InstalledPolicySet(
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        set_id=policy_set.id,
+        set_version=policy_set.version,
+        name=policy_set.name[:100],
+        region=policy_set.region,
+        effective_from=policy_set.effective_from,
+        effective_to=policy_set.effective_to,
+        content=content,
+        digest=policy_set.digest,
+        origin=origin[:200],
+    )
+    operation.create(record)
     return PolicySetInfo.of(policy_set, builtin=False)
-
-
-def install_policy_file(db: Database, *, actor: Actor, path: Path) -> PolicySetInfo:
-    return install_policy_set(db, actor=actor, content=path.read_text(encoding="utf-8-sig"), origin=path.name)
 
 
 # ------------------------------------------------------------------------------------------------- facts
@@ -314,12 +360,20 @@ def person_facts(
     return person, facts, applications.open
 
 
-def eligibility(db: Database, *, entrepreneur_id: str, as_of: date | None = None) -> EligibilityReport:
+@service(Permission.VIEW_FILES)
+def eligibility(
+    db: Database, actor: Actor, /, *, entrepreneur_id: str, as_of: date | None = None
+) -> EligibilityReport:
     """Each item of the set in force on ``as_of``: eligible / not / missing data, and why."""
-    day = as_of or china_today()
-    policy_set = policy_set_in_force(db, as_of=day)
     with db.reading() as session:
-        person, facts, open_applications = person_facts(session, entrepreneur_id, as_of=day)
+        return eligibility_in(session, entrepreneur_id=entrepreneur_id, as_of=as_of)
+
+
+def eligibility_in(session: Session, *, entrepreneur_id: str, as_of: date | None = None) -> EligibilityReport:
+    """The core of :func:`eligibility` inside the caller's session."""
+    day = as_of or china_today()
+    policy_set = policy_set_in_force_in(session, as_of=day)
+    person, facts, open_applications = person_facts(session, entrepreneur_id, as_of=day)
     return EligibilityReport(
         entrepreneur_id=person.id,
         name=person.name,
@@ -342,29 +396,33 @@ class StationRows:
     trainings: dict[str, int]
 
 
-def load_station_rows(db: Database, *, as_of: date) -> StationRows:
+@service(Permission.VIEW_STATISTICS)
+def load_station_rows(db: Database, actor: Actor, /, *, as_of: date) -> StationRows:
     with db.reading() as session:
-        connection = session.connection()
-        people = [
-            (row[0], _as_date(row[1]), int(row[2]), _as_date(row[3]) if row[3] else None)
-            for row in connection.execute(
-                text("SELECT id, birth_date, key_groups, graduation_date FROM entrepreneur WHERE deleted = 0")
-            )
-        ]
-        ventures: dict[str, list[VentureFacts]] = {}
+        return station_rows_in(session, as_of=as_of)
+
+
+def station_rows_in(session: Session, *, as_of: date) -> StationRows:
+    """The core of :func:`load_station_rows` inside the caller's session."""
+    connection = session.connection()
+    people = [
+        (row[0], _as_date(row[1]), int(row[2]), _as_date(row[3]) if row[3] else None)
         for row in connection.execute(
-            text(
-                "SELECT entrepreneur_id, id, name, entity_type, stage, registration_date, jobs_created "
-                "FROM venture WHERE deleted = 0 ORDER BY created_at, id"
-            )
-        ):
-            ventures.setdefault(row[0], []).append(
-                VentureFacts(
-                    row[1], row[2], row[3], row[4], _as_date(row[5]) if row[5] else None, int(row[6])
-                )
-            )
-        applications = _application_facts(session, None, as_of)
-        trainings = trainings_completed(session)
+            text("SELECT id, birth_date, key_groups, graduation_date FROM entrepreneur WHERE deleted = 0")
+        )
+    ]
+    ventures: dict[str, list[VentureFacts]] = {}
+    for row in connection.execute(
+        text(
+            "SELECT entrepreneur_id, id, name, entity_type, stage, registration_date, jobs_created "
+            "FROM venture WHERE deleted = 0 ORDER BY created_at, id"
+        )
+    ):
+        ventures.setdefault(row[0], []).append(
+            VentureFacts(row[1], row[2], row[3], row[4], _as_date(row[5]) if row[5] else None, int(row[6]))
+        )
+    applications = _application_facts(session, None, as_of)
+    trainings = trainings_completed(session)
     return StationRows(people, ventures, applications, trainings)
 
 
@@ -372,12 +430,14 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+@service(Permission.VIEW_STATISTICS)
 def station_eligibility(
-    db: Database, *, as_of: date, job: JobState = UNWATCHED
+    db: Database, actor: Actor, /, *, as_of: date, job: JobState = UNWATCHED
 ) -> dict[ItemCode, dict[Eligibility, int]]:
     """How many people are eligible / not / missing data for each item on ``as_of``."""
-    policy_set = policy_set_in_force(db, as_of=as_of)
-    rows = load_station_rows(db, as_of=as_of)
+    with db.reading() as session:
+        policy_set = policy_set_in_force_in(session, as_of=as_of)
+        rows = station_rows_in(session, as_of=as_of)
     counts: dict[ItemCode, dict[Eligibility, int]] = {
         item.code: dict.fromkeys(Eligibility, 0) for item in policy_set.items
     }
@@ -404,3 +464,10 @@ def _station_facts(rows: StationRows) -> Iterator[PersonFacts]:
             social_insurance_months=applied.social_insurance_months,
             trainings_completed=rows.trainings.get(person_id, 0),
         )
+
+
+def area() -> Area:
+    """Policy sets: the parameters HQ issues (the shipped default is a file, not a record)."""
+    from desktop.services.areas import Area, RecordKind
+
+    return Area(name="policy", records=(RecordKind(KIND, owner="hq"),))

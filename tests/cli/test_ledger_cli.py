@@ -71,7 +71,7 @@ def test_template_exports_and_freeze(db_path: Path, tmp_path: Path, home: Path) 
         tmp_path / "t.xlsx", [["张三", fx.ZHANG, "13812345678", "退役军人", "+SUM(A1)", None, None]]
     )
     db = open_database(db_path)
-    import_ledger(db, actor=default_actor(db), path=ledger)
+    import_ledger(db, default_actor(db), path=ledger)
     db.close()
     out = tmp_path / "名单.xlsx"
     exported = doorstep("export-excel", "entrepreneurs", "--db", str(db_path), "--out", str(out), home=home)

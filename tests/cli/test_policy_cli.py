@@ -48,14 +48,14 @@ def station(db_path: Path) -> dict[str, str]:
     db = open_database(db_path)
     actor = default_actor(db)
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
-    for name, _ in get_application(db, actor=actor, application_id=app).documents:
-        set_document(db, actor=actor, application_id=app, document=name, ticked=True)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    for name, _ in get_application(db, actor, application_id=app).documents:
+        set_document(db, actor, application_id=app, document=name, ticked=True)
     for step in ("submitted", "reviewing", "approved"):
-        advance_application(db, actor=actor, application_id=app, to=step, on=DAY)
+        advance_application(db, actor, application_id=app, to=step, on=DAY)
     loan = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="guaranteed_loan_individual",
         loan=LoanInput(bank="中国农业银行", amount_fen=10_000_100),
@@ -174,7 +174,7 @@ def test_print_forms_and_verify(station: dict[str, str], home: Path, tmp_path: P
     db = open_database(station["db"])
     update_application(
         db,
-        actor=default_actor(db),
+        default_actor(db),
         application_id=station["loan"],
         data=ApplicationInput(amount_fen=9_000_000),
         today=DAY,

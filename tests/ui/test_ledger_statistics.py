@@ -63,7 +63,7 @@ def test_figures_charts_freeze_and_exports(
     with qtbot.waitSignal(page.loaded, timeout=20000):
         page.freeze()
     assert answers.asked and answers.asked[0].startswith("冻结报送|冻结")
-    assert page.data.report.frozen and monthly.frozen_months(context.db) == [last_month()]
+    assert page.data.report.frozen and context.services(monthly.frozen_months) == [last_month()]
     assert page.state_chip.text().startswith("已报送")
     # A chart as PNG and the 月报 workbook.
     png = tmp_path / "趋势.png"

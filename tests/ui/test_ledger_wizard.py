@@ -63,12 +63,12 @@ def test_mapping_step_corrects_and_remembers(
     assert wizard.preview_summary.text().startswith("预览（尚未写入）：将新增 1 人")
     check_model(qtmodeltester, wizard.rows_model)
     assert wizard.rows_model.row_at(0) is not None and wizard.rows_model.row_at(0).kind is RowKind.CREATE  # type: ignore[union-attr]
-    assert count_entrepreneurs(context.db) == 0  # the preview writes nothing
+    assert count_entrepreneurs(context.db, context.actor) == 0  # the preview writes nothing
     with qtbot.waitSignal(wizard.imported, timeout=20000):
         wizard.next_button.click()
     wait_step(qtbot, wizard, DONE)
     assert "导入完成：新增 1 人" in wizard.done_label.text()
-    assert count_entrepreneurs(context.db) == 1
+    assert count_entrepreneurs(context.db, context.actor) == 1
 
     # The next ledger with the same headers gets the corrected mapping.
     other = fx.simple_ledger(

@@ -73,7 +73,7 @@ def test_new_form_is_prefilled_and_the_amount_checked(
     assert dialog.checklist.summary.text() == "已收 2 / 6 项"
     assert dialog.save()
     assert dialog.view is not None and dialog.save_button.text() == "保存"
-    stored = get_application(context.db, actor=context.actor, application_id=dialog.view.id)
+    stored = context.services(get_application, application_id=dialog.view.id)
     assert stored.amount_fen == 300_000
     assert [ticked for _, ticked in stored.documents] == [True, True, False, False, False, False]
     assert answers.told == []
@@ -166,7 +166,7 @@ def test_loan_form_records_the_terms(
         24,
         345,
     )
-    assert search_application_ids(context.db) == [dialog.view.id]
+    assert context.services(search_application_ids) == [dialog.view.id]
 
 
 def test_social_insurance_months_propose_the_amount(

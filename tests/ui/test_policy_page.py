@@ -50,13 +50,11 @@ def three_applications(context: AppContext, add_person: Add) -> list[str]:
         person = add_person(
             name, make_id(f"3301061990010100{index}"), key_groups="退役军人", ventures=[venture]
         )
-        ids.append(
-            create_application(context.db, actor=context.actor, entrepreneur_id=person, item_code=item)
-        )
+        ids.append(context.services(create_application, entrepreneur_id=person, item_code=item))
     first = ids[0]
-    for document, _ in get_application(context.db, actor=context.actor, application_id=first).documents:
-        set_document(context.db, actor=context.actor, application_id=first, document=document, ticked=True)
-    advance_application(context.db, actor=context.actor, application_id=first, to=ApplicationStatus.SUBMITTED)
+    for document, _ in context.services(get_application, application_id=first).documents:
+        context.services(set_document, application_id=first, document=document, ticked=True)
+    context.services(advance_application, application_id=first, to=ApplicationStatus.SUBMITTED)
     return ids
 
 
@@ -64,7 +62,7 @@ def test_model_passes_the_model_tester(
     qtmodeltester: ModelTester, context: AppContext, add_person: Add
 ) -> None:
     three_applications(context, add_person)
-    model = ApplicationListModel(context.db, page_size=2)
+    model = ApplicationListModel(context.services, page_size=2)
     model.set_query(ApplicationQuery())
     check_model(qtmodeltester, model)
     assert model.rowCount() == 3
@@ -118,7 +116,7 @@ def test_preview_shows_the_pdf_and_prints_every_page(
 ) -> None:
     ids = three_applications(context, add_person)
     pdf = tmp_path / "form.pdf"
-    pages = print_application(context.db, actor=context.actor, application_id=ids[2], out=pdf)
+    pages = context.services(print_application, application_id=ids[2], out=pdf)
     preview = PrintPreviewDialog(pdf, "创业担保贷款申请表")
     qtbot.addWidget(preview)
     assert preview.page_count == pages
@@ -137,7 +135,7 @@ def test_verify_and_policy_dialogs(
 ) -> None:
     ids = three_applications(context, add_person)
     pdf = tmp_path / "form.pdf"
-    print_application(context.db, actor=context.actor, application_id=ids[0], out=pdf)
+    context.services(print_application, application_id=ids[0], out=pdf)
     verify = VerifyDialog(context)
     qtbot.addWidget(verify)
     verify.check_pdf(pdf)

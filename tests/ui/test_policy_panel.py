@@ -122,9 +122,7 @@ def test_file_tab_lists_the_persons_applications(qtbot: QtBot, context: AppConte
     tab = PolicyFileTab(context, person)
     qtbot.addWidget(tab)
     assert tab.applications_label.text() == "本人还没有补贴或贷款申请"
-    application = create_application(
-        context.db, actor=context.actor, entrepreneur_id=person, item_code="startup_subsidy"
-    )
+    application = context.services(create_application, entrepreneur_id=person, item_code="startup_subsidy")
     tab.refresh()
     assert tab.model.rowCount() == 1
     assert tab.applications_label.text().startswith("本人的申请（1 份）")

@@ -37,7 +37,7 @@ def log(context: AppContext, person: str, day: date, advice: str, **over: object
         "advice": advice,
     }
     values.update(over)
-    return svc.record_visit(context.db, actor=context.actor, visit=values)
+    return context.services(svc.record_visit, visit=values)
 
 
 def page_for(qtbot: QtBot, context: AppContext) -> VisitsPage:
@@ -100,7 +100,7 @@ def test_mentor_pool_add_and_assign(
     assert tab.side_title.text() == "王芳 联系的创业者（0 人）"
     QTest.keyClicks(tab.picker.line_edit, "zs")
     QTest.keyClick(tab.picker.line_edit, Qt.Key.Key_Return)  # Enter assigns the first match
-    assert mentor_svc.assigned_entrepreneur_ids(context.db, mentor_id=tab.model.rows[0].id) == [
+    assert context.services(mentor_svc.assigned_entrepreneur_ids, mentor_id=tab.model.rows[0].id) == [
         people["张三"]
     ]
     assert tab.people.count() == 1 and tab.people.item(0).text().startswith("张三")
@@ -168,12 +168,10 @@ def test_file_tab_shows_the_timeline_and_a_visit_opens_with_its_actions(
     assert item.text().startswith("报名网创培训")
     with qtbot.waitSignal(detail.changed):
         item.setCheckState(Qt.CheckState.Checked)
-    assert svc.get_visit(context.db, visit_id=visit_id).actions[0].done_on == TODAY
+    assert context.services(svc.get_visit, visit_id=visit_id).actions[0].done_on == TODAY
     venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
-    tracking.add_to_pool(
-        context.db,
-        actor=context.actor,
-        project={"venture_id": venture.id, "reason": "示范", "cadence_days": 30},
+    context.services(
+        tracking.add_to_pool, project={"venture_id": venture.id, "reason": "示范", "cadence_days": 30}
     )
     tab.refresh()
     assert "重点项目 青禾餐饮店" in tab.summary.text()

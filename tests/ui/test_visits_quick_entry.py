@@ -42,8 +42,8 @@ def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoMod
 
 
 def mentor(context: AppContext, name: str = "李明") -> str:
-    return mentor_svc.create_mentor(
-        context.db, actor=context.actor, mentor={"name": name, "kind": "企业家", "expertise": "融资"}
+    return context.services(
+        mentor_svc.create_mentor, mentor={"name": name, "kind": "企业家", "expertise": "融资"}
     )
 
 
@@ -81,7 +81,7 @@ def test_log_a_visit_with_the_keyboard_only(
         press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     visit_id, person = recorded.args
     assert person == people["张三"]
-    visit = svc.get_visit(context.db, visit_id=visit_id)
+    visit = context.services(svc.get_visit, visit_id=visit_id)
     today = china_today()
     assert (visit.visit_date, visit.mode.label, visit.mentor_name) == (today, "电话", "李明")
     assert (visit.problems, visit.advice) == ("资金周转紧张", "建议申请创业担保贷款")
@@ -146,7 +146,7 @@ def test_a_refusal_is_shown_and_nothing_is_stored(
     dialog.visit_date.line_edit.setText("2099-01-01")
     dialog.save()
     assert "晚于今天" in dialog.error.text()
-    assert svc.visits_of(context.db, entrepreneur_id=people["曾小红"]) == []
+    assert context.services(svc.visits_of, entrepreneur_id=people["曾小红"]) == []
 
 
 def test_templates_fill_the_form_and_a_tracked_project_proposes_its_cadence(
@@ -155,10 +155,8 @@ def test_templates_fill_the_form_and_a_tracked_project_proposes_its_cadence(
     from desktop.services.visits import tracking
 
     venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
-    tracking.add_to_pool(
-        context.db,
-        actor=context.actor,
-        project={"venture_id": venture.id, "reason": "成长性好", "cadence_days": 14},
+    context.services(
+        tracking.add_to_pool, project={"venture_id": venture.id, "reason": "成长性好", "cadence_days": 14}
     )
     dialog = QuickVisitDialog(context, entrepreneur_id=people["李四"])
     show(qtbot, dialog)
@@ -171,6 +169,6 @@ def test_templates_fill_the_form_and_a_tracked_project_proposes_its_cadence(
     assert "创业担保贷款" in dialog.problems.toPlainText()
     assert dialog.action_list.count() == 1
     dialog.save()
-    rows = tracking.pool_rows(context.db)
+    rows = context.services(tracking.pool_rows)
     assert rows[0].last_visit_date == china_today()
     assert rows[0].next_due == china_today() + timedelta(days=14)

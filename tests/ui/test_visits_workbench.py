@@ -35,9 +35,8 @@ TODAY = china_today()
 
 def overdue_follow_up(context: AppContext, person: str) -> str:
     """A visit ten days ago whose agreed action was due three days ago."""
-    return svc.record_visit(
-        context.db,
-        actor=context.actor,
+    return context.services(
+        svc.record_visit,
         visit={
             "entrepreneur_id": person,
             "visit_date": TODAY - timedelta(days=10),
@@ -85,19 +84,14 @@ def test_an_overdue_follow_up_is_listed_first_and_done_from_the_list(
 def test_a_mentor_sees_only_their_people_and_a_tracking_visit_is_logged_from_the_list(
     qtbot: QtBot, context: AppContext, people: dict[str, str]
 ) -> None:
-    li_ming = mentor_svc.create_mentor(
-        context.db, actor=context.actor, mentor={"name": "李明", "kind": "企业家"}
-    )
-    mentor_svc.assign_entrepreneurs(
-        context.db, actor=context.actor, mentor_id=li_ming, entrepreneur_ids=[people["李四"]]
-    )
+    li_ming = context.services(mentor_svc.create_mentor, mentor={"name": "李明", "kind": "企业家"})
+    context.services(mentor_svc.assign_entrepreneurs, mentor_id=li_ming, entrepreneur_ids=[people["李四"]])
     overdue_follow_up(context, people["张三"])  # not 李明's
     from desktop.services import entrepreneurs as people_svc
 
     venture = context.services(people_svc.get_file, entrepreneur_id=people["李四"]).ventures[0]
-    tracking.add_to_pool(
-        context.db,
-        actor=context.actor,
+    context.services(
+        tracking.add_to_pool,
         project={
             "venture_id": venture.id,
             "reason": "成长性好",

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 
 from desktop.services.applications import (
     ApplicationInput,
@@ -28,7 +27,7 @@ from desktop.services.applications import (
 )
 from desktop.services.training import course_id_for, ensure_course_catalogue
 from models.applications import ApplicationStatus
-from models.audit import Actor
+from models.audit import Actor, Operation
 from models.database import Database
 from models.errors import NotFound, ValidationError
 from models.training import Enrolment, TrainingClass
@@ -59,20 +58,20 @@ def flat(text: str) -> str:
 
 
 def approve(db: Database, actor: Actor, app: str, *, on: date = DAY, disburse: bool = False) -> None:
-    for name, _ in get_application(db, actor=actor, application_id=app).documents:
-        set_document(db, actor=actor, application_id=app, document=name, ticked=True)
+    for name, _ in get_application(db, actor, application_id=app).documents:
+        set_document(db, actor, application_id=app, document=name, ticked=True)
     steps = [S.SUBMITTED, S.REVIEWING, S.APPROVED] + ([S.DISBURSED] if disburse else [])
     for step in steps:
-        advance_application(db, actor=actor, application_id=app, to=step, on=on)
+        advance_application(db, actor, application_id=app, to=step, on=on)
 
 
 def test_startup_subsidy_form_prints_the_applicant_and_the_amount_in_capitals(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
     out = tmp_path / "startup.pdf"
-    assert print_application(db, actor=actor, application_id=app, out=out) == 1
+    assert print_application(db, actor, application_id=app, out=out) == 1
     fonts = pdffonts(out)
     assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # the "emb" column of every font
     text = pdftotext(out)
@@ -91,9 +90,9 @@ def test_startup_subsidy_form_prints_the_applicant_and_the_amount_in_capitals(
 
 def test_redacted_profile_masks_id_numbers_and_phones(db: Database, actor: Actor, tmp_path: Path) -> None:
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
     out = tmp_path / "redacted.pdf"
-    print_application(db, actor=actor, application_id=app, out=out, redacted=True)
+    print_application(db, actor, application_id=app, out=out, redacted=True)
     text = pdftotext(out)
     number = id_number(BIRTH)
     assert number not in text and "13800138000" not in text
@@ -104,7 +103,7 @@ def test_redacted_profile_masks_id_numbers_and_phones(db: Database, actor: Actor
     # a user who may not see personal data always gets the redacted copy
     worker = Actor(actor.user_name, actor.station_code, can_see_personal_data=False)
     plain = tmp_path / "plain.pdf"
-    print_application(db, actor=worker, application_id=app, out=plain)
+    print_application(db, worker, application_id=app, out=plain)
     assert number not in pdftotext(plain)
 
 
@@ -118,14 +117,14 @@ def test_markup_in_records_prints_literally(db: Database, actor: Actor, tmp_path
     person = make_person(db, actor, ventures=[venture])
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="startup_subsidy",
         data=ApplicationInput(notes="<i>加急</i> <br/> 5 < 6 & 7 > 3"),
         today=DAY,
     )
     out = tmp_path / "markup.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
+    print_application(db, actor, application_id=app, out=out)
     text = flat(pdftotext(out))
     assert flat("<b>青禾</b>&amp;<font color=red>餐饮</font>") in text
     assert flat("<i>加急</i> <br/> 5 < 6 & 7 > 3") in text
@@ -167,11 +166,11 @@ def test_amounts_in_capitals_on_the_form(  # noqa: PLR0917 (pytest passes parame
 ) -> None:
     person = make_person(db, actor)
     app = create_application(
-        db, actor=actor, entrepreneur_id=person, item_code=item_code, data=data, loan=loan, today=DAY
+        db, actor, entrepreneur_id=person, item_code=item_code, data=data, loan=loan, today=DAY
     )
-    assert get_application(db, actor=actor, application_id=app).amount_fen == amount_fen
+    assert get_application(db, actor, application_id=app).amount_fen == amount_fen
     out = tmp_path / "amount.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
+    print_application(db, actor, application_id=app, out=out)
     text = pdftotext(out)
     assert figures in text
     assert capitals in flat(text)
@@ -181,7 +180,7 @@ def test_loan_form_has_the_loan_terms(db: Database, actor: Actor, tmp_path: Path
     person = make_person(db, actor)
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="guaranteed_loan_individual",
         loan=LoanInput(
@@ -191,7 +190,7 @@ def test_loan_form_has_the_loan_terms(db: Database, actor: Actor, tmp_path: Path
     )
     approve(db, actor, app, disburse=True)
     out = tmp_path / "loan.pdf"
-    pages = print_application(db, actor=actor, application_id=app, out=out)
+    pages = print_application(db, actor, application_id=app, out=out)
     text = pdftotext(out)
     assert "创业担保贷款申请表" in text
     for expected in (
@@ -213,27 +212,28 @@ def test_social_insurance_form_shows_months(db: Database, actor: Actor, tmp_path
     person = make_person(db, actor, key_groups="就业困难人员")
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="social_insurance_subsidy",
         data=ApplicationInput(social_insurance_months=12),
         today=DAY,
     )
-    assert get_application(db, actor=actor, application_id=app).amount_fen == 600_000
+    assert get_application(db, actor, application_id=app).amount_fen == 600_000
     out = tmp_path / "si.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
+    print_application(db, actor, application_id=app, out=out)
     text = pdftotext(out)
     assert "社会保险补贴申请表" in text and "12 个月" in text and "陆仟元整" in flat(text)
 
 
 def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
-    ensure_course_catalogue(db)
+    ensure_course_catalogue(db, actor)
     now = datetime(2025, 10, 1, tzinfo=UTC)
-    common = {"station_code": actor.station_code, "created_at": now, "updated_at": now, "updated_by": "测试"}
+    common = {"station_code": actor.station_code, "created_at": now, "updated_by": "测试"}
     class_id = "01990000-0000-7000-8000-000000000001"
     with db.transaction() as session:
-        session.execute(
-            insert(TrainingClass),
+        operation = Operation(session, actor, "培训班结业（测试数据）")
+        operation.create_many(
+            TrainingClass,
             [
                 {
                     **common,
@@ -251,9 +251,10 @@ def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
                     "assessed_on": date(2025, 9, 12),
                 }
             ],
+            subject_ids=[None],
         )
-        session.execute(
-            insert(Enrolment),
+        operation.create_many(
+            Enrolment,
             [
                 {
                     **common,
@@ -268,6 +269,7 @@ def _completed_class(db: Database, actor: Actor, people: list[str]) -> str:
                 }
                 for index, person in enumerate(people, start=1)
             ],
+            subject_ids=people,
         )
     return class_id
 
@@ -278,14 +280,14 @@ def test_training_subsidy_form_attaches_the_class_roster(db: Database, actor: Ac
     class_id = _completed_class(db, actor, [zhang, li])
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=zhang,
         item_code="training_subsidy",
         data=ApplicationInput(training_class_id=class_id),
         today=DAY,
     )
     out = tmp_path / "training.pdf"
-    pages = print_application(db, actor=actor, application_id=app, out=out)
+    pages = print_application(db, actor, application_id=app, out=out)
     assert pages == 2
     text = pdftotext(out)
     assert "创业培训补贴申请表" in text and "壹仟元整" in flat(text)
@@ -293,32 +295,30 @@ def test_training_subsidy_form_attaches_the_class_roster(db: Database, actor: Ac
     assert "李四" in text and id_number(date(1990, 1, 1), 222) in text
     assert "330106001-SYB-2025-00002" in text and "共 2 人结业" in text
     redacted = tmp_path / "training-redacted.pdf"
-    print_application(db, actor=actor, application_id=app, out=redacted, redacted=True)
+    print_application(db, actor, application_id=app, out=redacted, redacted=True)
     assert id_number(date(1990, 1, 1), 222) not in pdftotext(redacted)
     approve(db, actor, app)  # a class is chosen, the completion is on file: submission accepted
 
 
 def test_verify_detects_a_changed_record(db: Database, actor: Actor, tmp_path: Path) -> None:
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
     out = tmp_path / "form.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
+    print_application(db, actor, application_id=app, out=out)
     [payload] = payloads_in(pdftotext(out))
     assert payload.startswith(f"DOORSTEP:1:application:{app}:")
-    [result] = verify_pdf(db, path=out)
+    [result] = verify_pdf(db, actor, path=out)
     assert result.matches and result.message.startswith("一致")
-    update_application(
-        db, actor=actor, application_id=app, data=ApplicationInput(amount_fen=400_000), today=DAY
-    )
-    changed = verify_payload(db, payload=payload)
+    update_application(db, actor, application_id=app, data=ApplicationInput(amount_fen=400_000), today=DAY)
+    changed = verify_payload(db, actor, payload=payload)
     assert not changed.matches
     assert "不一致" in changed.message and "¥4,000.00" in changed.message
     forged = payload[:-1] + ("0" if payload[-1] != "0" else "1")
-    assert not verify_payload(db, payload=forged).matches
+    assert not verify_payload(db, actor, payload=forged).matches
     with pytest.raises(ValidationError, match="不是本系统打印的表格编码"):
-        verify_payload(db, payload="hello")
+        verify_payload(db, actor, payload="hello")
     missing = verify_payload(
-        db, payload=f"DOORSTEP:1:application:{'0' * 8}-0000-7000-8000-{'0' * 12}:{'A' * 16}"
+        db, actor, payload=f"DOORSTEP:1:application:{'0' * 8}-0000-7000-8000-{'0' * 12}:{'A' * 16}"
     )
     assert not missing.matches and "找不到这份申请" in missing.message
 
@@ -327,22 +327,20 @@ def test_batch_print_of_a_month_verifies_each_form(db: Database, actor: Actor, t
     apps = []
     for index, name in enumerate(("赵一", "钱二", "孙三")):
         person = make_person(db, actor, name=name, sequence=500 + index)
-        app = create_application(
-            db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY
-        )
+        app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
         apps.append(app)
     approve(db, actor, apps[0], on=date(2025, 11, 10))
     approve(db, actor, apps[1], on=date(2025, 11, 28), disburse=True)
     approve(db, actor, apps[2], on=date(2025, 12, 1))
     out = tmp_path / "month.pdf"
-    forms, pages = print_approved_month(db, actor=actor, month=date(2025, 11, 1), out=out)
+    forms, pages = print_approved_month(db, actor, month=date(2025, 11, 1), out=out)
     assert (forms, pages) == (2, 2)
     text = pdftotext(out)
     assert "赵一" in text and "钱二" in text and "孙三" not in text
-    results = verify_pdf(db, path=out)
+    results = verify_pdf(db, actor, path=out)
     assert [r.record_id for r in results] == apps[:2] and all(r.matches for r in results)
     with pytest.raises(NotFound, match="2025年10月没有已批准的申请"):
-        print_approved_month(db, actor=actor, month=date(2025, 10, 1), out=tmp_path / "none.pdf")
+        print_approved_month(db, actor, month=date(2025, 10, 1), out=tmp_path / "none.pdf")
     assert not (tmp_path / "none.pdf").exists()
 
 
@@ -352,9 +350,9 @@ def test_batch_print_of_a_month_verifies_each_form(db: Database, actor: Actor, t
 def test_the_printed_qr_code_scans_back_to_the_record(db: Database, actor: Actor, tmp_path: Path) -> None:
     """Render the printed page, scan its QR code as a reader would, and check the printout with it."""
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
     out = tmp_path / "form.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
+    print_application(db, actor, application_id=app, out=out)
     subprocess.run(
         ["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(out), str(tmp_path / "page")], check=True
     )
@@ -365,4 +363,4 @@ def test_the_printed_qr_code_scans_back_to_the_record(db: Database, actor: Actor
         check=True,
     ).stdout.strip()
     assert scanned.startswith(f"DOORSTEP:1:application:{app}:")
-    assert verify_payload(db, payload=scanned).matches
+    assert verify_payload(db, actor, payload=scanned).matches

@@ -35,14 +35,14 @@ TABLES = (*JOURNALED, "change_log", "access_log")
 def loan_application(db: Database, actor: Actor, person: str) -> str:
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="guaranteed_loan_individual",
         loan=LoanInput(bank="中国农业银行", amount_fen=20_000_000, term_months=12, annual_rate_bp=385),
         today=DAY,
     )
-    for name, _ in get_application(db, actor=actor, application_id=app).documents:
-        set_document(db, actor=actor, application_id=app, document=name, ticked=True)
+    for name, _ in get_application(db, actor, application_id=app).documents:
+        set_document(db, actor, application_id=app, document=name, ticked=True)
     return app
 
 
@@ -86,14 +86,14 @@ def test_a_loan_from_draft_to_repayment_is_in_the_change_log(db: Database, actor
     person = make_person(db, actor)
     app = loan_application(db, actor, person)
     assert_journaled(db, person)
-    assert save_loan(db, actor=actor, application_id=app, loan=LoanInput(bank="中国邮政储蓄银行"), today=DAY)
+    assert save_loan(db, actor, application_id=app, loan=LoanInput(bank="中国邮政储蓄银行"), today=DAY)
     assert_journaled(db, person)
     for step in (S.SUBMITTED, S.REVIEWING, S.APPROVED, S.DISBURSED):
-        advance_application(db, actor=actor, application_id=app, to=step, on=DAY)
+        advance_application(db, actor, application_id=app, to=step, on=DAY)
         assert_journaled(db, person)
-    extend_loan(db, actor=actor, application_id=app, months=3, on=date(2026, 10, 1))
+    extend_loan(db, actor, application_id=app, months=3, on=date(2026, 10, 1))
     assert_journaled(db, person)
-    repay_loan(db, actor=actor, application_id=app, on=date(2026, 12, 1))
+    repay_loan(db, actor, application_id=app, on=date(2026, 12, 1))
     assert_journaled(db, person)
     # draft + four steps, each its own row created once and never changed
     steps = journal(db, "application_step")
@@ -109,8 +109,8 @@ def test_a_renewal_is_in_the_change_log(db: Database, actor: Actor) -> None:
     person = make_person(db, actor)
     app = loan_application(db, actor, person)
     for step in (S.SUBMITTED, S.REVIEWING, S.APPROVED, S.DISBURSED):
-        advance_application(db, actor=actor, application_id=app, to=step, on=DAY)
-    renew_loan(db, actor=actor, application_id=app, on=date(2026, 11, 5))
+        advance_application(db, actor, application_id=app, to=step, on=DAY)
+    renew_loan(db, actor, application_id=app, on=date(2026, 11, 5))
     assert_journaled(db, person)
 
 
@@ -119,7 +119,7 @@ def test_creating_an_application_is_one_operation(db: Database, actor: Actor) ->
     before = counts(db)
     create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="guaranteed_loan_individual",
         loan=LoanInput(bank="中国农业银行"),
@@ -143,7 +143,7 @@ def test_create_application_refused_at_the_loan_writes_nothing(db: Database, act
     with pytest.raises(ValidationError, match="贷款期限 48 个月"):
         create_application(
             db,
-            actor=actor,
+            actor,
             entrepreneur_id=person,
             item_code="guaranteed_loan_individual",
             loan=LoanInput(bank="中国农业银行", term_months=48),
@@ -152,11 +152,11 @@ def test_create_application_refused_at_the_loan_writes_nothing(db: Database, act
     assert counts(db) == before
     app = create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="guaranteed_loan_individual",
         loan=LoanInput(bank="中国农业银行", term_months=36),
         today=DAY,
     )
     # the refused attempt used no number either
-    assert get_application(db, actor=actor, application_id=app).number.endswith("-SQ2025-00001")
+    assert get_application(db, actor, application_id=app).number.endswith("-SQ2025-00001")

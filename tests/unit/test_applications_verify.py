@@ -84,12 +84,12 @@ def test_a_pdf_without_codes_is_refused(tmp_path: Path) -> None:
 
 def test_a_form_of_a_deleted_application_is_not_valid(db: Database, actor: Actor, tmp_path: Path) -> None:
     person = make_person(db, actor)
-    app = create_application(db, actor=actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
     out = tmp_path / "form.pdf"
-    print_application(db, actor=actor, application_id=app, out=out)
-    [printed] = verify_pdf(db, path=out)
+    print_application(db, actor, application_id=app, out=out)
+    [printed] = verify_pdf(db, actor, path=out)
     assert printed.matches
-    number = delete_application(db, actor=actor, application_id=app)
-    result = verify_payload(db, payload=printed.payload)
+    number = delete_application(db, actor, application_id=app)
+    result = verify_payload(db, actor, payload=printed.payload)
     assert not result.matches and result.message == f"申请 {number} 已删除（在回收站中）"
     assert result.current_digest == printed.current_digest  # the record itself is unchanged

@@ -9,7 +9,6 @@ import pkgutil
 from collections.abc import Callable
 from contextlib import closing
 from types import ModuleType
-from typing import Any
 
 import pytest
 
@@ -30,9 +29,9 @@ def service_modules() -> list[ModuleType]:
     return modules
 
 
-def service_functions() -> list[tuple[str, Callable[..., Any]]]:
+def service_functions() -> list[tuple[str, Callable[..., object]]]:
     """Every public function of desktop/services whose first parameter is the database."""
-    found = []
+    found: list[tuple[str, Callable[..., object]]] = []
     for module in service_modules():
         for name, value in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(value) or value.__module__ != module.__name__:

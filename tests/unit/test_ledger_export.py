@@ -24,7 +24,7 @@ STORED = [text.strip() for text in HOSTILE]  # the form's validator strips the e
 def file_with(db: Database, actor: Actor, name: str, number: str, *, groups: str, shops: list[str]) -> str:
     return people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": name, "id_number": number, "phone": "13812345678", "key_groups": groups},
         ventures=[{"name": shop, "entity_type": "其他", "stage": "意向"} for shop in shops],
     )
@@ -33,7 +33,7 @@ def file_with(db: Database, actor: Actor, name: str, number: str, *, groups: str
 def test_no_cell_from_data_becomes_a_formula(db: Database, actor: Actor, tmp_path: Path) -> None:
     file_with(db, actor, "张三", fx.ZHANG, groups="退役军人", shops=HOSTILE)
     out = tmp_path / "名单.xlsx"
-    result = export_entrepreneurs(db, actor=actor, out=out)
+    result = export_entrepreneurs(db, actor, out=out)
     assert result.rows == 1 and result.masked
     with zipfile.ZipFile(out) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
@@ -68,13 +68,13 @@ def test_each_hostile_text_alone_stays_text(db: Database, actor: Actor, tmp_path
         number = fx.id_number("330106", "19900101", 100 + index)
         people.create_entrepreneur(
             db,
-            actor=actor,
+            actor,
             person={"name": f"张{'一二三四五六七'[index]}", "id_number": number},
             ventures=[{"name": text, "entity_type": "其他", "stage": "意向"}],
             confirm_possible_duplicate=True,
         )
     out = tmp_path / "名单.xlsx"
-    export_entrepreneurs(db, actor=actor, out=out, columns=["name", "ventures"])
+    export_entrepreneurs(db, actor, out=out, columns=["name", "ventures"])
     sheet = load_workbook(out).active
     assert sheet is not None
     values = sorted(str(sheet.cell(row=r, column=2).value) for r in range(3, 3 + len(HOSTILE)))
@@ -89,9 +89,7 @@ def test_exports_what_the_list_shows(db: Database, actor: Actor, tmp_path: Path)
     file_with(db, actor, "王五", fx.WANG, groups="退役军人、高校毕业生", shops=[])
     query = ListQuery(key_group=KeyGroup.VETERAN, sort="name", descending=False)
     out = tmp_path / "退役军人.xlsx"
-    result = export_entrepreneurs(
-        db, actor=actor, out=out, query=query, columns=["name", "key_groups", "ventures"]
-    )
+    result = export_entrepreneurs(db, actor, out=out, query=query, columns=["name", "key_groups", "ventures"])
     assert result.rows == 2
     sheet = load_workbook(out).active
     assert sheet is not None
@@ -102,18 +100,20 @@ def test_exports_what_the_list_shows(db: Database, actor: Actor, tmp_path: Path)
         ["王五", "高校毕业生、退役军人", None],
         ["张三", "退役军人", "向阳便利店"],
     ]
-    assert [r[0] for r in rows[1:]] == [row.name for row in fetch_rows(db, search_ids(db, query))]
+    assert [r[0] for r in rows[1:]] == [
+        row.name for row in fetch_rows(db, actor, search_ids(db, actor, query))
+    ]
 
 
 def test_unmasked_only_when_allowed_and_always_logged(db: Database, actor: Actor, tmp_path: Path) -> None:
     file_with(db, actor, "张三", fx.ZHANG, groups="退役军人", shops=[])
     out = tmp_path / "a.xlsx"
-    export_entrepreneurs(db, actor=actor, out=out, unmasked=True, columns=["id_number", "phone"])
+    export_entrepreneurs(db, actor, out=out, unmasked=True, columns=["id_number", "phone"])
     sheet = load_workbook(out).active
     assert sheet is not None
     assert (sheet["A3"].value, sheet["B3"].value) == (fx.ZHANG, "13812345678")
     clerk = Actor(user_name="临时人员", station_code=actor.station_code, can_see_personal_data=False)
-    result = export_entrepreneurs(db, actor=clerk, out=out, unmasked=True, columns=["id_number"])
+    result = export_entrepreneurs(db, clerk, out=out, unmasked=True, columns=["id_number"])
     sheet = load_workbook(out).active
     assert sheet is not None
     assert result.masked and sheet["A3"].value == "330***********1236"
@@ -123,7 +123,10 @@ def test_unmasked_only_when_allowed_and_always_logged(db: Database, actor: Actor
     assert "未遮盖" in logged[0].detail and "已遮盖" in logged[1].detail
 
 
-def test_suggested_name(db: Database) -> None:
+def test_suggested_name(db: Database, actor: Actor) -> None:
     from datetime import date
 
-    assert suggested_name(db, "创业者名单", date(2025, 11, 5)) == "330106001_创业者名单_20251105.xlsx"
+    assert (
+        suggested_name(db, actor, content="创业者名单", today=date(2025, 11, 5))
+        == "330106001_创业者名单_20251105.xlsx"
+    )

@@ -82,10 +82,10 @@ def test_hostile_file_leaves_the_database_alone(
     db: Database, actor: Actor, tmp_path: Path, base: Path
 ) -> None:
     with pytest.raises(ValidationError):
-        import_ledger(db, actor=actor, path=fx.xml_bomb(tmp_path / "炸弹.xlsx", base))
+        import_ledger(db, actor, path=fx.xml_bomb(tmp_path / "炸弹.xlsx", base))
     from desktop.services.entrepreneur_list import count_entrepreneurs
 
-    assert count_entrepreneurs(db) == 0
+    assert count_entrepreneurs(db, actor) == 0
 
 
 def test_defusedxml_is_what_openpyxl_uses() -> None:

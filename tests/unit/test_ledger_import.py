@@ -62,8 +62,8 @@ def station_file(tmp_path: Path) -> Path:
 
 def run_import(db: Database, actor: Actor, path: Path, **kw: object) -> ImportPlan:
     table = open_ledger(path)
-    mapping = suggest_mapping(db, table).mapping
-    return apply_import(db, actor=actor, table=table, mapping=mapping, **kw)  # type: ignore[arg-type]
+    mapping = suggest_mapping(db, actor, table).mapping
+    return apply_import(db, actor, table=table, mapping=mapping, **kw)  # type: ignore[arg-type]
 
 
 def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
@@ -82,11 +82,11 @@ def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
 
 def test_station_ledger_exact_counts(db: Database, actor: Actor, station_file: Path) -> None:
     table = open_ledger(station_file)
-    mapping = suggest_mapping(db, table).mapping
-    preview = preview_import(db, table=table, mapping=mapping)
+    mapping = suggest_mapping(db, actor, table).mapping
+    preview = preview_import(db, actor, table=table, mapping=mapping)
     expected = fx.STATION_EXPECTED
     assert counts(db)[:3] == (0, 0, 0)  # the preview wrote nothing
-    for plan in (preview, apply_import(db, actor=actor, table=table, mapping=mapping)):
+    for plan in (preview, apply_import(db, actor, table=table, mapping=mapping)):
         assert (plan.created, plan.updated, plan.unchanged, plan.refused, plan.skipped) == (
             expected.created,
             expected.updated,
@@ -133,7 +133,7 @@ def test_values_go_through_the_form_validators(db: Database, actor: Actor, stati
     assert shops[1].registration_date == date(2022, 10, 1) and shops[1].jobs_created == 6
     assert chen.current_stage in (Stage.STARTUP.value, Stage.GROWTH.value)
     # Found by search like any other file.
-    assert search_ids(db, ListQuery(text="chener")) == [chen.id]
+    assert search_ids(db, actor, ListQuery(text="chener")) == [chen.id]
 
 
 def test_every_created_record_is_in_the_change_log(db: Database, actor: Actor, station_file: Path) -> None:
@@ -191,10 +191,10 @@ def test_update_matched_by_id_number(db: Database, actor: Actor, station_file: P
     assert shop.jobs_created == 7 and shop.registration_date == date(2024, 3, 5)
     row = next(r for r in plan.rows if r.name == "张三")
     assert "联系电话：13812345678 → 15800001111" in row.detail and "新增创业项目“向阳二号店”" in row.detail
-    history = people.file_history(db, entrepreneur_id=zhang.id)
+    history = people.file_history(db, actor, entrepreneur_id=zhang.id)
     assert history[0].label == "导入台账 更新.xlsx"
     # Ctrl+Z on Zhang's file undoes his part of the import only.
-    assert people.undo_last_change(db, actor=actor, entrepreneur_id=zhang.id) == "导入台账 更新.xlsx"
+    assert people.undo_last_change(db, actor, entrepreneur_id=zhang.id) == "导入台账 更新.xlsx"
     assert person_by_id(db, fx.ZHANG).phone == "13812345678"
     assert ventures_of(db, person_by_id(db, fx.LI).id)[0].jobs_created == 7
 
@@ -203,8 +203,8 @@ def test_errors_workbook_can_be_fixed_and_imported(
     db: Database, actor: Actor, station_file: Path, tmp_path: Path
 ) -> None:
     table = open_ledger(station_file)
-    mapping = suggest_mapping(db, table).mapping
-    plan = apply_import(db, actor=actor, table=table, mapping=mapping)
+    mapping = suggest_mapping(db, actor, table).mapping
+    plan = apply_import(db, actor, table=table, mapping=mapping)
     out = tmp_path / "未导入.xlsx"
     assert write_errors_workbook(out, table=table, plan=plan) == 4
     book = load_workbook(out)
@@ -231,14 +231,14 @@ def test_corrected_mapping_is_remembered(db: Database, actor: Actor, tmp_path: P
     with pytest.raises(ValidationError, match="没有找到表头"):
         open_ledger(path)
     table = open_ledger(path, header_row=1)
-    suggestion = suggest_mapping(db, table)
+    suggestion = suggest_mapping(db, actor, table)
     assert not suggestion.remembered and "name" not in suggestion.mapping.values()
     with pytest.raises(ValidationError, match="姓名"):
-        preview_import(db, table=table, mapping=suggestion.mapping)
+        preview_import(db, actor, table=table, mapping=suggestion.mapping)
     corrected = {0: "name", 1: "id_number", 2: "phone", 3: "key_groups"}
-    remember_mapping(db, actor=actor, table=table, mapping=corrected)
+    remember_mapping(db, actor, table=table, mapping=corrected)
     other = fx.simple_ledger(tmp_path / "b.xlsx", [["李四", fx.LI, "13912345678", "农民工"]], headers)
-    again = suggest_mapping(db, open_ledger(other, header_row=1))
+    again = suggest_mapping(db, actor, open_ledger(other, header_row=1))
     assert again.remembered and again.mapping == corrected
 
 
@@ -262,13 +262,13 @@ def test_cancel_halfway_leaves_nothing(db: Database, actor: Actor, station_file:
     job = JobState(progress)
     table = open_ledger(station_file)
     with pytest.raises(Cancelled):
-        apply_import(db, actor=actor, table=table, mapping=suggest_mapping(db, table).mapping, job=job)
+        apply_import(db, actor, table=table, mapping=suggest_mapping(db, actor, table).mapping, job=job)
     assert any(m.startswith("正在写入") for m in seen)
     assert counts(db) == before
 
 
 def test_same_name_and_birth_date_asks_first(db: Database, actor: Actor, tmp_path: Path) -> None:
-    people.create_entrepreneur(db, actor=actor, person={"name": "张三", "id_number": fx.ZHANG})
+    people.create_entrepreneur(db, actor, person={"name": "张三", "id_number": fx.ZHANG})
     twin = fx.id_number("330106", "19900307", 125)
     path = fx.simple_ledger(
         tmp_path / "t.xlsx", [["张三", twin, "13812345678", "退役军人", None, None, None]]
@@ -281,8 +281,8 @@ def test_same_name_and_birth_date_asks_first(db: Database, actor: Actor, tmp_pat
 
 
 def test_file_in_recycle_bin_is_not_overwritten(db: Database, actor: Actor, tmp_path: Path) -> None:
-    person_id = people.create_entrepreneur(db, actor=actor, person={"name": "张三", "id_number": fx.ZHANG})
-    people.delete_entrepreneur(db, actor=actor, entrepreneur_id=person_id)
+    person_id = people.create_entrepreneur(db, actor, person={"name": "张三", "id_number": fx.ZHANG})
+    people.delete_entrepreneur(db, actor, entrepreneur_id=person_id)
     path = fx.simple_ledger(tmp_path / "t.xlsx", [["张三", fx.ZHANG, "13812345678", None, None, None, None]])
     plan = run_import(db, actor, path)
     assert plan.refused == 1 and "回收站" in plan.rows[0].reason
@@ -291,9 +291,9 @@ def test_file_in_recycle_bin_is_not_overwritten(db: Database, actor: Actor, tmp_
 def test_template_round_trip(db: Database, actor: Actor, tmp_path: Path) -> None:
     path = write_import_template(tmp_path / "模板.xlsx")
     table = open_ledger(path)
-    mapping = suggest_mapping(db, table).mapping
+    mapping = suggest_mapping(db, actor, table).mapping
     assert set(mapping.values()) == {f.key for f in LEDGER_FIELDS}
-    plan = preview_import(db, table=table, mapping=mapping)
+    plan = preview_import(db, actor, table=table, mapping=mapping)
     assert (plan.created, plan.skipped, plan.refused) == (0, 1, 0)  # the example row is skipped
     book = load_workbook(path)
     assert book["创业者台账"]["B2"].number_format == "@"  # ID numbers typed as text
@@ -302,14 +302,14 @@ def test_template_round_trip(db: Database, actor: Actor, tmp_path: Path) -> None
     sheet = book["创业者台账"]
     sheet["A2"] = "张三"
     book.save(path)
-    assert preview_import(db, table=open_ledger(path), mapping=mapping).created == 1
+    assert preview_import(db, actor, table=open_ledger(path), mapping=mapping).created == 1
 
 
 def test_bulk_created_rows_log_what_the_form_logs(db: Database, actor: Actor, station_file: Path) -> None:
     """An imported file's change rows carry the same fields as a file made in the form, and undo works."""
     people.create_entrepreneur(
         db,
-        actor=actor,
+        actor,
         person={"name": "赵六", "id_number": fx.ZHAO, "phone": "13612345678", "key_groups": "退役军人"},
         ventures=[
             {
@@ -337,6 +337,6 @@ def test_bulk_created_rows_log_what_the_form_logs(db: Database, actor: Actor, st
             change.changes
         ) or change.record_kind == "venture"
     chen = person_by_id(db, fx.CHEN)
-    assert people.undo_last_change(db, actor=actor, entrepreneur_id=chen.id) == "导入台账 文新街道台账.xlsx"
+    assert people.undo_last_change(db, actor, entrepreneur_id=chen.id) == "导入台账 文新街道台账.xlsx"
     assert person_by_id(db, fx.CHEN).deleted and all(v.deleted for v in ventures_of(db, chen.id))
     assert not person_by_id(db, fx.ZHANG).deleted  # his neighbours in the ledger keep their files

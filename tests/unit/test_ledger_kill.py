@@ -36,13 +36,14 @@ CHILD = textwrap.dedent(
     event.listen(db.engine, "connect", lambda connection, _record: connection.execute("PRAGMA cache_size=2"))
 
     def progress(done, total, message):
-        if message.startswith("正在写入（change_log"):
+        if message.startswith("正在写入"):
             Path(marker).write_text("inserted", encoding="utf-8")  # people and ventures are in the WAL now
             time.sleep(600)  # wait to be killed
 
     table = open_ledger(Path(ledger))
-    mapping = suggest_mapping(db, table).mapping
-    apply_import(db, actor=default_actor(db), table=table, mapping=mapping, job=JobState(progress))
+    actor = default_actor(db)
+    mapping = suggest_mapping(db, actor, table).mapping
+    apply_import(db, actor, table=table, mapping=mapping, job=JobState(progress))
     print("finished without being killed")
     """
 )

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from desktop.services import areas, monthly
 from desktop.services import entrepreneurs as people
-from desktop.services import monthly
-from desktop.services.monthly import figures
 from models.applications import Application, ApplicationStep
-from models.audit import Actor
+from models.audit import Actor, Operation
 from models.base import TravellingRecord
 from models.database import Database
 from models.entrepreneur import Venture
@@ -108,8 +107,8 @@ def values(row: FigureRow | None) -> dict[str, int]:
     return {key: value for key, value in zip(COLUMNS, row.values, strict=True) if value}
 
 
-def test_march_figures_by_hand(db: Database, station: dict[str, str]) -> None:
-    report = monthly.monthly_report(db, month=date(2025, 3, 17))
+def test_march_figures_by_hand(db: Database, actor: Actor, station: dict[str, str]) -> None:
+    report = monthly.monthly_report(db, actor, month=date(2025, 3, 17))
     assert report.month == MARCH and not report.frozen
     assert values(report.row("entrepreneurs.new")) == {"total": 2, "veteran": 2, "college_graduate": 1}
     assert values(report.row("entrepreneurs.total")) == {
@@ -142,7 +141,7 @@ def test_march_figures_by_hand(db: Database, station: dict[str, str]) -> None:
         "college_graduate": 2,
         "migrant_returnee": 5,
     }
-    april = monthly.monthly_report(db, month=date(2025, 4, 1))
+    april = monthly.monthly_report(db, actor, month=date(2025, 4, 1))
     assert values(april.row("entrepreneurs.new")) == {"total": 1, "migrant_returnee": 1}
 
 
@@ -150,17 +149,17 @@ def test_freeze_then_edit_shows_as_difference(
     db: Database, actor: Actor, station: dict[str, str], tmp_path: Path
 ) -> None:
     with pytest.raises(ValidationError, match="还没有结束"):
-        monthly.freeze_month(db, actor=actor, month=MARCH, today=date(2025, 3, 20))
-    frozen = monthly.freeze_month(db, actor=actor, month=MARCH, today=APRIL_2ND, note="报区人社局")
+        monthly.freeze_month(db, actor, month=MARCH, today=date(2025, 3, 20))
+    frozen = monthly.freeze_month(db, actor, month=MARCH, today=APRIL_2ND, note="报区人社局")
     assert frozen.frozen and frozen.differences == ()
-    assert monthly.frozen_months(db) == [MARCH]
+    assert monthly.frozen_months(db, actor) == [MARCH]
     # An old record is edited after the month was reported: 张三's shop now employs 4.
     file = people.get_file(db, actor, entrepreneur_id=station["A"])
     venture = dict(file.ventures[0].form_values(), jobs_created=4)
     people.update_entrepreneur(
         db, actor, entrepreneur_id=station["A"], person=file.form_values(), ventures=[venture]
     )
-    report = monthly.monthly_report(db, month=MARCH)
+    report = monthly.monthly_report(db, actor, month=MARCH)
     assert report.row("ventures.new_jobs").total == 10  # type: ignore[union-attr]
     assert report.snapshot is not None
     reported = {row.key: row.total for row in report.snapshot.rows}
@@ -174,7 +173,7 @@ def test_freeze_then_edit_shows_as_difference(
     }
     # The workbook prints the reported figures and lists the differences on their own sheet.
     out = tmp_path / "330106001_月报_202503.xlsx"
-    assert monthly.export_monthly(db, actor=actor, month=MARCH, out=out) == len(report.rows)
+    assert monthly.export_monthly(db, actor, month=MARCH, out=out) == len(report.rows)
     book = load_workbook(out)
     assert book.sheetnames == ["月报", "指标说明", "与报送数的差异"]
     sheet = book["月报"]
@@ -201,10 +200,10 @@ def test_freeze_then_edit_shows_as_difference(
 def test_freezing_again_replaces_the_snapshot_and_keeps_history(
     db: Database, actor: Actor, station: dict[str, str]
 ) -> None:
-    monthly.freeze_month(db, actor=actor, month=MARCH, today=APRIL_2ND)
+    monthly.freeze_month(db, actor, month=MARCH, today=APRIL_2ND)
     people.delete_entrepreneur(db, actor, entrepreneur_id=station["A"])
-    assert monthly.monthly_report(db, month=MARCH).differences
-    again = monthly.freeze_month(db, actor=actor, month=MARCH, today=APRIL_2ND)
+    assert monthly.monthly_report(db, actor, month=MARCH).differences
+    again = monthly.freeze_month(db, actor, month=MARCH, today=APRIL_2ND)
     assert again.differences == () and again.row("entrepreneurs.new").total == 1  # type: ignore[union-attr]
     with db.reading() as session:
         versions = session.execute(
@@ -213,25 +212,35 @@ def test_freezing_again_replaces_the_snapshot_and_keeps_history(
     assert [row[0] for row in versions] == ["create", "update"]
 
 
-def test_sections_come_from_the_registry(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    def extra(_db: Database, month: date) -> list[FigureRow]:
+def test_sections_come_from_the_registry(db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Actor] = []
+
+    def extra(_db: Database, who: Actor, /, month: date) -> list[FigureRow]:
+        asked.append(who)
         return [FigureRow("测试", "test.month", "月份", "月", (month.month,) + (0,) * (len(COLUMNS) - 1))]
 
-    monkeypatch.setattr(figures, "MONTHLY_SECTIONS", [*figures.MONTHLY_SECTIONS, extra])
-    report = monthly.monthly_report(db, month=date(2025, 7, 1))
+    real = areas.registry()
+    made = areas.AreaRegistry((*real.areas, areas.Area(name="test", monthly_sections=(extra,))))
+    monkeypatch.setattr(areas, "registry", lambda: made)
+    report = monthly.monthly_report(db, actor, month=date(2025, 7, 1))
     assert report.rows[-1].key == "test.month" and report.rows[-1].total == 7
-    trend = monthly.monthly_trend(db, end=date(2025, 7, 1), months=3, keys=["test.month"])
+    assert len(report.rows) == len(monthly.monthly_figures(db, actor, month=date(2025, 7, 1)))
+    trend = monthly.monthly_trend(db, actor, end=date(2025, 7, 1), months=3, keys=["test.month"])
     assert [(p.month, p.values["test.month"]) for p in trend] == [
         (date(2025, 5, 1), 5),
         (date(2025, 6, 1), 6),
         (date(2025, 7, 1), 7),
     ]
+    assert set(asked) == {actor}  # each section is asked as the user who asked for the report
 
 
-def add(session: Session, model: type[TravellingRecord], **values: Any) -> str:
-    record = model(station_code="330106001", updated_by="测试", **values)
-    session.add(record)
-    session.flush()
+def add(operation: Operation, model: type[TravellingRecord], **values: Any) -> str:
+    """Store a record through the journal, as a service would (``deleted=True``: then to the recycle bin)."""
+    deleted = bool(values.pop("deleted", False))
+    record = model(station_code="330106001", **values)
+    operation.create(record)
+    operation.set_deleted(record, deleted)
+    operation.session.flush()
     return record.id
 
 
@@ -241,13 +250,14 @@ def venture_of(db: Database, person_id: str) -> str:
 
 
 @pytest.fixture
-def activity(db: Database, station: dict[str, str]) -> None:
+def activity(db: Database, actor: Actor, station: dict[str, str]) -> None:
     """Visits, key projects, follow-ups, a class and applications around March 2025 (see the test)."""
     a, b, c, d, e = (station[k] for k in "ABCDE")
     shops = {k: venture_of(db, station[k]) for k in "ABCD"}
     with db.transaction() as session:
-        m1 = add(session, Mentor, name="刘导师", kind="entrepreneur")
-        m2 = add(session, Mentor, name="王导师", kind="scholar")
+        operation = Operation(session, actor, "测试数据")
+        m1 = add(operation, Mentor, name="刘导师", kind="entrepreneur")
+        m2 = add(operation, Mentor, name="王导师", kind="scholar")
         for person, day, mode, mentor, deleted in (
             (a, date(2025, 3, 3), "onsite", m1, False),
             (a, date(2025, 3, 20), "phone", m1, False),
@@ -258,7 +268,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             (a, date(2025, 3, 25), "group", m2, True),  # a visit in the recycle bin
         ):
             add(
-                session,
+                operation,
                 Visit,
                 entrepreneur_id=person,
                 visit_date=day,
@@ -267,7 +277,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
                 deleted=deleted,
             )
         kp1 = add(
-            session,
+            operation,
             KeyProject,
             venture_id=shops["A"],
             entrepreneur_id=a,
@@ -277,10 +287,15 @@ def activity(db: Database, station: dict[str, str]) -> None:
             planned_end=date(2026, 1, 10),
         )
         add(
-            session, Visit, entrepreneur_id=a, visit_date=date(2025, 2, 15), mode="onsite", key_project_id=kp1
+            operation,
+            Visit,
+            entrepreneur_id=a,
+            visit_date=date(2025, 2, 15),
+            mode="onsite",
+            key_project_id=kp1,
         )
         add(
-            session,
+            operation,
             KeyProject,
             venture_id=shops["C"],
             entrepreneur_id=c,
@@ -290,7 +305,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             planned_end=date(2026, 3, 20),
         )
         add(
-            session,
+            operation,
             KeyProject,
             venture_id=shops["B"],
             entrepreneur_id=b,
@@ -301,7 +316,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             left_on=date(2025, 3, 15),
         )
         add(
-            session,
+            operation,
             KeyProject,
             venture_id=shops["D"],
             entrepreneur_id=d,
@@ -310,7 +325,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             cadence_days=30,
             planned_end=date(2025, 3, 1),
         )
-        visit = add(session, Visit, entrepreneur_id=a, visit_date=date(2025, 1, 5), mode="phone")
+        visit = add(operation, Visit, entrepreneur_id=a, visit_date=date(2025, 1, 5), mode="phone")
         for person, due, done in (
             (a, date(2025, 3, 10), None),
             (b, date(2025, 3, 12), date(2025, 4, 2)),
@@ -319,7 +334,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             (d, date(2025, 3, 31), None),
         ):
             add(
-                session,
+                operation,
                 AgreedAction,
                 visit_id=visit,
                 entrepreneur_id=person,
@@ -327,7 +342,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
                 due_date=due,
                 done_on=done,
             )
-        course = add(session, CourseType, code="SYB-T", name="创办你的企业", standard_hours=80)
+        course = add(operation, CourseType, code="SYB-T", name="创办你的企业", standard_hours=80)
         rule = {
             "min_attendance_percent": 80,
             "exam_required": True,
@@ -335,7 +350,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             "excused_policy": "absent",
         }
         k1 = add(
-            session,
+            operation,
             TrainingClass,
             course_id=course,
             class_number="K1",
@@ -346,7 +361,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             **rule,
         )
         k2 = add(
-            session,
+            operation,
             TrainingClass,
             course_id=course,
             class_number="K2",
@@ -357,7 +372,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             **rule,
         )
         k3 = add(
-            session,
+            operation,
             TrainingClass,
             course_id=course,
             class_number="K3",
@@ -377,7 +392,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             (k3, a, "enrolled", "completed"),
         ):
             add(
-                session,
+                operation,
                 Enrolment,
                 class_id=klass,
                 entrepreneur_id=person,
@@ -412,7 +427,7 @@ def activity(db: Database, station: dict[str, str]) -> None:
             ("P3", b, 500_000, [("submitted", date(2025, 3, 4))], True),
         ):
             application = add(
-                session,
+                operation,
                 Application,
                 number=number,
                 entrepreneur_id=person,
@@ -428,11 +443,18 @@ def activity(db: Database, station: dict[str, str]) -> None:
                 deleted=deleted,
             )
             for status, day in steps:
-                add(session, ApplicationStep, application_id=application, to_status=status, on=day, by="测试")
+                add(
+                    operation,
+                    ApplicationStep,
+                    application_id=application,
+                    to_status=status,
+                    on=day,
+                    by="测试",
+                )
 
 
-def test_visits_training_applications_by_hand(db: Database, activity: None) -> None:
-    report = monthly.monthly_report(db, month=MARCH)
+def test_visits_training_applications_by_hand(db: Database, actor: Actor, activity: None) -> None:
+    report = monthly.monthly_report(db, actor, month=MARCH)
     assert values(report.row("visits.total")) == {
         "total": 4,
         "veteran": 3,
@@ -473,20 +495,20 @@ def test_visits_training_applications_by_hand(db: Database, activity: None) -> N
     assert values(report.row("applications.approved_amount")) == {"total": 1_000_000, "veteran": 1_000_000}
     assert values(report.row("applications.returned")) == {"total": 1, "migrant_returnee": 1}
     assert values(report.row("applications.disbursed")) == {}
-    april = monthly.monthly_report(db, month=date(2025, 4, 1))
+    april = monthly.monthly_report(db, actor, month=date(2025, 4, 1))
     assert values(april.row("applications.disbursed_amount")) == {"total": 1_000_000, "veteran": 1_000_000}
-    dash = monthly.dashboard(db, month=MARCH, months=3)
+    dash = monthly.dashboard(db, actor, month=MARCH, months=3)
     assert dash.by_mentor == (("刘导师", 2), ("王导师", 1), ("（未指定导师）", 1))
     # January: the phone call behind the follow-ups; February: 孙七 on 28 Feb and 张三's tracking visit
     assert [p.values["visits.total"] for p in dash.trend] == [1, 2, 4]
 
 
-def test_trend_queries_agree_with_the_report(db: Database, activity: None) -> None:
+def test_trend_queries_agree_with_the_report(db: Database, actor: Actor, activity: None) -> None:
     """The trend's grouped queries and the report's sections count the same things."""
-    trend = monthly.monthly_trend(db, end=date(2025, 4, 1), months=4)
+    trend = monthly.monthly_trend(db, actor, end=date(2025, 4, 1), months=4)
     assert set(monthly.TREND_SOURCES) == set(monthly.TREND_KEYS)
     for point in trend:
-        report = {row.key: row.total for row in monthly.monthly_figures(db, month=point.month)}
+        report = {row.key: row.total for row in monthly.monthly_figures(db, actor, month=point.month)}
         assert point.values == {key: report[key] for key in monthly.TREND_KEYS}, point.month
     assert [p.values["entrepreneurs.new"] for p in trend] == [0, 1, 2, 1]
     assert [p.values["training.trained"] for p in trend] == [0, 0, 2, 1]

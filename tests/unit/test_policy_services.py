@@ -20,7 +20,7 @@ DAY = date(2025, 11, 5)
 
 def test_report_reads_the_file_and_explains(db: Database, actor: Actor) -> None:
     person = make_person(db, actor, key_groups="高校毕业生", graduation="2024-06")
-    report = eligibility(db, entrepreneur_id=person, as_of=DAY)
+    report = eligibility(db, actor, entrepreneur_id=person, as_of=DAY)
     assert report.name == "张三" and report.as_of == DAY
     assert report.policy_set.example and report.policy_set.id == "default"
     startup = report.answer(ItemCode.STARTUP_SUBSIDY)
@@ -29,14 +29,14 @@ def test_report_reads_the_file_and_explains(db: Database, actor: Actor) -> None:
     training = report.answer(ItemCode.TRAINING_SUBSIDY)
     assert training is not None and training.eligibility is Eligibility.NOT_ELIGIBLE
     _completed_class(db, actor, [person])
-    again = eligibility(db, entrepreneur_id=person, as_of=DAY).answer(ItemCode.TRAINING_SUBSIDY)
+    again = eligibility(db, actor, entrepreneur_id=person, as_of=DAY).answer(ItemCode.TRAINING_SUBSIDY)
     assert again is not None and again.eligibility is Eligibility.ELIGIBLE
     assert "已结业 1 期创业培训" in [r.text for r in again.held]
 
 
 def test_changing_the_file_changes_the_answer(db: Database, actor: Actor) -> None:
     person = make_person(db, actor, key_groups="其他")
-    before = eligibility(db, entrepreneur_id=person, as_of=DAY).answer(ItemCode.INCUBATOR_SPACE)
+    before = eligibility(db, actor, entrepreneur_id=person, as_of=DAY).answer(ItemCode.INCUBATOR_SPACE)
     assert before is not None and before.eligibility is Eligibility.NOT_ELIGIBLE
     update_entrepreneur(
         db,
@@ -49,7 +49,7 @@ def test_changing_the_file_changes_the_answer(db: Database, actor: Actor) -> Non
             "key_groups": "返乡创业",
         },
     )
-    after = eligibility(db, entrepreneur_id=person, as_of=DAY).answer(ItemCode.INCUBATOR_SPACE)
+    after = eligibility(db, actor, entrepreneur_id=person, as_of=DAY).answer(ItemCode.INCUBATOR_SPACE)
     assert after is not None and after.eligibility is Eligibility.ELIGIBLE
 
 
@@ -57,29 +57,35 @@ def test_social_insurance_months_recorded_on_an_application_fill_the_gap(db: Dat
     from desktop.services.applications import ApplicationInput
 
     person = make_person(db, actor, key_groups="就业困难人员")
-    before = eligibility(db, entrepreneur_id=person, as_of=DAY).answer(ItemCode.SOCIAL_INSURANCE_SUBSIDY)
+    before = eligibility(db, actor, entrepreneur_id=person, as_of=DAY).answer(
+        ItemCode.SOCIAL_INSURANCE_SUBSIDY
+    )
     assert before is not None and before.eligibility is Eligibility.MISSING_DATA
     create_application(
         db,
-        actor=actor,
+        actor,
         entrepreneur_id=person,
         item_code="social_insurance_subsidy",
         data=ApplicationInput(social_insurance_months=8),
         today=DAY,
     )
-    after = eligibility(db, entrepreneur_id=person, as_of=DAY).answer(ItemCode.SOCIAL_INSURANCE_SUBSIDY)
+    after = eligibility(db, actor, entrepreneur_id=person, as_of=DAY).answer(
+        ItemCode.SOCIAL_INSURANCE_SUBSIDY
+    )
     assert after is not None and after.eligibility is Eligibility.ELIGIBLE
 
 
 def test_whole_station_counts_match_one_by_one(db: Database, actor: Actor) -> None:
     generate_demo(db, entrepreneurs=60, seed=5, today=date(2026, 3, 1))
     as_of = date(2026, 3, 1)
-    counts = station_eligibility(db, as_of=as_of)
-    rows = load_station_rows(db, as_of=as_of)
+    counts = station_eligibility(db, actor, as_of=as_of)
+    rows = load_station_rows(db, actor, as_of=as_of)
     assert sum(counts[ItemCode.STARTUP_SUBSIDY].values()) == len(rows.people) == 60
     one_by_one: dict[Eligibility, int] = dict.fromkeys(Eligibility, 0)
     for person_id, *_ in rows.people:
-        answer = eligibility(db, entrepreneur_id=person_id, as_of=as_of).answer(ItemCode.INCUBATOR_SPACE)
+        answer = eligibility(db, actor, entrepreneur_id=person_id, as_of=as_of).answer(
+            ItemCode.INCUBATOR_SPACE
+        )
         assert answer is not None
         one_by_one[answer.eligibility] += 1
     assert counts[ItemCode.INCUBATOR_SPACE] == one_by_one

@@ -191,27 +191,27 @@ def test_book_picks_region_date_and_version() -> None:
 
 def test_refused_install_leaves_the_set_in_force(db: Database, actor: Actor) -> None:
     good = dumped(local_set(effective_from="2025-03-01", name="杭州市创业扶持政策参数 2025"))
-    installed = install_policy_set(db, actor=actor, content=good, origin="hangzhou.json")
+    installed = install_policy_set(db, actor, content=good, origin="hangzhou.json")
     assert installed.name == "杭州市创业扶持政策参数 2025"
-    assert policy_set_in_force(db, as_of=date(2025, 11, 5)).id == "zj-hangzhou-2026"
+    assert policy_set_in_force(db, actor, as_of=date(2025, 11, 5)).id == "zj-hangzhou-2026"
     broken = local_set(effective_from="2025-06-01", version=2)
     broken["items"][0]["ceiling_fen"] = 1
     with pytest.raises(PolicySetError) as caught:
-        install_policy_set(db, actor=actor, content=dumped(broken), origin="hangzhou-v2.json")
+        install_policy_set(db, actor, content=dumped(broken), origin="hangzhou-v2.json")
     assert "hangzhou-v2.json" in str(caught.value)
-    in_force = policy_set_in_force(db, as_of=date(2025, 11, 5))
+    in_force = policy_set_in_force(db, actor, as_of=date(2025, 11, 5))
     assert (in_force.id, in_force.version) == ("zj-hangzhou-2026", 1)
-    assert len(list_policy_sets(db)) == 2
+    assert len(list_policy_sets(db, actor)) == 2
 
 
 def test_an_older_version_is_refused_and_the_same_file_is_harmless(db: Database, actor: Actor) -> None:
     v2 = dumped(local_set(version=2))
-    install_policy_set(db, actor=actor, content=v2)
-    install_policy_set(db, actor=actor, content=v2)  # the same file again: nothing happens
+    install_policy_set(db, actor, content=v2)
+    install_policy_set(db, actor, content=v2)  # the same file again: nothing happens
     with pytest.raises(Conflict, match="已安装政策参数“zj-hangzhou-2026”第 2 版，不能再安装第 1 版"):
-        install_policy_set(db, actor=actor, content=dumped(local_set(version=1)))
+        install_policy_set(db, actor, content=dumped(local_set(version=1)))
     with pytest.raises(Conflict, match="内置默认参数"):
-        install_policy_set(db, actor=actor, content=dumped(default_data() | {"version": 9}))
+        install_policy_set(db, actor, content=dumped(default_data() | {"version": 9}))
 
 
 def test_eligibility_uses_the_set_in_force_on_the_day_asked(db: Database, actor: Actor) -> None:
@@ -219,9 +219,9 @@ def test_eligibility_uses_the_set_in_force_on_the_day_asked(db: Database, actor:
     richer = local_set(effective_from="2026-01-01")
     richer["items"][0]["amount_fen"] = 1_000_000
     richer["items"][0]["ceiling_fen"] = 1_000_000
-    install_policy_set(db, actor=actor, content=dumped(richer))
-    before = eligibility(db, entrepreneur_id=person, as_of=date(2025, 12, 31))
-    after = eligibility(db, entrepreneur_id=person, as_of=date(2026, 1, 1))
+    install_policy_set(db, actor, content=dumped(richer))
+    before = eligibility(db, actor, entrepreneur_id=person, as_of=date(2025, 12, 31))
+    after = eligibility(db, actor, entrepreneur_id=person, as_of=date(2026, 1, 1))
     assert before.policy_set.id == "default"
     assert after.policy_set.id == "zj-hangzhou-2026"
     startup_before = before.answer(ItemCode.STARTUP_SUBSIDY)

@@ -64,14 +64,14 @@ def visit(db: Database, actor: Actor, person: str, day: date, advice: str, **ove
         "advice": advice,
     }
     values.update(over)
-    return svc.record_visit(db, actor=actor, visit=values, today=date(2025, 12, 31))
+    return svc.record_visit(db, actor, visit=values, today=date(2025, 12, 31))
 
 
 def test_one_visit_sheet_has_the_name_the_advice_and_what_changed(
     db: Database, actor: Actor, person: str, tmp_path: Path
 ) -> None:
     mentor = mentor_svc.create_mentor(
-        db, actor=actor, mentor={"name": "李明", "kind": "企业家", "organisation": "浙江向阳实业有限公司"}
+        db, actor, mentor={"name": "李明", "kind": "企业家", "organisation": "浙江向阳实业有限公司"}
     )
     venture = people.get_file(db, actor, entrepreneur_id=person).ventures[0].id
     visit_id = visit(
@@ -86,7 +86,7 @@ def test_one_visit_sheet_has_the_name_the_advice_and_what_changed(
         outcome={"venture_id": venture, "stage": "初创", "jobs_created": 4},
     )
     out = tmp_path / "visit.pdf"
-    pages = svc.print_visit_sheet(db, actor=actor, record_id=visit_id, out=out)
+    pages = svc.print_visit_sheet(db, actor, record_id=visit_id, out=out)
     assert pages == 1
     text = squeeze(pdf_text(out))
     for expected in (
@@ -123,7 +123,7 @@ def test_a_whole_file_prints_one_form_per_visit_and_a_redacted_copy_masks(
     visit(db, actor, person, date(2025, 2, 10), "第二次：建议开通线上店铺")
     out = tmp_path / "file.pdf"
     case_number = people.get_file(db, actor, entrepreneur_id=person).case_number
-    pages = svc.print_visit_sheet(db, actor=actor, record_id=case_number, out=out, redacted=True)
+    pages = svc.print_visit_sheet(db, actor, record_id=case_number, out=out, redacted=True)
     assert pages == 2
     forms = pdf_text(out).split("\f")
     assert "第一次：推荐参加创业培训" in squeeze(forms[0])
@@ -135,7 +135,7 @@ def test_a_whole_file_prints_one_form_per_visit_and_a_redacted_copy_masks(
 
 def test_nothing_to_print_says_why(db: Database, actor: Actor, person: str, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="还没有走访记录"):
-        svc.print_visit_sheet(db, actor=actor, record_id=person, out=tmp_path / "none.pdf")
+        svc.print_visit_sheet(db, actor, record_id=person, out=tmp_path / "none.pdf")
     with pytest.raises(NotFound, match="找不到编号为 x 的走访记录或档案"):
-        svc.print_visit_sheet(db, actor=actor, record_id="x", out=tmp_path / "none.pdf")
+        svc.print_visit_sheet(db, actor, record_id="x", out=tmp_path / "none.pdf")
     assert not (tmp_path / "none.pdf").exists()

@@ -26,6 +26,7 @@ from desktop.jobs import JobState
 from desktop.services.entrepreneur_list import ListQuery
 from desktop.services.exports import ExportResult, describe_query, export_entrepreneurs, suggested_name
 from models.errors import DoorstepError
+from models.permissions import Permission
 from ui.ledger.import_wizard import documents_dir
 from ui.operations import run_in_background
 from ui.widgets.dialogs import settle_minimum_size
@@ -59,14 +60,16 @@ class ExportDialog(QDialog):
         layout.addWidget(QLabel(what + self.tr("；列和排序与列表一致。"), self))
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("保存到："), self))
-        self.path_edit = QLineEdit(str(documents_dir() / suggested_name(context.db, "创业者名单")), self)
+        self.path_edit = QLineEdit(
+            str(documents_dir() / context.services(suggested_name, content="创业者名单")), self
+        )
         row.addWidget(self.path_edit, 1)
         browse = QPushButton(self.tr("浏览…"), self)
         browse.clicked.connect(self.browse)
         row.addWidget(browse)
         layout.addLayout(row)
         self.unmasked = QCheckBox(self.tr("导出完整的身份证号码和电话（会记入访问日志）"), self)
-        self.unmasked.setVisible(context.actor.can_see_personal_data)
+        self.unmasked.setVisible(context.actor.may(Permission.VIEW_PERSONAL_DATA))
         layout.addWidget(self.unmasked)
         note = QLabel(self.tr("默认遮盖身份证号码和电话（如 110***********123X），适合外发和打印。"), self)
         note.setObjectName("muted")
@@ -102,13 +105,13 @@ class ExportDialog(QDialog):
             self.error_label.setText(self.tr("请选择保存的位置"))
             return
         out = Path(text if text.lower().endswith(".xlsx") else text + ".xlsx")
-        db, actor, query, columns = self.context.db, self.context.actor, self.query, self.columns
+        services, query, columns = self.context.services, self.query, self.columns
         unmasked = self.unmasked.isChecked()
         self.export_button.setEnabled(False)
 
         def work(job: JobState) -> ExportResult:
-            return export_entrepreneurs(
-                db, actor=actor, out=out, query=query, columns=columns, unmasked=unmasked, job=job
+            return services(
+                export_entrepreneurs, out=out, query=query, columns=columns, unmasked=unmasked, job=job
             )
 
         run_in_background(self, self.tr("正在导出"), work, self._done, self._failed)

@@ -361,9 +361,11 @@ class ImportWizard(QDialog):
         path = self.path
         sheet = self.sheet_combo.currentData()
 
+        services = self.context.services
+
         def work(job: JobState) -> tuple[LedgerTable, MappingSuggestion]:
             table = open_ledger(path, sheet=sheet, header_row=header_row, job=job)
-            return table, suggest_mapping(self.context.db, table)
+            return table, services(suggest_mapping, table)
 
         self._run(self.tr("正在读取台账"), work, self._ledger_read)
 
@@ -450,11 +452,11 @@ class ImportWizard(QDialog):
         assert table is not None
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def work(job: JobState) -> ImportPlan:
-            remember_mapping(db, actor=actor, table=table, mapping=mapping)
-            return preview_import(db, table=table, mapping=mapping, options=options, job=job)
+            services(remember_mapping, table=table, mapping=mapping)
+            return services(preview_import, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在检查每一行"), work, self._previewed)
 
@@ -487,10 +489,10 @@ class ImportWizard(QDialog):
         assert table is not None
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def work(job: JobState) -> ImportPlan:
-            return apply_import(db, actor=actor, table=table, mapping=mapping, options=options, job=job)
+            return services(apply_import, table=table, mapping=mapping, options=options, job=job)
 
         self._run(self.tr("正在导入"), work, self._imported)
 
@@ -511,7 +513,7 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:
-        default = documents_dir() / suggested_name(self.context.db, "未导入的行")
+        default = documents_dir() / self.context.services(suggested_name, content="未导入的行")
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("保存未导入的行"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
         )

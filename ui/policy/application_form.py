@@ -50,8 +50,8 @@ class ApplicationDialog(QDialog):
     ) -> ApplicationDialog | None:
         """A new application's form, or None (after saying why) if the person cannot apply."""
         try:
-            proposal = service.propose_application(
-                context.db, entrepreneur_id=entrepreneur_id, item_code=item_code, as_of=as_of
+            proposal = context.services(
+                service.propose_application, entrepreneur_id=entrepreneur_id, item_code=item_code, as_of=as_of
             )
         except DoorstepError as error:
             dialogs.tell(parent, "无法新建申请", str(error))
@@ -90,9 +90,7 @@ class ApplicationDialog(QDialog):
         self.view: service.ApplicationView | None = None
         self._baseline: tuple[object, ...] | None = None
         if application_id is not None:
-            self.view = service.get_application(
-                context.db, actor=context.actor, application_id=application_id
-            )
+            self.view = context.services(service.get_application, application_id=application_id)
             self.entrepreneur_id = self.view.entrepreneur_id
             code = self.view.item_code
         else:
@@ -100,7 +98,7 @@ class ApplicationDialog(QDialog):
             self.entrepreneur_id = proposal.entrepreneur_id
             code = proposal.item.code
         self.item: PolicyItem = (
-            proposal.item if proposal else service.item_in_force(context.db, item_code=code)
+            proposal.item if proposal else context.services(service.item_in_force, item_code=code)
         )
         self.setWindowTitle(self.tr("{0}申请").format(self.item.name) + "[*]")
         outer = QVBoxLayout(self)
@@ -179,10 +177,10 @@ class ApplicationDialog(QDialog):
 
     # ------------------------------------------------------------------------------------------- load
     def _load(self) -> None:
-        db = self.context.db
+        services = self.context.services
         view, proposal = self.view, self.proposal
-        ventures = service.venture_options(db, entrepreneur_id=self.entrepreneur_id)
-        trainings = service.training_choices(db, entrepreneur_id=self.entrepreneur_id)
+        ventures = services(service.venture_options, entrepreneur_id=self.entrepreneur_id)
+        trainings = services(service.training_choices, entrepreneur_id=self.entrepreneur_id)
         self._loading = True
         if view is not None:
             name, status = view.name, view.status
@@ -254,12 +252,8 @@ class ApplicationDialog(QDialog):
             return
         if self.view is not None:
             try:
-                service.set_document(
-                    self.context.db,
-                    actor=self.context.actor,
-                    application_id=self.view.id,
-                    document=document,
-                    ticked=ticked,
+                self.context.services(
+                    service.set_document, application_id=self.view.id, document=document, ticked=ticked
                 )
             except DoorstepError as error:
                 dialogs.tell(self, self.tr("无法勾选"), str(error))
@@ -275,9 +269,8 @@ class ApplicationDialog(QDialog):
             data = self.fields.to_input()
             loan = self.loan_box.values(data.amount_fen) if self.loan_box is not None else None
             if self.view is None:
-                application_id = service.create_application(
-                    self.context.db,
-                    actor=self.context.actor,
+                application_id = self.context.services(
+                    service.create_application,
                     entrepreneur_id=self.entrepreneur_id,
                     item_code=self.item.code,
                     data=data,
@@ -286,9 +279,8 @@ class ApplicationDialog(QDialog):
                 )
             else:
                 application_id = self.view.id
-                service.update_application(
-                    self.context.db,
-                    actor=self.context.actor,
+                self.context.services(
+                    service.update_application,
                     application_id=application_id,
                     data=data,
                     loan=loan,
@@ -297,9 +289,7 @@ class ApplicationDialog(QDialog):
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法保存"), str(error))
             return False
-        self.view = service.get_application(
-            self.context.db, actor=self.context.actor, application_id=application_id
-        )
+        self.view = self.context.services(service.get_application, application_id=application_id)
         self.proposal = None
         self.save_button.setText(self.tr("保存"))
         self._load()
@@ -308,9 +298,7 @@ class ApplicationDialog(QDialog):
 
     def _reload(self) -> None:
         if self.view is not None:
-            self.view = service.get_application(
-                self.context.db, actor=self.context.actor, application_id=self.view.id
-            )
+            self.view = self.context.services(service.get_application, application_id=self.view.id)
             self._load()
             self.saved.emit(self.view.id)
 
@@ -328,9 +316,8 @@ class ApplicationDialog(QDialog):
                 return False
             note = text
         try:
-            service.advance_application(
-                self.context.db,
-                actor=self.context.actor,
+            self.context.services(
+                service.advance_application,
                 application_id=self.view.id,
                 to=target,
                 on=self.workflow.day,
@@ -350,23 +337,14 @@ class ApplicationDialog(QDialog):
         )
         if accepted:
             self._loan_action(
-                lambda: service.extend_loan(
-                    self.context.db,
-                    actor=self.context.actor,
-                    application_id=self._id(),
-                    months=months,
-                    on=self.workflow.day,
+                lambda: self.context.services(
+                    service.extend_loan, application_id=self._id(), months=months, on=self.workflow.day
                 )
             )
 
     def _renew(self) -> None:
         self._loan_action(
-            lambda: service.renew_loan(
-                self.context.db,
-                actor=self.context.actor,
-                application_id=self._id(),
-                on=self.workflow.day,
-            )
+            lambda: self.context.services(service.renew_loan, application_id=self._id(), on=self.workflow.day)
         )
 
     def _repay(self) -> None:
@@ -378,11 +356,8 @@ class ApplicationDialog(QDialog):
             self.tr("取消"),
         ):
             self._loan_action(
-                lambda: service.repay_loan(
-                    self.context.db,
-                    actor=self.context.actor,
-                    application_id=self._id(),
-                    on=self.workflow.day,
+                lambda: self.context.services(
+                    service.repay_loan, application_id=self._id(), on=self.workflow.day
                 )
             )
 
@@ -409,7 +384,7 @@ class ApplicationDialog(QDialog):
         ):
             return
         try:
-            service.delete_application(self.context.db, actor=self.context.actor, application_id=self.view.id)
+            self.context.services(service.delete_application, application_id=self.view.id)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法删除"), str(error))
             return
@@ -425,13 +400,13 @@ class ApplicationDialog(QDialog):
             return
         view = self.view
         redacted = self.redacted.isChecked()
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         name = f"{view.number}_{view.item_name}{'_脱敏' if redacted else ''}.pdf"
         make_and_preview(
             self,
             self.tr("{0}申请表").format(view.item_name),
-            lambda _state, target: service.print_application(
-                db, actor=actor, application_id=view.id, out=target, redacted=redacted
+            lambda _state, target: services(
+                service.print_application, application_id=view.id, out=target, redacted=redacted
             ),
             suggested_name=name,
         )

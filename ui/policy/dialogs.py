@@ -42,7 +42,7 @@ class NewApplicationDialog(QDialog):
         self.setWindowTitle(self.tr("新增申请"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(self.tr("申请人"), self))
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._chosen)
         layout.addWidget(self.picker)
         self.holder = QVBoxLayout()
@@ -179,7 +179,7 @@ class VerifyDialog(QDialog):
         if not text:
             return
         try:
-            results = [service.verify_payload(self.context.db, payload=text)]
+            results = [self.context.services(service.verify_payload, payload=text)]
         except DoorstepError as error:
             self.results.setPlainText(str(error))
             return
@@ -187,7 +187,7 @@ class VerifyDialog(QDialog):
 
     def check_pdf(self, path: Path) -> None:
         try:
-            results = service.verify_pdf(self.context.db, path=path)
+            results = self.context.services(service.verify_pdf, path=path)
         except DoorstepError as error:
             self.results.setPlainText(str(error))
             return
@@ -229,17 +229,17 @@ class PolicySetsDialog(QDialog):
         settle_minimum_size(self)
 
     def refresh(self) -> None:
-        db = self.context.db
+        services = self.context.services
         lines = []
         try:
-            in_force = policy_service.policy_set_in_force(db)
+            in_force = services(policy_service.policy_set_in_force)
             lines.append(
                 self.tr("今天有效：{0}（{1} 第 {2} 版）").format(in_force.name, in_force.id, in_force.version)
             )
         except DoorstepError as error:
             lines.append(str(error))
         lines.append("")
-        for info in policy_service.list_policy_sets(db):
+        for info in services(policy_service.list_policy_sets):
             origin = self.tr("内置") if info.builtin else (info.origin or self.tr("已导入"))
             lines.append(f"{info.title}　{self.tr('地区')} {info.region}　{self.tr('来源')} {origin}")
             lines.append("    " + "、".join(info.items))
@@ -249,7 +249,7 @@ class PolicySetsDialog(QDialog):
 
     def install(self, path: Path) -> bool:
         try:
-            info = policy_service.install_policy_file(self.context.db, actor=self.context.actor, path=path)
+            info = self.context.services(policy_service.install_policy_file, path=path)
         except (DoorstepError, OSError) as error:
             dialogs.tell(self, self.tr("未导入政策参数"), str(error))
             return False

@@ -119,8 +119,8 @@ class EligibilityPanel(QWidget):
     def refresh(self) -> None:
         current = self.current_code()
         try:
-            self.report = eligibility(
-                self.context.db, entrepreneur_id=self.entrepreneur_id, as_of=from_qdate(self.as_of.date())
+            self.report = self.context.services(
+                eligibility, entrepreneur_id=self.entrepreneur_id, as_of=from_qdate(self.as_of.date())
             )
         except DoorstepError as error:
             self.report = None
@@ -279,7 +279,7 @@ class PolicyFileTab(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         self.applications_label = QLabel(lower)
         lower_layout.addWidget(self.applications_label)
-        self.model = ApplicationListModel(context.db, self)
+        self.model = ApplicationListModel(context.services, self)
         self.view = QTableView(lower)
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(6, ChipDelegate(self.view))

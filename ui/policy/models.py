@@ -4,7 +4,6 @@ colours of statuses and answers (always shown with their word)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
@@ -14,8 +13,8 @@ from desktop.services.applications import (
     fetch_application_rows,
     search_application_ids,
 )
+from desktop.services.gate import Services
 from models.applications import ApplicationStatus
-from models.database import Database
 from models.money import format_yuan
 from models.policy import Eligibility, ItemCode, Outcome
 from ui.overrides import override
@@ -59,10 +58,12 @@ class Column:
 class ApplicationListModel(QAbstractTableModel):
     """Applications in display order; holds ids and a small cache of fetched rows (STYLE.md 10)."""
 
-    def __init__(self, db: Database, parent: QObject | None = None, *, page_size: int = 200) -> None:
+    def __init__(self, services: Services, parent: QObject | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
-        self.db = db
-        self.pages = PageCache(partial(fetch_application_rows, db), page_size=page_size, pages=20)
+        self.services = services
+        self.pages = PageCache(
+            lambda ids: services(fetch_application_rows, ids=ids), page_size=page_size, pages=20
+        )
         self.columns = [
             Column("number", self.tr("申请编号"), 196),
             Column("name", self.tr("姓名"), 70),
@@ -79,7 +80,7 @@ class ApplicationListModel(QAbstractTableModel):
         self._ids: list[str] = []
 
     def set_query(self, query: ApplicationQuery) -> None:
-        ids = search_application_ids(self.db, query)
+        ids = self.services(search_application_ids, query=query)
         self.beginResetModel()
         self.query = query
         self._ids = ids

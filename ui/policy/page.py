@@ -51,7 +51,7 @@ class PolicyPage(QWidget):
         layout.addLayout(self._toolbar())
         layout.addLayout(self._query_bar())
         self.stack = QStackedWidget(self)
-        self.model = ApplicationListModel(context.db, self)
+        self.model = ApplicationListModel(context.services, self)
         self.view = QTableView(self.stack)
         self.view.setModel(self.model)
         self.view.setItemDelegateForColumn(6, ChipDelegate(self.view))
@@ -185,7 +185,7 @@ class PolicyPage(QWidget):
         self.run_query()
 
     def status_text(self) -> str:
-        counts = service.count_by_status(self.context.db)
+        counts = self.context.services(service.count_by_status)
         waiting = sum(counts[s] for s in (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWING))
         return self.tr("申请 {0} 份：审核中 {1}，待发放 {2}，已发放 {3}").format(
             sum(counts.values()),
@@ -254,12 +254,12 @@ class PolicyPage(QWidget):
         application_id = self.selected_id()
         if application_id is None:
             return
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         make_and_preview(
             self,
             self.tr("申请表"),
-            lambda _state, target: service.print_application(
-                db, actor=actor, application_id=application_id, out=target, redacted=redacted
+            lambda _state, target: services(
+                service.print_application, application_id=application_id, out=target, redacted=redacted
             ),
             suggested_name="申请表.pdf",
         )
@@ -269,12 +269,12 @@ class PolicyPage(QWidget):
         if chooser.exec() != MonthDialog.DialogCode.Accepted:
             return
         month, redacted = chooser.chosen_month, chooser.chosen_redacted
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         name = f"{self.context.station.code}_已批准申请表_{month:%Y%m}{'_脱敏' if redacted else ''}.pdf"
 
         def work(state: JobState, target: Path) -> object:
-            return service.print_approved_month(
-                db, actor=actor, month=month, out=target, redacted=redacted, job=state
+            return services(
+                service.print_approved_month, month=month, out=target, redacted=redacted, job=state
             )
 
         make_and_preview(
@@ -292,7 +292,7 @@ class PolicyPage(QWidget):
         if not target:
             return
         query = self.current_query()
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def done(count: int) -> None:
             dialogs.tell(
@@ -302,7 +302,7 @@ class PolicyPage(QWidget):
         run_in_background(
             self,
             self.tr("正在导出申请台账……"),
-            lambda _state: service.export_applications(db, actor=actor, out=Path(target), month=query.month),
+            lambda _state: services(service.export_applications, out=Path(target), month=query.month),
             done,
         )
 

@@ -168,10 +168,10 @@ class StatisticsPage(QWidget):
             return
         self.loading = True
         self._set_enabled(False)
-        db = self.context.db
+        services = self.context.services
 
         def work(_job: JobState) -> DashboardData:
-            return dashboard(db, month=month)
+            return services(dashboard, month=month)
 
         run_in_background(self, self.tr("正在统计"), work, self._loaded, self._failed)
 
@@ -290,11 +290,11 @@ class StatisticsPage(QWidget):
         self.freeze_month(month)
 
     def freeze_month(self, month: date) -> None:
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         self._set_enabled(False)
 
         def work(_job: JobState) -> object:
-            return freeze_month(db, actor=actor, month=month)
+            return services(freeze_month, month=month)
 
         def done(_result: object) -> None:
             self.message.emit(self.tr("已冻结 {0} 月报").format(month_label(month)))
@@ -308,7 +308,7 @@ class StatisticsPage(QWidget):
 
     def export_report_dialog(self) -> None:
         month = self.month
-        default = documents_dir() / suggested_name(self.context.db, f"月报{month:%Y%m}")
+        default = documents_dir() / self.context.services(suggested_name, content=f"月报{month:%Y%m}")
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("导出月报"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
         )
@@ -316,10 +316,10 @@ class StatisticsPage(QWidget):
             self.export_report(Path(name), month, ask_open=True)
 
     def export_report(self, path: Path, month: date, *, ask_open: bool = False) -> None:
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
 
         def work(_job: JobState) -> int:
-            return export_monthly(db, actor=actor, month=month, out=path)
+            return services(export_monthly, month=month, out=path)
 
         def done(_rows: int) -> None:
             self.message.emit(self.tr("已导出 {0}").format(path.name))
@@ -335,8 +335,8 @@ class StatisticsPage(QWidget):
         run_in_background(self, self.tr("正在导出月报"), work, done)
 
     def export_chart_dialog(self, panel: ChartPanel) -> None:
-        default = documents_dir() / suggested_name(
-            self.context.db, panel.title.text().split("（")[0]
+        default = documents_dir() / self.context.services(
+            suggested_name, content=panel.title.text().split("（")[0]
         ).replace(".xlsx", ".png")
         name, _filter = QFileDialog.getSaveFileName(
             self, self.tr("导出图片"), str(default), self.tr("PNG 图片 (*.png)")

@@ -34,7 +34,7 @@ class VisitDetailDialog(QDialog):
     def __init__(self, context: AppContext, visit_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.visit: VisitView = get_visit(context.db, visit_id=visit_id)
+        self.visit: VisitView = context.services(get_visit, visit_id=visit_id)
         v = self.visit
         self.setWindowTitle(
             self.tr("走访记录 — {name} {day}").format(name=v.entrepreneur_name, day=v.visit_date)
@@ -99,9 +99,9 @@ class VisitDetailDialog(QDialog):
         action_id = str(item.data(ACTION_ROLE))
         try:
             if item.checkState() == Qt.CheckState.Checked:
-                mark_action_done(self.context.db, actor=self.context.actor, action_id=action_id)
+                self.context.services(mark_action_done, action_id=action_id)
             else:
-                reopen_action(self.context.db, actor=self.context.actor, action_id=action_id)
+                self.context.services(reopen_action, action_id=action_id)
         except DoorstepError as error:
             self.error.setText(str(error))
             return
@@ -121,7 +121,7 @@ class VisitDetailDialog(QDialog):
         ):
             return
         try:
-            delete_visit(self.context.db, actor=self.context.actor, visit_id=v.id)
+            self.context.services(delete_visit, visit_id=v.id)
         except DoorstepError as error:
             self.error.setText(str(error))
             return

@@ -78,7 +78,7 @@ class _FormDialog(QDialog):
 def _mentor_combo(context: AppContext, parent: QWidget, current: str | None) -> QComboBox:
     combo = QComboBox(parent)
     combo.addItem(parent.tr("（不指定）"), "")
-    for mentor in list_mentors(context.db, actor=context.actor, active_only=True):
+    for mentor in context.services(list_mentors, active_only=True):
         combo.addItem(mentor.display, mentor.id)
     combo.setCurrentIndex(max(combo.findData(current or ""), 0))
     return combo
@@ -155,11 +155,11 @@ class MentorDialog(_FormDialog):
         }
 
     def store(self) -> None:
-        db, actor = self.context.db, self.context.actor
+        services = self.context.services
         if self.mentor is None:
-            create_mentor(db, actor=actor, mentor=self.values())
+            services(create_mentor, mentor=self.values())
         else:
-            update_mentor(db, actor=actor, mentor_id=self.mentor.id, mentor=self.values())
+            services(update_mentor, mentor_id=self.mentor.id, mentor=self.values())
 
 
 class PoolEntryDialog(_FormDialog):
@@ -170,7 +170,7 @@ class PoolEntryDialog(_FormDialog):
     ) -> None:
         super().__init__(self.tr("进入重点孵化项目库"), parent)
         self.context = context
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._person_chosen)
         self.venture = QComboBox(self)
         self.reason = QPlainTextEdit(self)
@@ -193,7 +193,7 @@ class PoolEntryDialog(_FormDialog):
         self.form.addRow(self.tr("走访频次"), self.cadence)
         self.form.addRow(self.tr("联系导师"), self.mentor)
         if entrepreneur_id:
-            info = visit_context(context.db, entrepreneur_id=entrepreneur_id)
+            info = context.services(visit_context, entrepreneur_id=entrepreneur_id)
             self.picker.set_person(entrepreneur_id, f"{info.name}（{info.case_number}）")
         dialogs.settle_minimum_size(self, 560, 400)
 
@@ -201,7 +201,7 @@ class PoolEntryDialog(_FormDialog):
         self.venture.clear()
         if not entrepreneur_id:
             return
-        info = visit_context(self.context.db, entrepreneur_id=entrepreneur_id)
+        info = self.context.services(visit_context, entrepreneur_id=entrepreneur_id)
         for venture in info.ventures:
             if venture.key_project_id is None and venture.stage.value != "closed":
                 self.venture.addItem(f"{venture.name} · {venture.stage.label}", venture.id)
@@ -210,9 +210,8 @@ class PoolEntryDialog(_FormDialog):
 
     def store(self) -> None:
         days, months = self.cadence.currentData()
-        add_to_pool(
-            self.context.db,
-            actor=self.context.actor,
+        self.context.services(
+            add_to_pool,
             project={
                 "venture_id": self.venture.currentData() or "",
                 "reason": self.reason.toPlainText(),
@@ -245,9 +244,8 @@ class PlanDialog(_FormDialog):
 
     def store(self) -> None:
         days, months = self.cadence.currentData()
-        change_plan(
-            self.context.db,
-            actor=self.context.actor,
+        self.context.services(
+            change_plan,
             project_id=self.project.id,
             period_months=self.period.value(),
             cadence_days=days,
@@ -281,9 +279,8 @@ class LeaveDialog(_FormDialog):
         from models.validators import parse_date
 
         day: date = parse_date(self.day.text(), field="出库日期")
-        leave_pool(
-            self.context.db,
-            actor=self.context.actor,
+        self.context.services(
+            leave_pool,
             project_id=self.project.id,
             outcome=str(self.outcome.currentData()),
             note=self.note.toPlainText(),

@@ -79,10 +79,10 @@ class VisitsFileTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        db = self.context.db
+        services = self.context.services
         try:
-            mentors = mentors_of(db, actor=self.context.actor, entrepreneur_id=self.entrepreneur_id)
-            projects = pool_rows(db, entrepreneur_id=self.entrepreneur_id)
+            mentors = services(mentors_of, entrepreneur_id=self.entrepreneur_id)
+            projects = services(pool_rows, entrepreneur_id=self.entrepreneur_id)
             self.entries = self.context.services(timeline, entrepreneur_id=self.entrepreneur_id)
         except DoorstepError as error:
             self.summary.setText(str(error))

@@ -34,11 +34,11 @@ def print_sheet(parent: QWidget, context: AppContext, record_id: str, *, title: 
     folder = Path(tempfile.gettempdir()) / "doorstep-print"
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"走访记录表_{title}_{china_today():%Y%m%d}.pdf"
-    db, actor = context.db, context.actor
+    services = context.services
 
     def work(job: JobState) -> int:
         job.report(0, 1, parent.tr("正在生成走访记录表"))
-        return print_visit_sheet(db, actor=actor, record_id=record_id, out=out)
+        return services(print_visit_sheet, record_id=record_id, out=out)
 
     def done(pages: int) -> None:
         message = getattr(parent.window(), "show_message", None)
@@ -59,10 +59,10 @@ def export_month(parent: QWidget, context: AppContext, month: date | None) -> No
     if not name:
         return
     out = Path(name if name.lower().endswith(".xlsx") else name + ".xlsx")
-    db, actor = context.db, context.actor
+    services = context.services
 
     def work(job: JobState) -> int:
-        return export_visits(db, actor=actor, path=out, month=month, job=job)
+        return services(export_visits, path=out, month=month, job=job)
 
     def done(rows: int) -> None:
         if dialogs.ask(

@@ -97,7 +97,7 @@ class MentorsTab(QWidget):
         self.side_title = QLabel(self.tr("选中一位导师，查看其联系的创业者"), side)
         self.side_title.setStyleSheet("font-weight: bold;")
         side_layout.addWidget(self.side_title)
-        self.picker = PersonPicker(context.db, side)
+        self.picker = PersonPicker(context.services, side)
         self.picker.chosen.connect(self._assign)
         side_layout.addWidget(self.picker)
         self.people = QListWidget(side)
@@ -127,9 +127,8 @@ class MentorsTab(QWidget):
     def refresh(self, *_args: object) -> None:
         chosen = self.current()
         kind = str(self.kind.currentData() or "")
-        mentors = list_mentors(
-            self.context.db,
-            actor=self.context.actor,
+        mentors = self.context.services(
+            list_mentors,
             text=self.search.text(),
             active_only=self.active_only.isChecked(),
             kind=MentorKind(kind) if kind else None,
@@ -158,9 +157,9 @@ class MentorsTab(QWidget):
             self.toggle.setText(self.tr("停用"))
             return
         self.toggle.setText(self.tr("停用") if mentor.active else self.tr("启用"))
-        ids = assigned_entrepreneur_ids(self.context.db, mentor_id=mentor.id)
+        ids = self.context.services(assigned_entrepreneur_ids, mentor_id=mentor.id)
         self.side_title.setText(self.tr("{name} 联系的创业者（{n} 人）").format(name=mentor.name, n=len(ids)))
-        for row in fetch_rows(self.context.db, ids[:SHOWN_PEOPLE]):
+        for row in self.context.services(fetch_rows, ids[:SHOWN_PEOPLE]):
             item = QListWidgetItem(f"{row.name}　{row.case_number}　{row.ventures}", self.people)
             item.setData(PERSON_ROLE, row.id)
         if len(ids) > SHOWN_PEOPLE:
@@ -182,9 +181,7 @@ class MentorsTab(QWidget):
         if mentor is None:
             return
         try:
-            set_mentor_active(
-                self.context.db, actor=self.context.actor, mentor_id=mentor.id, active=not mentor.active
-            )
+            self.context.services(set_mentor_active, mentor_id=mentor.id, active=not mentor.active)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法完成"), str(error))
         self.refresh()
@@ -194,11 +191,8 @@ class MentorsTab(QWidget):
         if not entrepreneur_id or mentor is None:
             return
         try:
-            assign_entrepreneurs(
-                self.context.db,
-                actor=self.context.actor,
-                mentor_id=mentor.id,
-                entrepreneur_ids=[entrepreneur_id],
+            self.context.services(
+                assign_entrepreneurs, mentor_id=mentor.id, entrepreneur_ids=[entrepreneur_id]
             )
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法分配"), str(error))
@@ -216,9 +210,7 @@ class MentorsTab(QWidget):
         if mentor is None or person is None:
             return
         try:
-            end_assignment(
-                self.context.db, actor=self.context.actor, mentor_id=mentor.id, entrepreneur_id=person
-            )
+            self.context.services(end_assignment, mentor_id=mentor.id, entrepreneur_id=person)
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法取消分配"), str(error))
             return

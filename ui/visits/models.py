@@ -10,10 +10,10 @@ from typing import TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from desktop.services.gate import Services
 from desktop.services.visits.mentors import MentorView
 from desktop.services.visits.queries import VisitQuery, VisitRow, fetch_visit_rows, visit_ids
 from desktop.services.visits.tracking import KeyProjectRow
-from models.database import Database
 from models.visits import TrackingState
 from ui.overrides import override
 from ui.style import Tone
@@ -49,9 +49,9 @@ def _long(text: str) -> str:
 class VisitListModel(QAbstractTableModel):
     """Visits in display order; a page of rows is fetched when the view first shows it (STYLE.md 10)."""
 
-    def __init__(self, db: Database, parent: QObject | None = None, *, page_size: int = 200) -> None:
+    def __init__(self, services: Services, parent: QObject | None = None, *, page_size: int = 200) -> None:
         super().__init__(parent)
-        self.db = db
+        self.services = services
         self.page_size = page_size
         self.query = VisitQuery()
         self.ids: list[str] = []
@@ -71,7 +71,7 @@ class VisitListModel(QAbstractTableModel):
     def set_query(self, query: VisitQuery) -> None:
         self.beginResetModel()
         self.query = query
-        self.ids = visit_ids(self.db, query)
+        self.ids = self.services(visit_ids, query=query)
         self._pages.clear()
         self.endResetModel()
 
@@ -84,7 +84,7 @@ class VisitListModel(QAbstractTableModel):
         page = row // self.page_size
         if page not in self._pages:
             ids = self.ids[page * self.page_size : (page + 1) * self.page_size]
-            self._pages[page] = {r.id: r for r in fetch_visit_rows(self.db, ids)}
+            self._pages[page] = {r.id: r for r in self.services(fetch_visit_rows, ids=ids)}
             if len(self._pages) > 50:
                 self._pages.popitem(last=False)
         else:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
-from models.database import Database
+from desktop.services.gate import Services
 from models.errors import DoorstepError
 from ui.overrides import override
 
@@ -22,9 +22,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 class PersonPicker(QWidget):
     chosen = Signal(str)  # the entrepreneur id ("" when the choice is cleared)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.services = services
         self.entrepreneur_id = ""
         self.chosen_text = ""
         layout = QVBoxLayout(self)
@@ -59,8 +59,8 @@ class PersonPicker(QWidget):
             self.results.hide()
             return
         try:
-            ids = search_ids(self.db, ListQuery(text=needle))
-            rows = fetch_rows(self.db, ids[:RESULT_LIMIT])
+            ids = self.services(search_ids, ListQuery(text=needle))
+            rows = self.services(fetch_rows, ids[:RESULT_LIMIT])
         except DoorstepError:
             rows, ids = [], []
         for row in rows:

@@ -83,7 +83,7 @@ class PoolTab(QWidget):
     def refresh(self, *_args: object) -> None:
         value = str(self.state.currentData() or "")
         state = TrackingState(value) if value else None
-        rows = pool_rows(self.context.db, state=state)
+        rows = self.context.services(pool_rows, state=state)
         self.model.replace(rows)
         overdue = sum(r.state is TrackingState.OVERDUE for r in rows)
         self.count.setText(self.tr("共 {n} 个项目，逾期 {late} 个").format(n=len(rows), late=overdue))

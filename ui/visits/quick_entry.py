@@ -99,14 +99,14 @@ class QuickVisitDialog(QDialog):
         self.setWindowTitle(self.tr("记走访"))
         self._next_edited = False
         self._venture_wanted = venture_id
-        self.templates = list_templates(context.db)
+        self.templates = context.services(list_templates)
 
         self.template = QComboBox(self)
         self.template.addItem(self.tr("（不用模板）"), -1)
         for index, template in enumerate(self.templates):
             self.template.addItem(template.name, index)
         self.template.activated.connect(self._apply_template)
-        self.picker = PersonPicker(context.db, self)
+        self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._person_chosen)
         self.venture = QComboBox(self)
         self.venture.currentIndexChanged.connect(self._venture_changed)
@@ -212,7 +212,7 @@ class QuickVisitDialog(QDialog):
         self._load_mentors([])
         if entrepreneur_id:
             try:
-                context_info = visit_context(context.db, entrepreneur_id=entrepreneur_id)
+                context_info = context.services(visit_context, entrepreneur_id=entrepreneur_id)
             except DoorstepError as error:
                 self.show_error(str(error))
             else:
@@ -257,7 +257,7 @@ class QuickVisitDialog(QDialog):
             self._load_mentors([])
             return
         try:
-            info = visit_context(self.context.db, entrepreneur_id=entrepreneur_id)
+            info = self.context.services(visit_context, entrepreneur_id=entrepreneur_id)
         except DoorstepError as error:
             self.show_error(str(error))
             return
@@ -274,7 +274,7 @@ class QuickVisitDialog(QDialog):
         self.problems.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load_mentors(self, assigned: list[str]) -> None:
-        mentors = list_mentors(self.context.db, actor=self.context.actor, active_only=True)
+        mentors = self.context.services(list_mentors, active_only=True)
         mentors.sort(key=lambda m: (m.id not in assigned, assigned.index(m.id) if m.id in assigned else 0))
         self.mentor.clear()
         self.mentor.addItem(self.tr("（无，服务站工作人员）"), "")
@@ -306,8 +306,8 @@ class QuickVisitDialog(QDialog):
         if day is None or self._next_edited:
             return
         if self.picker.entrepreneur_id:
-            due, why = proposed_next_visit(
-                self.context.db,
+            due, why = self.context.services(
+                proposed_next_visit,
                 entrepreneur_id=self.picker.entrepreneur_id,
                 venture_id=str(self.venture.currentData() or "") or None,
                 visit_date=day,
@@ -378,9 +378,8 @@ class QuickVisitDialog(QDialog):
             except ValidationError:
                 continue
         try:
-            save_template(
-                self.context.db,
-                actor=self.context.actor,
+            self.context.services(
+                save_template,
                 template={
                     "name": name,
                     "mode": str(self.mode.currentData()),
@@ -394,7 +393,7 @@ class QuickVisitDialog(QDialog):
         except DoorstepError as error:
             self.show_error(str(error))
             return
-        self.templates = list_templates(self.context.db)
+        self.templates = self.context.services(list_templates)
         self.template.addItem(self.templates[-1].name, len(self.templates) - 1)
 
     # ------------------------------------------------------------------------------------------ save
@@ -421,7 +420,7 @@ class QuickVisitDialog(QDialog):
     def save(self) -> None:
         try:
             data = validate_visit(self.raw_values())
-            visit_id = record_visit(self.context.db, actor=self.context.actor, visit=data)
+            visit_id = self.context.services(record_visit, visit=data)
         except DoorstepError as error:
             self.show_error(str(error))
             self._focus_field(getattr(error, "field", ""))

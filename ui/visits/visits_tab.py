@@ -81,7 +81,7 @@ class VisitsTab(QWidget):
         self.count = QLabel(self)
         tools.addWidget(self.count)
 
-        self.model = VisitListModel(context.db, self)
+        self.model = VisitListModel(context.services, self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -114,7 +114,7 @@ class VisitsTab(QWidget):
         self.mentor.blockSignals(True)
         self.mentor.clear()
         self.mentor.addItem(self.tr("全部导师"), "")
-        for mentor in list_mentors(self.context.db, actor=self.context.actor):
+        for mentor in self.context.services(list_mentors):
             self.mentor.addItem(mentor.name, mentor.id)
         self.mentor.setCurrentIndex(max(self.mentor.findData(current or ""), 0))
         self.mentor.blockSignals(False)

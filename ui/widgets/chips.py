@@ -3,12 +3,12 @@ widget is :class:`ui.widgets.chip_label.ChipLabel`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from ui.overrides import override
-from ui.roles import ALIGN_CENTER, TONE_ROLE
+from ui.roles import TONE_ROLE
 from ui.style import Tone
 
 _PAD_X = 8
@@ -64,7 +64,7 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillPath(outline, tone.background)
         painter.setPen(tone.foreground)
-        painter.drawText(rect, ALIGN_CENTER, str(text))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(text))
         painter.restore()
 
     @override

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.context import AppContext
+from desktop.services.gate import Services
 from desktop.services.visits.mentors import actor_for_mentor, list_mentors
 from desktop.services.visits.sources import ordered_figures
 from desktop.services.workbench import Figure, Task, Urgency, mark_done, month_figures, tasks_for
-from models.audit import Actor
 from models.base import china_today
 from models.errors import DoorstepError
 from ui.style import icon
@@ -180,7 +180,7 @@ class WorkbenchPage(QWidget):
         self.scope.clear()
         self.scope.addItem(self.tr("全站（{user}）").format(user=self.context.actor.user_name), "")
         try:
-            mentors = list_mentors(self.context.db, actor=self.context.actor, active_only=True)
+            mentors = self.context.services(list_mentors, active_only=True)
         except DoorstepError:
             mentors = []
         for mentor in mentors:
@@ -189,24 +189,24 @@ class WorkbenchPage(QWidget):
             )
         self.scope.setCurrentIndex(max(self.scope.findData(current or ""), 0))
 
-    def viewing_actor(self) -> Actor:
+    def viewing(self) -> Services:
+        """The services as the user whose workbench is shown: the station's, or a mentor's own."""
+        services = self.context.services
         mentor_id = str(self.scope.currentData() or "")
         if not mentor_id:
-            return self.context.actor
-        return actor_for_mentor(self.context.db, mentor_id=mentor_id, station_actor=self.context.actor)
+            return services
+        return services.acting_as(services(actor_for_mentor, mentor_id=mentor_id))
 
     def refresh(self) -> None:
         """Read figures and tasks again, off the GUI thread; the newest request wins."""
         self.generation += 1
         generation = self.generation
-        db, viewer, today = self.context.db, self.viewing_actor(), china_today()
+        station, viewer, today = self.context.services, self.viewing(), china_today()
         self.loading = True
         self.count.setText(self.tr("正在载入……"))
 
         def work() -> Loaded:
-            return Loaded(
-                generation, month_figures(db, today=today), tasks_for(db, actor=viewer, today=today)
-            )
+            return Loaded(generation, station(month_figures, today=today), viewer(tasks_for, today=today))
 
         QThreadPool.globalInstance().start(_Load(work, self.signals))
 
@@ -276,7 +276,7 @@ class WorkbenchPage(QWidget):
             return
         if task.done_key:
             try:
-                mark_done(self.context.db, actor=self.context.actor, task=task)
+                self.context.services(mark_done, task=task)
             except DoorstepError as error:
                 self.count.setText(str(error))
                 return

@@ -26,6 +26,7 @@ from desktop.services.applications.records import (
     validated_loan,
 )
 from desktop.services.applications.views import Proposal, TrainingChoice, VentureChoice
+from desktop.services.gate import service
 from desktop.services.policy import PolicySetInfo, default_policy_set, person_facts
 from models.applications import (
     EDITABLE_STATUSES,
@@ -41,6 +42,7 @@ from models.database import Database
 from models.entrepreneur import Venture
 from models.enums import EntityType, Stage
 from models.errors import Conflict, NotAllowed, ValidationError
+from models.permissions import Permission
 from models.policy import (
     Eligibility,
     ItemCode,
@@ -83,33 +85,43 @@ def _venture_choices(session: Session, entrepreneur_id: str) -> tuple[VentureCho
     return tuple(choices)
 
 
-def venture_options(db: Database, *, entrepreneur_id: str) -> tuple[VentureChoice, ...]:
+@service(Permission.VIEW_FILES)
+def venture_options(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> tuple[VentureChoice, ...]:
     """The person's ventures for the form's 创业主体 choice (closed ones included, marked)."""
     with db.reading() as session:
         return _venture_choices(session, entrepreneur_id)
 
 
-def item_in_force(db: Database, *, item_code: ItemCode | str, as_of: date | None = None) -> PolicyItem:
+@service(Permission.VIEW_FILES)
+def item_in_force(
+    db: Database, actor: Actor, /, *, item_code: ItemCode | str, as_of: date | None = None
+) -> PolicyItem:
     """The policy item as the set in force has it (ceilings, documents, loan terms for the form)."""
-    return item_of(db, item_code, as_of or china_today())[1]
+    with db.reading() as session:
+        return item_of(session, item_code, as_of or china_today())[1]
 
 
-def training_choices(db: Database, *, entrepreneur_id: str) -> tuple[TrainingChoice, ...]:
+@service(Permission.VIEW_FILES)
+def training_choices(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> tuple[TrainingChoice, ...]:
     """Classes the person completed (the training area's records), for the training-subsidy form."""
     with db.reading() as session:
-        rows = (
-            session.connection()
-            .execute(
-                text(
-                    "SELECT c.id, c.class_number, c.title, e.completed_on FROM training_enrolment e "
-                    "JOIN training_class c ON c.id = e.class_id "
-                    "WHERE e.entrepreneur_id = :person AND e.deleted = 0 AND c.deleted = 0 "
-                    "AND e.status = 'enrolled' AND e.result = 'completed' ORDER BY c.start_date DESC"
-                ),
-                {"person": entrepreneur_id},
-            )
-            .all()
+        return _training_choices(session, entrepreneur_id)
+
+
+def _training_choices(session: Session, entrepreneur_id: str) -> tuple[TrainingChoice, ...]:
+    rows = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT c.id, c.class_number, c.title, e.completed_on FROM training_enrolment e "
+                "JOIN training_class c ON c.id = e.class_id "
+                "WHERE e.entrepreneur_id = :person AND e.deleted = 0 AND c.deleted = 0 "
+                "AND e.status = 'enrolled' AND e.result = 'completed' ORDER BY c.start_date DESC"
+            ),
+            {"person": entrepreneur_id},
         )
+        .all()
+    )
     return tuple(
         TrainingChoice(
             str(row[0]),
@@ -142,8 +154,11 @@ def _latest_loan_interest(session: Session, entrepreneur_id: str) -> int | None:
     )
 
 
+@service(Permission.VIEW_FILES)
 def propose_application(
     db: Database,
+    actor: Actor,
+    /,
     *,
     entrepreneur_id: str,
     item_code: ItemCode | str,
@@ -154,8 +169,8 @@ def propose_application(
 ) -> Proposal:
     """A new application's values, pre-filled: venture, amount within the ceiling, checklist, loan terms."""
     day = as_of or china_today()
-    policy_set, item = item_of(db, item_code, day)
     with db.reading() as session:
+        policy_set, item = item_of(session, item_code, day)
         person, facts, open_applications = person_facts(session, entrepreneur_id, as_of=day)
         if social_insurance_months is not None:
             facts = facts_with(facts, social_insurance_months=social_insurance_months)
@@ -168,6 +183,9 @@ def propose_application(
             else None
         )
         ventures = _venture_choices(session, entrepreneur_id)
+        trainings = (
+            _training_choices(session, entrepreneur_id) if item.code is ItemCode.TRAINING_SUBSIDY else ()
+        )
     amount = proposed_amount(item, facts=facts, loan_interest_fen=interest)
     ceiling = loan_ceiling(item, facts.partners)
     waived = counter_guarantee_waived(item, facts.key_groups)
@@ -179,9 +197,7 @@ def propose_application(
         policy_set=PolicySetInfo.of(policy_set, builtin=policy_set is default_policy_set()),
         venture_id=venture_id or answer.venture_id,
         ventures=ventures,
-        trainings=training_choices(db, entrepreneur_id=entrepreneur_id)
-        if item.code is ItemCode.TRAINING_SUBSIDY
-        else (),
+        trainings=trainings,
         amount_fen=amount,
         ceiling_fen=ceiling,
         documents=item.documents,
@@ -209,10 +225,12 @@ def _check_input(session: Session, entrepreneur_id: str, item: PolicyItem, data:
         raise ValidationError("备注", data.notes, f"备注过长：{len(data.notes)} 个字，最多 1000 个字")
 
 
+@service(Permission.HANDLE_APPLICATIONS)
 def create_application(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     entrepreneur_id: str,
     item_code: ItemCode | str,
     data: ApplicationInput = _NO_INPUT,
@@ -222,81 +240,107 @@ def create_application(
 ) -> str:
     """Open a draft application; refuses a second open one for the item, a one-time subsidy already
     received, an item the person is not eligible for, and an amount above the ceiling."""
-    day = today or china_today()
-    policy_set, item = item_of(db, item_code, day)
     with db.transaction() as session:
-        person, facts, _ = person_facts(session, entrepreneur_id, as_of=day)
-        refuse_open_or_received(session, entrepreneur_id, item, open_too=True)
-        _check_input(session, entrepreneur_id, item, data)
-        if data.social_insurance_months is not None:
-            facts = facts_with(facts, social_insurance_months=data.social_insurance_months)
-        if data.partners is not None:
-            facts = facts_with(facts, partners=data.partners)
-        answer = evaluate_item(item, facts, day, venture_id=data.venture_id)
-        if answer.eligibility is Eligibility.NOT_ELIGIBLE:
-            reasons = "；".join(r.text for r in answer.failed[:3])
-            raise NotAllowed(f"{person.name} 不符合{item.name}的条件：{reasons}")
-        interest = (
-            _latest_loan_interest(session, entrepreneur_id)
-            if item.code is ItemCode.LOAN_INTEREST_SUBSIDY
-            else None
-        )
-        amount = (
-            data.amount_fen
-            if data.amount_fen is not None
-            else proposed_amount(item, facts=facts, loan_interest_fen=interest)
-        )
-        if loan is not None and loan.amount_fen is not None and item.is_loan:
-            amount = loan.amount_fen
-        check_amount(item, amount, partners=facts.partners)
-        documents = check_documents(list(item.documents), list(documents_ticked))
-        operation = Operation(session, actor, f"新建 {person.name} 的{item.name}申请")
-        record = Application(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            number=_next_number(session, actor.station_code, day.year),
+        return create_application_in(
+            session,
+            actor,
             entrepreneur_id=entrepreneur_id,
-            venture_id=data.venture_id or answer.venture_id,
-            item_code=item.code.value,
-            item_name=item.name,
-            policy_set_id=policy_set.id,
-            policy_set_version=policy_set.version,
-            policy_source=item.source[:100],
-            status=ApplicationStatus.DRAFT.value,
-            status_on=day,
-            status_by=actor.user_name,
-            applied_on=day,
-            amount_fen=amount,
-            ceiling_fen=loan_ceiling(item, facts.partners),
-            documents_required=list(item.documents),
-            documents_ticked=documents,
-            social_insurance_months=data.social_insurance_months,
-            partners=data.partners,
-            training_class_id=data.training_class_id,
-            notes=normalise_text(data.notes) if data.notes else "",
+            item_code=item_code,
+            data=data,
+            loan=loan,
+            documents_ticked=documents_ticked,
+            today=today,
         )
-        operation.create(record, subject_id=entrepreneur_id)
-        add_step(operation, record, None, ApplicationStatus.DRAFT, on=day, note="")
-        if item.is_loan:
-            terms = loan_defaults(item, amount, answer.counter_guarantee_waived, loan)
-            loan_data = validated_loan(item, terms, amount, facts.partners)
-            operation.create(
-                Loan(
-                    station_code=actor.station_code,
-                    updated_by=actor.user_name,
-                    application_id=record.id,
-                    entrepreneur_id=entrepreneur_id,
-                    **loan_columns(loan_data),
-                ),
-                subject_id=entrepreneur_id,
-            )
-        return record.id
 
 
+def create_application_in(
+    session: Session,
+    actor: Actor,
+    *,
+    entrepreneur_id: str,
+    item_code: ItemCode | str,
+    data: ApplicationInput = _NO_INPUT,
+    loan: LoanInput | None = None,
+    documents_ticked: Sequence[str] = (),
+    today: date | None = None,
+) -> str:
+    """The core of :func:`create_application` inside the caller's transaction; never commits."""
+    day = today or china_today()
+    policy_set, item = item_of(session, item_code, day)
+    person, facts, _ = person_facts(session, entrepreneur_id, as_of=day)
+    refuse_open_or_received(session, entrepreneur_id, item, open_too=True)
+    _check_input(session, entrepreneur_id, item, data)
+    if data.social_insurance_months is not None:
+        facts = facts_with(facts, social_insurance_months=data.social_insurance_months)
+    if data.partners is not None:
+        facts = facts_with(facts, partners=data.partners)
+    answer = evaluate_item(item, facts, day, venture_id=data.venture_id)
+    if answer.eligibility is Eligibility.NOT_ELIGIBLE:
+        reasons = "；".join(r.text for r in answer.failed[:3])
+        raise NotAllowed(f"{person.name} 不符合{item.name}的条件：{reasons}")
+    interest = (
+        _latest_loan_interest(session, entrepreneur_id)
+        if item.code is ItemCode.LOAN_INTEREST_SUBSIDY
+        else None
+    )
+    amount = (
+        data.amount_fen
+        if data.amount_fen is not None
+        else proposed_amount(item, facts=facts, loan_interest_fen=interest)
+    )
+    if loan is not None and loan.amount_fen is not None and item.is_loan:
+        amount = loan.amount_fen
+    check_amount(item, amount, partners=facts.partners)
+    documents = check_documents(list(item.documents), list(documents_ticked))
+    operation = Operation(session, actor, f"新建 {person.name} 的{item.name}申请")
+    record = Application(
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        number=_next_number(session, actor.station_code, day.year),
+        entrepreneur_id=entrepreneur_id,
+        venture_id=data.venture_id or answer.venture_id,
+        item_code=item.code.value,
+        item_name=item.name,
+        policy_set_id=policy_set.id,
+        policy_set_version=policy_set.version,
+        policy_source=item.source[:100],
+        status=ApplicationStatus.DRAFT.value,
+        status_on=day,
+        status_by=actor.user_name,
+        applied_on=day,
+        amount_fen=amount,
+        ceiling_fen=loan_ceiling(item, facts.partners),
+        documents_required=list(item.documents),
+        documents_ticked=documents,
+        social_insurance_months=data.social_insurance_months,
+        partners=data.partners,
+        training_class_id=data.training_class_id,
+        notes=normalise_text(data.notes) if data.notes else "",
+    )
+    operation.create(record, subject_id=entrepreneur_id)
+    add_step(operation, record, None, ApplicationStatus.DRAFT, on=day, note="")
+    if item.is_loan:
+        terms = loan_defaults(item, amount, answer.counter_guarantee_waived, loan)
+        loan_data = validated_loan(item, terms, amount, facts.partners)
+        operation.create(
+            Loan(
+                station_code=actor.station_code,
+                updated_by=actor.user_name,
+                application_id=record.id,
+                entrepreneur_id=entrepreneur_id,
+                **loan_columns(loan_data),
+            ),
+            subject_id=entrepreneur_id,
+        )
+    return record.id
+
+
+@service(Permission.HANDLE_APPLICATIONS)
 def update_application(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     application_id: str,
     data: ApplicationInput,
     loan: LoanInput | None = None,
@@ -305,60 +349,101 @@ def update_application(
 ) -> bool:
     """Save the form of a draft or returned application (and its loan's terms, in the same operation).
     Returns whether anything changed."""
-    day = today or china_today()
     with db.transaction() as session:
-        record = live_record(session, application_id)
-        status = ApplicationStatus(record.status)
-        if status not in EDITABLE_STATUSES:
-            raise NotAllowed(f"申请 {record.number} 已“{status.label}”，只有草稿或已退回的申请可以修改")
-        if expected_version is not None and record.version != expected_version:
-            raise Conflict(
-                f"申请 {record.number} 在您编辑期间已被修改（{record.updated_by}），请重新打开后再改"
-            )
-        item = application_item(db, record, day)
-        _check_input(session, record.entrepreneur_id, item, data)
-        ceiling = loan_ceiling(item, data.partners)
-        amount = data.amount_fen if data.amount_fen is not None else record.amount_fen
-        stored_loan = loan_of(session, record.id)
-        if loan is not None and loan.amount_fen is not None and stored_loan is not None:
-            amount = loan.amount_fen
-        check_amount(item, amount, partners=data.partners)
-        loan_values: dict[str, Any] | None = None
-        if stored_loan is not None:
-            terms = loan_terms(stored_loan, loan or LoanInput(bank=stored_loan.bank), amount)
-            loan_values = loan_columns(validated_loan(item, terms, amount, data.partners))
-        operation = Operation(session, actor, f"修改{record.item_name}申请 {record.number}")
-        operation.update(
-            record,
-            {
-                "venture_id": data.venture_id,
-                "amount_fen": amount,
-                "ceiling_fen": ceiling,
-                "social_insurance_months": data.social_insurance_months,
-                "partners": data.partners,
-                "training_class_id": data.training_class_id,
-                "notes": normalise_text(data.notes) if data.notes else "",
-            },
-            subject_id=record.entrepreneur_id,
+        return update_application_in(
+            session,
+            actor,
+            application_id=application_id,
+            data=data,
+            loan=loan,
+            expected_version=expected_version,
+            today=today,
         )
-        if stored_loan is not None and loan_values is not None:
-            operation.update(stored_loan, loan_values, subject_id=record.entrepreneur_id)
-        return bool(operation.changes)
 
 
+def update_application_in(
+    session: Session,
+    actor: Actor,
+    *,
+    application_id: str,
+    data: ApplicationInput,
+    loan: LoanInput | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+) -> bool:
+    """The core of :func:`update_application` inside the caller's transaction; never commits."""
+    day = today or china_today()
+    record = live_record(session, application_id)
+    status = ApplicationStatus(record.status)
+    if status not in EDITABLE_STATUSES:
+        raise NotAllowed(f"申请 {record.number} 已“{status.label}”，只有草稿或已退回的申请可以修改")
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict(f"申请 {record.number} 在您编辑期间已被修改（{record.updated_by}），请重新打开后再改")
+    item = application_item(session, record, day)
+    _check_input(session, record.entrepreneur_id, item, data)
+    ceiling = loan_ceiling(item, data.partners)
+    amount = data.amount_fen if data.amount_fen is not None else record.amount_fen
+    stored_loan = loan_of(session, record.id)
+    if loan is not None and loan.amount_fen is not None and stored_loan is not None:
+        amount = loan.amount_fen
+    check_amount(item, amount, partners=data.partners)
+    loan_values: dict[str, Any] | None = None
+    if stored_loan is not None:
+        terms = loan_terms(stored_loan, loan or LoanInput(bank=stored_loan.bank), amount)
+        loan_values = loan_columns(validated_loan(item, terms, amount, data.partners))
+    operation = Operation(session, actor, f"修改{record.item_name}申请 {record.number}")
+    operation.update(
+        record,
+        {
+            "venture_id": data.venture_id,
+            "amount_fen": amount,
+            "ceiling_fen": ceiling,
+            "social_insurance_months": data.social_insurance_months,
+            "partners": data.partners,
+            "training_class_id": data.training_class_id,
+            "notes": normalise_text(data.notes) if data.notes else "",
+        },
+        subject_id=record.entrepreneur_id,
+    )
+    if stored_loan is not None and loan_values is not None:
+        operation.update(stored_loan, loan_values, subject_id=record.entrepreneur_id)
+    return bool(operation.changes)
+
+
+@service(Permission.HANDLE_APPLICATIONS)
 def set_document(
-    db: Database, *, actor: Actor, application_id: str, document: str, ticked: bool
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    application_id: str,
+    document: str,
+    ticked: bool,
 ) -> list[str]:
     """Tick (or untick) a document of the checklist; returns the ticked documents."""
     with db.transaction() as session:
-        record = live_record(session, application_id)
-        status = ApplicationStatus(record.status)
-        if status in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED):
-            raise NotAllowed(f"申请 {record.number} 已“{status.label}”，材料清单不能再改")
-        wanted = [d for d in record.documents_ticked if d != document] + ([document] if ticked else [])
-        documents = check_documents(list(record.documents_required), wanted)
-        verb = "收到" if ticked else "取消"
-        Operation(session, actor, f"{verb}材料“{document}”（{record.number}）").update(
-            record, {"documents_ticked": documents}, subject_id=record.entrepreneur_id
+        return set_document_in(
+            session, actor, application_id=application_id, document=document, ticked=ticked
         )
-        return documents
+
+
+def set_document_in(
+    session: Session,
+    actor: Actor,
+    *,
+    application_id: str,
+    document: str,
+    ticked: bool,
+) -> list[str]:
+    """The core of :func:`set_document` inside the caller's transaction; never commits."""
+    record = live_record(session, application_id)
+    status = ApplicationStatus(record.status)
+    if status in (ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED):
+        raise NotAllowed(f"申请 {record.number} 已“{status.label}”，材料清单不能再改")
+    wanted = [d for d in record.documents_ticked if d != document] + ([document] if ticked else [])
+    documents = check_documents(list(record.documents_required), wanted)
+    verb = "收到" if ticked else "取消"
+    Operation(session, actor, f"{verb}材料“{document}”（{record.number}）").update(
+        record, {"documents_ticked": documents}, subject_id=record.entrepreneur_id
+    )
+    return documents

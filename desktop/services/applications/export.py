@@ -8,14 +8,16 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from desktop.services.applications.queries import search_application_ids
+from desktop.services.applications.queries import application_ids_in
 from desktop.services.applications.records import KIND
 from desktop.services.applications.views import ApplicationQuery
+from desktop.services.gate import service
 from models.applications import Application, ApplicationStatus, Loan
 from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.station import get_station
 from reports.xlsx import Column as XlsxColumn
 from reports.xlsx import write_table
@@ -42,13 +44,14 @@ EXPORT_COLUMNS = [
 ]
 
 
+@service(Permission.EXPORT_DATA)
 def export_applications(
-    db: Database, *, actor: Actor, out: Path, month: date | None = None, reveal: bool = False
+    db: Database, actor: Actor, /, *, out: Path, month: date | None = None, reveal: bool = False
 ) -> int:
     """The applications ledger (台账) as xlsx; ID numbers and phones masked unless revealed and allowed."""
-    unmasked = reveal and actor.can_see_personal_data
-    ids = search_application_ids(db, ApplicationQuery(month=month))
+    unmasked = reveal and actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.reading() as session:
+        ids = application_ids_in(session, ApplicationQuery(month=month))
         station = get_station(session=session)
         records = session.exec(
             select(Application, Entrepreneur)

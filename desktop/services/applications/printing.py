@@ -11,9 +11,10 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.applications.queries import approved_in_month
+from desktop.services.applications.queries import approved_in_month_in
 from desktop.services.applications.records import KIND, get_record
-from desktop.services.policy import policy_book
+from desktop.services.gate import service
+from desktop.services.policy import policy_book_in
 from models.applications import Application, ApplicationStatus, Loan, rate_text
 from models.audit import Actor, Operation
 from models.database import Database
@@ -22,6 +23,7 @@ from models.enums import INDUSTRY_SECTIONS, Education, EntityType, Sex, key_grou
 from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
 from models.money import format_yuan
+from models.permissions import Permission
 from models.policy import LOAN_ITEMS, ItemCode, PolicyBook, PolicyItem
 from models.regions import region_name
 from models.station import get_station
@@ -98,7 +100,6 @@ def _loan_block(loan: Loan | None) -> LoanBlock | None:
 class _PrintContext:
     """What forms share in one print job: the station, the policy book, rosters by class."""
 
-    db: Database
     station_name: str
     book: PolicyBook
     rosters: dict[str, tuple[str, tuple[RosterLine, ...], str]]
@@ -167,7 +168,7 @@ def _training_block(
         return TrainingBlock(class_label="（未选择培训班）", completed_on="")
     key = f"{class_id}:{redacted}"
     if key not in ctx.rosters:
-        ctx.rosters[key] = _roster(ctx.db, session, class_id, redacted=redacted)
+        ctx.rosters[key] = _roster(session, class_id, redacted=redacted)
     label, roster, note = ctx.rosters[key]
     completed = (
         session.connection()
@@ -191,10 +192,9 @@ def _training_block(
     )
 
 
-def _roster(
-    db: Database, session: Session, class_id: str, *, redacted: bool
-) -> tuple[str, tuple[RosterLine, ...], str]:
-    """The class's 花名册 from the training area (``completed_trainees``), masked in the redacted profile."""
+def _roster(session: Session, class_id: str, *, redacted: bool) -> tuple[str, tuple[RosterLine, ...], str]:
+    """The class's 花名册 from the training area (its core ``completed_trainees_in``, read in the print's
+    session: printing's own gate decides), masked in the redacted profile."""
     row = (
         session.connection()
         .execute(text("SELECT title, class_number FROM training_class WHERE id = :c"), {"c": class_id})
@@ -202,11 +202,11 @@ def _roster(
     )
     label = f"{row[0]}（第 {row[1]} 期）" if row else class_id
     try:
-        from desktop.services.training import completed_trainees
+        from desktop.services.training import completed_trainees_in
     except ImportError:  # the training area is not installed: the roster is attached by hand
         return label, (), "花名册请另行附上（本程序未安装培训模块）。"
     try:
-        trainees = completed_trainees(db, class_id=class_id)
+        trainees = completed_trainees_in(session, class_id)
     except NotFound:
         return label, (), "花名册：找不到该培训班，请另行附上。"
     lines = tuple(
@@ -293,42 +293,57 @@ def _related(
     return people, ventures, loans
 
 
-def _print_context(db: Database) -> _PrintContext:
-    with db.reading() as session:
-        station = get_station(session=session)
-    return _PrintContext(db=db, station_name=station.name, book=policy_book(db), rosters={})
+def _print_context(session: Session) -> _PrintContext:
+    station = get_station(session=session)
+    return _PrintContext(station_name=station.name, book=policy_book_in(session), rosters={})
 
 
+@service(Permission.PRINT_FORMS)
 def application_forms(
-    db: Database, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    application_ids: Sequence[str],
+    redacted: bool,
+    job: JobState = UNWATCHED,
 ) -> list[ApplicationForm]:
-    """The printed content of each application (one query per table, not per form)."""
-    ctx = _print_context(db)
-    forms: list[ApplicationForm] = []
+    """The printed content of each application (one query per table, not per form); redacted for a user
+    who may not see personal data."""
+    redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.reading() as session:
-        records: dict[str, Application] = {}
-        wanted = list(dict.fromkeys(application_ids))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            for r in session.exec(select(Application).where(col(Application.id).in_(chunk))).all():
-                records[r.id] = r
-        missing = next((i for i in wanted if i not in records), None)
-        if missing is not None:
-            raise NotFound(f"找不到申请 {missing}")
-        related = _related(session, list(records.values()))
-        for index, application_id in enumerate(application_ids):
-            if index % 50 == 0:
-                job.report(index, len(application_ids), "正在准备申请表……")
-            forms.append(
-                _form_data(ctx, session, records[application_id], redacted=redacted, related=related)
-            )
+        return application_forms_in(session, application_ids=application_ids, redacted=redacted, job=job)
+
+
+def application_forms_in(
+    session: Session, *, application_ids: Sequence[str], redacted: bool, job: JobState = UNWATCHED
+) -> list[ApplicationForm]:
+    """The core of :func:`application_forms` (printing and checking a printout compose it)."""
+    forms: list[ApplicationForm] = []
+    ctx = _print_context(session)
+    records: dict[str, Application] = {}
+    wanted = list(dict.fromkeys(application_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for r in session.exec(select(Application).where(col(Application.id).in_(chunk))).all():
+            records[r.id] = r
+    missing = next((i for i in wanted if i not in records), None)
+    if missing is not None:
+        raise NotFound(f"找不到申请 {missing}")
+    related = _related(session, list(records.values()))
+    for index, application_id in enumerate(application_ids):
+        if index % 50 == 0:
+            job.report(index, len(application_ids), "正在准备申请表……")
+        forms.append(_form_data(ctx, session, records[application_id], redacted=redacted, related=related))
     return forms
 
 
+@service(Permission.PRINT_FORMS)
 def print_applications(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     application_ids: Sequence[str],
     out: Path,
     redacted: bool = False,
@@ -337,8 +352,22 @@ def print_applications(
 ) -> tuple[int, int]:
     """Print applications into one PDF; returns (forms, pages). Without the right to see personal data
     the redacted profile is used. Every print is logged."""
-    redacted = redacted or not actor.can_see_personal_data
-    forms = application_forms(db, application_ids=application_ids, redacted=redacted, job=job)
+    return _print(db, actor, application_ids, out=out, redacted=redacted, title=title, job=job)
+
+
+def _print(
+    db: Database,
+    actor: Actor,
+    application_ids: Sequence[str],
+    *,
+    out: Path,
+    redacted: bool,
+    title: str,
+    job: JobState = UNWATCHED,
+) -> tuple[int, int]:
+    redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
+    with db.reading() as session:
+        forms = application_forms_in(session, application_ids=application_ids, redacted=redacted, job=job)
     total = len(forms)
 
     def progress(done: int) -> None:
@@ -356,26 +385,32 @@ def print_applications(
     return count, pages
 
 
+@service(Permission.PRINT_FORMS)
 def print_application(
-    db: Database, *, actor: Actor, application_id: str, out: Path, redacted: bool = False
+    db: Database, actor: Actor, /, *, application_id: str, out: Path, redacted: bool = False
 ) -> int:
     """One application's form; returns the number of pages."""
     with db.reading() as session:
         record = get_record(session, application_id)
     title = f"{record.item_name}申请表 {record.number}"
-    return print_applications(
-        db, actor=actor, application_ids=[application_id], out=out, redacted=redacted, title=title
-    )[1]
+    return _print(db, actor, [application_id], out=out, redacted=redacted, title=title)[1]
 
 
+@service(Permission.PRINT_FORMS)
 def print_approved_month(
-    db: Database, *, actor: Actor, month: date, out: Path, redacted: bool = False, job: JobState = UNWATCHED
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    month: date,
+    out: Path,
+    redacted: bool = False,
+    job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     """All applications approved in ``month`` in one PDF (one print job); returns (forms, pages)."""
-    ids = approved_in_month(db, month=month)
+    with db.reading() as session:
+        ids = approved_in_month_in(session, month=month)
     if not ids:
         raise NotFound(f"{month.year}年{month.month}月没有已批准的申请")
     title = f"{month.year}年{month.month}月已批准的申请表"
-    return print_applications(
-        db, actor=actor, application_ids=ids, out=out, redacted=redacted, title=title, job=job
-    )
+    return _print(db, actor, ids, out=out, redacted=redacted, title=title, job=job)

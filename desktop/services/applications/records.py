@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from desktop.services.applications.inputs import LoanInput
-from desktop.services.policy import policy_set_in_force
+from desktop.services.policy import policy_set_in_force_in
 from models.applications import (
     OPEN_STATUSES,
     Application,
@@ -19,7 +19,6 @@ from models.applications import (
     validate_loan,
 )
 from models.audit import Operation
-from models.database import Database
 from models.errors import Conflict, NotFound
 from models.policy import ItemCode, PolicyItem, PolicySet
 
@@ -46,8 +45,8 @@ def loan_of(session: Session, application_id: str) -> Loan | None:
     ).first()
 
 
-def item_of(db: Database, code: ItemCode | str, as_of: date) -> tuple[PolicySet, PolicyItem]:
-    policy_set = policy_set_in_force(db, as_of=as_of)
+def item_of(session: Session, code: ItemCode | str, as_of: date) -> tuple[PolicySet, PolicyItem]:
+    policy_set = policy_set_in_force_in(session, as_of=as_of)
     member = ItemCode.from_label(str(code))
     item = policy_set.item(member) if member else None
     if item is None:
@@ -55,9 +54,9 @@ def item_of(db: Database, code: ItemCode | str, as_of: date) -> tuple[PolicySet,
     return policy_set, item
 
 
-def application_item(db: Database, record: Application, as_of: date) -> PolicyItem:
+def application_item(session: Session, record: Application, as_of: date) -> PolicyItem:
     """The item as the policy set in force has it (the set may have changed since the application)."""
-    return item_of(db, record.item_code, as_of)[1]
+    return item_of(session, record.item_code, as_of)[1]
 
 
 def loan_defaults(

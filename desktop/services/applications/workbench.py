@@ -7,24 +7,17 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from desktop.services import timeline as timeline_service
-from desktop.services import workbench
-from desktop.services.applications.queries import loans_due
+from desktop.services.applications.queries import loans_due_in
 from desktop.services.applications.records import KIND
 from desktop.services.applications.views import StepView
-from desktop.services.entrepreneurs import CHANGE_LABELS
+from desktop.services.gate import service
 from desktop.services.timeline import TimelineEntry
 from desktop.services.workbench import Figure, Task, Urgency
-from models.applications import (
-    APPLICATION_LABELS,
-    LOAN_LABELS,
-    Application,
-    ApplicationStatus,
-    ApplicationStep,
-)
+from models.applications import Application, ApplicationStatus, ApplicationStep
 from models.audit import Actor
 from models.database import Database
 from models.money import format_yuan
+from models.permissions import Permission
 from models.policy import ItemCode, add_months
 
 PROCESSING_DAYS = 10  # a step waiting longer than this is overdue on the workbench
@@ -48,10 +41,16 @@ def _urgency(due: date, today: date) -> Urgency:
     return Urgency.UPCOMING
 
 
-def loan_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+STEP_LABELS = {"to_status": "状态", "on": "日期", "by": "办理人", "note": "说明"}
+
+
+@service(Permission.VIEW_FILES)
+def loan_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Loans due within 60 days (or overdue) on the workbench."""
+    with db.reading() as session:
+        due = loans_due_in(session, today=today, within_days=60)
     tasks = []
-    for loan in loans_due(db, today=today, within_days=60):
+    for loan in due:
         when = "已逾期" if loan.due < today else "将于"
         bank = f"（{loan.bank}）" if loan.bank else ""
         amount = format_yuan(loan.amount_fen)
@@ -69,7 +68,8 @@ def loan_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
     return tasks
 
 
-def waiting_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+@service(Permission.VIEW_FILES)
+def waiting_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Applications waiting for their next step; overdue after :data:`PROCESSING_DAYS` days.
 
     Applications are the station workers' work, so a mentor's workbench does not list them."""
@@ -100,7 +100,8 @@ def waiting_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
     return tasks
 
 
-def month_figures(db: Database, today: date) -> list[Figure]:
+@service(Permission.VIEW_FILES)
+def month_figures(db: Database, actor: Actor, /, today: date) -> list[Figure]:
     start = today.replace(day=1)
     with db.reading() as session:
         count, total = session.exec(
@@ -117,7 +118,8 @@ def month_figures(db: Database, today: date) -> list[Figure]:
     return [Figure("补贴发放", f"{count} 笔 {format_yuan(int(total))}")]
 
 
-def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
+@service(Permission.VIEW_FILES)
+def timeline_entries(db: Database, actor: Actor, /, entrepreneur_id: str) -> list[TimelineEntry]:
     """Each step of the person's applications on the file's timeline."""
     with db.reading() as session:
         rows = session.exec(
@@ -152,22 +154,3 @@ def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
             )
         )
     return entries
-
-
-def register() -> None:
-    """Put loans due and waiting applications on the workbench and steps on the timeline (once)."""
-    for source in (loan_tasks, waiting_tasks):
-        if source not in workbench.TASK_SOURCES:
-            workbench.TASK_SOURCES.append(source)
-    if month_figures not in workbench.FIGURE_SOURCES:
-        workbench.FIGURE_SOURCES.append(month_figures)
-    if timeline_entries not in timeline_service.TIMELINE_SOURCES:
-        timeline_service.TIMELINE_SOURCES.append(timeline_entries)
-    timeline_service.OWN_ENTRY_KINDS.update({"application", "application_step"})
-    CHANGE_LABELS.update(
-        {
-            "application": APPLICATION_LABELS,
-            "loan": LOAN_LABELS,
-            "application_step": {"to_status": "状态", "on": "日期", "by": "办理人", "note": "说明"},
-        }
-    )

@@ -8,6 +8,18 @@ Importing the package loads the area (``desktop.services.areas`` does it at star
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.services.areas import Area
+
 from desktop.services.ledger import importing, mapping
 
 __all__ = ["importing", "mapping"]
+
+
+def area() -> Area:
+    """Ledger imports: the remembered column mappings are this station's own (local)."""
+    from desktop.services.areas import Area
+
+    return Area(name="ledger", local_tables=("ledger_mapping",))

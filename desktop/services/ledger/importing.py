@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
 from desktop.services.entrepreneurs import DuplicateMatch, duplicate_message
+from desktop.services.gate import service
 from desktop.services.ledger.mapping import store_mapping, suggest_mapping
 from desktop.services.ledger.updating import write_updates
 from desktop.services.ledger.writing import write_new_people
@@ -44,6 +45,7 @@ from models.ledger.plan import ImportOptions, ImportPlan, Planned
 from models.ledger.planner import finish_plan, flag_possible_duplicates, plan_rows, start_plan
 from models.ledger.sheet import LedgerTable
 from models.masking import mask_id_number
+from models.permissions import Permission
 from reports.ledger.errors_workbook import write_errors_workbook
 from reports.ledger.limits import DEFAULT_LIMITS, ReadLimits
 from reports.ledger.reading import open_ledger
@@ -105,8 +107,11 @@ def _deleted_message(record: Entrepreneur, id_number: str) -> str:
     return duplicate_message(match, id_number)
 
 
+@service(Permission.IMPORT_DATA)
 def preview_import(
     db: Database,
+    actor: Actor,
+    /,
     *,
     table: LedgerTable,
     mapping: Mapping[int, str],
@@ -126,10 +131,12 @@ def preview_import(
         ).plan
 
 
+@service(Permission.IMPORT_DATA)
 def apply_import(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     table: LedgerTable,
     mapping: Mapping[int, str],
     options: ImportOptions | None = None,
@@ -171,10 +178,12 @@ class ImportRun:
     errors_workbook: Path | None = None
 
 
+@service(Permission.IMPORT_DATA)
 def import_ledger(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     path: Path,
     sheet: str | None = None,
     header_row: int | None = None,
@@ -186,11 +195,11 @@ def import_ledger(
 ) -> ImportRun:
     """Read, map (remembered or guessed), then preview (``dry_run``) or import; the CLI's one call."""
     table = open_ledger(path, sheet=sheet, header_row=header_row, limits=limits, job=job)
-    mapping = suggest_mapping(db, table).mapping
+    mapping = suggest_mapping(db, actor, table).mapping
     if dry_run:
-        plan = preview_import(db, table=table, mapping=mapping, options=options, job=job)
+        plan = preview_import(db, actor, table=table, mapping=mapping, options=options, job=job)
     else:
-        plan = apply_import(db, actor=actor, table=table, mapping=mapping, options=options, job=job)
+        plan = apply_import(db, actor, table=table, mapping=mapping, options=options, job=job)
     written_errors = None
     if errors_out is not None and plan.refused:
         write_errors_workbook(errors_out, table=table, plan=plan)

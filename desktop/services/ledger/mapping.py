@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from desktop.services.gate import service
 from models.audit import Actor
 from models.base import utcnow
 from models.database import Database
 from models.ledger.columns import FIELDS_BY_KEY, guess_mapping
 from models.ledger.sheet import LedgerTable
 from models.ledger.tables import LedgerMapping
+from models.permissions import Permission
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class MappingSuggestion:
     remembered: bool  # True when the worker confirmed this mapping for a file with the same headers
 
 
-def suggest_mapping(db: Database, table: LedgerTable) -> MappingSuggestion:
+@service(Permission.IMPORT_DATA)
+def suggest_mapping(db: Database, actor: Actor, /, table: LedgerTable) -> MappingSuggestion:
     with db.reading() as session:
         stored = session.get(LedgerMapping, table.signature)
         if stored is not None:
@@ -36,7 +39,10 @@ def suggest_mapping(db: Database, table: LedgerTable) -> MappingSuggestion:
     return MappingSuggestion(guess_mapping(table.titles), False)
 
 
-def remember_mapping(db: Database, *, actor: Actor, table: LedgerTable, mapping: Mapping[int, str]) -> None:
+@service(Permission.IMPORT_DATA)
+def remember_mapping(
+    db: Database, actor: Actor, /, *, table: LedgerTable, mapping: Mapping[int, str]
+) -> None:
     """Keep the worker's mapping for the next file with the same headers."""
     with db.transaction() as session:
         store_mapping(session, actor, table, mapping)

@@ -13,13 +13,16 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from desktop.services.gate import service
 from desktop.services.monthly.figures import monthly_figures
 from desktop.services.monthly.grouping import month_bounds_utc
 from desktop.services.monthly.report import monthly_report
 from desktop.services.monthly.sections import MENTOR_PREFIX
+from models.actor import Actor
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.ledger.months import month_start, months_back, next_month
+from models.permissions import Permission
 from models.training import Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import Visit
 from reports.monthly_report import MonthlyReport
@@ -131,11 +134,12 @@ TREND_SOURCES: dict[str, TrendSource] = {
     "training.trained": _trend_trained,
 }
 """Figures whose trend has a one-query form (same conditions as their section, grouped by month).
-A figure without one is computed month by month from :data:`MONTHLY_SECTIONS`."""
+A figure without one is computed month by month from the areas' monthly sections."""
 
 
+@service(Permission.VIEW_STATISTICS)
 def monthly_trend(
-    db: Database, *, end: date, months: int = 12, keys: Sequence[str] = TREND_KEYS
+    db: Database, actor: Actor, /, *, end: date, months: int = 12, keys: Sequence[str] = TREND_KEYS
 ) -> list[TrendPoint]:
     """The 合计 of some figures for each of the last ``months`` months (oldest first)."""
     firsts = months_back(month_start(end), months)
@@ -146,16 +150,17 @@ def monthly_trend(
     for first in firsts:
         values = {key: by_month.get(f"{first:%Y-%m}", 0) for key, by_month in series.items()}
         if slow:
-            rows = {row.key: row.total for row in monthly_figures(db, month=first)}
+            rows = {row.key: row.total for row in monthly_figures(db, actor, month=first)}
             values.update({key: rows[key] for key in slow if key in rows})
         points.append(TrendPoint(first, {key: values[key] for key in keys if key in values}))
     return points
 
 
-def dashboard(db: Database, *, month: date, months: int = 12) -> DashboardData:
+@service(Permission.VIEW_STATISTICS)
+def dashboard(db: Database, actor: Actor, /, *, month: date, months: int = 12) -> DashboardData:
     """Everything the 统计报表 page shows, in one call (run it off the GUI thread)."""
-    report = monthly_report(db, month=month)
-    trend = monthly_trend(db, end=month, months=months)
+    report = monthly_report(db, actor, month=month)
+    trend = monthly_trend(db, actor, end=month, months=months)
     labels = {row.key: row.label for row in report.rows if row.key in TREND_KEYS}
     mentors = sorted(
         ((row.label, row.total) for row in report.rows if row.key.startswith(MENTOR_PREFIX)),

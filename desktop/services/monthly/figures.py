@@ -1,32 +1,30 @@
-"""The month's figures: every section of :data:`MONTHLY_SECTIONS`, in order."""
+"""The month's figures: every area's monthly section, in the order of the area registry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
-from desktop.services.monthly.sections import (
-    applications_section,
-    entrepreneur_section,
-    training_section,
-    visits_section,
-)
+from desktop.services import areas
+from desktop.services.gate import service
+from models.actor import Actor
 from models.database import Database
 from models.ledger.months import month_start
+from models.permissions import Permission
 from reports.monthly_report import FigureRow
 
-MonthlySection = Callable[[Database, date], list[FigureRow]]
+if TYPE_CHECKING:
+    from desktop.services.areas import MonthlySection
 
 
-MONTHLY_SECTIONS: list[MonthlySection] = [
-    entrepreneur_section,
-    visits_section,
-    training_section,
-    applications_section,
-]
-"""The sections of the report, in order. An area appends its function here."""
+def monthly_sections() -> list[MonthlySection]:
+    """The sections of the report, in order: each area's ``area().monthly_sections``."""
+    return areas.registry().monthly_sections
 
 
-def monthly_figures(db: Database, *, month: date) -> list[FigureRow]:
+@service(Permission.VIEW_STATISTICS)
+def monthly_figures(db: Database, actor: Actor, /, *, month: date) -> list[FigureRow]:
+    """Every section's rows for the month of ``month``. A section the user may not read is refused
+    (the gate audits it): a report never leaves a section out silently."""
     first = month_start(month)
-    return [row for section in MONTHLY_SECTIONS for row in section(db, first)]
+    return [row for section in monthly_sections() for row in section(db, actor, first)]

@@ -9,14 +9,17 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from desktop.services.gate import service
 from desktop.services.monthly.figures import monthly_figures
 from desktop.services.station import station_info
-from models.audit import Actor, Operation
+from models.actor import Actor
+from models.audit import Operation
 from models.base import china_today, utcnow
 from models.database import Database
 from models.errors import ValidationError
 from models.ledger.months import month_start, next_month
 from models.ledger.tables import MonthlySnapshot
+from models.permissions import Permission
 from reports.monthly_report import (
     FigureRow,
     MonthlyReport,
@@ -42,10 +45,11 @@ def _station(db: Database) -> tuple[str, str]:
     return (info.code, info.name) if info else ("", "")
 
 
-def monthly_report(db: Database, *, month: date) -> MonthlyReport:
+@service(Permission.VIEW_STATISTICS)
+def monthly_report(db: Database, actor: Actor, /, *, month: date) -> MonthlyReport:
     """The month's figures now, and — once frozen — as reported and what differs since."""
     first = month_start(month)
-    rows = tuple(monthly_figures(db, month=first))
+    rows = tuple(monthly_figures(db, actor, month=first))
     code, name = _station(db)
     with db.reading() as session:
         stored = _snapshot(session, code, first)
@@ -63,8 +67,9 @@ def monthly_report(db: Database, *, month: date) -> MonthlyReport:
     return MonthlyReport(code, name, first, rows, snapshot, differences)
 
 
+@service(Permission.VIEW_STATISTICS)
 def freeze_month(
-    db: Database, *, actor: Actor, month: date, note: str = "", today: date | None = None
+    db: Database, actor: Actor, /, *, month: date, note: str = "", today: date | None = None
 ) -> MonthlyReport:
     """报送: keep the month's figures as they are now. Freezing again replaces them (the change log keeps
     every version). A month that has not ended yet cannot be frozen."""
@@ -77,32 +82,42 @@ def freeze_month(
             first,
             f"{month_label(first)}还没有结束（到 {last.isoformat()}），月末之后才能冻结报送",
         )
-    rows = monthly_figures(db, month=first)
-    figures = [row.to_json() for row in rows]
+    rows = monthly_figures(db, actor, month=first)
     with db.transaction() as session:
-        operation = Operation(session, actor, f"冻结 {month_label(first)} 月报")
-        stored = _snapshot(session, actor.station_code, first)
-        if stored is None:
-            operation.create(
-                MonthlySnapshot(
-                    station_code=actor.station_code,
-                    updated_by=actor.user_name,
-                    month=first,
-                    frozen_at=utcnow(),
-                    frozen_by=actor.user_name,
-                    figures=figures,
-                    note=note[:500],
-                )
-            )
-        else:
-            operation.update(
-                stored,
-                {"figures": figures, "frozen_at": utcnow(), "frozen_by": actor.user_name, "note": note[:500]},
-            )
-    return monthly_report(db, month=first)
+        freeze_month_in(session, actor, month=first, rows=rows, note=note)
+    return monthly_report(db, actor, month=first)
 
 
-def frozen_months(db: Database) -> list[date]:
+def freeze_month_in(
+    session: Session, actor: Actor, *, month: date, rows: list[FigureRow], note: str = ""
+) -> None:
+    """The core of :func:`freeze_month`: store ``rows`` as the month's snapshot, or replace the one
+    stored (one operation in the change log). Never commits."""
+    first = month_start(month)
+    figures = [row.to_json() for row in rows]
+    operation = Operation(session, actor, f"冻结 {month_label(first)} 月报")
+    stored = _snapshot(session, actor.station_code, first)
+    if stored is None:
+        operation.create(
+            MonthlySnapshot(
+                station_code=actor.station_code,
+                updated_by=actor.user_name,
+                month=first,
+                frozen_at=utcnow(),
+                frozen_by=actor.user_name,
+                figures=figures,
+                note=note[:500],
+            )
+        )
+    else:
+        operation.update(
+            stored,
+            {"figures": figures, "frozen_at": utcnow(), "frozen_by": actor.user_name, "note": note[:500]},
+        )
+
+
+@service(Permission.VIEW_STATISTICS)
+def frozen_months(db: Database, actor: Actor, /) -> list[date]:
     code, _name = _station(db)
     with db.reading() as session:
         return list(
@@ -114,9 +129,11 @@ def frozen_months(db: Database) -> list[date]:
         )
 
 
-def export_monthly(db: Database, *, actor: Actor, month: date, out: Path) -> int:
-    """Write the 月报 workbook (figures as reported once frozen); logged as an export."""
-    report = monthly_report(db, month=month)
+@service(Permission.EXPORT_DATA)
+def export_monthly(db: Database, actor: Actor, /, *, month: date, out: Path) -> int:
+    """Write the 月报 workbook (figures as reported once frozen); logged as an export. The figures are
+    the report's, so the user also needs the statistics' permission."""
+    report = monthly_report(db, actor, month=month)
     count = write_monthly_report(out, report, definitions=report.rows)
     with db.transaction() as session:
         Operation(session, actor, "导出月报").log_access(

@@ -1,5 +1,7 @@
-"""The sections of the 月报, one function per area: ``(db, month) -> rows`` next to the queries that compute
-them (``month`` is the first day of the month).
+"""The sections of the 月报, one function per area, next to the queries that compute them: a gated
+service ``(db, actor, /, month) -> rows`` (``month`` is the first day of the month). Each area's
+``area()`` names its section; :func:`desktop.services.monthly.figures.monthly_figures` reads them from
+the area registry in order.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from sqlalchemy import case, func, or_, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from desktop.services.gate import service
 from desktop.services.monthly.grouping import month_bounds_utc, split_by_group
+from models.actor import Actor
 from models.applications import Application, ApplicationStatus, ApplicationStep
 from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import Stage
 from models.ledger.months import next_month
+from models.permissions import Permission
 from models.training import CompletionResult, Enrolment, EnrolmentStatus, TrainingClass
 from models.visits import KeyProject, Mentor, Visit, VisitMode, next_due_after
 from reports.monthly_report import GROUP_COLUMNS, MONEY, PERCENT, FigureRow
@@ -30,7 +35,8 @@ MENTOR_PREFIX = "visits.mentor."
 ENTREPRENEURS = "创业者与创业主体"
 
 
-def entrepreneur_section(db: Database, month: date) -> list[FigureRow]:
+@service(Permission.VIEW_STATISTICS)
+def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """New entrepreneurs, new ventures registered and the jobs they created, and the month-end stock."""
     start, end = month_bounds_utc(month)
     following = next_month(month)
@@ -137,7 +143,8 @@ def _reference_day(month: date) -> date:
     return min(_last_day(month), china_today())
 
 
-def visits_section(db: Database, month: date) -> list[FigureRow]:
+@service(Permission.VIEW_STATISTICS)
+def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """Visits by mode and by mentor, people visited, key projects under tracking and what is overdue."""
     following = next_month(month)
     reference = _reference_day(month)
@@ -296,7 +303,8 @@ def visits_section(db: Database, month: date) -> list[FigureRow]:
 TRAINING = "创业培训"
 
 
-def training_section(db: Database, month: date) -> list[FigureRow]:
+@service(Permission.VIEW_STATISTICS)
+def training_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """Classes that ended in the month, the people they trained, and how many of them completed."""
     following = next_month(month)
     e, c, n = Entrepreneur, TrainingClass, Enrolment
@@ -377,7 +385,8 @@ APPLICATION_FLOWS = (
 )
 
 
-def applications_section(db: Database, month: date) -> list[FigureRow]:
+@service(Permission.VIEW_STATISTICS)
+def applications_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """Subsidy and loan applications that reached each status in the month, with their amounts."""
     following = next_month(month)
     e, a, step = Entrepreneur, Application, ApplicationStep

@@ -9,18 +9,22 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.visits.queries import KIND, VisitQuery, _views, visit_ids
+from desktop.services.gate import service
+from desktop.services.visits.queries import KIND, VisitQuery, _select_visit_ids, _views
 from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.visits import Visit
 
 
+@service(Permission.EXPORT_DATA)
 def export_visits(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     path: Path,
     month: date | None = None,
     unmasked: bool = False,
@@ -48,8 +52,8 @@ def export_visits(
         Column("情况变化", 30),
         Column("记录人", 12),
     )
-    reveal = unmasked and actor.can_see_personal_data
-    ids = list(reversed(visit_ids(db, VisitQuery(month=month))))
+    reveal = unmasked and actor.may(Permission.VIEW_PERSONAL_DATA)
+    ids = list(reversed(_select_visit_ids(db, VisitQuery(month=month))))
     title = f"走访记录（{month:%Y年%m月}）" if month else "走访记录（全部）"
 
     def rows() -> Iterator[list[object]]:

@@ -13,12 +13,14 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from desktop.services.gate import service
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import Conflict, NotFound
 from models.masking import mask_phone
+from models.permissions import Permission
 from models.pinyin import name_search_keys, normalise_query
 from models.visits import (
     InstructorLevel,
@@ -94,61 +96,83 @@ def _search_key(name: str) -> str:
     return " ".join(name_search_keys(name))[:200]
 
 
-def create_mentor(db: Database, *, actor: Actor, mentor: MentorData | Mapping[str, object]) -> str:
+@service(Permission.MANAGE_MENTORS)
+def create_mentor(db: Database, actor: Actor, /, *, mentor: MentorData | Mapping[str, object]) -> str:
     """Add a mentor of the station's own to the pool (HQ's mentors arrive by package later)."""
     data = _mentor(mentor)
     with db.transaction() as session:
-        if data.phone:
-            clash = session.exec(
-                select(Mentor).where(
-                    Mentor.name == data.name, Mentor.phone == data.phone, col(Mentor.deleted).is_(False)
-                )
-            ).first()
-            if clash is not None:
-                raise Conflict(
-                    f"导师库中已有 {data.name}（{mask_phone(data.phone)}），请勿重复添加",
-                    existing_id=clash.id,
-                )
-        record = Mentor(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            name_pinyin=_search_key(data.name),
-            **data.column_values(),
-        )
-        Operation(session, actor, f"添加导师 {data.name}").create(record)
-        return record.id
+        return create_mentor_in(session, actor, data)
 
 
+def create_mentor_in(session: Session, actor: Actor, data: MentorData) -> str:
+    """The core of :func:`create_mentor`; never commits."""
+    if data.phone:
+        clash = session.exec(
+            select(Mentor).where(
+                Mentor.name == data.name, Mentor.phone == data.phone, col(Mentor.deleted).is_(False)
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(
+                f"导师库中已有 {data.name}（{mask_phone(data.phone)}），请勿重复添加",
+                existing_id=clash.id,
+            )
+    record = Mentor(
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        name_pinyin=_search_key(data.name),
+        **data.column_values(),
+    )
+    Operation(session, actor, f"添加导师 {data.name}").create(record)
+    return record.id
+
+
+@service(Permission.MANAGE_MENTORS)
 def update_mentor(
-    db: Database, *, actor: Actor, mentor_id: str, mentor: MentorData | Mapping[str, object]
+    db: Database, actor: Actor, /, *, mentor_id: str, mentor: MentorData | Mapping[str, object]
 ) -> bool:
+    """Save a mentor's changed profile; returns whether anything changed."""
     data = _mentor(mentor)
     with db.transaction() as session:
-        record = _get(session, mentor_id)
-        values = data.column_values()
-        values["name_pinyin"] = _search_key(data.name)
-        operation = Operation(session, actor, f"修改导师 {data.name} 的资料")
-        return bool(operation.update(record, values))
+        return update_mentor_in(session, actor, mentor_id, data)
 
 
-def set_mentor_active(db: Database, *, actor: Actor, mentor_id: str, active: bool) -> None:
+def update_mentor_in(session: Session, actor: Actor, mentor_id: str, data: MentorData) -> bool:
+    """The core of :func:`update_mentor`; never commits."""
+    record = _get(session, mentor_id)
+    values = data.column_values()
+    values["name_pinyin"] = _search_key(data.name)
+    operation = Operation(session, actor, f"修改导师 {data.name} 的资料")
+    return bool(operation.update(record, values))
+
+
+@service(Permission.MANAGE_MENTORS)
+def set_mentor_active(db: Database, actor: Actor, /, *, mentor_id: str, active: bool) -> None:
     """Take a mentor out of the pool (停用) or back; their visits and assignments stay on record."""
     with db.transaction() as session:
-        record = _get(session, mentor_id)
-        label = "启用" if active else "停用"
-        Operation(session, actor, f"{label}导师 {record.name}").update(record, {"active": active})
+        set_mentor_active_in(session, actor, mentor_id, active)
 
 
-def get_mentor(db: Database, *, actor: Actor, mentor_id: str) -> MentorView:
+def set_mentor_active_in(session: Session, actor: Actor, mentor_id: str, active: bool) -> None:
+    """The core of :func:`set_mentor_active`; never commits."""
+    record = _get(session, mentor_id)
+    label = "启用" if active else "停用"
+    Operation(session, actor, f"{label}导师 {record.name}").update(record, {"active": active})
+
+
+@service(Permission.VIEW_FILES)
+def get_mentor(db: Database, actor: Actor, /, *, mentor_id: str) -> MentorView:
     with db.reading() as session:
         record = _get(session, mentor_id)
         return _view(record, _assigned_counts(session, [record.id]).get(record.id, 0), actor)
 
 
+@service(Permission.VIEW_FILES)
 def list_mentors(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     text: str = "",
     active_only: bool = False,
     kind: MentorKind | None = None,
@@ -189,10 +213,11 @@ def _assigned_counts(session: Session, mentor_ids: Sequence[str]) -> dict[str, i
 
 
 def _view(record: Mentor, assigned: int, actor: Actor) -> MentorView:
+    shown = actor.may(Permission.VIEW_PERSONAL_DATA)
     return MentorView(
         id=record.id,
         name=record.name,
-        phone=record.phone if actor.can_see_personal_data or not record.phone else mask_phone(record.phone),
+        phone=record.phone if shown or not record.phone else mask_phone(record.phone),
         organisation=record.organisation,
         kind=MentorKind(record.kind),
         instructor_level=InstructorLevel(record.instructor_level) if record.instructor_level else None,
@@ -215,75 +240,92 @@ def _get(session: Session, mentor_id: str) -> Mentor:
 
 
 # ------------------------------------------------------------------------------------------ assignments
+@service(Permission.MANAGE_MENTORS)
 def assign_entrepreneurs(
-    db: Database, *, actor: Actor, mentor_id: str, entrepreneur_ids: Iterable[str], on: date | None = None
+    db: Database, actor: Actor, /, *, mentor_id: str, entrepreneur_ids: Iterable[str], on: date | None = None
 ) -> int:
     """Assign people to a mentor (those already assigned are skipped). Returns how many were added."""
     day = on or china_today()
     wanted = list(dict.fromkeys(entrepreneur_ids))
     with db.transaction() as session:
-        mentor = _get(session, mentor_id)
-        if not mentor.active:
-            raise Conflict(f"导师 {mentor.name} 已停用，不能再分配创业者；请先在导师库中启用")
-        people = {
-            p.id: p
-            for p in session.exec(select(Entrepreneur).where(col(Entrepreneur.id).in_(wanted))).all()
-            if not p.deleted
-        }
-        missing = [i for i in wanted if i not in people]
-        if missing:
-            raise NotFound(f"找不到 {len(missing)} 份要分配的档案（可能已删除）")
-        already = set(
-            session.exec(
-                select(MentorAssignment.entrepreneur_id).where(
-                    MentorAssignment.mentor_id == mentor_id,
-                    col(MentorAssignment.entrepreneur_id).in_(wanted),
-                    col(MentorAssignment.ended_on).is_(None),
-                    col(MentorAssignment.deleted).is_(False),
-                )
-            ).all()
-        )
-        todo = [i for i in wanted if i not in already]
-        if not todo:
-            return 0
-        names = "、".join(people[i].name for i in todo[:3]) + (f" 等 {len(todo)} 人" if len(todo) > 3 else "")
-        operation = Operation(session, actor, f"为 {names} 分配导师 {mentor.name}")
-        for entrepreneur_id in todo:
-            record = MentorAssignment(
-                station_code=actor.station_code,
-                updated_by=actor.user_name,
-                mentor_id=mentor_id,
-                entrepreneur_id=entrepreneur_id,
-                assigned_on=day,
-            )
-            operation.create(record, subject_id=entrepreneur_id)
-        return len(todo)
+        return assign_entrepreneurs_in(session, actor, mentor_id, wanted, day)
 
 
-def end_assignment(
-    db: Database, *, actor: Actor, mentor_id: str, entrepreneur_id: str, on: date | None = None
-) -> None:
-    """The mentor no longer follows this person; the assignment stays in the history with its end."""
-    with db.transaction() as session:
-        record = session.exec(
-            select(MentorAssignment).where(
+def assign_entrepreneurs_in(
+    session: Session, actor: Actor, mentor_id: str, wanted: Sequence[str], day: date
+) -> int:
+    """The core of :func:`assign_entrepreneurs`; never commits."""
+    mentor = _get(session, mentor_id)
+    if not mentor.active:
+        raise Conflict(f"导师 {mentor.name} 已停用，不能再分配创业者；请先在导师库中启用")
+    people = {
+        p.id: p
+        for p in session.exec(select(Entrepreneur).where(col(Entrepreneur.id).in_(wanted))).all()
+        if not p.deleted
+    }
+    missing = [i for i in wanted if i not in people]
+    if missing:
+        raise NotFound(f"找不到 {len(missing)} 份要分配的档案（可能已删除）")
+    already = set(
+        session.exec(
+            select(MentorAssignment.entrepreneur_id).where(
                 MentorAssignment.mentor_id == mentor_id,
-                MentorAssignment.entrepreneur_id == entrepreneur_id,
+                col(MentorAssignment.entrepreneur_id).in_(wanted),
                 col(MentorAssignment.ended_on).is_(None),
                 col(MentorAssignment.deleted).is_(False),
             )
-        ).first()
-        if record is None:
-            raise NotFound("这位创业者目前没有分配给该导师")
-        mentor = _get(session, mentor_id)
-        person = session.get(Entrepreneur, entrepreneur_id)
-        who = person.name if person else entrepreneur_id
-        Operation(session, actor, f"取消 {who} 与导师 {mentor.name} 的分配").update(
-            record, {"ended_on": on or china_today()}, subject_id=entrepreneur_id
+        ).all()
+    )
+    todo = [i for i in wanted if i not in already]
+    if not todo:
+        return 0
+    names = "、".join(people[i].name for i in todo[:3]) + (f" 等 {len(todo)} 人" if len(todo) > 3 else "")
+    operation = Operation(session, actor, f"为 {names} 分配导师 {mentor.name}")
+    for entrepreneur_id in todo:
+        record = MentorAssignment(
+            station_code=actor.station_code,
+            updated_by=actor.user_name,
+            mentor_id=mentor_id,
+            entrepreneur_id=entrepreneur_id,
+            assigned_on=day,
         )
+        operation.create(record, subject_id=entrepreneur_id)
+    return len(todo)
 
 
-def assigned_entrepreneur_ids(db: Database, *, mentor_id: str) -> list[str]:
+@service(Permission.MANAGE_MENTORS)
+def end_assignment(
+    db: Database, actor: Actor, /, *, mentor_id: str, entrepreneur_id: str, on: date | None = None
+) -> None:
+    """The mentor no longer follows this person; the assignment stays in the history with its end."""
+    with db.transaction() as session:
+        end_assignment_in(session, actor, mentor_id, entrepreneur_id, on or china_today())
+
+
+def end_assignment_in(
+    session: Session, actor: Actor, mentor_id: str, entrepreneur_id: str, day: date
+) -> None:
+    """The core of :func:`end_assignment`; never commits."""
+    record = session.exec(
+        select(MentorAssignment).where(
+            MentorAssignment.mentor_id == mentor_id,
+            MentorAssignment.entrepreneur_id == entrepreneur_id,
+            col(MentorAssignment.ended_on).is_(None),
+            col(MentorAssignment.deleted).is_(False),
+        )
+    ).first()
+    if record is None:
+        raise NotFound("这位创业者目前没有分配给该导师")
+    mentor = _get(session, mentor_id)
+    person = session.get(Entrepreneur, entrepreneur_id)
+    who = person.name if person else entrepreneur_id
+    Operation(session, actor, f"取消 {who} 与导师 {mentor.name} 的分配").update(
+        record, {"ended_on": day}, subject_id=entrepreneur_id
+    )
+
+
+@service(Permission.VIEW_FILES)
+def assigned_entrepreneur_ids(db: Database, actor: Actor, /, *, mentor_id: str) -> list[str]:
     """Ids of the people a mentor follows now, by name order (for the lazy list and the picker)."""
     with db.reading() as session:
         return list(
@@ -301,7 +343,8 @@ def assigned_entrepreneur_ids(db: Database, *, mentor_id: str) -> list[str]:
         )
 
 
-def mentors_of(db: Database, *, actor: Actor, entrepreneur_id: str) -> list[MentorView]:
+@service(Permission.VIEW_FILES)
+def mentors_of(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[MentorView]:
     """The mentors assigned to a person now, earliest assignment first."""
     with db.reading() as session:
         records = session.exec(
@@ -320,22 +363,32 @@ def mentors_of(db: Database, *, actor: Actor, entrepreneur_id: str) -> list[Ment
 
 
 # ------------------------------------------------------------------------------- who the workbench is for
-def mentor_for_actor(db: Database, actor: Actor) -> str | None:
+@service(Permission.VIEW_FILES)
+def mentor_for_actor(db: Database, actor: Actor, /) -> str | None:
     """The mentor whose workbench this is: a signed-in mentor sees their own people; others the station."""
     if actor.role != MENTOR_ROLE:
         return None
     with db.reading() as session:
-        return session.exec(
-            select(Mentor.id).where(
-                Mentor.user_name == actor.user_name,
-                col(Mentor.deleted).is_(False),
-                col(Mentor.active).is_(True),
-            )
-        ).first()
+        return mentor_for_actor_in(session, actor)
 
 
-def actor_for_mentor(db: Database, *, mentor_id: str, station_actor: Actor) -> Actor:
-    """The actor as which a mentor signs in (used to look at a mentor's workbench from the station)."""
+def mentor_for_actor_in(session: Session, actor: Actor) -> str | None:
+    """The core of :func:`mentor_for_actor` (the workbench's sources compose it)."""
+    if actor.role != MENTOR_ROLE:
+        return None
+    return session.exec(
+        select(Mentor.id).where(
+            Mentor.user_name == actor.user_name,
+            col(Mentor.deleted).is_(False),
+            col(Mentor.active).is_(True),
+        )
+    ).first()
+
+
+@service(Permission.VIEW_FILES)
+def actor_for_mentor(db: Database, actor: Actor, /, *, mentor_id: str) -> Actor:
+    """The actor as which a mentor signs in, made from the acting station user (to look at a mentor's
+    workbench from the station: ``services.acting_as(...)``)."""
     with db.reading() as session:
         record = _get(session, mentor_id)
-        return station_actor._replace(user_name=record.user_name or record.name, role=MENTOR_ROLE)
+        return actor._replace(user_name=record.user_name or record.name, role=MENTOR_ROLE)

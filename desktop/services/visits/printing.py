@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneur_list import age_on
+from desktop.services.gate import service
 from desktop.services.visits.queries import KIND, VisitView, _live_ventures, _views
 from models.audit import Actor, Operation
 from models.database import Database
@@ -15,6 +16,7 @@ from models.entrepreneur import Entrepreneur
 from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
+from models.permissions import Permission
 from models.station import get_station
 from models.visits import KeyProject, Mentor, Visit, cadence_label
 
@@ -22,14 +24,15 @@ if TYPE_CHECKING:  # the PDF writer loads only when something is printed
     from reports.visit_sheet import SheetVisit
 
 
+@service(Permission.PRINT_FORMS)
 def print_visit_sheet(
-    db: Database, *, actor: Actor, record_id: str, out: Path | BinaryIO, redacted: bool = False
+    db: Database, actor: Actor, /, *, record_id: str, out: Path | BinaryIO, redacted: bool = False
 ) -> int:
     """Print 走访记录表: one visit (a visit id), or every visit of a file (an entrepreneur id or case
     number), one form each, into one PDF. Returns the page count; the print is logged."""
     from reports.visit_sheet import write_visit_sheets
 
-    reveal = actor.can_see_personal_data and not redacted
+    reveal = actor.may(Permission.VIEW_PERSONAL_DATA) and not redacted
     with db.reading() as session:
         visit = session.get(Visit, record_id)
         if visit is not None and not visit.deleted:

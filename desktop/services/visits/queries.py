@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from desktop.services.gate import service
+from models.actor import Actor
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import Stage
 from models.errors import NotFound, ValidationError
+from models.permissions import Permission
 from models.pinyin import normalise_query
 from models.visits import (
     DEFAULT_NEXT_VISIT_DAYS,
@@ -137,7 +140,8 @@ class VisitQuery:
 
 
 # ---------------------------------------------------------------------------------------------------- reads
-def visit_context(db: Database, *, entrepreneur_id: str) -> VisitContext:
+@service(Permission.VIEW_FILES)
+def visit_context(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> VisitContext:
     with db.reading() as session:
         person = _person(session, entrepreneur_id)
         projects = {
@@ -178,8 +182,9 @@ def visit_context(db: Database, *, entrepreneur_id: str) -> VisitContext:
         )
 
 
+@service(Permission.VIEW_FILES)
 def proposed_next_visit(
-    db: Database, *, entrepreneur_id: str, venture_id: str | None, visit_date: date
+    db: Database, actor: Actor, /, *, entrepreneur_id: str, venture_id: str | None, visit_date: date
 ) -> tuple[date, str]:
     """The next visit date the form proposes, and why: the tracking cadence for a project in the pool
     (5号文 (十) 跟踪陪跑), otherwise 30 days later."""
@@ -193,18 +198,25 @@ def proposed_next_visit(
     return add_days(visit_date, DEFAULT_NEXT_VISIT_DAYS), f"默认 {DEFAULT_NEXT_VISIT_DAYS} 天后回访"
 
 
-def visits_of(db: Database, *, entrepreneur_id: str) -> list[VisitView]:
+@service(Permission.VIEW_FILES)
+def visits_of(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list[VisitView]:
     """A file's visits, newest first, with their actions and outcomes (the file's 走访 tab)."""
     with db.reading() as session:
-        records = session.exec(
-            select(Visit)
-            .where(Visit.entrepreneur_id == entrepreneur_id, col(Visit.deleted).is_(False))
-            .order_by(col(Visit.visit_date).desc(), col(Visit.id).desc())
-        ).all()
-        return _views(session, list(records))
+        return visits_of_in(session, entrepreneur_id)
 
 
-def get_visit(db: Database, *, visit_id: str) -> VisitView:
+def visits_of_in(session: Session, entrepreneur_id: str) -> list[VisitView]:
+    """The core of :func:`visits_of` (the timeline composes it)."""
+    records = session.exec(
+        select(Visit)
+        .where(Visit.entrepreneur_id == entrepreneur_id, col(Visit.deleted).is_(False))
+        .order_by(col(Visit.visit_date).desc(), col(Visit.id).desc())
+    ).all()
+    return _views(session, list(records))
+
+
+@service(Permission.VIEW_FILES)
+def get_visit(db: Database, actor: Actor, /, *, visit_id: str) -> VisitView:
     with db.reading() as session:
         return _views(session, [_visit(session, visit_id)])[0]
 
@@ -282,8 +294,14 @@ def outcome_lines(record: Visit, new_venture_name: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def visit_ids(db: Database, query: VisitQuery) -> list[str]:
+@service(Permission.VIEW_FILES)
+def visit_ids(db: Database, actor: Actor, /, *, query: VisitQuery) -> list[str]:
     """Ids of the visits the list shows, newest first: one indexed query, rows fetched by page."""
+    return _select_visit_ids(db, query)
+
+
+def _select_visit_ids(db: Database, query: VisitQuery) -> list[str]:
+    """The query of :func:`visit_ids`, ungated (the export, gated by its own permission, runs it)."""
     conditions = ["v.deleted = 0"]
     params: dict[str, Any] = {}
     joins = ""
@@ -313,7 +331,8 @@ def visit_ids(db: Database, query: VisitQuery) -> list[str]:
         return [row[0] for row in connection.execute(text(sql), params)]
 
 
-def fetch_visit_rows(db: Database, ids: Sequence[str]) -> list[VisitRow]:
+@service(Permission.VIEW_FILES)
+def fetch_visit_rows(db: Database, actor: Actor, /, *, ids: Sequence[str]) -> list[VisitRow]:
     """The list rows for a page of ids, in the order given."""
     if not ids:
         return []

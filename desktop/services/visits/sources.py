@@ -1,8 +1,10 @@
-"""How visits show elsewhere: the file's timeline, the change history's field labels, and this area's
-tasks on the workbench: agreed actions due or overdue, tracking visits due or overdue, people not
-contacted for N days (推进行动 计划3: 定期走访), and the month's figures.
+"""How visits show elsewhere: the file's timeline, and this area's tasks on the workbench — agreed
+actions due or overdue, tracking visits due or overdue, people not contacted for N days (推进行动 计划3:
+定期走访) — and the month's figures.
 
-The hooks are registered when this module is imported (the package imports it).
+Every source is a gated service function; the area's ``area()`` (the package's ``__init__``) names them
+(with the change history's field labels) and the registry hands them to the workbench and the
+timeline. Nothing registers itself on import.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from desktop.services import workbench
-from desktop.services.entrepreneurs import CHANGE_LABELS
-from desktop.services.timeline import OWN_ENTRY_KINDS, TIMELINE_SOURCES, TimelineEntry
+from desktop.services.gate import service
+from desktop.services.timeline import TimelineEntry
 from desktop.services.visits.mentors import mentor_for_actor
-from desktop.services.visits.queries import KIND, visits_of
-from desktop.services.visits.records import mark_action_done
+from desktop.services.visits.queries import KIND, visits_of_in
+from desktop.services.visits.records import mark_action_done_in
 from desktop.services.workbench import Figure, Task, Urgency
 from desktop.settings import Preferences
 from models.audit import Actor
@@ -26,12 +27,9 @@ from models.base import CHINA_TZ, to_china
 from models.database import Database
 from models.entrepreneur import Venture
 from models.enums import Stage
+from models.permissions import Permission
 from models.visits import (
-    ACTION_LABELS,
     DUE_SOON_DAYS,
-    KEY_PROJECT_LABELS,
-    MENTOR_LABELS,
-    VISIT_LABELS,
     KeyProject,
     Mentor,
     MentorAssignment,
@@ -57,10 +55,16 @@ def _moment(day: date, created: datetime) -> datetime:
     return datetime.combine(day, logged.time(), tzinfo=CHINA_TZ)
 
 
-def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
+@service(Permission.VIEW_FILES)
+def timeline_entries(db: Database, actor: Actor, /, entrepreneur_id: str) -> list[TimelineEntry]:
     """Visits, tracking and mentor assignments on a person's timeline (the change log shows the rest)."""
+    with db.reading() as session:
+        return _timeline_entries_in(session, entrepreneur_id)
+
+
+def _timeline_entries_in(session: Session, entrepreneur_id: str) -> list[TimelineEntry]:
     entries = []
-    for v in visits_of(db, entrepreneur_id=entrepreneur_id):
+    for v in visits_of_in(session, entrepreneur_id):
         lines = []
         if v.problems:
             lines.append(f"问题：{v.problems}")
@@ -84,72 +88,46 @@ def timeline_entries(db: Database, entrepreneur_id: str) -> list[TimelineEntry]:
                 v.id,
             )
         )
-    with db.reading() as session:
-        for p, venture_name in session.exec(
-            select(KeyProject, Venture.name)
-            .join(Venture, col(Venture.id) == col(KeyProject.venture_id))
-            .where(KeyProject.entrepreneur_id == entrepreneur_id, col(KeyProject.deleted).is_(False))
-        ).all():
-            cadence = cadence_label(p.cadence_days, p.cadence_months)
-            plan = f"陪跑期 {p.period_months} 个月（至 {p.planned_end.isoformat()}），{cadence}走访"
+    for p, venture_name in session.exec(
+        select(KeyProject, Venture.name)
+        .join(Venture, col(Venture.id) == col(KeyProject.venture_id))
+        .where(KeyProject.entrepreneur_id == entrepreneur_id, col(KeyProject.deleted).is_(False))
+    ).all():
+        cadence = cadence_label(p.cadence_days, p.cadence_months)
+        plan = f"陪跑期 {p.period_months} 个月（至 {p.planned_end.isoformat()}），{cadence}走访"
+        entries.append(
+            TimelineEntry(
+                _moment(p.entered_on, p.created_at),
+                "陪跑",
+                f"{venture_name} 进入重点孵化项目库",
+                f"理由：{p.reason}\n{plan}",
+                "key_project",
+                p.id,
+            )
+        )
+        if p.left_on is not None:
+            outcome = PoolOutcome(p.outcome).label if p.outcome else ""
             entries.append(
                 TimelineEntry(
-                    _moment(p.entered_on, p.created_at),
+                    _moment(p.left_on, p.updated_at),
                     "陪跑",
-                    f"{venture_name} 进入重点孵化项目库",
-                    f"理由：{p.reason}\n{plan}",
+                    f"{venture_name} 出库：{outcome}",
+                    p.outcome_note,
                     "key_project",
                     p.id,
                 )
             )
-            if p.left_on is not None:
-                outcome = PoolOutcome(p.outcome).label if p.outcome else ""
-                entries.append(
-                    TimelineEntry(
-                        _moment(p.left_on, p.updated_at),
-                        "陪跑",
-                        f"{venture_name} 出库：{outcome}",
-                        p.outcome_note,
-                        "key_project",
-                        p.id,
-                    )
-                )
-        for a, mentor_name in session.exec(
-            select(MentorAssignment, Mentor.name)
-            .join(Mentor, col(Mentor.id) == col(MentorAssignment.mentor_id))
-            .where(
-                MentorAssignment.entrepreneur_id == entrepreneur_id, col(MentorAssignment.deleted).is_(False)
-            )
-        ).all():
+    for a, mentor_name in session.exec(
+        select(MentorAssignment, Mentor.name)
+        .join(Mentor, col(Mentor.id) == col(MentorAssignment.mentor_id))
+        .where(MentorAssignment.entrepreneur_id == entrepreneur_id, col(MentorAssignment.deleted).is_(False))
+    ).all():
+        entries.append(TimelineEntry(_moment(a.assigned_on, a.created_at), "导师", f"分配导师 {mentor_name}"))
+        if a.ended_on is not None:
             entries.append(
-                TimelineEntry(_moment(a.assigned_on, a.created_at), "导师", f"分配导师 {mentor_name}")
+                TimelineEntry(_moment(a.ended_on, a.updated_at), "导师", f"结束与导师 {mentor_name} 的分配")
             )
-            if a.ended_on is not None:
-                entries.append(
-                    TimelineEntry(
-                        _moment(a.ended_on, a.updated_at), "导师", f"结束与导师 {mentor_name} 的分配"
-                    )
-                )
     return entries
-
-
-def _register() -> None:
-    """Put visits on the file's timeline and name their fields in the change history (once)."""
-    if timeline_entries not in TIMELINE_SOURCES:
-        TIMELINE_SOURCES.append(timeline_entries)
-    OWN_ENTRY_KINDS.update({"visit", "agreed_action", "key_project", "mentor_assignment"})
-    CHANGE_LABELS.update(
-        {
-            "visit": VISIT_LABELS,
-            "agreed_action": ACTION_LABELS,
-            "key_project": KEY_PROJECT_LABELS,
-            "mentor_assignment": {"assigned_on": "分配日期", "ended_on": "结束日期"},
-            "mentor": MENTOR_LABELS,
-        }
-    )
-
-
-_register()
 
 
 # ------------------------------------------------------------------------------------------ workbench tasks
@@ -194,7 +172,8 @@ def _more(listed: int, kind: str, what: str) -> list[Task]:
     return [Task(Urgency.UPCOMING, None, what, words, kind, "")]
 
 
-def action_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+@service(Permission.VIEW_FILES)
+def action_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Agreed actions (跟进事项) overdue or due within a week; done from the list."""
     mentor_id = mentor_for_actor(db, actor)
     source = (
@@ -231,7 +210,8 @@ def action_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
     return tasks + ([] if mentor_id else _more(len(rows), ACTION_TASK, "跟进事项"))
 
 
-def tracking_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+@service(Permission.VIEW_FILES)
+def tracking_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """Key projects whose tracking visit is due within a week or overdue, or whose period has ended
     (5号文 (十) 跟踪陪跑)."""
     mentor_id = mentor_for_actor(db, actor)
@@ -282,7 +262,8 @@ def tracking_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
     return tasks + ([] if mentor_id else _more(len(rows), TRACKING_TASK, "陪跑走访"))
 
 
-def not_contacted_tasks(db: Database, actor: Actor, today: date) -> list[Task]:
+@service(Permission.VIEW_FILES)
+def not_contacted_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
     """People not contacted for N days (设置: Preferences.not_contacted_days), longest first
     (推进行动 计划3: 定期走访). Files whose ventures are all closed are left out; a file never visited
     counts from the day it was opened."""
@@ -333,7 +314,8 @@ def _created_day(stored: str) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
 
-def month_figures(db: Database, today: date) -> list[Figure]:
+@service(Permission.VIEW_FILES)
+def month_figures(db: Database, actor: Actor, /, today: date) -> list[Figure]:
     """This month's figures at the top of the workbench (UI.md 工作台)."""
     start = today.replace(day=1)
     end = add_months(start, 1)
@@ -381,16 +363,8 @@ def _utc_text(day: date) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _done_action(db: Database, actor: Actor, key: str) -> None:
-    mark_action_done(db, actor=actor, action_id=key)
-
-
-def register_workbench() -> None:
-    """Add this area's sources to the workbench registries (once)."""
-    if action_tasks not in workbench.TASK_SOURCES:
-        workbench.TASK_SOURCES.extend([action_tasks, tracking_tasks, not_contacted_tasks])
-        workbench.FIGURE_SOURCES.append(month_figures)
-        workbench.DONE_HANDLERS[ACTION_TASK] = _done_action
-
-
-register_workbench()
+@service(Permission.RECORD_VISITS)
+def action_done(db: Database, actor: Actor, /, key: str) -> None:
+    """The workbench's done handler for agreed actions: ``key`` is the action's id."""
+    with db.transaction() as session:
+        mark_action_done_in(session, actor, key)

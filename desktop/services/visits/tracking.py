@@ -10,12 +10,14 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from desktop.services.gate import service
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.enums import Stage
 from models.errors import Conflict, NotFound, ValidationError
+from models.permissions import Permission
 from models.visits import (
     KeyProject,
     KeyProjectData,
@@ -59,59 +61,70 @@ class KeyProjectRow:
 
 
 # --------------------------------------------------------------------------------------------------- writes
+@service(Permission.RECORD_VISITS)
 def add_to_pool(
-    db: Database, *, actor: Actor, project: KeyProjectData | Mapping[str, object], today: date | None = None
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    project: KeyProjectData | Mapping[str, object],
+    today: date | None = None,
 ) -> str:
     """Put a venture into the pool with a reason, a tracking period and a visit cadence."""
     data = project if isinstance(project, KeyProjectData) else validate_key_project(project, today=today)
     with db.transaction() as session:
-        venture = session.get(Venture, data.venture_id)
-        if venture is None or venture.deleted:
-            raise NotFound(f"找不到要入库的创业项目（{data.venture_id}）")
-        if venture.stage == Stage.CLOSED.value:
-            raise ValidationError(
-                "创业项目", venture.name, f"{venture.name} 已歇业/注销，不能进入重点孵化项目库"
-            )
-        person = session.get(Entrepreneur, venture.entrepreneur_id)
-        if person is None or person.deleted:
-            raise NotFound("这个创业项目所属的档案已删除")
-        existing = session.exec(
-            select(KeyProject).where(
-                KeyProject.venture_id == venture.id,
-                col(KeyProject.left_on).is_(None),
-                col(KeyProject.deleted).is_(False),
-            )
-        ).first()
-        if existing is not None:
-            raise Conflict(
-                f"{venture.name} 已在重点孵化项目库中（{existing.entered_on.isoformat()} 入库）",
-                existing_id=existing.id,
-            )
-        _check_mentor(session, data.mentor_id)
-        record = KeyProject(
-            station_code=actor.station_code,
-            updated_by=actor.user_name,
-            venture_id=venture.id,
-            entrepreneur_id=person.id,
-            mentor_id=data.mentor_id,
-            reason=data.reason,
-            entered_on=data.entered_on,
-            period_months=data.period_months,
-            cadence_days=data.cadence_days,
-            cadence_months=data.cadence_months,
-            planned_end=data.planned_end,
-            next_due=next_due_after(
-                data.entered_on, cadence_days=data.cadence_days, cadence_months=data.cadence_months
-            ),
+        return add_to_pool_in(session, actor, data)
+
+
+def add_to_pool_in(session: Session, actor: Actor, data: KeyProjectData) -> str:
+    """The core of :func:`add_to_pool`; never commits."""
+    venture = session.get(Venture, data.venture_id)
+    if venture is None or venture.deleted:
+        raise NotFound(f"找不到要入库的创业项目（{data.venture_id}）")
+    if venture.stage == Stage.CLOSED.value:
+        raise ValidationError("创业项目", venture.name, f"{venture.name} 已歇业/注销，不能进入重点孵化项目库")
+    person = session.get(Entrepreneur, venture.entrepreneur_id)
+    if person is None or person.deleted:
+        raise NotFound("这个创业项目所属的档案已删除")
+    existing = session.exec(
+        select(KeyProject).where(
+            KeyProject.venture_id == venture.id,
+            col(KeyProject.left_on).is_(None),
+            col(KeyProject.deleted).is_(False),
         )
-        Operation(session, actor, f"{venture.name} 进入重点孵化项目库").create(record, subject_id=person.id)
-        return record.id
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"{venture.name} 已在重点孵化项目库中（{existing.entered_on.isoformat()} 入库）",
+            existing_id=existing.id,
+        )
+    _check_mentor(session, data.mentor_id)
+    record = KeyProject(
+        station_code=actor.station_code,
+        updated_by=actor.user_name,
+        venture_id=venture.id,
+        entrepreneur_id=person.id,
+        mentor_id=data.mentor_id,
+        reason=data.reason,
+        entered_on=data.entered_on,
+        period_months=data.period_months,
+        cadence_days=data.cadence_days,
+        cadence_months=data.cadence_months,
+        planned_end=data.planned_end,
+        next_due=next_due_after(
+            data.entered_on, cadence_days=data.cadence_days, cadence_months=data.cadence_months
+        ),
+    )
+    Operation(session, actor, f"{venture.name} 进入重点孵化项目库").create(record, subject_id=person.id)
+    return record.id
 
 
+@service(Permission.RECORD_VISITS)
 def change_plan(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     project_id: str,
     period_months: int,
     cadence_days: int,
@@ -120,41 +133,65 @@ def change_plan(
 ) -> None:
     """Change a project's tracking period, cadence or mentor; the next due date follows the new cadence."""
     with db.transaction() as session:
-        record = _project(session, project_id)
-        data = validate_key_project(
-            {
-                "venture_id": record.venture_id,
-                "reason": record.reason,
-                "entered_on": record.entered_on,
-                "period_months": period_months,
-                "cadence_days": cadence_days,
-                "cadence_months": cadence_months,
-                "mentor_id": mentor_id,
-            },
-            today=max(record.entered_on, china_today()),
-        )
-        _check_mentor(session, data.mentor_id)
-        anchor = record.last_visit_date or record.entered_on
-        Operation(session, actor, "调整陪跑计划").update(
-            record,
-            {
-                "period_months": data.period_months,
-                "cadence_days": data.cadence_days,
-                "cadence_months": data.cadence_months,
-                "planned_end": data.planned_end,
-                "mentor_id": data.mentor_id,
-                "next_due": next_due_after(
-                    anchor, cadence_days=data.cadence_days, cadence_months=data.cadence_months
-                ),
-            },
-            subject_id=record.entrepreneur_id,
+        change_plan_in(
+            session,
+            actor,
+            project_id,
+            period_months=period_months,
+            cadence_days=cadence_days,
+            cadence_months=cadence_months,
+            mentor_id=mentor_id,
         )
 
 
+def change_plan_in(
+    session: Session,
+    actor: Actor,
+    project_id: str,
+    *,
+    period_months: int,
+    cadence_days: int,
+    cadence_months: int,
+    mentor_id: str | None,
+) -> None:
+    """The core of :func:`change_plan`; never commits."""
+    record = _project(session, project_id)
+    data = validate_key_project(
+        {
+            "venture_id": record.venture_id,
+            "reason": record.reason,
+            "entered_on": record.entered_on,
+            "period_months": period_months,
+            "cadence_days": cadence_days,
+            "cadence_months": cadence_months,
+            "mentor_id": mentor_id,
+        },
+        today=max(record.entered_on, china_today()),
+    )
+    _check_mentor(session, data.mentor_id)
+    anchor = record.last_visit_date or record.entered_on
+    Operation(session, actor, "调整陪跑计划").update(
+        record,
+        {
+            "period_months": data.period_months,
+            "cadence_days": data.cadence_days,
+            "cadence_months": data.cadence_months,
+            "planned_end": data.planned_end,
+            "mentor_id": data.mentor_id,
+            "next_due": next_due_after(
+                anchor, cadence_days=data.cadence_days, cadence_months=data.cadence_months
+            ),
+        },
+        subject_id=record.entrepreneur_id,
+    )
+
+
+@service(Permission.RECORD_VISITS)
 def leave_pool(
     db: Database,
-    *,
     actor: Actor,
+    /,
+    *,
     project_id: str,
     outcome: PoolOutcome | str,
     note: str = "",
@@ -162,23 +199,30 @@ def leave_pool(
 ) -> None:
     """Take a project out of the pool, recording how it went (5号文 (十): 转化落地 …)."""
     result = parse_choice(PoolOutcome, outcome, "出库结果")
-    day = on or china_today()
     with db.transaction() as session:
-        record = _project(session, project_id)
-        if day < record.entered_on:
-            raise ValidationError(
-                "出库日期", day, f"出库日期 {day.isoformat()} 早于入库日期 {record.entered_on.isoformat()}"
-            )
-        words = note.strip()
-        if len(words) > 500:
-            raise ValidationError("出库说明", note, f"出库说明过长：{len(words)} 个字，最多 500 个字")
-        venture = session.get(Venture, record.venture_id)
-        label = f"{venture.name if venture else '项目'} 出库：{result.label}"
-        Operation(session, actor, label).update(
-            record,
-            {"left_on": day, "outcome": result.value, "outcome_note": words, "next_due": None},
-            subject_id=record.entrepreneur_id,
+        leave_pool_in(session, actor, project_id, outcome=result, note=note, on=on or china_today())
+
+
+def leave_pool_in(
+    session: Session, actor: Actor, project_id: str, *, outcome: PoolOutcome, note: str, on: date
+) -> None:
+    """The core of :func:`leave_pool`; never commits."""
+    result, day = outcome, on
+    record = _project(session, project_id)
+    if day < record.entered_on:
+        raise ValidationError(
+            "出库日期", day, f"出库日期 {day.isoformat()} 早于入库日期 {record.entered_on.isoformat()}"
         )
+    words = note.strip()
+    if len(words) > 500:
+        raise ValidationError("出库说明", note, f"出库说明过长：{len(words)} 个字，最多 500 个字")
+    venture = session.get(Venture, record.venture_id)
+    label = f"{venture.name if venture else '项目'} 出库：{result.label}"
+    Operation(session, actor, label).update(
+        record,
+        {"left_on": day, "outcome": result.value, "outcome_note": words, "next_due": None},
+        subject_id=record.entrepreneur_id,
+    )
 
 
 def _project(session: Session, project_id: str) -> KeyProject:
@@ -199,8 +243,11 @@ def _check_mentor(session: Session, mentor_id: str | None) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- reads
+@service(Permission.VIEW_FILES)
 def pool_rows(
     db: Database,
+    actor: Actor,
+    /,
     *,
     today: date | None = None,
     state: TrackingState | None = None,

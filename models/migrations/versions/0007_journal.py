@@ -87,7 +87,13 @@ def upgrade() -> None:
         batch_op.alter_column("seq", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("undone_by")
         batch_op.create_unique_constraint(batch_op.f("uq_change_log_seq"), ["seq"])
-        batch_op.create_index(batch_op.f("ix_change_log_undoes"), ["undoes"], unique=False)
+        batch_op.create_index(
+            "ix_change_log_undoes",
+            ["undoes"],
+            unique=False,
+            sqlite_where=sa.text("undoes IS NOT NULL"),
+            postgresql_where=sa.text("undoes IS NOT NULL"),
+        )
 
 
 def _chunks(rows: Any) -> Iterator[list[Any]]:
@@ -134,7 +140,7 @@ def _baseline(record: Any, name: str, seq: int, operation_id: str, station: str)
 
 def downgrade() -> None:
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_change_log_undoes"))
+        batch_op.drop_index("ix_change_log_undoes")
         batch_op.drop_constraint(batch_op.f("uq_change_log_seq"), type_="unique")
         batch_op.add_column(
             sa.Column("undone_by", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True)
