@@ -8,11 +8,17 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func
+from sqlmodel import select
 
 from desktop.context import AppContext
 from desktop.services import training as svc
+from desktop.settings import Preferences
+from models.audit import AccessLog, Actor
 from models.base import china_today
-from models.training import HalfDay
+from models.database import Database
+from models.permissions import Permission
+from models.training import CourseType, HalfDay
 from tests.ui.conftest import ZHANG_SAN, Answers, check_model, make_id
 from ui.entrepreneurs.file_tabs import FILE_TABS
 from ui.pages import PAGES
@@ -195,3 +201,28 @@ def test_file_tab_lists_the_persons_classes(
     other = PersonTrainingTab(context, people["李四"])
     qtbot.addWidget(other)
     assert other.summary.text().startswith("还没有参加过培训")
+
+
+def test_a_read_only_user_opens_the_page_without_storing_the_catalogue(
+    qtbot: QtBot, db: Database, actor: Actor, context: AppContext
+) -> None:
+    reader = AppContext(
+        db=db,
+        actor=actor.restricted_to(Permission.VIEW_FILES),
+        station=context.station,
+        preferences=Preferences(),
+    )
+    widget = TrainingPage(reader)
+    qtbot.addWidget(widget)
+    widget.refresh()
+    assert widget.list.body.currentWidget() is widget.list.empty
+    with db.reading() as session:
+        assert session.exec(select(func.count()).select_from(CourseType)).one() == 0
+        assert session.exec(select(func.count()).select_from(AccessLog)).one() == 0  # nothing refused
+    make_class(context)  # a user who manages training stores the catalogue and a class
+    widget.refresh()
+    assert widget.list.model.rowCount() == 1
+    again = TrainingPage(reader)  # opened again, the reader's course filter offers the stored courses
+    qtbot.addWidget(again)
+    again.refresh()
+    assert again.list.course.count() == 1 + len(svc.default_course_catalogue()[1])
