@@ -160,7 +160,9 @@ def insert_rows(connection: Connection, table_name: str, rows: list[dict[str, An
     take = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     values = list(zip(*map(take, rows), strict=True))  # column by column: a processor runs over one list
     for index, name in enumerate(names):
-        process = table.c[name].type.bind_processor(dialect)
+        # the dialect's own type, as a compiled statement uses it (a TypeDecorator's generic
+        # processor would leave a UTC time to the driver, which drops zero microseconds)
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if process is None:
             continue
         column = values[index]

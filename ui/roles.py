@@ -14,8 +14,10 @@ from __future__ import annotations
 from typing import Final
 
 FIRST_SCREEN: Final = (
+    "ui",
     "ui.app",
     "ui.areas",
+    "ui.entrepreneurs",
     "ui.entrepreneurs.list_model",
     "ui.entrepreneurs.list_page",
     "ui.entrepreneurs.query_bar",
@@ -26,6 +28,7 @@ FIRST_SCREEN: Final = (
     "ui.pages",
     "ui.roles",
     "ui.style",
+    "ui.widgets",
     "ui.widgets.chip_label",
     "ui.widgets.columns",
     "ui.widgets.dialogs",

@@ -6,14 +6,17 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from contextlib import closing
+from datetime import date
 
 from desktop.services import entrepreneurs as svc
 from desktop.services.areas import AREA_MODULES, registry
+from desktop.services.training import assess_class
 from models.audit import Actor
 from models.base import metadata
 from models.database import Database, connect
 from models.tables import travelling_tables
 from tests.unit.test_entrepreneur_services import person
+from tests.unit.test_training_services import completed_class
 
 
 def test_every_area_module_describes_itself() -> None:
@@ -56,6 +59,8 @@ def snapshot(db: Database, table: str) -> list[tuple[object, ...]]:
 
 def test_every_projection_rebuilds_what_the_services_wrote(db: Database, actor: Actor) -> None:
     svc.create_entrepreneur(db, actor, person=person())
+    # a finished class assessed: a certificate number issued
+    assess_class(db, actor, class_id=completed_class(db, actor, ["李四"])[0], today=date(2025, 3, 10))
     written = {table: snapshot(db, table) for table in registry().projections}
     assert all(written.values())
     with db.transaction() as session:

@@ -29,6 +29,14 @@ def service_modules() -> list[ModuleType]:
     return modules
 
 
+# Not service calls: the gate itself, and the two reads that say who acts before anyone acts.
+BOOTSTRAP = {
+    "desktop.services.gate.authorize",
+    "desktop.services.station.station_info",
+    "desktop.services.station.default_actor",
+}
+
+
 def service_functions() -> list[tuple[str, Callable[..., object]]]:
     """Every public function of desktop/services whose first parameter is the database."""
     found: list[tuple[str, Callable[..., object]]] = []
@@ -37,8 +45,9 @@ def service_functions() -> list[tuple[str, Callable[..., object]]]:
             if name.startswith("_") or not inspect.isfunction(value) or value.__module__ != module.__name__:
                 continue
             parameters = list(inspect.signature(value).parameters)
-            if parameters and parameters[0] == "db":
-                found.append((f"{module.__name__}.{name}", value))
+            qualified = f"{module.__name__}.{name}"
+            if parameters and parameters[0] == "db" and qualified not in BOOTSTRAP:
+                found.append((qualified, value))
     return found
 
 

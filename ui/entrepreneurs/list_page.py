@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -187,7 +186,7 @@ class EntrepreneurListPage(QFrame):
     # ------------------------------------------------------------------------------------ page hooks
     def refresh(self) -> None:
         """Called each time the page is shown: files may have changed elsewhere (import, CLI)."""
-        self.query_bar.regions_from(partial(household_regions, self.context.db))
+        self.query_bar.regions_from(lambda: self.context.services(household_regions))
         self.apply_query()
 
     def status_text(self) -> str:
@@ -409,7 +408,7 @@ class EntrepreneurListPage(QFrame):
 
     def file_changed(self, entrepreneur_id: str) -> None:
         """A file was saved, undone or restored from its dialog: show the list as it is now."""
-        self.query_bar.regions_from(partial(household_regions, self.context.db))
+        self.query_bar.regions_from(lambda: self.context.services(household_regions))
         self.apply_query()
         self.select_id(entrepreneur_id)
 
