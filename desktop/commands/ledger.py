@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from desktop.commands.common import open_as_station
-from desktop.commands.registry import EXCEL_EXPORTS, ExportRequest
+from desktop.commands.registry import ExportRequest, ExportTable
 from desktop.services.exports import export_entrepreneurs
 from desktop.services.ledger.importing import ImportRun, import_ledger
 from desktop.services.monthly.report import export_monthly, freeze_month
@@ -132,5 +132,6 @@ def _last_month() -> date:
     return month_start(date.fromordinal(first.toordinal() - 1))
 
 
-EXCEL_EXPORTS["entrepreneurs"] = ("创业者名单（身份证号、电话已遮盖）", _export_entrepreneurs)
-EXCEL_EXPORTS["monthly"] = ("月报（--month 指定月份，默认上月）", _export_monthly)
+EXPORTS: ExportTable = {}
+EXPORTS["entrepreneurs"] = ("创业者名单（身份证号、电话已遮盖）", _export_entrepreneurs)
+EXPORTS["monthly"] = ("月报（--month 指定月份，默认上月）", _export_monthly)

@@ -1,4 +1,4 @@
-"""`print FORM` and `export-excel KIND`, dispatching to the forms and exports the areas register."""
+"""`print FORM` and `export-excel KIND`, dispatching to the forms and exports the areas list."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from desktop.commands.common import open_as_station
-from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
+from desktop.commands.registry import ExportRequest, PrintRequest, excel_exports, print_forms
 from models.validators import parse_date
 
 
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
+    PRINT_FORMS, EXCEL_EXPORTS = print_forms(), excel_exports()  # noqa: N806
     p = sub.add_parser("print", parents=[common], help="打印表单到 PDF 文件")
     p.add_argument("form", help="表单名称：" + "、".join(PRINT_FORMS) if PRINT_FORMS else "表单名称")
     p.add_argument("--id", required=True, dest="record_id", help="记录编号")
@@ -29,6 +30,7 @@ def register(
 
 
 def run_print(args: argparse.Namespace) -> int:
+    PRINT_FORMS = print_forms()  # noqa: N806
     if args.form not in PRINT_FORMS:
         print(f"没有名为 {args.form} 的表单；可打印：{'、'.join(PRINT_FORMS) or '（暂无）'}", file=sys.stderr)
         return 2
@@ -42,6 +44,7 @@ def run_print(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    EXCEL_EXPORTS = excel_exports()  # noqa: N806
     if args.kind not in EXCEL_EXPORTS:
         print(
             f"没有名为 {args.kind} 的导出；可导出：{'、'.join(EXCEL_EXPORTS) or '（暂无）'}", file=sys.stderr

@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from desktop.commands.common import open_as_station
-from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
+from desktop.commands.registry import ExportRequest, ExportTable, PrintRequest, PrintTable
 from desktop.services.applications import (
     export_applications,
     print_application,
@@ -316,6 +316,8 @@ def _export(request: ExportRequest) -> int:
     return export_applications(request.db, request.actor, out=request.out, month=request.month)
 
 
+PRINTS: PrintTable = {}
+EXPORTS: ExportTable = {}
 for _name, (_label, _codes) in FORMS.items():
-    PRINT_FORMS[_name] = (_label, _printer(_name))
-EXCEL_EXPORTS["applications"] = ("补贴和贷款申请台账", _export)
+    PRINTS[_name] = (_label, _printer(_name))
+EXPORTS["applications"] = ("补贴和贷款申请台账", _export)

@@ -1,4 +1,6 @@
-"""Printable forms and Excel exports by name, filled in by each area's module at import time."""
+"""Printable forms and Excel exports by name: each area's command module lists its own (``PRINTS``,
+``EXPORTS``), and :func:`print_forms` / :func:`excel_exports` join them in the areas' order. Nothing is
+registered when a module is imported."""
 
 from __future__ import annotations
 
@@ -29,6 +31,18 @@ class ExportRequest:
 
 
 # name -> (Chinese description, function writing the PDF and returning the page count)
-PRINT_FORMS: dict[str, tuple[str, Callable[[PrintRequest], int]]] = {}
+PrintTable = dict[str, tuple[str, Callable[[PrintRequest], int]]]
 # name -> (Chinese description, function writing the workbook and returning the row count)
-EXCEL_EXPORTS: dict[str, tuple[str, Callable[[ExportRequest], int]]] = {}
+ExportTable = dict[str, tuple[str, Callable[[ExportRequest], int]]]
+
+
+def print_forms() -> PrintTable:
+    from desktop.commands import AREAS
+
+    return {name: entry for area in AREAS for name, entry in getattr(area, "PRINTS", {}).items()}
+
+
+def excel_exports() -> ExportTable:
+    from desktop.commands import AREAS
+
+    return {name: entry for area in AREAS for name, entry in getattr(area, "EXPORTS", {}).items()}

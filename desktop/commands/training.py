@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from desktop.commands.common import open_as_station
-from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
+from desktop.commands.registry import ExportRequest, ExportTable, PrintRequest, PrintTable
 from desktop.services.training import (
     export_attendance,
     import_attendance,
@@ -61,16 +61,18 @@ def _attendance(request: ExportRequest) -> int:
     return export_attendance(request.db, request.actor, out=request.out, month=request.month)
 
 
-PRINT_FORMS["sign-in-sheet"] = (
+PRINTS: PrintTable = {}
+EXPORTS: ExportTable = {}
+PRINTS["sign-in-sheet"] = (
     "培训签到表：--id 为课次编号（一个课次）或培训班编号/期次编号（全部课次）",
     _sign_in,
 )
-PRINT_FORMS["certificate"] = (
+PRINTS["certificate"] = (
     "结业证书：--id 为培训班编号/期次编号（全班结业学员）或报名编号/证书编号",
     _certificate,
 )
-PRINT_FORMS["training-roster"] = ("培训补贴花名册：--id 为培训班编号或期次编号", _roster)
-EXCEL_EXPORTS["attendance"] = ("培训考勤明细（--month 指定月份，身份证号码已遮盖）", _attendance)
+PRINTS["training-roster"] = ("培训补贴花名册：--id 为培训班编号或期次编号", _roster)
+EXPORTS["attendance"] = ("培训考勤明细（--month 指定月份，身份证号码已遮盖）", _attendance)
 
 
 def register(

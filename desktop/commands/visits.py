@@ -11,7 +11,7 @@ import argparse
 from datetime import date
 
 from desktop.commands.common import open_as_station
-from desktop.commands.registry import EXCEL_EXPORTS, PRINT_FORMS, ExportRequest, PrintRequest
+from desktop.commands.registry import ExportRequest, ExportTable, PrintRequest, PrintTable
 from desktop.services.visits.export import export_visits
 from desktop.services.visits.mentors import actor_for_mentor, list_mentors
 from desktop.services.visits.printing import print_visit_sheet
@@ -39,8 +39,10 @@ def _print(request: PrintRequest) -> int:
     )
 
 
-EXCEL_EXPORTS["visits"] = ("走访记录（--month 指定月份，身份证号码和电话已遮盖）", _export)
-PRINT_FORMS["visit-sheet"] = ("走访记录表：--id 为走访编号（一次走访）或档案编号/档案号（全部走访）", _print)
+PRINTS: PrintTable = {}
+EXPORTS: ExportTable = {}
+EXPORTS["visits"] = ("走访记录（--month 指定月份，身份证号码和电话已遮盖）", _export)
+PRINTS["visit-sheet"] = ("走访记录表：--id 为走访编号（一次走访）或档案编号/档案号（全部走访）", _print)
 
 
 def register(

@@ -78,7 +78,7 @@ def test_an_unmasked_export_needs_the_personal_data_permission(
     people.create_entrepreneur(
         db, actor, person={"name": "张三", "id_number": fx.ZHANG, "phone": "13812345678"}
     )
-    exporter = actor.restricted_to(Permission.EXPORT_DATA)
+    exporter = actor.restricted_to(Permission.VIEW_FILES, Permission.EXPORT_DATA)  # what one sees, exported
     out = tmp_path / "名单.xlsx"
     result = exports.export_entrepreneurs(
         db, exporter, out=out, unmasked=True, columns=["id_number", "phone"]
