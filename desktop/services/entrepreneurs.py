@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from desktop.services.areas import Area
 
 KIND = "entrepreneur"
-CHANGE_LABELS: dict[str, dict[str, str]] = {}  # TRANSITION: removed once every area has area()
 
 
 # ---------------------------------------------------------------------------------------------- read models
