@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.base import TravellingRecord, china_today
 from models.enums import (
@@ -433,3 +433,14 @@ def current_stage(ventures: Iterable[_HasStage]) -> str | None:
     if open_stages:
         return open_stages[-1]
     return Stage.CLOSED.value if stages else None
+
+
+def live_ventures(session: Session, entrepreneur_id: str) -> list[Venture]:
+    """A person's ventures not in the recycle bin, oldest first (as the file shows them)."""
+    return list(
+        session.exec(
+            select(Venture)
+            .where(Venture.entrepreneur_id == entrepreneur_id, col(Venture.deleted).is_(False))
+            .order_by(col(Venture.created_at), col(Venture.id))
+        ).all()
+    )

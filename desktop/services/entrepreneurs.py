@@ -26,6 +26,7 @@ from models.entrepreneur import (
     Venture,
     VentureData,
     current_stage,
+    live_ventures,
     validate_person,
     validate_venture,
 )
@@ -310,7 +311,7 @@ def update_entrepreneur(
         values["name_pinyin"] = _sort_pinyin(data.name)
         if venture_data is not None:
             _save_ventures(operation, session, record.id, venture_data)
-        stored = _live_ventures(session, record.id)
+        stored = live_ventures(session, record.id)
         values["current_stage"] = current_stage(stored)
         operation.update(record, values, subject_id=record.id)
         _refresh_search(session, record, stored)
@@ -320,7 +321,7 @@ def update_entrepreneur(
 def _save_ventures(
     operation: Operation, session: Session, entrepreneur_id: str, wanted: list[VentureData]
 ) -> None:
-    existing = {v.id: v for v in _live_ventures(session, entrepreneur_id)}
+    existing = {v.id: v for v in live_ventures(session, entrepreneur_id)}
     for venture in wanted:
         if venture.id and venture.id in existing:
             operation.update(existing.pop(venture.id), venture.column_values(), subject_id=entrepreneur_id)
@@ -382,7 +383,7 @@ def undo_last_change(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> 
         undo_changes(operation, changes)
         session.flush()
         record = _get(session, entrepreneur_id)
-        stored = _live_ventures(session, record.id)
+        stored = live_ventures(session, record.id)
         derived = {"current_stage": current_stage(stored), "name_pinyin": _sort_pinyin(record.name)}
         operation.update(record, derived, subject_id=record.id)  # a change like any other, logged
         _refresh_search(session, record, stored)
@@ -396,7 +397,7 @@ def get_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, reveal: boo
     unmasked = reveal and actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.transaction() as session:
         record = _get(session, entrepreneur_id)
-        ventures = tuple(_venture_view(v) for v in _live_ventures(session, record.id))
+        ventures = tuple(_venture_view(v) for v in live_ventures(session, record.id))
         if unmasked:
             Operation(session, actor, "查看").log_access("view_unmasked", KIND, record.id, record.case_number)
         return EntrepreneurFile(
@@ -468,16 +469,6 @@ def _get(session: Session, entrepreneur_id: str) -> Entrepreneur:
     if record is None:
         raise NotFound(f"找不到档案 {entrepreneur_id}")
     return record
-
-
-def _live_ventures(session: Session, entrepreneur_id: str) -> list[Venture]:
-    return list(
-        session.exec(
-            select(Venture)
-            .where(Venture.entrepreneur_id == entrepreneur_id, col(Venture.deleted).is_(False))
-            .order_by(col(Venture.created_at), col(Venture.id))
-        ).all()
-    )
 
 
 def _venture_view(v: Venture) -> VentureView:

@@ -9,10 +9,10 @@ from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneur_list import age_on
 from desktop.services.gate import service
-from desktop.services.visits.queries import KIND, VisitView, _live_ventures, _views
+from desktop.services.visits.queries import KIND, VisitView, _views
 from models.audit import Actor, Operation
 from models.database import Database
-from models.entrepreneur import Entrepreneur
+from models.entrepreneur import Entrepreneur, live_ventures
 from models.enums import Sex, Stage, key_groups_from_bits
 from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
@@ -75,7 +75,7 @@ def _sheets(session: Session, person_id: str, views: list[VisitView], *, reveal:
     if person is None:  # pragma: no cover - the visits were just read with their person
         raise NotFound(f"找不到创业者档案 {person_id}")
     station = get_station(session=session)
-    ventures = {v.id: v for v in _live_ventures(session, person_id)}
+    ventures = {v.id: v for v in live_ventures(session, person_id)}
     mentor_orgs = dict(
         session.exec(
             select(Mentor.id, Mentor.organisation).where(

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from desktop.services.gate import service
 from models.actor import Actor
 from models.database import Database
-from models.entrepreneur import Entrepreneur, Venture
+from models.entrepreneur import Entrepreneur, Venture, live_ventures
 from models.enums import Stage
 from models.errors import NotFound, ValidationError
 from models.permissions import Permission
@@ -175,7 +175,7 @@ def visit_context(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> Vis
             case_number=person.case_number,
             ventures=tuple(
                 VentureChoice(v.id, v.name, Stage(v.stage), v.jobs_created, projects.get(v.id))
-                for v in _live_ventures(session, person.id)
+                for v in live_ventures(session, person.id)
             ),
             mentor_ids=tuple(mentor_ids),
             last_visit_date=last,
@@ -379,16 +379,6 @@ def _visit(session: Session, visit_id: str) -> Visit:
     if record is None or record.deleted:
         raise NotFound(f"找不到走访记录 {visit_id}")
     return record
-
-
-def _live_ventures(session: Session, entrepreneur_id: str) -> list[Venture]:
-    return list(
-        session.exec(
-            select(Venture)
-            .where(Venture.entrepreneur_id == entrepreneur_id, col(Venture.deleted).is_(False))
-            .order_by(col(Venture.created_at), col(Venture.id))
-        ).all()
-    )
 
 
 def _open_key_project(session: Session, entrepreneur_id: str, venture_id: str | None) -> KeyProject | None:

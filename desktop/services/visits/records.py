@@ -17,11 +17,11 @@ from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneurs import rebuild_search
 from desktop.services.gate import service
-from desktop.services.visits.queries import _live_ventures, _open_key_project, _person, _visit
+from desktop.services.visits.queries import _open_key_project, _person, _visit
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
-from models.entrepreneur import Entrepreneur, Venture, current_stage
+from models.entrepreneur import Entrepreneur, Venture, current_stage, live_ventures
 from models.enums import Stage
 from models.errors import NotFound, ValidationError
 from models.permissions import Permission
@@ -58,7 +58,7 @@ def record_visit_in(session: Session, actor: Actor, data: VisitData) -> str:
         if mentor is None or mentor.deleted:
             raise NotFound(f"导师库中找不到所选导师（{data.mentor_id}）")
         mentor_name = mentor.name
-    ventures = {v.id: v for v in _live_ventures(session, person.id)}
+    ventures = {v.id: v for v in live_ventures(session, person.id)}
     if data.venture_id is not None and data.venture_id not in ventures:
         raise ValidationError("创业项目", data.venture_id, f"所选创业项目不属于 {person.name}，请重新选择")
     mode = data.mode
@@ -152,7 +152,7 @@ def _apply_outcome(
         visit.new_venture_id = created.id
         ventures[created.id] = created
     session.flush()
-    live = _live_ventures(session, person.id)
+    live = live_ventures(session, person.id)
     operation.update(person, {"current_stage": current_stage(live)}, subject_id=person.id)
     if outcome.new_venture is not None:
         rebuild_search(session, [person.id])  # the new venture's name finds the person
