@@ -4,7 +4,6 @@ real processes, real files, exit codes."""
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -15,7 +14,7 @@ from openpyxl import load_workbook
 
 from desktop.services.ledger.importing import import_ledger
 from desktop.services.station import default_actor
-from models.database import open_database
+from models.database import connect, open_database
 from tests.data import ledgers as fx
 
 
@@ -32,7 +31,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def people(db: Path) -> int:
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         count: int = connection.execute("SELECT count(*) FROM entrepreneur").fetchone()[0]
     connection.close()
     return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models.base import china_today
+from models.database import connect
 
 
 def doorstep(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -37,7 +37,7 @@ def test_demo_makes_mentors_visits_and_a_pool_deterministically(
     station: tuple[Path, Path], tmp_path: Path
 ) -> None:
     db, home = station
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         people = connection.execute("SELECT count(*) FROM entrepreneur").fetchone()[0]
         visits = connection.execute("SELECT count(*) FROM visit").fetchone()[0]
         assigned = connection.execute(
@@ -58,7 +58,7 @@ def test_demo_makes_mentors_visits_and_a_pool_deterministically(
         doorstep("demo", "--db", str(again), "--entrepreneurs", "120", "--seed", "5", home=home).returncode
         == 0
     )
-    with sqlite3.connect(again) as connection:
+    with connect(again) as connection:
         assert (
             connection.execute("SELECT id, visit_date, advice FROM visit ORDER BY id LIMIT 5").fetchall()
             == first
@@ -75,7 +75,7 @@ def test_export_visits_of_a_month_masked(station: tuple[Path, Path], tmp_path: P
     found = re.search(r"（(\d+) 行）", done.stdout)
     assert found is not None, done.stdout
     rows = int(found.group(1))
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         expected = connection.execute(
             "SELECT count(*) FROM visit WHERE deleted = 0 "
             "AND visit_date >= ? AND visit_date < date(?, '+1 month')",
@@ -96,7 +96,7 @@ def test_export_visits_of_a_month_masked(station: tuple[Path, Path], tmp_path: P
 
 def test_print_a_files_visit_sheets(station: tuple[Path, Path], tmp_path: Path) -> None:
     db, home = station
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         person, name, count = connection.execute(
             "SELECT e.id, e.name, count(*) FROM visit v JOIN entrepreneur e ON e.id = v.entrepreneur_id "
             "GROUP BY e.id ORDER BY count(*) DESC, e.id LIMIT 1"
@@ -142,7 +142,7 @@ def test_workbench_lists_todays_tasks_for_the_station_and_a_mentor(station: tupl
     assert whole.stdout.startswith(f"{china_today():%Y年%m月}：新增创业者")  # UI.md's order of figures
     assert "，走访 " in whole.stdout.splitlines()[0]
     assert "今天要办的事" in whole.stdout
-    with sqlite3.connect(db) as connection:
+    with connect(db) as connection:
         mentor = connection.execute(
             "SELECT name FROM mentor WHERE active = 1 ORDER BY id LIMIT 1"
         ).fetchone()[0]

@@ -3,7 +3,6 @@ where it was, it fits a 1366×768 screen, and the self-test reports what went wr
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.context import AppContext
 from desktop.paths import config_dir
+from models.database import connect
 from ui.app import run_gui
 from ui.areas import load_areas
 from ui.entrepreneurs.file_dialog import FileDialog
@@ -165,7 +165,7 @@ def test_a_database_newer_than_the_program_is_refused_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "newer.sqlite"
-    with sqlite3.connect(path) as connection:
+    with connect(path) as connection:
         connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
         connection.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
     connection.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy import text
 from desktop.services import entrepreneurs as svc
 from desktop.services.entrepreneur_list import ListQuery, fetch_rows, search_ids
 from desktop.services.station import default_actor, init_station, operator
-from models.database import current_revisions, open_database, schema_heads
+from models.database import connect, current_revisions, open_database, schema_heads
 from models.errors import DatabaseError
 from models.schema import HEADS
 
@@ -116,7 +115,7 @@ def test_database_from_first_schema_upgrades_with_backup(tmp_path: Path) -> None
 def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite"
     open_database(path).close()
-    with sqlite3.connect(path) as connection:
+    with connect(path) as connection:
         connection.execute("DELETE FROM alembic_version")  # one row per head; a newer program left another
         connection.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
     connection.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from models.database import connect
 from tests.data import ledgers as fx
 
 CHILD = textwrap.dedent(
@@ -24,7 +24,7 @@ CHILD = textwrap.dedent(
     from desktop.services.ledger.mapping import suggest_mapping
     from reports.ledger.reading import open_ledger
     from desktop.services.station import default_actor
-    from models.database import open_database
+    from models.database import connect, open_database
 
     from sqlalchemy import event
 
@@ -50,7 +50,7 @@ CHILD = textwrap.dedent(
 
 
 def table_counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as connection:
+    with connect(path) as connection:
         return {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("entrepreneur", "venture", "entrepreneur_search", "change_log", "case_sequence")
@@ -85,6 +85,6 @@ def test_killed_import_changes_nothing(db_path: Path, tmp_path: Path) -> None:
         child.communicate()
     assert child.returncode == -signal.SIGKILL
     assert table_counts(db_path) == before
-    with sqlite3.connect(db_path) as connection:
+    with connect(db_path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()

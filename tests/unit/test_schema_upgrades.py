@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
@@ -21,7 +20,7 @@ from desktop.services import entrepreneurs as svc
 from desktop.services.check import check_database
 from desktop.services.entrepreneur_list import ListQuery, count_entrepreneurs, search_ids
 from desktop.services.station import default_actor, station_info
-from models.database import current_revisions, open_database
+from models.database import connect, current_revisions, open_database
 from models.schema import HEADS
 from models.tables import travelling_tables
 from tests.unit.test_journal import assert_replay_rebuilds
@@ -51,7 +50,7 @@ Rows = dict[tuple[Any, ...], dict[str, Any]]
 def read_tables(path: Path) -> dict[str, Rows]:
     """Every table's rows by primary key (rowid for a table without one), as stdlib sqlite3 reads them."""
     tables: dict[str, Rows] = {}
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    with closing(connect(path, read_only=True)) as connection:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         names = [row[0] for row in connection.execute(sql)]
         for name in names:
@@ -67,7 +66,7 @@ def read_tables(path: Path) -> dict[str, Rows]:
 
 
 def sqlite_checks(path: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
-    with closing(sqlite3.connect(path)) as connection:
+    with closing(connect(path)) as connection:
         integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
     return integrity, foreign
@@ -88,7 +87,7 @@ def test_every_released_schema_has_a_file() -> None:
         path = SCHEMAS / f"{name}.sqlite"
         assert path.stat().st_size < 1_000_000
         assert not path.with_name(f"{name}.sqlite-wal").exists()
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        with closing(connect(path, read_only=True)) as connection:
             assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
             found = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
         assert found == revisions, name

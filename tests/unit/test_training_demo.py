@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from desktop.demo import generate_demo
 from desktop.services import training as svc
 from desktop.services.workbench import tasks_for
 from models.audit import Actor
-from models.database import Database, open_database
+from models.database import Database, connect, open_database
 
 TODAY = date(2025, 6, 11)  # a Wednesday
 
@@ -39,7 +38,7 @@ def test_demo_training_is_consistent_and_repeats_with_the_seed(
     svc.assess_class(db, actor, class_id=assessed.id, today=TODAY)
     numbers = [
         r[0]
-        for r in sqlite3.connect(db.path or "").execute(
+        for r in connect(db.path or "").execute(
             "SELECT certificate_number FROM training_enrolment WHERE certificate_number IS NOT NULL"
         )
     ]
