@@ -35,7 +35,7 @@ from models.audit import (
     column_state,
     next_seqs,
 )
-from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, jsonable, metadata, new_id
+from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, jsonable, metadata, new_id, new_ids
 
 if TYPE_CHECKING:
     from models.audit import Operation
@@ -77,6 +77,7 @@ def create_many(
     records: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     seqs = next_seqs(session, len(rows))
+    change_ids = new_ids(len(rows))
     operation_id, label, acting_station, undoes = (
         operation.operation_id,
         operation.label,
@@ -112,7 +113,7 @@ def create_many(
             diff["station_code"] = [None, station]
         changes.append(
             {
-                "id": new_id(),
+                "id": change_ids[index],
                 "seq": seqs[index],
                 "operation_id": operation_ids[index] if operation_ids is not None else operation_id,
                 "operation_label": label,

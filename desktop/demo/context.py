@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models.audit import Actor, Operation
-from models.base import CHINA_TZ, TravellingRecord, new_id
+from models.base import CHINA_TZ, TravellingRecord, new_ids
 
 DEMO_STATION = ("330106001", "西湖区文新街道家门口就业服务站（演示）")
 DEMO_USER = "演示数据"
@@ -72,7 +72,7 @@ class DemoContext:
             model,
             [row for row, _ in pairs],
             subject_ids=[subject for _, subject in pairs],
-            operation_ids=[new_id() for _ in pairs],
+            operation_ids=new_ids(len(pairs)),
         )
 
     def draw_change_ids(self, moment: datetime) -> None:

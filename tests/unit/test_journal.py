@@ -214,3 +214,15 @@ def test_the_sequence_is_unique_and_increases_across_transactions(
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     with db.transaction() as session:
         assert session.execute(text("SELECT count(*) FROM change_log")).scalar_one() == len(seqs)
+
+
+def test_ids_for_a_bulk_write_are_uuid7_unique_and_in_order() -> None:
+    import uuid
+
+    from models.base import new_ids
+
+    first, second = new_ids(3000), new_ids(3000)
+    together = first + second
+    assert len(set(together)) == 6000 and first == sorted(first) and second == sorted(second)
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in together)
+    assert new_ids(0) == []
