@@ -34,8 +34,6 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-ServiceFunction = Callable[Concatenate["Database", Actor, P], R]
-
 PERMISSION_ATTRIBUTE = "__permission__"
 
 
