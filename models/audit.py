@@ -12,12 +12,14 @@ replay that rebuilds the tables from the log.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, func, inspect, text
+from sqlalchemy import JSON, Column, Dialect, Index, func, inspect, text
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, select
 
 from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most callers import it from here)
@@ -31,6 +33,24 @@ class ChangeAction:
     RESTORE = "restore"
     # the whole record as it stood when the journal became complete (migration 0007): every column
     BASELINE = "baseline"
+
+
+class ChangeJSON(TypeDecorator[dict[str, Any]]):
+    """The change log's JSON on SQLite: characters as themselves, not ``\\uXXXX`` (a Chinese text takes
+    half the bytes), no spaces after separators. It reads back as any JSON does; other dialects (and
+    the records' own JSON columns, which replay must rebuild to the byte) keep SQLAlchemy's default."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+        return _compact_json
+
+
+def _compact_json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 class Change(SQLModel, table=True):
@@ -59,7 +79,7 @@ class Change(SQLModel, table=True):
     record_id: str = Field(max_length=36, index=True)
     subject_id: str | None = Field(default=None, max_length=36, index=True)
     action: str = Field(max_length=10)
-    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(ChangeJSON, nullable=False))
     base_version: int = 0
     version: int = 1
     undoes: str | None = Field(default=None, max_length=36)  # the operation this reverts

@@ -8,7 +8,6 @@ where they were created, UTC timestamps, who changed them last, a per-record ver
 from __future__ import annotations
 
 import enum
-import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -39,6 +38,12 @@ def new_id() -> str:
     return str(uuid6.uuid7())
 
 
+def uuid_text(value: int) -> str:
+    """The canonical text of a 128-bit UUID (as ``str(uuid.UUID(int=value))``, at a third of its cost)."""
+    h = f"{value:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 _RUN = (1 << 24) - 1  # the low bits of one UUIDv7 that a run of ids counts up in
 
 
@@ -51,7 +56,7 @@ def new_ids(count: int) -> list[str]:
     while len(ids) < count:
         first = uuid6.uuid7().int & ~_RUN
         take = min(count - len(ids), _RUN + 1)
-        ids.extend(str(uuid.UUID(int=first + step)) for step in range(take))
+        ids.extend(uuid_text(first + step) for step in range(take))
     return ids
 
 

@@ -224,7 +224,7 @@ def demo_step(ctx: DemoContext) -> None:
                 "notes": "",
             }
             applications.append(record)
-            ctx.draw_change_ids(moment)
+            ctx.draw_change_ids()
             previous: ApplicationStatus | None = None
             for step_status, step_day in dated:
                 step_moment = ctx.moment_between(step_day, step_day)

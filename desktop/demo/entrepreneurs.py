@@ -144,7 +144,7 @@ def _make_entrepreneurs(ctx: DemoContext, count: int) -> None:
             }
         )
         for _ in range(1 + len(person_ventures)):
-            ctx.draw_change_ids(created)
+            ctx.draw_change_ids()
         ventures.extend(person_ventures)
         ctx.entrepreneur_ids.append(person_id)
         ctx.venture_ids.extend(v["id"] for v in person_ventures)

@@ -153,7 +153,7 @@ def demo_step(ctx: DemoContext) -> None:
                 **_rule_values(course.rule),
             }
         )
-        ctx.draw_change_ids(class_created)
+        ctx.draw_change_ids()
         session_ids: list[tuple[str, date, int]] = []
         for number, (day, half, hours) in enumerate(days):
             session_id = ctx.new_id(class_created)
@@ -175,7 +175,7 @@ def demo_step(ctx: DemoContext) -> None:
                     "teacher": rng.choice(_DEMO_TEACHERS),
                 }
             )
-            ctx.draw_change_ids(class_created)
+            ctx.draw_change_ids()
         # people who already completed this course are passed over (most would not be funded again)
         candidates = rng.sample(range(eligible), min(eligible, size + size // 4))
         picked = [i for i in candidates if not last_completed.get((people[i], code))][:size]
@@ -261,7 +261,7 @@ def demo_step(ctx: DemoContext) -> None:
                     "certificate_number": certificate,
                 }
             )
-            ctx.draw_change_ids(enrolled_at)
+            ctx.draw_change_ids()
             made += 1
     class_of = {row["id"]: row["class_id"] for row in sessions}
     ctx.bulk(TrainingClass, classes, [row["id"] for row in classes])

@@ -116,7 +116,7 @@ class _DemoBatch:
             "version": 1,
             "deleted": False,
         } | values
-        ctx.draw_change_ids(at)
+        ctx.draw_change_ids()
         self.subjects[record_id] = subject_id
         return row
 

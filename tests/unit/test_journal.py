@@ -226,3 +226,59 @@ def test_ids_for_a_bulk_write_are_uuid7_unique_and_in_order() -> None:
     assert len(set(together)) == 6000 and first == sorted(first) and second == sorted(second)
     assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in together)
     assert new_ids(0) == []
+
+
+def test_bulk_times_and_dates_are_stored_as_the_orm_stores_them(db: Database, actor: Actor) -> None:
+    """The bulk path formats many different times and dates itself: the text must be SQLAlchemy's, to
+    the microsecond (zero microseconds included), and a naive time is refused as the ORM refuses it."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy import Date
+    from sqlalchemy.dialects import sqlite
+    from stdnum.cn import ric
+
+    from models.base import UTCDateTime
+
+    dialect = sqlite.dialect()
+    time_text = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    date_text = Date().dialect_impl(dialect).bind_processor(dialect)
+    assert time_text is not None and date_text is not None
+    moments = [
+        datetime(2025, 1, 5, 13, 25, tzinfo=timezone(timedelta(hours=8))),
+        datetime(2025, 1, 5, 5, 25, 0, 1, tzinfo=UTC),
+        datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ]
+    rows = []
+    for index, moment in enumerate(moments):
+        body = f"11010119900307{447 + index}"
+        number = body + ric.calc_check_digit(body + "0")  # python-stdnum reads 18 characters
+        row = dict(validate_person(person(id_number=number, name="李四")).column_values())
+        row.update(case_number=f"330106001-2026-0999{index}", name_pinyin="lisi", current_stage=None)
+        row.update(created_at=moment, birth_date=(moment - timedelta(days=9000 + index)).date())
+        rows.append(row)
+    with db.transaction() as session:
+        made = Operation(session, actor, "批量").create_many(Entrepreneur, rows, subject_ids=[None] * 3)
+    assert db.path is not None
+    with closing(connect(db.path, query_only=True)) as raw:
+        query = "SELECT created_at, updated_at, birth_date FROM entrepreneur WHERE id = ?"
+        stored = [raw.execute(query, (record_id,)).fetchone() for record_id in made]
+    assert [row[0] for row in stored] == [
+        "2025-01-05 05:25:00.000000",
+        "2025-01-05 05:25:00.000001",
+        "2024-12-31 23:59:59.999999",
+    ]
+    for (created, updated, born), row in zip(stored, rows, strict=True):
+        assert created == updated == time_text(row["created_at"])
+        assert born == date_text(row["birth_date"])
+    with db.reading() as session:
+        assert [session.get(Entrepreneur, record_id).created_at for record_id in made] == moments  # type: ignore[union-attr]
+    naive = dict(rows[0], created_at=datetime(2025, 1, 5, 5, 25), case_number="330106001-2026-09990")
+    with pytest.raises(ValueError, match="naive"), db.transaction() as session:
+        Operation(session, actor, "批量").create_many(Entrepreneur, [rows[1], naive], subject_ids=[None] * 2)
+
+
+def test_the_log_keeps_chinese_text_as_itself(db: Database, zhang: str) -> None:
+    assert db.path is not None
+    with closing(connect(db.path, query_only=True)) as raw:
+        (stored,) = raw.execute("SELECT changes FROM change_log WHERE record_id = ?", (zhang,)).fetchone()
+    assert "张" in stored and "\\u" not in stored and ", " not in stored
