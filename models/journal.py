@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
@@ -24,13 +24,9 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Boolean,
     Connection,
     Date,
     Engine,
-    Float,
-    Integer,
-    String,
     event,
     insert,
     inspect,
@@ -116,7 +112,7 @@ def create_many(
         record_id = row.get("id") or next(fresh)
         records.append((record_id, station, at, at, user, 1, False, *values))
         # the create row of Operation.create (create_diff), in one pass
-        diff = {key: [None, value] for key, value in zip(own, values, strict=True) if value is not None}
+        diff = {key: [None, value] for key, value in zip(own, values, strict=False) if value is not None}
         for key in converted:
             pair = diff.get(key)
             if pair is not None:
@@ -167,14 +163,22 @@ _CHANGE_COLUMNS = (
     "version",
     "undoes",
 )
-# column types whose values the log holds as they are: JSON writes them as jsonable() would (a str or
-# int enum as its value); every other column's values go through jsonable() (dates, enums, lists)
-_LOGGED_AS_IS = (String, Integer, Boolean, Float)
 
 
 def _log_converted(model: type[TravellingRecord], keys: list[str]) -> list[str]:
+    """The columns whose values the log writes through jsonable() (dates, enums, lists). A column of
+    text, whole numbers, truth values or decimals holds its values as they are: JSON writes a str or
+    int enum in such a column as its value, as jsonable() would."""
     table = metadata.tables[str(model.__tablename__)]
-    return [key for key in keys if not isinstance(table.c[key].type, _LOGGED_AS_IS)]
+
+    def as_is(key: str) -> bool:
+        kind = table.c[key].type
+        try:  # a TypeDecorator (AutoString, UTCDateTime) by the type it stores as
+            return getattr(kind, "impl_instance", kind).python_type in (str, int, bool, float)
+        except NotImplementedError:
+            return False
+
+    return [key for key in keys if not as_is(key)]
 
 
 def _defaults(model: type[TravellingRecord], keys: list[str], sample: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,6 +225,32 @@ def insert_columns(
         else:
             values[index] = tuple(map(_quicker(table.c[name].type, process, column), column))
     connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+@contextmanager
+def indexes_deferred(connection: Connection, tables: Iterable[str]) -> Iterator[None]:
+    """Drop the plain (not unique) indexes of ``tables`` for a bulk write into them, and make them again
+    afterwards from the rows as they stand: SQLite then sorts each index once instead of inserting a
+    million keys at random places. Inside the caller's transaction, so a failure rolls the drop back
+    with the rows. SQLite only; elsewhere nothing is dropped."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    deferred: list[tuple[str, str]] = []
+    for table in tables:
+        for _, name, unique, origin, _ in connection.exec_driver_sql(f'PRAGMA index_list("{table}")'):
+            if not unique and origin == "c":
+                sql = connection.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+                ).scalar_one()
+                deferred.append((name, str(sql)))
+    for name, _ in deferred:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        for _, sql in deferred:
+            connection.exec_driver_sql(sql)
 
 
 def _utc_text(value: Any) -> Any:

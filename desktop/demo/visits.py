@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import accumulate
 from typing import Any
 
 from sqlmodel import col, select
@@ -84,6 +85,8 @@ _MODES = (
     (VisitMode.GROUP, 8, 90),
     (VisitMode.APPOINTMENT, 7, 40),
 )
+_MODE_WEIGHTS = list(accumulate(mode[1] for mode in _MODES))  # the draws of weights=, made once
+_TOPICS = tuple(Topic)
 
 
 def _created_on(record_id: str) -> date:
@@ -137,7 +140,7 @@ class _DemoBatch:
             "organisation": rng.choice(_ORGANISATIONS),
             "kind": kind.value,
             "instructor_level": level,
-            "expertise": topics_to_bits(rng.sample(list(Topic), rng.randint(1, 3))),
+            "expertise": topics_to_bits(rng.sample(_TOPICS, rng.randint(1, 3))),
             "service_regions": ctx.station_code[:6],
             "active": index % 17 != 16,
             "user_name": name,
@@ -168,7 +171,7 @@ class _DemoBatch:
     ) -> None:
         ctx, rng, today = self.ctx, self.ctx.rng, self.ctx.today
         at = ctx.moment_between(visit_date, visit_date)
-        mode, _weight, minutes = rng.choices(_MODES, weights=[m[1] for m in _MODES])[0]
+        mode, _weight, minutes = rng.choices(_MODES, cum_weights=_MODE_WEIGHTS)[0]
         problem, topic = rng.choice(_PROBLEMS)
         if project is not None:
             next_visit = next_due_after(
@@ -184,7 +187,7 @@ class _DemoBatch:
             "visit_date": visit_date,
             "mode": mode.value,
             "duration_minutes": max(5, minutes + rng.choice((-10, 0, 0, 10, 20))),
-            "topics": topic.bit | rng.choice(list(Topic)).bit,
+            "topics": topic.bit | rng.choice(_TOPICS).bit,
             "problems": problem,
             "advice": rng.choice(_ADVICE),
             "next_visit_date": next_visit,

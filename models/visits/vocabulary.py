@@ -46,7 +46,10 @@ class Topic(Labelled):
 
     @property
     def bit(self) -> int:
-        return 1 << list(Topic).index(self)
+        return _TOPIC_BITS[self]
+
+
+_TOPIC_BITS: dict[Topic, int] = {topic: 1 << index for index, topic in enumerate(Topic)}
 
 
 def topics_to_bits(topics: Iterable[Topic]) -> int:

@@ -282,3 +282,30 @@ def test_the_log_keeps_chinese_text_as_itself(db: Database, zhang: str) -> None:
     with closing(connect(db.path, query_only=True)) as raw:
         (stored,) = raw.execute("SELECT changes FROM change_log WHERE record_id = ?", (zhang,)).fetchone()
     assert "张" in stored and "\\u" not in stored and ", " not in stored
+
+
+def test_indexes_deferred_for_a_bulk_write_come_back_as_they_were(db: Database, zhang: str) -> None:
+    from models.journal import indexes_deferred
+
+    assert db.path is not None
+
+    def indexes() -> list[tuple[str, str]]:
+        with closing(connect(db.path or "", query_only=True)) as raw:
+            return raw.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+            ).fetchall()
+
+    before = indexes()
+    assert any(name == "ix_change_log_subject_id" for name, _ in before)
+    with db.transaction() as session, indexes_deferred(session.connection(), ["change_log", "entrepreneur"]):
+        names = {row[0] for row in session.connection().exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "ix_change_log_subject_id" not in names and "ix_entrepreneur_list" not in names
+        assert "sqlite_autoindex_change_log_2" in names  # a unique index (seq) stays
+    assert indexes() == before
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        db.transaction() as session,
+        indexes_deferred(session.connection(), ["change_log"]),
+    ):
+        raise RuntimeError("boom")
+    assert indexes() == before
