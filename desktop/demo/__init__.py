@@ -20,7 +20,7 @@ from models.base import china_today, metadata
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import NotAllowed
-from models.journal import indexes_deferred
+from models.journal import collector_paused, indexes_deferred
 from models.station import Station
 
 __all__ = ["DEMO_STATION", "DEMO_USER", "DemoContext", "generate_demo"]
@@ -45,7 +45,7 @@ def generate_demo(
             session, station_code=station.code, seed=seed, today=today or china_today(), size=entrepreneurs
         )
         # a million change rows: their indexes are made once at the end, from the rows in order
-        with indexes_deferred(session.connection(), metadata.tables):
+        with indexes_deferred(session.connection(), metadata.tables), collector_paused():
             for name in registry().demo_modules:
                 importlib.import_module(name).demo_step(ctx)
         return ctx.summary
