@@ -31,6 +31,7 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.errors import NotFound, ValidationError
 from models.training import Enrolment, TrainingClass
+from tests.unit.test_applications_loans import PARTNERSHIP_VENTURE
 from tests.unit.test_policy_support import id_number, make_person
 
 pytestmark = pytest.mark.pdf
@@ -164,7 +165,9 @@ def test_amounts_in_capitals_on_the_form(  # noqa: PLR0917 (pytest passes parame
     data: ApplicationInput,
     loan: LoanInput | None,
 ) -> None:
-    person = make_person(db, actor)
+    # A partnership borrows for a 合伙企业; a 个体工商户 is one person's business (issue 12).
+    ventures = [PARTNERSHIP_VENTURE] if item_code == "guaranteed_loan_partnership" else None
+    person = make_person(db, actor, ventures=ventures)
     app = create_application(
         db, actor, entrepreneur_id=person, item_code=item_code, data=data, loan=loan, today=DAY
     )

@@ -103,8 +103,19 @@ def test_loan_terms_are_checked_against_the_policy(db: Database, actor: Actor) -
         )
 
 
+PARTNERSHIP_VENTURE = {
+    "name": "青禾餐饮合伙企业",
+    "entity_type": "其他",
+    "stage": "初创",
+    "registration_date": "2024-01-10",
+    "jobs_created": 4,
+    "industry": "H",
+    "address": "古墩路 8 号",
+}
+
+
 def test_partnership_ceiling_follows_the_partners(db: Database, actor: Actor) -> None:
-    person = make_person(db, actor)
+    person = make_person(db, actor, ventures=[PARTNERSHIP_VENTURE])
     proposal = propose_application(
         db, actor, entrepreneur_id=person, item_code="guaranteed_loan_partnership", partners=3, as_of=DAY
     )
