@@ -86,7 +86,7 @@ def test_startup_subsidy_form_prints_the_applicant_and_the_amount_in_capitals(
     assert "第 1 页 共 1 页" in text
     assert "本表一式三份" in text and "示例政策参数" in text
     assert "2025年11月5日" in text  # dates on paper
-    assert "5号文 (十五)" in text
+    assert "人社部发〔2025〕5号 (十五)" in text and "5号文" not in text  # by document number
 
 
 def test_redacted_profile_masks_id_numbers_and_phones(db: Database, actor: Actor, tmp_path: Path) -> None:
