@@ -285,6 +285,9 @@ def printed_fields(form: ApplicationForm) -> dict[str, str]:
 
 
 NUMBERS: Final = "一二三四五六七八九"
+LABEL_WIDTH: Final = 6 * 10.5 + 8.0
+"""The label column of the applicant grid: six characters (公民身份号码); a longer label widens its own cell
+only, so the dates and codes beside shorter labels keep their room."""
 
 
 class _Sections:
@@ -318,7 +321,7 @@ def _draw(form: Form, data: ApplicationForm) -> None:
             [Cell("配偶身份证号码", b.spouse_id_number, span=3)],
             [Cell("户籍地址", b.household_address, span=3)],
         ]
-    form.grid(rows)
+    form.grid(rows, label_width=LABEL_WIDTH)
     if data.venture is not None:
         v = data.venture
         sections.heading("创业主体情况")

@@ -25,7 +25,16 @@ from reports.pdf.cn import format_date_cn
 from reports.pdf.elements import Cell, CheckItem, Column, SealBox, SignLine
 from reports.pdf.integrity import form_digest, qr_payload
 from reports.pdf.qr import draw_qr
-from reports.pdf.text import CJK_MIDLINE, Align, draw_lines, draw_text, draw_texts, fit_text, wrap_text
+from reports.pdf.text import (
+    CJK_MIDLINE,
+    Align,
+    draw_lines,
+    draw_text,
+    draw_texts,
+    fit_text,
+    token_atoms,
+    wrap_text,
+)
 
 MM: Final[float] = mm
 PAGE_WIDTH: Final[float] = A4[0]
@@ -51,6 +60,7 @@ QR_SIZE: Final = 20 * MM
 RULE_WIDTH: Final = 0.6
 
 SIGNATURE_ROW: Final = 30.0
+MIN_VALUE_SIZE: Final = 7.5
 
 _CONTINUED_TOP: Final = TOP - 9 * MM
 _EPSILON: Final = 0.01
@@ -71,6 +81,15 @@ class _Box:
     size: float = BODY_SIZE
     leading: float = LEADING
     rest: list[str] = field(default_factory=list)
+
+
+def _unbroken_size(value: str, room: float) -> float:
+    """The type size for a grid value: the body size, or smaller (down to 7.5 pt) for a single token — a
+    code, a date, a number — that would otherwise break across lines in its cell."""
+    width = text_width(value, BODY_SIZE)
+    if width <= room or "\n" in value or len(token_atoms(value)) != 1:
+        return BODY_SIZE
+    return max(MIN_VALUE_SIZE, BODY_SIZE * room / width * 0.995)
 
 
 class Form:
@@ -337,8 +356,20 @@ class Form:
                     lines = wrap_text(cell.label, box_width - 2 * PAD_X, BODY_SIZE)
                     boxes.append(_Box(x, box_width, lines, align="center", center=True, repeat=True))
                     value_x, value_width = x + box_width, width - box_width
-                lines = wrap_text(cell.value, value_width - 2 * PAD_X, BODY_SIZE)
-                boxes.append(_Box(value_x, value_width, lines, align=cell.align, center=cell.lines <= 1))
+                room = value_width - 2 * PAD_X
+                size = _unbroken_size(cell.value, room)
+                lines = wrap_text(cell.value, room, size)
+                boxes.append(
+                    _Box(
+                        value_x,
+                        value_width,
+                        lines,
+                        align=cell.align,
+                        center=cell.lines <= 1,
+                        size=size,
+                        leading=LEADING * size / BODY_SIZE,
+                    )
+                )
                 min_lines = max(min_lines, cell.lines)
                 x += width
             self._row(boxes, min_height=max(MIN_ROW_HEIGHT, min_lines * LEADING + 2 * PAD_Y))

@@ -44,6 +44,11 @@ UNBREAKABLE = re.compile(
 """Tokens that are never broken across lines (unless one alone is wider than the line)."""
 
 
+def token_atoms(text: str) -> list[str]:
+    """The pieces ``text`` may be broken between (one piece: a code, a date, a number — a token)."""
+    return [atom for atom in _atoms(text) if atom != " "]
+
+
 def _atoms(paragraph: str) -> list[str]:
     """Break opportunities: a Latin word or number, a document number or a date is one atom; every other
     CJK character is its own."""
