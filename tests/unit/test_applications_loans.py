@@ -4,6 +4,7 @@ workbench; interest subsidy computed from the loan (5号文 (十六), 推进行�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -103,7 +104,7 @@ def test_loan_terms_are_checked_against_the_policy(db: Database, actor: Actor) -
         )
 
 
-PARTNERSHIP_VENTURE = {
+PARTNERSHIP_VENTURE: Mapping[str, object] = {
     "name": "青禾餐饮合伙企业",
     "entity_type": "其他",
     "stage": "初创",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -154,12 +154,13 @@ class ApplicationDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns wrap instead
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         outer.addLayout(self._buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._load()
-        self.resize(1020, 720)
+        self.resize(1100, 720)
         settle_minimum_size(self)
 
     # ----------------------------------------------------------------------------------------- layout

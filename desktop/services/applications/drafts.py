@@ -355,8 +355,9 @@ def create_application_in(
         partners=data.partners,
         training_class_id=data.training_class_id,
         notes=normalise_text(data.notes) if data.notes else "",
-        **details.columns(),
     )
+    for name, value in details.columns().items():
+        setattr(record, name, value)
     operation.create(record, subject_id=entrepreneur_id)
     add_step(operation, record, None, ApplicationStatus.DRAFT, on=day, note="")
     if item.is_loan:
