@@ -455,15 +455,16 @@ def _draw_roster(form: Form, training: TrainingBlock) -> None:
     if training.roster:
         form.table(
             [
-                Column("序号", 0.4),
-                Column("姓名", 0.9),
-                Column("性别", 0.4),
-                Column("公民身份号码", 1.9),
-                Column("联系电话", 1.25),
-                Column("重点群体", 1.1),
-                Column("学时", 0.6),
-                Column("结业证书编号", 2.5),
-                Column("补贴金额", 1.0),
+                # pt at 8 pt type: each header, ID number, phone, certificate number and amount on one line
+                Column("序号", 24),
+                Column("姓名", 40),
+                Column("性别", 24),
+                Column("公民身份号码", 88),
+                Column("联系电话", 57),
+                Column("重点群体", 74),
+                Column("学时", 34),
+                Column("结业证书编号", 109),
+                Column("补贴金额", 43),
             ],
             [
                 [

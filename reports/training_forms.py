@@ -287,16 +287,16 @@ def draw_training_roster(form: Form, roster: TrainingRoster) -> None:
     amount = format_yuan(roster.standard_fen) if roster.standard_fen else "—"
     form.table(
         [
-            Column("序号", 22),
+            Column("序号", 24),
             Column("姓名", 38),
-            Column("身份证号码", 84),
-            Column("人员类别", 40),
+            Column("身份证号码", 83),
+            Column("人员类别", 50),
             Column("联系电话", 54),
             Column("出勤学时", 38),
-            Column("出勤率", 34),
+            Column("出勤率", 33),
             Column("成绩", 24),
-            Column("结业证书编号", 104),
-            Column("补贴金额", 48),
+            Column("结业证书编号", 103),
+            Column("补贴金额", 46),
         ],
         [
             (

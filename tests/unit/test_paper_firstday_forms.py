@@ -301,7 +301,21 @@ def test_training_roster_prints_the_standard_each_amount_and_the_total_in_capita
     out = tmp_path / "training.pdf"
     assert print_application(db, actor, application_id=app, out=out) == 2
     roster = _pages(out)[1]
-    assert_intact(roster, ["补贴标准", "每人 ¥1,000.00", "合计金额", "¥3,000.00", "金额大写", "叁仟元整"])
+    headers = [
+        "序号",
+        "姓名",
+        "性别",
+        "公民身份号码",
+        "联系电话",
+        "重点群体",
+        "学时",
+        "结业证书编号",
+        "补贴金额",
+    ]
+    assert_intact(
+        roster, [*headers, "补贴标准", "每人 ¥1,000.00", "合计金额", "¥3,000.00", "金额大写", "叁仟元整"]
+    )
+    assert_intact(roster, [f"330106001-SYB-2025-0000{n}" for n in (1, 2, 3)])
     for name in ("欧阳娜娜", "诸葛明远", "上官婉儿"):
         line = next(line for line in roster.splitlines() if name in line)
         assert "¥1,000.00" in line and re.search(r"654002\d{11}[\dX]", line), line
@@ -309,7 +323,8 @@ def test_training_roster_prints_the_standard_each_amount_and_the_total_in_capita
     own = tmp_path / "roster.pdf"
     print_training_roster(db, actor, class_id=class_id, out=own)
     text = "\n".join(_pages(own))
-    assert_intact(text, ["补贴标准", "每人 ¥1,000.00", "补贴合计（小写）", "¥3,000.00", "叁仟元整"])
+    headers = ["序号", "身份证号码", "人员类别", "出勤学时", "出勤率", "成绩", "结业证书编号", "补贴金额"]
+    assert_intact(text, [*headers, "补贴标准", "每人 ¥1,000.00", "补贴合计（小写）", "¥3,000.00", "叁仟元整"])
     for name in ("欧阳娜娜", "诸葛明远", "上官婉儿"):
         line = next(line for line in text.splitlines() if name in line)
         assert "¥1,000.00" in line, line
