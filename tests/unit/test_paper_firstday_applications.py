@@ -175,10 +175,13 @@ def test_a_loan_starts_at_what_is_asked_and_no_partnership_loan_for_a_one_person
             data=ApplicationInput(partners=3, amount_fen=10_000_000),
             today=DAY,
         )
-    partners = make_person(db, actor, name="王五", sequence=333, ventures=[PARTNERSHIP_VENTURE])
-    assert propose_application(
+    shop = {**PARTNERSHIP_VENTURE, "name": "王五小吃店", "entity_type": "个体工商户"}
+    partners = make_person(db, actor, name="王五", sequence=333, ventures=[shop, PARTNERSHIP_VENTURE])
+    proposal = propose_application(
         db, actor, entrepreneur_id=partners, item_code="guaranteed_loan_partnership", partners=3, as_of=DAY
-    ).can_apply
+    )
+    assert proposal.can_apply  # the partnership is proposed, not the person's 个体工商户
+    assert proposal.venture_id == next(v.id for v in proposal.ventures if v.name == "青禾餐饮合伙企业")
 
 
 def test_the_workbench_lists_drafts_still_missing_materials(db: Database, actor: Actor) -> None:

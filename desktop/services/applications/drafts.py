@@ -182,6 +182,15 @@ def propose_application(
         if partners is not None:
             facts = facts_with(facts, partners=partners)
         answer = evaluate_item(item, facts, day, venture_id=venture_id)
+        if venture_id is None and _venture_refusal(session, item, answer.venture_id):
+            # a partnership borrows for the person's partnership, not for their 个体工商户
+            for other in _venture_choices(session, entrepreneur_id):
+                candidate = evaluate_item(item, facts, day, venture_id=other.id)
+                if candidate.eligibility is not Eligibility.NOT_ELIGIBLE and not _venture_refusal(
+                    session, item, other.id
+                ):
+                    answer, venture_id = candidate, other.id
+                    break
         interest = (
             _latest_loan_interest(session, entrepreneur_id)
             if item.code is ItemCode.LOAN_INTEREST_SUBSIDY
