@@ -104,6 +104,7 @@ def test_bank_account_of_a_subsidy_is_digits_only(
     qtbot.addWidget(dialog)
     details = dialog.details
     assert details is not None and details.title() == "收款账户"
+    assert "default" not in dialog.source_label.text() and "第 1 版" not in dialog.source_label.text()
     assert details.account_name.text() == "李雷"  # the applicant's own account, by default
     assert details.marital.isHidden() and details.spouse_id.isHidden()
     _type(qtbot, details.bank_name, "中国农业银行杭州文三路支行")

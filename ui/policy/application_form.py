@@ -206,7 +206,8 @@ class ApplicationDialog(QDialog):
             documents = [(doc, False) for doc in proposal.documents]
             if self.details is not None:
                 self.details.show_details(proposal.details)
-            source = f"{self.tr('政策依据')}：{self.item.source}　{proposal.policy_set.title}"
+            policy_set = proposal.policy_set  # by its name and period, not its internal id and version
+            source = f"{self.tr('政策依据')}：{self.item.source}　{policy_set.name}（{policy_set.period}）"
         self.header.setText(f"{name} — {self.item.name}")
         self.source_label.setText(source)
         self.status_chip.set_chip(status.label, STATUS_TONES[status])
