@@ -267,6 +267,11 @@ def test_startup_subsidy_form_prints_the_account_the_document_number_and_no_raw_
     visible = "\n".join(_pages(out, crop_bottom=40))
     assert "DOORSTEP" not in visible and app not in visible and "识别码" not in visible
     assert b"3 Tr" in _page_content(out)  # render mode 3: text that is not painted
+    redacted = tmp_path / "redacted.pdf"
+    print_application(db, actor, application_id=app, out=redacted, redacted=True)
+    masked = "\n".join(_pages(redacted))
+    assert ACCOUNT not in masked and PERSON_ID not in masked
+    assert_intact(masked, ["6228***********0018"])  # the 脱敏件 masks the account too
 
 
 def _page_content(path: Path) -> bytes:
