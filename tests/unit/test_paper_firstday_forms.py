@@ -68,7 +68,14 @@ PERSON_ID = _id_number(date(1988, 12, 31))
 SPOUSE_ID = _id_number(date(1987, 2, 28), want_x=False)
 
 
-def _person(db: Database, actor: Actor, *, name: str = NAME, birth: date = date(1988, 12, 31)) -> str:
+def _person(
+    db: Database,
+    actor: Actor,
+    *,
+    name: str = NAME,
+    birth: date = date(1988, 12, 31),
+    entity_type: str = "个体工商户",
+) -> str:
     return create_entrepreneur(
         db,
         actor,
@@ -83,7 +90,7 @@ def _person(db: Database, actor: Actor, *, name: str = NAME, birth: date = date(
         ventures=[
             {
                 "name": VENTURE,
-                "entity_type": "个体工商户",
+                "entity_type": entity_type,
                 "credit_code": CREDIT_CODE,
                 "stage": "初创",
                 "registration_date": "2024-01-10",
@@ -333,3 +340,57 @@ def test_training_roster_prints_the_standard_each_amount_and_the_total_in_capita
     for name in ("欧阳娜娜", "诸葛明远", "上官婉儿"):
         line = next(line for line in text.splitlines() if name in line)
         assert "¥1,000.00" in line, line
+
+
+@pytest.mark.parametrize(
+    ("item_code", "entity_type", "data", "foot"),
+    [
+        (
+            "social_insurance_subsidy",
+            "个体工商户",
+            ApplicationInput(social_insurance_months=36),
+            "申请人签字",
+        ),
+        ("incubator_space", "个体工商户", ApplicationInput(), "申请人签字"),
+        (
+            "guaranteed_loan_partnership",
+            "其他",
+            ApplicationInput(partners=5, amount_fen=150_000_000),
+            "借款人签字",
+        ),
+        ("guaranteed_loan_small_firm", "小微企业", ApplicationInput(amount_fen=300_000_000), "借款人签字"),
+    ],
+)
+def test_every_other_application_form_keeps_its_tokens_whole(  # noqa: PLR0917 (pytest passes by position)
+    db: Database,
+    actor: Actor,
+    tmp_path: Path,
+    item_code: str,
+    entity_type: str,
+    data: ApplicationInput,
+    foot: str,
+) -> None:
+    person = _person(db, actor, entity_type=entity_type)
+    loan = LoanInput(bank=LENDER, amount_fen=data.amount_fen) if item_code.startswith("guaranteed") else None
+    app = create_application(
+        db, actor, entrepreneur_id=person, item_code=item_code, data=data, loan=loan, today=DAY
+    )
+    _submit(db, actor, app)
+    out = tmp_path / f"{item_code}.pdf"
+    print_application(db, actor, application_id=app, out=out)
+    pages = _pages(out)
+    text = "\n".join(pages)
+    labels = ["公民身份号码", "现居住地址", "政策依据", "材料清单"]
+    tokens = [NAME, PERSON_ID, "2025年11月5日", "1988年12月31日", "人社部发〔2025〕5号"]
+    values = [ADDRESS]
+    if "创业主体情况" in text:  # the items whose rule looks at the venture print it
+        labels += ["统一社会信用代码", "登记注册日期", "经营地址"]
+        tokens += [CREDIT_CODE, "2024年1月10日"]
+        values += [VENTURE_ADDRESS]
+    else:
+        assert item_code == "social_insurance_subsidy"
+    assert_intact(text, [*labels, *tokens])
+    assert_uncut(text, values, labels)
+    assert "5号文" not in text and "default" not in text
+    page = next(p for p in pages if "本人承诺" in p)
+    assert foot in page and "（盖章）" in page and "留存一份" in _flat(page)
