@@ -12,7 +12,9 @@ without repayment (无还本续贷) and whether the counter-guarantee (反担保
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Final
 
@@ -24,7 +26,7 @@ from models.enums import Labelled
 from models.errors import NotAllowed, ValidationError
 from models.money import format_yuan
 from models.policy import EXTENSION_LIMIT_MONTHS, PolicyItem, add_months, check_amount
-from models.validators import normalise_text
+from models.validators import normalise_text, parse_id_number, parse_name
 
 
 class ApplicationStatus(Labelled):
@@ -109,6 +111,18 @@ class Application(TravellingRecord, table=True):
     training_class_id: str | None = Field(default=None, max_length=36)  # training area's class (no FK)
     returned_reason: str = Field(default="", max_length=500)
     notes: str = Field(default="", max_length=1000)
+    # What the printed forms ask for that the file does not hold (see :class:`FormDetails`).
+    marital_status: str = Field(default="", max_length=4)
+    spouse_name: str = Field(default="", max_length=50)
+    spouse_id_number: str = Field(default="", max_length=18)
+    household_address: str = Field(default="", max_length=200)
+    loan_purpose: str = Field(default="", max_length=200)
+    repayment_method: str = Field(default="", max_length=30)
+    repayment_source: str = Field(default="", max_length=200)
+    business_income_fen: int | None = None
+    bank_name: str = Field(default="", max_length=100)
+    bank_account: str = Field(default="", max_length=32)
+    account_name: str = Field(default="", max_length=50)
 
 
 class ApplicationStep(TravellingRecord, table=True):
@@ -152,6 +166,17 @@ APPLICATION_LABELS: Final[dict[str, str]] = {
     "training_class_id": "培训班",
     "returned_reason": "退回原因",
     "notes": "备注",
+    "marital_status": "婚姻状况",
+    "spouse_name": "配偶姓名",
+    "spouse_id_number": "配偶身份证号码",
+    "household_address": "户籍地址",
+    "loan_purpose": "贷款用途",
+    "repayment_method": "还款方式",
+    "repayment_source": "还款来源",
+    "business_income_fen": "年经营收入",
+    "bank_name": "开户银行",
+    "bank_account": "银行账号",
+    "account_name": "账户户名",
 }
 LOAN_LABELS: Final[dict[str, str]] = {
     "bank": "经办银行",
@@ -304,3 +329,133 @@ def interest_subsidy_fen(*, amount_fen: int, annual_rate_bp: int, share_pct: int
     numerator = amount_fen * annual_rate_bp * share_pct * months
     denominator = 10_000 * 100 * 12
     return (numerator * 2 + denominator) // (denominator * 2)
+
+
+# ------------------------------------------------------------------------------------- form details
+MARITAL_STATUSES: Final = ("未婚", "已婚", "离异", "丧偶")
+REPAYMENT_METHODS: Final = ("按月付息、到期还本", "按季付息、到期还本", "等额本息", "等额本金")
+"""Suggestions for 还款方式; a bank's own wording is accepted too (at most 30 characters)."""
+_ACCOUNT_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
+
+
+@dataclass(frozen=True)
+class FormDetails:
+    """What the printed forms ask for that the file does not hold.
+
+    The borrower block of 创业担保贷款申请表 (5号文 (十六), 推进行动 计划5): marital status and the spouse's
+    name and ID number (a married borrower's spouse co-signs at most banks), household address, loan
+    purpose, repayment method and source, yearly business income; and the bank account a subsidy is paid
+    into (一次性创业补贴申请表, 5号文 (十五): its checklist asks for 申请人本人银行账户信息).
+    """
+
+    marital_status: str = ""
+    spouse_name: str = ""
+    spouse_id_number: str = ""
+    household_address: str = ""
+    loan_purpose: str = ""
+    repayment_method: str = ""
+    repayment_source: str = ""
+    business_income_fen: int | None = None
+    bank_name: str = ""
+    bank_account: str = ""
+    account_name: str = ""
+
+    def columns(self) -> dict[str, object]:
+        """The :class:`Application` columns these values are stored in (same names)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def of(cls, record: Application) -> FormDetails:
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})
+
+
+_DETAIL_LIMITS: Final = {
+    "household_address": ("户籍地址", 200),
+    "loan_purpose": ("贷款用途", 200),
+    "repayment_method": ("还款方式", 30),
+    "repayment_source": ("还款来源", 200),
+    "bank_name": ("开户银行", 100),
+    "account_name": ("账户户名", 50),
+}
+
+
+def parse_bank_account(value: object, *, field: str = "银行账号") -> str:
+    """A bank account or card number: digits only (spaces and dashes as printed on a card are dropped),
+    8 to 32 of them. Blank is allowed (filled in by hand on paper)."""
+    text = _ACCOUNT_SEPARATORS.sub("", normalise_text(value))
+    if not text:
+        return ""
+    if not text.isdigit():
+        raise ValidationError(field, value, f"{field}“{value}”只能由数字组成")
+    if not 8 <= len(text) <= 32:
+        raise ValidationError(field, value, f"{field}“{value}”有 {len(text)} 位，应为 8 到 32 位数字")
+    return text
+
+
+def validate_details(details: FormDetails, *, today: date | None = None) -> FormDetails:
+    """The details tidied, or :class:`ValidationError` naming the field: the spouse's ID number through the
+    GB 11643 check, the account number digits only, texts within their length."""
+    tidy: dict[str, object] = {}
+    for name, (label, limit) in _DETAIL_LIMITS.items():
+        value = normalise_text(getattr(details, name))
+        if len(value) > limit:
+            raise ValidationError(label, value, f"{label}过长：{len(value)} 个字，最多 {limit} 个字")
+        tidy[name] = value
+    status = normalise_text(details.marital_status)
+    if status and status not in MARITAL_STATUSES:
+        raise ValidationError("婚姻状况", status, f"婚姻状况“{status}”应为{'、'.join(MARITAL_STATUSES)}之一")
+    spouse_name = normalise_text(details.spouse_name)
+    spouse_id = normalise_text(details.spouse_id_number)
+    if (spouse_name or spouse_id) and status != "已婚":
+        raise ValidationError(
+            "配偶姓名", spouse_name or spouse_id, f"婚姻状况为“{status or '未填写'}”，不应填写配偶信息"
+        )
+    if spouse_name:
+        spouse_name = parse_name(spouse_name, field="配偶姓名")
+    if spouse_id:
+        spouse_id = parse_id_number(spouse_id, field="配偶身份证号码", today=today).number
+    income = details.business_income_fen
+    if income is not None and income < 0:
+        raise ValidationError("年经营收入", income, f"年经营收入 {format_yuan(income)} 不能为负数")
+    return replace(
+        details,
+        marital_status=status,
+        spouse_name=spouse_name,
+        spouse_id_number=spouse_id,
+        bank_account=parse_bank_account(details.bank_account),
+        **tidy,  # type: ignore[arg-type]
+    )
+
+
+_DOCUMENT_NUMBER = re.compile(r"[（(]([^（）()]*〔\d{4}〕\d+号)[）)]")
+
+
+def cite_policy(source: str, documents: Mapping[str, str]) -> str:
+    """``5号文 (十五)`` → ``人社部发〔2025〕5号 (十五)``: each short name of a policy item's source by
+    the full document number of the policy set's ``documents`` (its title in 《》 when it has none)."""
+    parts: list[str] = []
+    for piece in re.split(r"[，,；;]", source):
+        part = piece.strip()
+        if not part:
+            continue
+        key = next((k for k in sorted(documents, key=len, reverse=True) if part.startswith(k)), None)
+        if key is None:
+            parts.append(part)
+            continue
+        full, rest = documents[key], part[len(key) :].strip()
+        number = _DOCUMENT_NUMBER.search(full)
+        name = number.group(1) if number else f"《{full}》"
+        parts.append(f"{name} {rest}".strip())
+    return "；".join(parts)
+
+
+def partnership_refusal(item_code: str, entity_type: str | None) -> str:
+    """Why a partnership loan (合伙创业, 5号文 (十六)) cannot be made for this venture, or empty.
+
+    A 个体工商户 is one person's business (a partnership registers as a 合伙企业 or a company), so it
+    borrows as an individual."""
+    if item_code != "guaranteed_loan_partnership" or not entity_type:
+        return ""
+    if entity_type in ("individual_business", "个体工商户"):
+        return "个体工商户为个人经营，不能申请合伙创业担保贷款，请改为申请个人创业担保贷款"
+    return ""

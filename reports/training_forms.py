@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from models.errors import ValidationError
+from models.money import chinese_capitals, format_yuan
 from reports.pdf import Cell, Column, Form, FormBatch, SealBox, SignLine, Target, format_date_cn
 
 SIGN_IN_KIND = "training_sign_in"
@@ -106,6 +107,11 @@ class TrainingRoster:
     lines: tuple[RosterLine, ...]
     printed_on: date
     redacted: bool = False
+    standard_fen: int = 0  # the training subsidy per person (补贴标准) of the policy set; 0 if unfunded
+
+    @property
+    def total_fen(self) -> int:
+        return self.standard_fen * len(self.lines)
 
 
 def _period(start: date, end: date) -> str:
@@ -252,6 +258,7 @@ def roster_fields(roster: TrainingRoster) -> dict[str, str]:
         "培训时间": _period(roster.start_date, roster.end_date),
         "结业人数": str(len(roster.lines)),
         "学员": "；".join(f"{line.name} {line.id_number} {line.certificate_number}" for line in roster.lines),
+        **({"补贴标准": format_yuan(roster.standard_fen)} if roster.standard_fen else {}),
     }
 
 
@@ -275,18 +282,21 @@ def draw_training_roster(form: Form, roster: TrainingRoster) -> None:
         ]
     )
     form.spacer()
-    # Widths in pt at 8 pt type: an ID number and a certificate number fit on one line (A4 portrait).
+    # Widths in pt at 7.5 pt type: an ID number, a phone, a certificate number and an amount each fit on
+    # one line (A4 portrait); headers of four characters fit too.
+    amount = format_yuan(roster.standard_fen) if roster.standard_fen else "—"
     form.table(
         [
-            Column("序号", 26),
-            Column("姓名", 42),
-            Column("身份证号码", 90),
+            Column("序号", 24),
+            Column("姓名", 38),
+            Column("身份证号码", 83),
             Column("人员类别", 50),
-            Column("联系电话", 58),
-            Column("出勤学时", 42),
-            Column("出勤率", 36),
-            Column("成绩", 28),
-            Column("结业证书编号", 112),
+            Column("联系电话", 54),
+            Column("出勤学时", 38),
+            Column("出勤率", 33),
+            Column("成绩", 24),
+            Column("结业证书编号", 103),
+            Column("补贴金额", 46),
         ],
         [
             (
@@ -299,12 +309,23 @@ def draw_training_roster(form: Form, roster: TrainingRoster) -> None:
                 line.attendance_text,
                 "—" if line.exam_score is None else str(line.exam_score),
                 line.certificate_number,
+                amount,
             )
             for line in roster.lines
         ],
-        size=8,
+        size=7.5,
     )
     form.text(f"合计：结业 {len(roster.lines)} 人。")
+    total = roster.total_fen
+    form.grid(
+        [
+            [Cell("补贴标准", f"每人 {amount}" if roster.standard_fen else "非补贴性培训（无补贴）")],
+            [
+                Cell("补贴合计（小写）", format_yuan(total) if total else "—"),
+                Cell("大写", chinese_capitals(total) if total else "—"),
+            ],
+        ]
+    )
     form.note(
         "注：本花名册为创业培训补贴申请的附件（人社部发〔2025〕5号 (二)，重点群体创业推进行动 计划4），"
         "所列人员均已按结业规则完成培训；一式三份，培训机构、服务站、人社部门各留存一份。"

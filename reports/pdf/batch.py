@@ -78,13 +78,15 @@ class FormBatch:
         subtitle: str = "",
         redacted: bool = False,
         qr: bool = True,
+        watermark: str = "",
     ) -> Form:
         """Start the next form (finishing the previous one).
 
         ``kind`` names the form in the QR code (``visit_record``), ``record_id`` the record it prints and
         ``fields`` the printed values the integrity digest covers (label -> value as printed).
         ``record_ref`` is what the footer shows as 编号 (default ``record_id``). ``redacted`` marks a copy
-        whose personal data the caller has masked (脱敏件) in the title area and the footer.
+        whose personal data the caller has masked (脱敏件) in the title area and the footer. ``watermark``
+        is printed large and grey across every page (``草稿`` on a draft).
         """
         if self._closed:
             raise RuntimeError("FormBatch is closed")
@@ -99,6 +101,7 @@ class FormBatch:
             subtitle=subtitle,
             redacted=redacted,
             qr=qr,
+            watermark=watermark,
             on_finish=self._count,
         )
         return self._current

@@ -19,13 +19,22 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from reports.fonts import text_width
+from reports.fonts import split_runs, text_width
 from reports.pdf.canvas import HoldingCanvas
 from reports.pdf.cn import format_date_cn
 from reports.pdf.elements import Cell, CheckItem, Column, SealBox, SignLine
 from reports.pdf.integrity import form_digest, qr_payload
 from reports.pdf.qr import draw_qr
-from reports.pdf.text import Align, draw_lines, draw_text, draw_texts, fit_text, wrap_text
+from reports.pdf.text import (
+    CJK_MIDLINE,
+    Align,
+    draw_lines,
+    draw_text,
+    draw_texts,
+    fit_text,
+    token_atoms,
+    wrap_text,
+)
 
 MM: Final[float] = mm
 PAGE_WIDTH: Final[float] = A4[0]
@@ -50,6 +59,9 @@ MIN_ROW_HEIGHT: Final = 22.0
 QR_SIZE: Final = 20 * MM
 RULE_WIDTH: Final = 0.6
 
+SIGNATURE_ROW: Final = 30.0
+MIN_VALUE_SIZE: Final = 7.5
+
 _CONTINUED_TOP: Final = TOP - 9 * MM
 _EPSILON: Final = 0.01
 
@@ -71,6 +83,15 @@ class _Box:
     rest: list[str] = field(default_factory=list)
 
 
+def _unbroken_size(value: str, room: float) -> float:
+    """The type size for a grid value: the body size, or smaller (down to 7.5 pt) for a single token — a
+    code, a date, a number — that would otherwise break across lines in its cell."""
+    width = text_width(value, BODY_SIZE)
+    if width <= room or "\n" in value or len(token_atoms(value)) != 1:
+        return BODY_SIZE
+    return max(MIN_VALUE_SIZE, BODY_SIZE * room / width * 0.995)
+
+
 class Form:
     """Draws one form; get it from :meth:`reports.pdf.batch.FormBatch.form`.
 
@@ -90,6 +111,7 @@ class Form:
         subtitle: str = "",
         redacted: bool = False,
         qr: bool = True,
+        watermark: str = "",
         on_finish: Callable[[Form], None] | None = None,
     ) -> None:
         self._canvas = canvas
@@ -98,6 +120,8 @@ class Form:
         self.record_id = record_id
         self.record_ref = record_ref if record_ref is not None else record_id
         self.redacted = redacted
+        self.watermark = watermark
+        self.machine_code = qr
         self.digest = form_digest(record_id, fields)
         self.payload = qr_payload(kind, record_id, self.digest)
         self.page_count = 0
@@ -201,6 +225,10 @@ class Form:
 
     def _footer(self, number: int, total: int) -> None:
         canvas = self._canvas
+        if self.watermark:
+            self._draw_watermark()
+        if number == 1 and self.machine_code:
+            self._draw_invisible(f"识别码：{self.payload}")
         ref = f"编号：{self.record_ref}"
         if self.redacted:
             ref = f"脱敏件　{ref}"
@@ -216,6 +244,48 @@ class Form:
             x += width + gap
         draw_texts(canvas, placed, SMALL_SIZE)
         draw_text(canvas, RIGHT, FOOTER_Y, f"校验码：{self.digest}", 7.5, align="right")
+
+    def _draw_invisible(self, text: str) -> None:
+        """``text`` in the PDF's text layer but not on paper (render mode 3): ``doorstep verify file.pdf``
+        reads the form's code with ``pdftotext`` while the page shows only the QR code and its 校验码."""
+        obj = self._canvas.beginText()
+        obj.setTextRenderMode(3)
+        obj.setTextOrigin(LEFT, FOOTER_Y - 6)
+        for font, chunk in split_runs(text):
+            obj.setFont(font, 4)
+            obj.textOut(chunk)
+        self._canvas.drawText(obj)
+
+    def _draw_watermark(self) -> None:
+        """A large grey diagonal word across the page (``草稿``): seen at once, the content still legible."""
+        canvas = self._canvas
+        canvas.saveState()
+        canvas.setFillGray(0.5)
+        canvas.setFillAlpha(0.18)
+        canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        canvas.rotate(35)
+        size = min(150.0, CONTENT_WIDTH / max(len(self.watermark), 1))
+        draw_text(canvas, 0, -size * CJK_MIDLINE, self.watermark, size, align="center")
+        canvas.restoreState()
+
+    # -- keeping parts together ----------------------------------------------------------------------
+
+    @staticmethod
+    def text_height(text: str, *, size: float = BODY_SIZE, indent: bool = False) -> float:
+        """The height :meth:`text` takes for ``text`` (for :meth:`keep_together`)."""
+        if indent:
+            text = "\u3000\u3000" + text
+        return 1.5 * MM + len(wrap_text(text, CONTENT_WIDTH, size)) * size * LEADING / BODY_SIZE
+
+    @staticmethod
+    def signatures_height(count: int, *, per_row: int = 1) -> float:
+        """The height :meth:`signatures` takes for ``count`` lines."""
+        return SIGNATURE_ROW * -(-count // max(per_row, 1))
+
+    def keep_together(self, height: float) -> None:
+        """Start a new page unless the next ``height`` pt fit on this one: a declaration with the
+        signatures and opinion boxes that sign it (reportlab's ``KeepTogether`` / ``CondPageBreak``)."""
+        self.ensure_space(height)
 
     # -- text --------------------------------------------------------------------------------------
 
@@ -257,7 +327,8 @@ class Form:
         """A ruled grid of labelled cells; the widest row sets the number of columns.
 
         Labels sit centred in their own box of ``label_width`` pt (by default as wide as the longest
-        label, at least four characters, at most half a column); long values wrap. A row whose last cell
+        label, at least four characters, at most half a column); a label wider than that gets a box as
+        wide as it needs, so a label is never broken; long values wrap. A row whose last cell
         ends short of the right edge is stretched. A row taller than the rest of the page continues on
         the next with its labels repeated.
         """
@@ -280,11 +351,25 @@ class Form:
                 width = RIGHT - x if index == len(row) - 1 else max(cell.span, 1) * unit
                 value_x, value_width = x, width
                 if cell.label:
-                    lines = wrap_text(cell.label, label_width - 2 * PAD_X, BODY_SIZE)
-                    boxes.append(_Box(x, label_width, lines, align="center", center=True, repeat=True))
-                    value_x, value_width = x + label_width, width - label_width
-                lines = wrap_text(cell.value, value_width - 2 * PAD_X, BODY_SIZE)
-                boxes.append(_Box(value_x, value_width, lines, align=cell.align, center=cell.lines <= 1))
+                    own = text_width(cell.label, BODY_SIZE) + 2 * PAD_X
+                    box_width = min(max(label_width, own), width * 0.6)
+                    lines = wrap_text(cell.label, box_width - 2 * PAD_X, BODY_SIZE)
+                    boxes.append(_Box(x, box_width, lines, align="center", center=True, repeat=True))
+                    value_x, value_width = x + box_width, width - box_width
+                room = value_width - 2 * PAD_X
+                size = _unbroken_size(cell.value, room)
+                lines = wrap_text(cell.value, room, size)
+                boxes.append(
+                    _Box(
+                        value_x,
+                        value_width,
+                        lines,
+                        align=cell.align,
+                        center=cell.lines <= 1,
+                        size=size,
+                        leading=LEADING * size / BODY_SIZE,
+                    )
+                )
                 min_lines = max(min_lines, cell.lines)
                 x += width
             self._row(boxes, min_height=max(MIN_ROW_HEIGHT, min_lines * LEADING + 2 * PAD_Y))
@@ -457,7 +542,7 @@ class Form:
         """
         per_row = max(per_row, 1)
         slot = CONTENT_WIDTH / per_row
-        row_height = 30.0
+        row_height = SIGNATURE_ROW
         canvas = self._canvas
         for start in range(0, len(lines), per_row):
             top = self.reserve(row_height)

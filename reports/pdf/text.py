@@ -7,6 +7,7 @@ markup) must pass record values through :func:`markup_literal` first.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable
 from functools import lru_cache
@@ -35,7 +36,33 @@ def _is_word_char(char: str) -> bool:
     return char.isascii() and not char.isspace() and char not in NO_LINE_END
 
 
+UNBREAKABLE = re.compile(
+    r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号"  # a document number: 人社部发〔2025〕5号
+    r"|\d{4}\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?日)?"  # a date: 2025年11月5日, 2025年6月
+    r"|[　\s]*年[　\s]+月[　\s]+日"  # a date to fill in by hand: 　　年　　月　　日
+)
+"""Tokens that are never broken across lines (unless one alone is wider than the line)."""
+
+
+def token_atoms(text: str) -> list[str]:
+    """The pieces ``text`` may be broken between (one piece: a code, a date, a number — a token)."""
+    return [atom for atom in _atoms(text) if atom != " "]
+
+
 def _atoms(paragraph: str) -> list[str]:
+    """Break opportunities: a Latin word or number, a document number or a date is one atom; every other
+    CJK character is its own."""
+    atoms: list[str] = []
+    start = 0
+    for match in UNBREAKABLE.finditer(paragraph):
+        atoms.extend(_plain_atoms(paragraph[start : match.start()]))
+        atoms.append(match.group(0))
+        start = match.end()
+    atoms.extend(_plain_atoms(paragraph[start:]))
+    return atoms
+
+
+def _plain_atoms(paragraph: str) -> list[str]:
     atoms: list[str] = []
     word: list[str] = []
     for char in paragraph:

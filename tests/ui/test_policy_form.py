@@ -144,7 +144,10 @@ def test_loan_form_records_the_terms(
     qtbot.addWidget(dialog)
     box = dialog.loan_box
     assert box is not None
-    assert dialog.fields.amount.text() == "300,000.00"
+    # the amount is what the person asks for: empty until typed, not the ceiling (issue 12)
+    assert dialog.fields.amount.text() == "" and "上限 ¥300,000.00" in dialog.fields.amount_hint.text()
+    assert not dialog.save_button.isEnabled() and "请填写贷款金额" in dialog.fields.error.text()
+    QTest.keyClicks(dialog.fields.amount, "150000")
     assert box.term.value() == 36 and box.rate.text() == "3.95" and box.share.value() == 50
     assert box.waived.isChecked()  # veterans: counter-guarantee waived in the default set
     assert box.extend_button.isHidden()

@@ -31,6 +31,7 @@ from models.audit import Actor, Operation
 from models.database import Database
 from models.errors import NotFound, ValidationError
 from models.training import Enrolment, TrainingClass
+from tests.unit.test_applications_loans import PARTNERSHIP_VENTURE
 from tests.unit.test_policy_support import id_number, make_person
 
 pytestmark = pytest.mark.pdf
@@ -85,7 +86,7 @@ def test_startup_subsidy_form_prints_the_applicant_and_the_amount_in_capitals(
     assert "第 1 页 共 1 页" in text
     assert "本表一式三份" in text and "示例政策参数" in text
     assert "2025年11月5日" in text  # dates on paper
-    assert "5号文 (十五)" in text
+    assert "人社部发〔2025〕5号 (十五)" in text and "5号文" not in text  # by document number
 
 
 def test_redacted_profile_masks_id_numbers_and_phones(db: Database, actor: Actor, tmp_path: Path) -> None:
@@ -164,7 +165,9 @@ def test_amounts_in_capitals_on_the_form(  # noqa: PLR0917 (pytest passes parame
     data: ApplicationInput,
     loan: LoanInput | None,
 ) -> None:
-    person = make_person(db, actor)
+    # A partnership borrows for a 合伙企业; a 个体工商户 is one person's business (issue 12).
+    ventures = [PARTNERSHIP_VENTURE] if item_code == "guaranteed_loan_partnership" else None
+    person = make_person(db, actor, ventures=ventures)
     app = create_application(
         db, actor, entrepreneur_id=person, item_code=item_code, data=data, loan=loan, today=DAY
     )

@@ -4,6 +4,7 @@ workbench; interest subsidy computed from the loan (5号文 (十六), 推进行�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -103,8 +104,19 @@ def test_loan_terms_are_checked_against_the_policy(db: Database, actor: Actor) -
         )
 
 
+PARTNERSHIP_VENTURE: Mapping[str, object] = {
+    "name": "青禾餐饮合伙企业",
+    "entity_type": "其他",
+    "stage": "初创",
+    "registration_date": "2024-01-10",
+    "jobs_created": 4,
+    "industry": "H",
+    "address": "古墩路 8 号",
+}
+
+
 def test_partnership_ceiling_follows_the_partners(db: Database, actor: Actor) -> None:
-    person = make_person(db, actor)
+    person = make_person(db, actor, ventures=[PARTNERSHIP_VENTURE])
     proposal = propose_application(
         db, actor, entrepreneur_id=person, item_code="guaranteed_loan_partnership", partners=3, as_of=DAY
     )

@@ -19,6 +19,7 @@ from desktop.services.applications import (
     count_by_status,
     create_application,
     create_application_in,
+    draft_tasks,
     export_applications,
     get_application,
     loan_tasks,
@@ -185,7 +186,7 @@ def test_the_areas_describe_their_records_and_sources() -> None:
         ("application_step", "station"),
         ("loan", "station"),
     }
-    assert applications.task_sources == (loan_tasks, waiting_tasks)
+    assert applications.task_sources == (loan_tasks, waiting_tasks, draft_tasks)
     assert applications.figure_sources == (month_figures,)
     assert applications.timeline_sources == (timeline_entries,)
     assert applications.own_entry_kinds == {KIND, "application_step"}

@@ -175,7 +175,8 @@ def test_proposal_is_prefilled_from_the_file_and_within_the_ceiling(db: Database
         db, actor, entrepreneur_id=person, item_code="guaranteed_loan_individual", as_of=DAY
     )
     assert proposal.can_apply
-    assert proposal.amount_fen == proposal.ceiling_fen == 30_000_000
+    # a loan's amount is what the person asks for, typed on the form: it does not start at the ceiling
+    assert proposal.amount_fen == 0 and proposal.ceiling_fen == 30_000_000
     assert proposal.ventures[0].name == "青禾餐饮店" and proposal.venture_id == proposal.ventures[0].id
     assert proposal.loan is not None
     assert (proposal.loan.term_months, proposal.loan.annual_rate_bp, proposal.loan.subsidy_share_pct) == (

@@ -275,7 +275,7 @@ def _content_lines(page: str) -> str:
     lines = [
         line.replace("走访情况", "")
         for line in page.splitlines()
-        if "页 共" not in line and "（续）" not in line
+        if "页 共" not in line and "（续）" not in line and "DOORSTEP:" not in line
     ]
     return "".join(lines)
 

@@ -8,9 +8,10 @@ something is unsaved). A refused step says why (e.g. which documents are still m
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +29,9 @@ from desktop.context import AppContext
 from desktop.services import applications as service
 from models.applications import ApplicationStatus
 from models.errors import DoorstepError
-from models.policy import PolicyItem
+from models.policy import ItemCode, PolicyItem
 from ui.overrides import override
-from ui.policy.application_fields import ApplicationFields, ChecklistBox
+from ui.policy.application_fields import ApplicationFields, ChecklistBox, DetailsBox
 from ui.policy.loan_box import LoanBox
 from ui.policy.models import STATUS_TONES
 from ui.policy.preview import make_and_preview
@@ -63,6 +64,9 @@ class ApplicationDialog(QDialog):
                 f"{proposal.name} 已有一份{proposal.item.name}申请（{proposal.open_application.number}，"
                 f"{proposal.open_application.status.label}），请打开那份申请继续办理。",
             )
+            return None
+        if proposal.refusal:
+            dialogs.tell(parent, "无法申请", f"{proposal.name}：{proposal.refusal}")
             return None
         if not proposal.can_apply:
             reasons = "；".join(r.text for r in proposal.answer.failed[:3])
@@ -131,6 +135,11 @@ class ApplicationDialog(QDialog):
             self.loan_box.renew_requested.connect(self._renew)
             self.loan_box.repay_requested.connect(self._repay)
             left.addWidget(self.loan_box)
+        self.details: DetailsBox | None = None
+        if self.item.code is not ItemCode.INCUBATOR_SPACE:  # a free space pays nothing into an account
+            self.details = DetailsBox(self.item, body)
+            self.details.changed.connect(self._changed)
+            left.addWidget(self.details)
         self.help = QLabel(self.tr("政策说明：") + self.item.help, body)
         self.help.setWordWrap(True)
         self.help.setObjectName("muted")
@@ -145,12 +154,13 @@ class ApplicationDialog(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the columns wrap instead
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         outer.addLayout(self._buttons())
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._load()
-        self.resize(1020, 720)
+        self.resize(1100, 720)
         settle_minimum_size(self)
 
     # ----------------------------------------------------------------------------------------- layout
@@ -186,13 +196,18 @@ class ApplicationDialog(QDialog):
             name, status = view.name, view.status
             self.fields.show_view(view, ventures, trainings)
             documents = list(view.documents)
+            if self.details is not None:
+                self.details.show_details(view.details, masked=view.details_masked)
             source = f"{view.number}　{self.tr('政策依据')}：{view.policy_source}"
         else:
             assert proposal is not None
             name, status = proposal.name, ApplicationStatus.DRAFT
             self.fields.show_proposal(proposal, ventures, trainings)
             documents = [(doc, False) for doc in proposal.documents]
-            source = f"{self.tr('政策依据')}：{self.item.source}　{proposal.policy_set.title}"
+            if self.details is not None:
+                self.details.show_details(proposal.details)
+            policy_set = proposal.policy_set  # by its name and period, not its internal id and version
+            source = f"{self.tr('政策依据')}：{self.item.source}　{policy_set.name}（{policy_set.period}）"
         self.header.setText(f"{name} — {self.item.name}")
         self.source_label.setText(source)
         self.status_chip.set_chip(status.label, STATUS_TONES[status])
@@ -207,6 +222,8 @@ class ApplicationDialog(QDialog):
             self.loan_box.show_loan(loan, editable=self.editable, running=running)
         self.workflow.show_application(view)
         self.fields.set_editable(self.editable)
+        if self.details is not None:
+            self.details.set_editable(self.editable)
         self.delete_button.setVisible(view is not None and view.editable)
         self.preview_button.setEnabled(view is not None)
         self._loading = False
@@ -226,6 +243,7 @@ class ApplicationDialog(QDialog):
             if loan is None
             else (loan.bank.text(), loan.term.value(), loan.rate.text(), loan.share.value()),
             None if loan is None else loan.waived.isChecked(),
+            None if self.details is None else self.details.values(),
             tuple(self.checklist.ticked_documents()) if self.view is None else (),
         )
 
@@ -233,7 +251,9 @@ class ApplicationDialog(QDialog):
         """What keeps the form from being saved, in words; empty when it can be."""
         problem = self.fields.problem()
         if not problem and self.loan_box is not None:
-            return self.loan_box.problem()
+            problem = self.loan_box.problem()
+        if not problem and self.details is not None:
+            problem = self.details.problem()
         return problem
 
     def _changed(self) -> None:
@@ -267,6 +287,8 @@ class ApplicationDialog(QDialog):
             return self.view is not None and not self.isWindowModified()
         try:
             data = self.fields.to_input()
+            if self.details is not None:
+                data = replace(data, details=self.details.to_details())
             loan = self.loan_box.values(data.amount_fen) if self.loan_box is not None else None
             if self.view is None:
                 application_id = self.context.services(

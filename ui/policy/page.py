@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,8 @@ from ui.widgets.empty_state import EmptyState
 
 
 class PolicyPage(QWidget):
+    status_changed = Signal()  # the counts changed: the main window asks :meth:`status_text` again
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -179,6 +181,7 @@ class PolicyPage(QWidget):
         filtered = self.tr("（已筛选）") if query.filtered else ""
         self.count_label.setText(self.tr("共 {0:,} 份申请").format(count) + filtered)
         self.print_button.setEnabled(count > 0)
+        self.status_changed.emit()
 
     def refresh(self) -> None:
         """Called each time the page is shown and after an application changed."""

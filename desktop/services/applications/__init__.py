@@ -78,6 +78,7 @@ from desktop.services.applications.views import (
 from desktop.services.applications.workbench import (
     PROCESSING_DAYS,
     STEP_LABELS,
+    draft_tasks,
     loan_tasks,
     month_figures,
     timeline_entries,
@@ -106,7 +107,7 @@ def area() -> Area:
     return Area(
         name="applications",
         records=(RecordKind(KIND), RecordKind("application_step"), RecordKind("loan")),
-        task_sources=(loan_tasks, waiting_tasks),
+        task_sources=(loan_tasks, waiting_tasks, draft_tasks),
         figure_sources=(month_figures,),
         timeline_sources=(timeline_entries,),
         own_entry_kinds=frozenset({KIND, "application_step"}),
@@ -145,6 +146,7 @@ __all__ = [
     "create_application_in",
     "delete_application",
     "delete_application_in",
+    "draft_tasks",
     "export_applications",
     "extend_loan",
     "extend_loan_in",

@@ -22,6 +22,7 @@ from desktop.services.applications.records import (
     loan_defaults,
     loan_of,
     loan_terms,
+    needs_graduation_date,
     refuse_open_or_received,
     validated_loan,
 )
@@ -32,14 +33,17 @@ from models.applications import (
     EDITABLE_STATUSES,
     Application,
     ApplicationStatus,
+    FormDetails,
     Loan,
     check_documents,
     interest_subsidy_fen,
+    partnership_refusal,
+    validate_details,
 )
 from models.audit import Actor, Operation
 from models.base import china_today
 from models.database import Database
-from models.entrepreneur import Venture
+from models.entrepreneur import Entrepreneur, Venture
 from models.enums import EntityType, Stage
 from models.errors import Conflict, NotAllowed, ValidationError
 from models.permissions import Permission
@@ -54,6 +58,7 @@ from models.policy import (
     loan_ceiling,
     proposed_amount,
 )
+from models.regions import region_name
 from models.validators import normalise_text
 
 _NO_INPUT = ApplicationInput()  # the form's defaults: the amount proposed from the policy
@@ -177,6 +182,15 @@ def propose_application(
         if partners is not None:
             facts = facts_with(facts, partners=partners)
         answer = evaluate_item(item, facts, day, venture_id=venture_id)
+        if venture_id is None and _venture_refusal(session, item, answer.venture_id):
+            # a partnership borrows for the person's partnership, not for their 个体工商户
+            for other in _venture_choices(session, entrepreneur_id):
+                candidate = evaluate_item(item, facts, day, venture_id=other.id)
+                if candidate.eligibility is not Eligibility.NOT_ELIGIBLE and not _venture_refusal(
+                    session, item, other.id
+                ):
+                    answer, venture_id = candidate, other.id
+                    break
         interest = (
             _latest_loan_interest(session, entrepreneur_id)
             if item.code is ItemCode.LOAN_INTEREST_SUBSIDY
@@ -186,9 +200,13 @@ def propose_application(
         trainings = (
             _training_choices(session, entrepreneur_id) if item.code is ItemCode.TRAINING_SUBSIDY else ()
         )
-    amount = proposed_amount(item, facts=facts, loan_interest_fen=interest)
+        chosen = venture_id or answer.venture_id
+        refusal = _venture_refusal(session, item, chosen)
+    # A loan starts at what the person asks for (typed on the form), not at the ceiling.
+    amount = 0 if item.is_loan else proposed_amount(item, facts=facts, loan_interest_fen=interest)
     ceiling = loan_ceiling(item, facts.partners)
     waived = counter_guarantee_waived(item, facts.key_groups)
+    household = region_name(person.household_region) if person.household_region else ""
     return Proposal(
         entrepreneur_id=person.id,
         name=person.name,
@@ -203,7 +221,29 @@ def propose_application(
         documents=item.documents,
         open_application=open_applications.get(item.code),
         loan=loan_defaults(item, amount, waived, None) if item.is_loan else None,
+        details=FormDetails(household_address=household or "", account_name=person.name),
+        needs_graduation_date=needs_graduation_date(answer),
+        refusal=refusal,
     )
+
+
+def _venture_refusal(session: Session, item: PolicyItem, venture_id: str | None) -> str:
+    venture = session.get(Venture, venture_id) if venture_id else None
+    return partnership_refusal(item.code.value, venture.entity_type if venture is not None else None)
+
+
+def _store_graduation(
+    operation: Operation, session: Session, entrepreneur_id: str, graduated: date | None, day: date
+) -> None:
+    """A 毕业时间 typed on the application form fills the person's file (never overwrites one)."""
+    if graduated is None:
+        return
+    if graduated > day:
+        raise ValidationError("毕业时间", graduated, f"毕业时间 {graduated.isoformat()} 晚于今天，请核对")
+    person = session.get(Entrepreneur, entrepreneur_id)
+    if person is None or person.graduation_date == graduated:
+        return
+    operation.update(person, {"graduation_date": graduated}, subject_id=entrepreneur_id)
 
 
 def _check_input(session: Session, entrepreneur_id: str, item: PolicyItem, data: ApplicationInput) -> None:
@@ -270,6 +310,9 @@ def create_application_in(
     person, facts, _ = person_facts(session, entrepreneur_id, as_of=day)
     refuse_open_or_received(session, entrepreneur_id, item, open_too=True)
     _check_input(session, entrepreneur_id, item, data)
+    details = validate_details(data.details or FormDetails(), today=day)
+    if data.graduation_date is not None and facts.graduation_date is None:
+        facts = facts_with(facts, graduation_date=data.graduation_date)
     if data.social_insurance_months is not None:
         facts = facts_with(facts, social_insurance_months=data.social_insurance_months)
     if data.partners is not None:
@@ -278,6 +321,9 @@ def create_application_in(
     if answer.eligibility is Eligibility.NOT_ELIGIBLE:
         reasons = "；".join(r.text for r in answer.failed[:3])
         raise NotAllowed(f"{person.name} 不符合{item.name}的条件：{reasons}")
+    refusal = _venture_refusal(session, item, data.venture_id or answer.venture_id)
+    if refusal:
+        raise NotAllowed(refusal)
     interest = (
         _latest_loan_interest(session, entrepreneur_id)
         if item.code is ItemCode.LOAN_INTEREST_SUBSIDY
@@ -293,6 +339,8 @@ def create_application_in(
     check_amount(item, amount, partners=facts.partners)
     documents = check_documents(list(item.documents), list(documents_ticked))
     operation = Operation(session, actor, f"新建 {person.name} 的{item.name}申请")
+    if person.graduation_date is None:
+        _store_graduation(operation, session, entrepreneur_id, data.graduation_date, day)
     record = Application(
         station_code=actor.station_code,
         updated_by=actor.user_name,
@@ -317,6 +365,8 @@ def create_application_in(
         training_class_id=data.training_class_id,
         notes=normalise_text(data.notes) if data.notes else "",
     )
+    for name, value in details.columns().items():
+        setattr(record, name, value)
     operation.create(record, subject_id=entrepreneur_id)
     add_step(operation, record, None, ApplicationStatus.DRAFT, on=day, note="")
     if item.is_loan:
@@ -381,6 +431,10 @@ def update_application_in(
         raise Conflict(f"申请 {record.number} 在您编辑期间已被修改（{record.updated_by}），请重新打开后再改")
     item = application_item(session, record, day)
     _check_input(session, record.entrepreneur_id, item, data)
+    details = validate_details(data.details, today=day) if data.details is not None else None
+    refusal = _venture_refusal(session, item, data.venture_id)
+    if refusal:
+        raise NotAllowed(refusal)
     ceiling = loan_ceiling(item, data.partners)
     amount = data.amount_fen if data.amount_fen is not None else record.amount_fen
     stored_loan = loan_of(session, record.id)
@@ -392,9 +446,11 @@ def update_application_in(
         terms = loan_terms(stored_loan, loan or LoanInput(bank=stored_loan.bank), amount)
         loan_values = loan_columns(validated_loan(item, terms, amount, data.partners))
     operation = Operation(session, actor, f"修改{record.item_name}申请 {record.number}")
+    _store_graduation(operation, session, record.entrepreneur_id, data.graduation_date, day)
     operation.update(
         record,
         {
+            **(details.columns() if details is not None else {}),
             "venture_id": data.venture_id,
             "amount_fen": amount,
             "ceiling_fen": ceiling,

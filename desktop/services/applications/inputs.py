@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from models.applications import FormDetails
+
 
 @dataclass(frozen=True)
 class ApplicationInput:
-    """What the application form edits. ``amount_fen=None`` proposes the amount from the policy."""
+    """What the application form edits. ``amount_fen=None`` proposes the amount from the policy;
+    ``details=None`` keeps the stored :class:`FormDetails`; ``graduation_date`` fills a missing
+    毕业时间 of the person's file (asked on the form where the item's rule needs it)."""
 
     venture_id: str | None = None
     amount_fen: int | None = None
@@ -16,6 +20,8 @@ class ApplicationInput:
     partners: int | None = None
     training_class_id: str | None = None
     notes: str = ""
+    details: FormDetails | None = None
+    graduation_date: date | None = None
 
 
 @dataclass(frozen=True)

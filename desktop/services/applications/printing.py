@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +11,11 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
-from desktop.services.applications.queries import approved_in_month_in
+from desktop.services.applications.queries import approved_in_month_in, masked_details
 from desktop.services.applications.records import KIND, get_record
 from desktop.services.gate import service
 from desktop.services.policy import policy_book_in
-from models.applications import Application, ApplicationStatus, Loan, rate_text
+from models.applications import Application, ApplicationStatus, FormDetails, Loan, cite_policy, rate_text
 from models.audit import Actor, Operation
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
@@ -24,12 +24,14 @@ from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
 from models.money import format_yuan
 from models.permissions import Permission
-from models.policy import LOAN_ITEMS, ItemCode, PolicyBook, PolicyItem
+from models.policy import LOAN_ITEMS, ItemCode, PolicyBook, PolicyItem, PolicySet
 from models.regions import region_name
 from models.station import get_station
 from reports.application_forms import (
+    AccountBlock,
     ApplicantBlock,
     ApplicationForm,
+    BorrowerBlock,
     LoanBlock,
     RosterLine,
     TrainingBlock,
@@ -115,6 +117,39 @@ def _policy_item_for(ctx: _PrintContext, record: Application) -> PolicyItem | No
     return exact.item(ItemCode(item_code)) if exact is not None and item_code else None
 
 
+def _policy_set_of(ctx: _PrintContext, record: Application) -> PolicySet | None:
+    for policy_set in ctx.book.sets:
+        if policy_set.id == record.policy_set_id and policy_set.version == record.policy_set_version:
+            return policy_set
+    return ctx.book.in_force(record.applied_on, record.station_code[:6])
+
+
+def _citation(ctx: _PrintContext, record: Application) -> str:
+    """The policy by its document number (人社部发〔2025〕5号 (十五)), never a policy set's internal name."""
+    policy_set = _policy_set_of(ctx, record)
+    return cite_policy(record.policy_source, policy_set.documents if policy_set else {})
+
+
+def _borrower_block(details: FormDetails) -> BorrowerBlock:
+    income = details.business_income_fen
+    return BorrowerBlock(
+        marital_status=details.marital_status,
+        spouse_name=details.spouse_name,
+        spouse_id_number=details.spouse_id_number,
+        household_address=details.household_address,
+        purpose=details.loan_purpose,
+        repayment_method=details.repayment_method,
+        repayment_source=details.repayment_source,
+        business_income=format_yuan(income) if income is not None else "",
+    )
+
+
+def _account_block(details: FormDetails) -> AccountBlock:
+    return AccountBlock(
+        bank_name=details.bank_name, account=details.bank_account, account_name=details.account_name
+    )
+
+
 def _example_notice(ctx: _PrintContext, record: Application) -> str:
     for policy_set in ctx.book.sets:
         if policy_set.id == record.policy_set_id and policy_set.version == record.policy_set_version:
@@ -184,11 +219,15 @@ def _training_block(
     completed_on = (
         completed if isinstance(completed, date) or completed is None else date.fromisoformat(str(completed))
     )
+    item = _policy_item_for(ctx, record)
+    # The subsidy standard per person of the policy set (5号文 (二), 推进行动 计划4), within the ceiling.
+    standard = min(item.amount_fen, item.ceiling_fen) if item is not None else 0
     return TrainingBlock(
         class_label=label,
         completed_on=format_date_cn(completed_on) if completed_on else "",
-        roster=roster,
+        roster=tuple(replace(line, amount_fen=standard) for line in roster),
         roster_note=note,
+        standard_fen=standard,
     )
 
 
@@ -243,6 +282,10 @@ def _form_data(
     loan = loans.get(record.id)
     code = ItemCode.from_label(record.item_code)
     money_item = code is not ItemCode.INCUBATOR_SPACE
+    details = FormDetails.of(record)
+    if redacted:
+        details = masked_details(details)
+    is_loan = code in LOAN_ITEMS
     return ApplicationForm(
         record_id=record.id,
         number=record.number,
@@ -264,7 +307,11 @@ def _form_data(
         training=_training_block(ctx, session, record, redacted=redacted),
         notes=record.notes,
         redacted=redacted,
-        review_box="经办银行意见" if code in LOAN_ITEMS else "人社部门审核意见",
+        review_box="经办银行意见" if is_loan else "人社部门审核意见",
+        policy_citation=_citation(ctx, record),
+        borrower=_borrower_block(details) if is_loan else None,
+        account=_account_block(details) if money_item and not is_loan else None,
+        draft=record.status == ApplicationStatus.DRAFT.value,
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from desktop.services.applications.records import KIND, get_record
+from desktop.services.applications.records import KIND, application_item, get_record, needs_graduation_date
 from desktop.services.applications.views import (
     ApplicationQuery,
     ApplicationRow,
@@ -19,13 +20,16 @@ from desktop.services.applications.views import (
     StepView,
 )
 from desktop.services.gate import service
-from models.applications import Application, ApplicationStatus, ApplicationStep, Loan
+from desktop.services.policy import person_facts
+from models.applications import Application, ApplicationStatus, ApplicationStep, FormDetails, Loan
 from models.audit import Actor, Operation
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
+from models.errors import NotFound
 from models.masking import mask_id_number, mask_phone
 from models.permissions import Permission
-from models.policy import ItemCode, add_months
+from models.policy import ItemCode, add_months, evaluate_item
 from models.validators import normalise_text
 
 _EVERY = ApplicationQuery()  # the list's default: every application not in the recycle bin
@@ -79,6 +83,11 @@ def application_view_in(
     if unmasked:
         Operation(session, actor, "查看").log_access("view_unmasked", KIND, record.id, record.number)
     item = ItemCode.from_label(record.item_code)
+    details = FormDetails.of(record)
+    # The worker who fills the form sees what they typed; a role without personal data sees it masked.
+    details_masked = not actor.may(Permission.VIEW_PERSONAL_DATA)
+    if details_masked:
+        details = masked_details(details)
     return ApplicationView(
         id=record.id,
         number=record.number,
@@ -123,7 +132,35 @@ def application_view_in(
         version=record.version,
         deleted=record.deleted,
         masked=not unmasked,
+        details=details,
+        details_masked=details_masked,
+        needs_graduation_date=_needs_graduation_date(session, record, person),
     )
+
+
+def masked_details(details: FormDetails) -> FormDetails:
+    """The spouse's ID number and the account number masked (the redacted profile, a role without
+    personal data)."""
+    account = details.bank_account
+    return replace(
+        details,
+        spouse_id_number=mask_id_number(details.spouse_id_number) if details.spouse_id_number else "",
+        bank_account=f"{account[:4]}{'*' * (len(account) - 8)}{account[-4:]}"
+        if len(account) > 8
+        else account,
+    )
+
+
+def _needs_graduation_date(session: Session, record: Application, person: Entrepreneur) -> bool:
+    if person.graduation_date is not None or record.status not in ("draft", "returned"):
+        return False
+    day = china_today()
+    try:
+        item = application_item(session, record, day)
+    except NotFound:
+        return False
+    facts = person_facts(session, person.id, as_of=day)[1]
+    return needs_graduation_date(evaluate_item(item, facts, day, venture_id=record.venture_id))
 
 
 @service(Permission.VIEW_FILES)

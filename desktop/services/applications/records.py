@@ -20,7 +20,7 @@ from models.applications import (
 )
 from models.audit import Operation
 from models.errors import Conflict, NotFound
-from models.policy import ItemCode, PolicyItem, PolicySet
+from models.policy import ConditionType, ItemAnswer, ItemCode, PolicyItem, PolicySet
 
 KIND = "application"
 
@@ -178,3 +178,8 @@ def loan_terms(stored: Loan, loan: LoanInput, amount_fen: int) -> LoanInput:
         if loan.counter_guarantee_waived is not None
         else stored.counter_guarantee_waived,
     )
+
+
+def needs_graduation_date(answer: ItemAnswer) -> bool:
+    """Whether the answer waits for the person's 毕业时间 (the form then asks for it)."""
+    return any(result.condition is ConditionType.GRADUATED_WITHIN for result in answer.missing)

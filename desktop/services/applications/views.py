@@ -3,12 +3,12 @@ the list's rows and queries, loans due."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.services.applications.inputs import LoanInput
 from desktop.services.policy import OpenApplication, PolicySetInfo
-from models.applications import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus, rate_text
+from models.applications import EDITABLE_STATUSES, TRANSITIONS, ApplicationStatus, FormDetails, rate_text
 from models.policy import Eligibility, ItemAnswer, ItemCode, PolicyItem
 
 
@@ -43,10 +43,17 @@ class Proposal:
     documents: tuple[str, ...]
     open_application: OpenApplication | None
     loan: LoanInput | None
+    details: FormDetails = field(default_factory=FormDetails)
+    needs_graduation_date: bool = False
+    refusal: str = ""  # why the application cannot be made although the rule's conditions may hold
 
     @property
     def can_apply(self) -> bool:
-        return self.open_application is None and self.answer.eligibility is not Eligibility.NOT_ELIGIBLE
+        return (
+            self.open_application is None
+            and not self.refusal
+            and self.answer.eligibility is not Eligibility.NOT_ELIGIBLE
+        )
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ class ApplicationView:
     version: int
     deleted: bool
     masked: bool
+    details: FormDetails = field(default_factory=FormDetails)
+    details_masked: bool = False  # the spouse's ID number and the account shown masked: not editable
+    needs_graduation_date: bool = False
 
     @property
     def editable(self) -> bool:

@@ -13,9 +13,10 @@ from desktop.services.applications.views import StepView
 from desktop.services.gate import service
 from desktop.services.timeline import TimelineEntry
 from desktop.services.workbench import Figure, Task, Urgency
-from models.applications import Application, ApplicationStatus, ApplicationStep
+from models.applications import Application, ApplicationStatus, ApplicationStep, missing_documents
 from models.audit import Actor
 from models.database import Database
+from models.entrepreneur import Entrepreneur
 from models.money import format_yuan
 from models.permissions import Permission
 from models.policy import ItemCode, add_months
@@ -95,6 +96,39 @@ def waiting_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
                 open_kind=KIND,
                 open_id=record_id,
                 subject_name=person_name,
+            )
+        )
+    return tasks
+
+
+@service(Permission.VIEW_FILES)
+def draft_tasks(db: Database, actor: Actor, /, today: date) -> list[Task]:
+    """Drafts still missing materials (材料清单), naming what is missing: nothing can be submitted until
+    they are in. Due :data:`PROCESSING_DAYS` days after the draft was opened; not on a mentor's bench."""
+    if actor.role == "mentor":
+        return []
+    with db.reading() as session:
+        rows = session.exec(
+            select(Application, Entrepreneur.name)
+            .join(Entrepreneur, col(Entrepreneur.id) == Application.entrepreneur_id)
+            .where(col(Application.deleted).is_(False), Application.status == ApplicationStatus.DRAFT.value)
+        ).all()
+    tasks = []
+    for record, person_name in rows:
+        missing = missing_documents(list(record.documents_required), list(record.documents_ticked))
+        if not missing:
+            continue
+        due = record.status_on + timedelta(days=PROCESSING_DAYS)
+        named = "、".join(missing[:2]) + (f"等 {len(missing)} 项" if len(missing) > 2 else "")
+        tasks.append(
+            Task(
+                urgency=_urgency(due, today),
+                due=due,
+                kind_label="草稿缺材料",
+                text=f"{record.item_name}（{record.number}）草稿，还缺 {named}",
+                open_kind=KIND,
+                open_id=record.id,
+                subject_name=str(person_name),
             )
         )
     return tasks

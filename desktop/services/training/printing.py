@@ -232,6 +232,7 @@ def training_roster(
     with db.reading() as session:
         trainees = completed_trainees_in(session, class_id)
         station = _station_name(session)
+        standard = _subsidy_standard(session)
     detail = get_class(db, actor, class_id=class_id)
     return TrainingRoster(
         class_id=class_id,
@@ -264,7 +265,19 @@ def training_roster(
         ),
         printed_on=china_today(),
         redacted=not reveal,
+        standard_fen=standard if detail.funded else 0,
     )
+
+
+def _subsidy_standard(session: Session) -> int:
+    """The training subsidy per person of the policy set in force (5号文 (二), 推进行动 计划4), within its
+    ceiling; 0 when the policy area is not installed or its set has no such item."""
+    try:
+        from desktop.services.policy import policy_set_in_force_in
+    except ImportError:  # the policy area is not installed
+        return 0
+    item = policy_set_in_force_in(session).item("training_subsidy")
+    return min(item.amount_fen, item.ceiling_fen) if item is not None else 0
 
 
 @service(Permission.PRINT_FORMS)
