@@ -19,7 +19,6 @@ from models.policy.facts import PersonFacts, VentureFacts
 from models.policy.sets import Condition, PolicyItem, PolicySet
 from models.policy.vocabulary import ConditionType, Eligibility, ItemCode, Outcome
 
-
 # ------------------------------------------------------------------------------------------ the answers
 MOOT_NOTE: Final = "满足其一即可，此项不影响结论"
 

@@ -349,7 +349,10 @@ def training_section(db: Database, actor: Actor, /, month: date) -> list[FigureR
             "结束的培训班",
             "期",
             (int(classes), *zeros),
-            definition="本月已结束的培训班（结束日期在本月且已过去；仍在上课的不计入，马兰花 SYB、IYB、网创等，5号文 (二)）。培训班不分重点群体。",
+            definition=(
+                "本月已结束的培训班（结束日期在本月且已过去，仍在上课的不计入；马兰花 SYB、IYB、网创等，"
+                "5号文 (二)）。培训班不分重点群体。"
+            ),
             split=False,
         ),
         FigureRow(

@@ -137,15 +137,13 @@ def enrolment_warnings_in(
     warnings: list[str] = []
     if klass.end_date < today:
         warnings.append(
-            f"第 {klass.class_number} 期已于 {klass.end_date.isoformat()} 结束（今天是 {today.isoformat()}），"
-            "结束后报名只能补录名单，此人没有本班的考勤"
+            f"第 {klass.class_number} 期已于 {klass.end_date.isoformat()} 结束"
+            f"（今天是 {today.isoformat()}），结束后报名只能补录名单，此人没有本班的考勤"
         )
     if entrepreneur_id is None:
         return warnings
     rows = session.execute(
-        sa_select(
-            col(TrainingClass.class_number), col(TrainingClass.start_date), col(TrainingClass.end_date)
-        )
+        sa_select(col(TrainingClass.class_number), col(TrainingClass.start_date), col(TrainingClass.end_date))
         .join(Enrolment, col(Enrolment.class_id) == TrainingClass.id)
         .where(
             col(Enrolment.entrepreneur_id) == entrepreneur_id,
@@ -163,7 +161,7 @@ def enrolment_warnings_in(
         course = _get_course(session, klass.course_id)
         person = session.get(Entrepreneur, entrepreneur_id)
         name = person.name if person else ""
-        others = "、".join(f"第 {number} 期（{start.isoformat()} 至 {end.isoformat()}）" for number, start, end in rows)
+        others = "、".join(f"第 {n} 期（{start.isoformat()} 至 {end.isoformat()}）" for n, start, end in rows)
         warnings.append(
             f"{name} 已在同一课程{course.name}的{others}名单中，与本期时间重叠；同一人不能同时参加两期"
         )

@@ -98,7 +98,8 @@ def import_attendance(
     dropped; a row with a bad ID number, a name that contradicts the ID number, a mark that cannot be read
     or a person twice is reported with its reason and nothing of it is imported. A blank cell changes
     nothing. Marks under a session after ``today`` are not imported (no attendance for a session not
-    yet held); the column is reported once with the number of marks left out. All marks are written in one transaction (one undo step), through one :class:`Operation`.
+    yet held); the column is reported once with the number of marks left out.
+    All marks are written in one transaction (one undo step), through one :class:`Operation`.
     """
     book = read_sign_in_workbook(path)
     with db.transaction() as session:
