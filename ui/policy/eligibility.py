@@ -2,7 +2,9 @@
 
 Each item of the policy set in force on the date chosen (判断日期) shows 符合条件 / 不符合条件 / 缺少资料
 as a chip with its word, and under it every condition that held (✔), failed with its values (✘) or
-lacks data (？), with the document it comes from (5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划5/7/8).
+lacks data (？), with the document it comes from. An alternative of a "满足以下条件之一" group that held
+through another alternative decides nothing: it shows grey with ○ and "满足其一即可", never as a red ✘
+(5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划5/7/8).
 新建申请 starts an application from the item chosen; the person's applications are listed below.
 """
 
@@ -33,11 +35,14 @@ from models.base import china_today
 from models.errors import DoorstepError
 from models.money import format_yuan
 from models.policy import ConditionResult, Eligibility, ItemAnswer, ItemCode
+from models.policy.evaluation import MOOT_NOTE
 from ui.policy.models import ELIGIBILITY_TONES, ID_ROLE, OUTCOME_MARKS, OUTCOME_TONES, ApplicationListModel
 from ui.roles import TONE_ROLE
+from ui.style import Tone
 from ui.widgets.chips import ChipDelegate
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+MOOT_MARK = "○"  # "one of these holds": this alternative did not, and did not need to
 
 
 def to_qdate(day: date) -> QDate:
@@ -187,10 +192,15 @@ class EligibilityPanel(QWidget):
         return item
 
     def _condition_item(self, result: ConditionResult) -> QTreeWidgetItem:
-        text = f"{OUTCOME_MARKS[result.outcome]} {result.text}"
+        if result.moot:  # failed, but another alternative of its "满足其一" group held
+            text = f"{MOOT_MARK} {result.text}（{self.tr(MOOT_NOTE)}）"
+            tone = Tone.GREY
+        else:
+            text = f"{OUTCOME_MARKS[result.outcome]} {result.text}"
+            tone = OUTCOME_TONES[result.outcome]
         node = QTreeWidgetItem([text, "", "", result.source])
-        node.setForeground(0, OUTCOME_TONES[result.outcome].foreground)
-        node.setToolTip(0, result.text)
+        node.setForeground(0, tone.foreground)
+        node.setToolTip(0, result.shown_text)
         for child in result.children:
             node.addChild(self._condition_item(child))
         return node
