@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.overrides import override
+from ui.widgets.dialogs import settle_minimum_size
 
 EXEMPT_PROPERTY = "discardExempt"
 
@@ -105,6 +106,7 @@ def ask_save(parent: QWidget, title: str, text: str) -> Choice:
     cancel = box.addButton(box.tr("取消"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
+    settle_minimum_size(box)
     box.exec()
     clicked = box.clickedButton()
     if clicked is save:
