@@ -79,7 +79,7 @@ def show(qtbot: QtBot, widget: QWidget, width: int = 0, height: int = 0) -> None
     qtbot.addWidget(widget, before_close_func=_forget_typing)
     if width:
         widget.resize(width, height)
-    settle_minimum_size(widget)
+        settle_minimum_size(widget)
     widget.show()
     qtbot.waitExposed(widget)
     widget.activateWindow()
@@ -248,7 +248,12 @@ def test_esc_with_a_half_typed_walk_in_asks_before_discarding(
     QTest.keyClicks(dialog.search, "zs")  # a search alone is not typing worth asking about
     dialog.walk_name.setFocus()
     QTest.keyClicks(dialog.walk_id, make_id("33010619880808001"))
-    seen = when_asked(lambda box: QTest.keyClick(box, Qt.Key.Key_Escape))  # Esc in the question: 取消
+
+    def look_then_escape(box: QMessageBox) -> None:
+        box.grab().save("/tmp/rules-ask.png")
+        QTest.keyClick(box, Qt.Key.Key_Escape)  # Esc in the question: 取消, back to the typing
+
+    seen = when_asked(look_then_escape)
     QTest.keyClick(dialog.walk_id, Qt.Key.Key_Escape)
     assert sorted(seen[:3]) == sorted(["保存", "不保存", "取消"])
     assert dialog.isVisible() and dialog.walk_id.text()  # still there, typing kept

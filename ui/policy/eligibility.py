@@ -191,9 +191,10 @@ class EligibilityPanel(QWidget):
             item.addChild(self._condition_item(result))
         return item
 
-    def _condition_item(self, result: ConditionResult) -> QTreeWidgetItem:
+    def _condition_item(self, result: ConditionResult, *, under_moot: bool = False) -> QTreeWidgetItem:
         if result.moot:  # failed, but another alternative of its "满足其一" group held
-            text = f"{MOOT_MARK} {result.text}（{self.tr(MOOT_NOTE)}）"
+            note = "" if under_moot else f"（{self.tr(MOOT_NOTE)}）"  # said once, on the alternative
+            text = f"{MOOT_MARK} {result.text}{note}"
             tone = Tone.GREY
         else:
             text = f"{OUTCOME_MARKS[result.outcome]} {result.text}"
@@ -202,7 +203,7 @@ class EligibilityPanel(QWidget):
         node.setForeground(0, tone.foreground)
         node.setToolTip(0, result.shown_text)
         for child in result.children:
-            node.addChild(self._condition_item(child))
+            node.addChild(self._condition_item(child, under_moot=result.moot))
         return node
 
     # ---------------------------------------------------------------------------------------- actions
