@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -36,6 +37,7 @@ from models.errors import DoorstepError
 from models.money import format_yuan
 from models.policy import ConditionResult, Eligibility, ItemAnswer, ItemCode
 from models.policy.evaluation import MOOT_NOTE
+from ui.overrides import override
 from ui.policy.models import ELIGIBILITY_TONES, ID_ROLE, OUTCOME_MARKS, OUTCOME_TONES, ApplicationListModel
 from ui.roles import TONE_ROLE
 from ui.style import Tone
@@ -102,6 +104,7 @@ class EligibilityPanel(QWidget):
         header.resizeSection(3, 190)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.tree.itemDoubleClicked.connect(lambda *_: self._apply())
+        self.tree.installEventFilter(self)  # Enter on an item = 新建申请, as a double-click
         layout.addWidget(self.tree, 1)
 
         self.help = QLabel(self)
@@ -119,6 +122,18 @@ class EligibilityPanel(QWidget):
         buttons.addWidget(self.apply_button)
         layout.addLayout(buttons)
         self.refresh()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._apply()  # never the enclosing dialog's default button
+            return True
+        return super().eventFilter(watched, event)
 
     # -------------------------------------------------------------------------------------------- data
     def refresh(self) -> None:
