@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
@@ -404,3 +405,31 @@ def test_a_failed_alternative_shows_as_one_of_these_holds(
     assert not panel.apply_button.isEnabled()
     tree.setCurrentItem(startup)
     panel.grab().save("/tmp/rules-eligibility.png")
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type text as an input method commits it: a key event per character (QTest only types ASCII)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            )
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on a real question box
+def test_done_with_a_half_typed_walk_in_asks_and_saves(
+    qtbot: QtBot, context: AppContext, answers: Answers
+) -> None:
+    class_id = make_class(context, start=china_today(), days=2)
+    dialog = EnrolDialog(context, class_id)
+    show(qtbot, dialog)
+    dialog.walk_name.setFocus()
+    type_text(dialog.walk_name, "孙七")
+    QTest.keyClick(dialog.walk_name, Qt.Key.Key_Tab)
+    press_text(make_id("33010619880808001"))
+    done = next(b for b in dialog.findChildren(QPushButton) if b.text() == "完成")
+    seen = when_asked(click("保存"))
+    QTest.mouseClick(done, Qt.MouseButton.LeftButton)
+    assert "建档并报名吗" in seen[-1]
+    assert not dialog.isVisible()
+    assert [r.name for r in context.services(svc.roster, class_id=class_id)] == ["孙七"]

@@ -98,7 +98,7 @@ class EnrolDialog(GuardedDialog):
         layout.addWidget(self.status)
         close = QDialogButtonBox(self)
         close.addButton(self.tr("完成"), QDialogButtonBox.ButtonRole.AcceptRole)
-        close.accepted.connect(self.accept)
+        close.accepted.connect(self.finish)
         layout.addWidget(close)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -145,6 +145,13 @@ class EnrolDialog(GuardedDialog):
             return
         if self._candidates:
             self.enrol_selected()
+
+    def finish(self) -> None:
+        """完成: closes the dialog — after the same question as Esc when a walk-in is half typed."""
+        if self.has_unsaved_input():
+            self.reject()  # asks 保存 / 不保存 / 取消
+        else:
+            self.accept()
 
     def save_input(self) -> None:
         """保存 in the discard question: 建档并报名 with what was typed; the dialog closes if it worked."""
