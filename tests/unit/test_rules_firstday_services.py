@@ -193,6 +193,8 @@ def test_a_class_still_running_is_not_counted_as_ended(db: Database, actor: Acto
     rows = {row.key: row for row in monthly.training_section(db, actor, month)}
     assert rows["training.classes"].total == 0
     assert rows["training.trained"].total == 0
+    trend = monthly.monthly_trend(db, actor, end=today, months=1, keys=["training.trained"])
+    assert [point.values["training.trained"] for point in trend] == [0]  # the chart agrees
 
 
 # ------------------------------------------------------------------------------------- eligibility
