@@ -8,7 +8,7 @@ relies on is in :mod:`models.dates`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -19,15 +19,32 @@ from models.policy.facts import PersonFacts, VentureFacts
 from models.policy.sets import Condition, PolicyItem, PolicySet
 from models.policy.vocabulary import ConditionType, Eligibility, ItemCode, Outcome
 
-
 # ------------------------------------------------------------------------------------------ the answers
+MOOT_NOTE: Final = "满足其一即可，此项不影响结论"
+
+
 @dataclass(frozen=True)
 class ConditionResult:
+    """One condition's answer. ``moot``: an alternative of a "满足以下条件之一" group that held through
+    another alternative — it failed (or lacks data) but decides nothing, so it is shown as "one of
+    these holds", never as a failure (its own children are moot too)."""
+
     condition: ConditionType
     outcome: Outcome
     text: str  # "毕业时间 2023-06 距今 29 个月，超过 24 个月"
     source: str = ""
     children: tuple[ConditionResult, ...] = ()
+    moot: bool = False
+
+    @property
+    def shown_text(self) -> str:
+        """The text as a person reads it: a moot alternative says that it does not matter."""
+        return f"{self.text}（{MOOT_NOTE}）" if self.moot else self.text
+
+
+def _settled(result: ConditionResult) -> ConditionResult:
+    """``result`` (and everything under it) marked moot: a group that held made it irrelevant."""
+    return replace(result, moot=True, children=tuple(_settled(c) for c in result.children))
 
 
 @dataclass(frozen=True)
@@ -46,9 +63,9 @@ class ItemAnswer:
         found: list[ConditionResult] = []
 
         def visit(result: ConditionResult) -> None:
+            if result.moot and outcome is not Outcome.HELD:
+                return
             if result.children:
-                if result.outcome is Outcome.HELD and outcome is not Outcome.HELD:
-                    return
                 for child in result.children:
                     visit(child)
             elif result.outcome is outcome:
@@ -302,6 +319,34 @@ def _no_outstanding_loan(condition: Condition, ctx: _Context) -> tuple[Outcome, 
     return Outcome.HELD, "没有未结清的创业担保贷款"
 
 
+PARTNERSHIP_SOURCE: Final = "5号文 (十六)，推进行动 计划5"
+
+
+def _partnership(condition: Condition, ctx: _Context) -> tuple[Outcome, str]:
+    """合伙创业: at least two people start the business together, so a partnership loan (each partner's
+    ceiling added up) is never offered to a one-person 个体工商户 — that person may apply for the personal
+    loan. 5号文 (十六) and 推进行动 计划5 name the guaranteed loan this item belongs to; neither spells out
+    the partnership test, which is the plain meaning of 合伙 (a 个体工商户 is run by one natural person or
+    one family). A partner count recorded on the application decides; without one, a 个体工商户 is one
+    person and any other venture still needs the count (missing data)."""
+    venture, problem = _venture_or_reason(ctx)
+    if problem:
+        return problem
+    assert venture is not None
+    least = condition.count or 2
+    partners = ctx.facts.partners
+    if partners is not None:
+        if partners >= least:
+            return Outcome.HELD, f"合伙创业 {partners} 人，不少于 {least} 人"
+        return Outcome.FAILED, f"合伙人数 {partners} 人，合伙创业至少 {least} 人"
+    if venture.entity_type == EntityType.INDIVIDUAL_BUSINESS.value:
+        return (
+            Outcome.FAILED,
+            f"{_venture_label(venture)}为个体工商户，由一人经营，不是合伙创业（可申请个人创业担保贷款）",
+        )
+    return Outcome.MISSING, f"未填写合伙人数（合伙创业至少 {least} 人，请在申请中填写）"
+
+
 _EVALUATORS: dict[ConditionType, _Evaluator] = {
     ConditionType.KEY_GROUP: _key_group,
     ConditionType.GRADUATED_WITHIN: _graduated_within,
@@ -317,6 +362,7 @@ _EVALUATORS: dict[ConditionType, _Evaluator] = {
     ConditionType.NO_PRIOR_RECEIPT: _no_prior_receipt,
     ConditionType.HOLDS_ITEM: _holds_item,
     ConditionType.NO_OUTSTANDING_LOAN: _no_outstanding_loan,
+    ConditionType.PARTNERSHIP: _partnership,
 }
 
 
@@ -326,6 +372,8 @@ def _evaluate(condition: Condition, ctx: _Context) -> ConditionResult:
         all_of = condition.type is ConditionType.ALL_OF
         children = tuple(_evaluate(child, ctx) for child in condition.children)
         outcome = _combine((c.outcome for c in children), all_of=all_of)
+        if not all_of and outcome is Outcome.HELD:
+            children = tuple(c if c.outcome is Outcome.HELD else _settled(c) for c in children)
         label = condition.label or ("同时满足以下条件" if all_of else "满足以下条件之一")
         return ConditionResult(condition.type, outcome, label, source, children)
     outcome, text = _EVALUATORS[condition.type](condition, ctx)
@@ -335,10 +383,15 @@ def _evaluate(condition: Condition, ctx: _Context) -> ConditionResult:
 
 
 def item_conditions(item: PolicyItem) -> tuple[Condition, ...]:
-    """The item's conditions, with "no prior receipt" added for a one-time item that does not name it."""
+    """The item's conditions, with "no prior receipt" added for a one-time item that does not name it,
+    and "合伙创业" (two people or more) for the partnership loan when its set does not name it."""
     conditions = item.conditions
     if item.one_time and not any(c.type is ConditionType.NO_PRIOR_RECEIPT for c in conditions):
         conditions = (*conditions, Condition(ConditionType.NO_PRIOR_RECEIPT, source=item.source))
+    if item.code is ItemCode.LOAN_PARTNERSHIP and not any(
+        c.type is ConditionType.PARTNERSHIP for top in conditions for c in top.walk()
+    ):
+        conditions = (*conditions, Condition(ConditionType.PARTNERSHIP, source=PARTNERSHIP_SOURCE))
     return conditions
 
 

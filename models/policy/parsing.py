@@ -44,6 +44,7 @@ _CONDITION_PARAMS: dict[ConditionType, tuple[tuple[str, ...], tuple[str, ...]]] 
     ConditionType.NO_PRIOR_RECEIPT: ((), ("items",)),
     ConditionType.HOLDS_ITEM: (("items",), ()),
     ConditionType.NO_OUTSTANDING_LOAN: ((), ()),
+    ConditionType.PARTNERSHIP: ((), ("count",)),
     ConditionType.ANY_OF: (("conditions",), ()),
     ConditionType.ALL_OF: (("conditions",), ()),
 }
@@ -107,6 +108,11 @@ def _read_condition(check: Checker, raw: Any, path: JsonPath, depth: int = 0) ->
     if kind is ConditionType.JOBS_CREATED_AT_LEAST:
         count = check.integer(raw, "count", path, minimum=0, maximum=100_000, what="人数（整数）")
         return Condition(count=count, **common) if count is not None else None
+    if kind is ConditionType.PARTNERSHIP:
+        partners = check.integer(
+            raw, "count", path, minimum=2, maximum=100, what="合伙人数（整数）", required=False
+        )
+        return Condition(count=partners, **common)
     if kind in (ConditionType.NO_PRIOR_RECEIPT, ConditionType.HOLDS_ITEM):
         items = check.choices(raw, "items", path, ItemCode, required=kind is ConditionType.HOLDS_ITEM)
         return Condition(items=items, **common)

@@ -81,7 +81,9 @@ class PolicyItem:
 
     @cached_property
     def _needs_venture(self) -> bool:
-        return any(c.type in VENTURE_CONDITIONS for top in self.conditions for c in top.walk())
+        return self.code is ItemCode.LOAN_PARTNERSHIP or any(
+            c.type in VENTURE_CONDITIONS for top in self.conditions for c in top.walk()
+        )
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class ConditionType(Labelled):
     NO_PRIOR_RECEIPT = "no_prior_receipt", "未曾享受"
     HOLDS_ITEM = "holds_item", "已获贷款"
     NO_OUTSTANDING_LOAN = "no_outstanding_loan", "无未结清贷款"
+    PARTNERSHIP = "partnership", "合伙创业"
     ANY_OF = "any_of", "满足其一"
     ALL_OF = "all_of", "同时满足"
 
@@ -105,5 +106,6 @@ VENTURE_CONDITIONS: Final = frozenset(
         ConditionType.ENTITY_TYPE,
         ConditionType.STAGE,
         ConditionType.JOBS_CREATED_AT_LEAST,
+        ConditionType.PARTNERSHIP,
     }
 )

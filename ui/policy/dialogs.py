@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +29,7 @@ from desktop.services import policy as policy_service
 from models.base import china_today
 from models.errors import DoorstepError
 from models.policy import add_months
+from ui.overrides import override
 from ui.policy.eligibility import EligibilityPanel
 from ui.visits.picker import PersonPicker
 from ui.widgets import dialogs
@@ -34,7 +37,11 @@ from ui.widgets.dialogs import settle_minimum_size
 
 
 class NewApplicationDialog(QDialog):
-    """新增申请: find the person, see what they are eligible for, start the application."""
+    """新增申请: find the person, see what they are eligible for, start the application.
+
+    Keys: Enter in the search picks the highlighted match (the picker's own rule); Enter again goes on to
+    the list of policies (↓/↑ choose, Enter = 新建申请) — Enter in the search never closes the dialog.
+    """
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +51,7 @@ class NewApplicationDialog(QDialog):
         layout.addWidget(QLabel(self.tr("申请人"), self))
         self.picker = PersonPicker(context.services, self)
         self.picker.chosen.connect(self._chosen)
+        self.picker.line_edit.installEventFilter(self)  # after the picker's: runs first, defers to it
         layout.addWidget(self.picker)
         self.holder = QVBoxLayout()
         layout.addLayout(self.holder, 1)
@@ -53,11 +61,28 @@ class NewApplicationDialog(QDialog):
         self.hint.setObjectName("muted")
         self.holder.addWidget(self.hint)
         self.panel: EligibilityPanel | None = None
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = QDialogButtonBox(self)
+        close.addButton(
+            self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole
+        )  # in Chinese, with or without Qt's
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.resize(900, 640)
         settle_minimum_size(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.picker.line_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.picker.results.isVisible()  # while matches show, Enter is the picker's
+        ):
+            if self.panel is not None:
+                self.panel.tree.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     def _chosen(self, entrepreneur_id: str) -> None:
         if self.panel is not None:
@@ -123,6 +148,9 @@ class MonthDialog(QDialog):
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok is not None:
             ok.setText(self.tr("生成并预览"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -168,7 +196,10 @@ class VerifyDialog(QDialog):
         self.results = QPlainTextEdit(self)
         self.results.setReadOnly(True)
         layout.addWidget(self.results, 1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = QDialogButtonBox(self)
+        close.addButton(
+            self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole
+        )  # in Chinese, with or without Qt's
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.resize(720, 360)

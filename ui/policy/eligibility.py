@@ -2,7 +2,9 @@
 
 Each item of the policy set in force on the date chosen (判断日期) shows 符合条件 / 不符合条件 / 缺少资料
 as a chip with its word, and under it every condition that held (✔), failed with its values (✘) or
-lacks data (？), with the document it comes from (5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划5/7/8).
+lacks data (？), with the document it comes from. An alternative of a "满足以下条件之一" group that held
+through another alternative decides nothing: it shows grey with ○ and "满足其一即可", never as a red ✘
+(5号文 (十)(十五)(十六)(十七)(十八), 推进行动 计划5/7/8).
 新建申请 starts an application from the item chosen; the person's applications are listed below.
 """
 
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -33,11 +36,15 @@ from models.base import china_today
 from models.errors import DoorstepError
 from models.money import format_yuan
 from models.policy import ConditionResult, Eligibility, ItemAnswer, ItemCode
+from models.policy.evaluation import MOOT_NOTE
+from ui.overrides import override
 from ui.policy.models import ELIGIBILITY_TONES, ID_ROLE, OUTCOME_MARKS, OUTCOME_TONES, ApplicationListModel
 from ui.roles import TONE_ROLE
+from ui.style import Tone
 from ui.widgets.chips import ChipDelegate
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 2
+MOOT_MARK = "○"  # "one of these holds": this alternative did not, and did not need to
 
 
 def to_qdate(day: date) -> QDate:
@@ -97,6 +104,7 @@ class EligibilityPanel(QWidget):
         header.resizeSection(3, 190)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.tree.itemDoubleClicked.connect(lambda *_: self._apply())
+        self.tree.installEventFilter(self)  # Enter on an item = 新建申请, as a double-click
         layout.addWidget(self.tree, 1)
 
         self.help = QLabel(self)
@@ -114,6 +122,18 @@ class EligibilityPanel(QWidget):
         buttons.addWidget(self.apply_button)
         layout.addLayout(buttons)
         self.refresh()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._apply()  # never the enclosing dialog's default button
+            return True
+        return super().eventFilter(watched, event)
 
     # -------------------------------------------------------------------------------------------- data
     def refresh(self) -> None:
@@ -186,13 +206,19 @@ class EligibilityPanel(QWidget):
             item.addChild(self._condition_item(result))
         return item
 
-    def _condition_item(self, result: ConditionResult) -> QTreeWidgetItem:
-        text = f"{OUTCOME_MARKS[result.outcome]} {result.text}"
+    def _condition_item(self, result: ConditionResult, *, under_moot: bool = False) -> QTreeWidgetItem:
+        if result.moot:  # failed, but another alternative of its "满足其一" group held
+            note = "" if under_moot else f"（{self.tr(MOOT_NOTE)}）"  # said once, on the alternative
+            text = f"{MOOT_MARK} {result.text}{note}"
+            tone = Tone.GREY
+        else:
+            text = f"{OUTCOME_MARKS[result.outcome]} {result.text}"
+            tone = OUTCOME_TONES[result.outcome]
         node = QTreeWidgetItem([text, "", "", result.source])
-        node.setForeground(0, OUTCOME_TONES[result.outcome].foreground)
-        node.setToolTip(0, result.text)
+        node.setForeground(0, tone.foreground)
+        node.setToolTip(0, result.shown_text)
         for child in result.children:
-            node.addChild(self._condition_item(child))
+            node.addChild(self._condition_item(child, under_moot=result.moot))
         return node
 
     # ---------------------------------------------------------------------------------------- actions

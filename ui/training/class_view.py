@@ -29,6 +29,7 @@ from ui.style import Tone
 from ui.training.dialogs import ClassDialog, ScheduleDialog, SessionDialog
 from ui.training.enrol import EnrolDialog, ImportResultDialog
 from ui.training.grid import AttendanceGridWidget
+from ui.training.keys import EnterMovesDown, chosen_rows, on_delete
 from ui.training.models import STATUS_TONES, CompletionModel, roster_columns, session_columns
 from ui.widgets import dialogs
 from ui.widgets.chip_label import ChipLabel
@@ -36,8 +37,8 @@ from ui.widgets.chips import ChipDelegate
 from ui.widgets.rows_model import RowsModel
 
 
-def table_for(model: RowsModel[Any], parent: QWidget) -> QTableView:
-    view = QTableView(parent)
+def table_for(model: RowsModel[Any], parent: QWidget, kind: type[QTableView] = QTableView) -> QTableView:
+    view = kind(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -103,6 +104,11 @@ class ClassView(QWidget):
         self.facts.setObjectName("muted")
         self.facts.setWordWrap(True)
         column.addWidget(self.facts)
+        self.schedule_note = QLabel(frame)
+        self.schedule_note.setWordWrap(True)
+        self.schedule_note.setStyleSheet(f"color: {Tone.AMBER.foreground.name()};")
+        self.schedule_note.hide()
+        column.addWidget(self.schedule_note)
         row.addLayout(column, 1)
         self.status_chip = ChipLabel("", Tone.GREY, frame)
         row.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -130,6 +136,8 @@ class ClassView(QWidget):
             )
         )
         self.facts.setToolTip(self.tr("结业规则：{0}").format(d.rule.describe()))
+        self.schedule_note.setText(self.tr("⚠ {0}；请补排课次").format(d.schedule_warning))
+        self.schedule_note.setVisible(bool(d.schedule_warning))
         self.rule_label.setText(self.tr("结业规则：{0}").format(d.rule.describe()))
         self.status_chip.set_chip(d.status, STATUS_TONES.get(d.status, Tone.GREY))
         self.rate.setText(self.tr("结业率 {0}").format(d.completion_text))
@@ -160,6 +168,7 @@ class ClassView(QWidget):
         self.roster_model: RowsModel[service.RosterRow] = RowsModel(roster_columns(), self)
         self.roster_view = table_for(self.roster_model, page)
         self.roster_view.doubleClicked.connect(lambda _i: self.open_file())
+        on_delete(self.roster_view, self.withdraw)
         layout.addWidget(self.roster_view, 1)
         return page
 
@@ -172,7 +181,7 @@ class ClassView(QWidget):
             self.changed.emit()
 
     def _selected_roster(self) -> list[service.RosterRow]:
-        rows = sorted({i.row() for i in self.roster_view.selectionModel().selectedRows()})
+        rows = chosen_rows(self.roster_view)
         return [r for r in (self.roster_model.row_at(row) for row in rows) if r is not None]
 
     def withdraw(self) -> None:
@@ -244,16 +253,19 @@ class ClassView(QWidget):
         )
         self.session_view = table_for(self.session_model, page)
         self.session_view.doubleClicked.connect(lambda _i: self.edit_session())
+        on_delete(self.session_view, self.delete_session)
         layout.addWidget(self.session_view, 1)
         return page
 
     def _selected_sessions(self) -> list[service.SessionView]:
-        rows = sorted({i.row() for i in self.session_view.selectionModel().selectedRows()})
+        rows = chosen_rows(self.session_view)
         return [s for s in (self.session_model.row_at(row) for row in rows) if s is not None]
 
     def schedule(self) -> None:
         if ScheduleDialog(self.context, self.class_id, self).exec():
             self._sessions_changed()
+            if self.detail.schedule_warning:
+                dialogs.tell(self, self.tr("排课学时不足"), self.detail.schedule_warning + self.tr("。"))
 
     def add_session(self) -> None:
         if SessionDialog(self.context, self.class_id, self).exec():
@@ -383,7 +395,7 @@ class ClassView(QWidget):
         self.completion_model = CompletionModel(self._save_score, self)
         self.completion_model.error.connect(lambda text: dialogs.tell(self, self.tr("成绩未保存"), text))
         self.completion_model.score_saved.connect(lambda: QTimer.singleShot(0, self.reload))
-        self.completion_view = table_for(self.completion_model, page)
+        self.completion_view = table_for(self.completion_model, page, EnterMovesDown)
         self.completion_view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -406,6 +418,16 @@ class ClassView(QWidget):
         return self.context.services(service.set_exam_score, enrolment_id=enrolment_id, score=value)
 
     def assess(self) -> None:
+        short = self.detail.schedule_warning
+        if short and not dialogs.ask(
+            self,
+            self.tr("排课学时不足"),
+            self.tr("{0}。按已排的学时评定，学员可能以不足的学时结业。仍要评定吗？").format(short),
+            self.tr("仍要评定"),
+            self.tr("先去排课"),
+            warning=True,
+        ):
+            return
         try:
             summary = self.context.services(service.assess_class, class_id=self.class_id)
         except DoorstepError as error:

@@ -7,7 +7,6 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from desktop.services import training as service
 from models.base import china_today
 from models.errors import DoorstepError, ValidationError
 from models.training import ExcusedPolicy, HalfDay, check_class_field, validate_class
+from ui.training.discard import GuardedDialog
 from ui.widgets import dialogs
 from ui.widgets.dialogs import settle_minimum_size
 from ui.widgets.form import CheckedForm, ChoiceField, DateValueField, NotesField, NumberField, TextField
@@ -33,7 +33,7 @@ from ui.widgets.inputs import DateField
 YES_NO = [("是", "1"), ("否", "0")]
 
 
-class ClassDialog(QDialog):
+class ClassDialog(GuardedDialog):
     """新增 / 修改 a class. The completion rule starts as the chosen course's rule and may be changed."""
 
     def __init__(
@@ -116,6 +116,11 @@ class ClassDialog(QDialog):
                 self._course_picked()
         self._show_rule_note()
         settle_minimum_size(self, 720)
+        self.course.combo.setFocus()  # the dialog starts in its first field
+        self.remember_input()
+
+    def save_input(self) -> None:
+        self.save()
 
     @staticmethod
     def _rule_values(rule: object) -> dict[str, object]:
@@ -205,7 +210,7 @@ def _labels() -> dict[str, str]:
 _LABEL_KEYS = _labels()
 
 
-class ScheduleDialog(QDialog):
+class ScheduleDialog(GuardedDialog):
     """排课: one session per chosen half-day on every weekday between two dates."""
 
     def __init__(self, context: AppContext, class_id: str, parent: QWidget | None = None) -> None:
@@ -257,6 +262,11 @@ class ScheduleDialog(QDialog):
         buttons.rejected.connect(self.reject)
         grid.addWidget(buttons, 5, 0, 1, 4)
         settle_minimum_size(self, 560)
+        self.first.setFocus()
+        self.remember_input()
+
+    def save_input(self) -> None:
+        self.save()
 
     def save(self) -> None:
         from models.validators import parse_date
@@ -283,7 +293,7 @@ class ScheduleDialog(QDialog):
         self.accept()
 
 
-class SessionDialog(QDialog):
+class SessionDialog(GuardedDialog):
     """One session: add, or change date, half-day, hours, topic and teacher."""
 
     def __init__(
@@ -339,6 +349,11 @@ class SessionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         grid.addWidget(buttons, 5, 0, 1, 2)
         settle_minimum_size(self, 480)
+        self.day.setFocus()
+        self.remember_input()
+
+    def save_input(self) -> None:
+        self.save()
 
     def save(self) -> None:
         item = self.half.currentItem()

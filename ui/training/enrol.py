@@ -3,7 +3,8 @@ of importing a sign-in workbook."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,12 +24,24 @@ from desktop.context import AppContext
 from desktop.services import training as service
 from desktop.services.entrepreneurs import PossibleDuplicate
 from models.errors import Conflict, DoorstepError
+from ui.overrides import override
+from ui.training.discard import GuardedDialog, exempt
 from ui.widgets import dialogs
 from ui.widgets.dialogs import settle_minimum_size
 
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
-class EnrolDialog(QDialog):
-    """报名: find people in the files (name, pinyin initials, ID tail, phone) or open a file for a walk-in."""
+
+class EnrolDialog(GuardedDialog):
+    """报名: find people in the files (name, pinyin initials, ID tail, phone) or open a file for a walk-in.
+
+    Keys: the dialog starts in the search box; Enter there searches at once and, when the search has
+    been shown, enrols the highlighted match (↓/↑ move the highlight) — it never closes the dialog.
+    Enter in the results enrols the selected people; Enter in the walk-in fields runs 建档并报名. Esc with
+    a half-typed walk-in asks 保存 (建档并报名) / 不保存 / 取消.
+    """
+
+    discard_question = "现场报名的姓名、身份证号码还没有保存。建档并报名吗？"
 
     def __init__(self, context: AppContext, class_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +98,7 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.status)
         close = QDialogButtonBox(self)
         close.addButton(self.tr("完成"), QDialogButtonBox.ButtonRole.AcceptRole)
-        close.accepted.connect(self.accept)
+        close.accepted.connect(self.finish)
         layout.addWidget(close)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -94,8 +107,57 @@ class EnrolDialog(QDialog):
         self.search.textEdited.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.search_files)
         self._candidates: list[service.Candidate] = []
+        self._searched = ""
+        self._confirmed: set[str] = set()
+        exempt(self.search)
+        for watched in (self.search, self.results, self.walk_name, self.walk_id, self.walk_phone):
+            watched.installEventFilter(self)
         self._update_capacity()
         settle_minimum_size(self, 760, 520)
+        self.search.setFocus()
+        self.remember_input()
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        key = event.key()
+        if watched is self.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self._candidates:
+            row = self.results.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
+            self.results.selectRow(max(0, min(row, len(self._candidates) - 1)))
+            return True
+        if key not in ENTER_KEYS:
+            return super().eventFilter(watched, event)
+        if watched is self.search:
+            self._search_entered()
+        elif watched is self.results:
+            self.enrol_selected()
+        else:
+            self.walk_in()
+        return True  # Enter here is never the dialog's 完成
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: search now; pick the highlighted match once the results are shown."""
+        if self._timer.isActive() or self._searched != self.search.text():
+            self.search_files()
+            if len(self._candidates) == 1 and not self._candidates[0].enrolled_here:
+                self.enrol_selected()  # the one match: picked straight away
+            return
+        if self._candidates:
+            self.enrol_selected()
+
+    def finish(self) -> None:
+        """完成: closes the dialog — after the same question as Esc when a walk-in is half typed."""
+        if self.has_unsaved_input():
+            self.reject()  # asks 保存 / 不保存 / 取消
+        else:
+            self.accept()
+
+    def save_input(self) -> None:
+        """保存 in the discard question: 建档并报名 with what was typed; the dialog closes if it worked."""
+        self.walk_in()
+        if not any(edit.text().strip() for edit in (self.walk_name, self.walk_id, self.walk_phone)):
+            self.accept()
 
     def _update_capacity(self) -> None:
         detail = self.context.services(service.get_class, class_id=self.class_id)
@@ -107,6 +169,7 @@ class EnrolDialog(QDialog):
 
     def search_files(self) -> None:
         self._timer.stop()
+        self._searched = self.search.text()
         self._candidates = self.context.services(
             service.find_candidates, class_id=self.class_id, text=self.search.text()
         )
@@ -132,7 +195,34 @@ class EnrolDialog(QDialog):
             self._enrol(candidate.entrepreneur_id, candidate.name)
         self.search_files()
 
+    def _confirm_warnings(self, name: str, entrepreneur_id: str | None) -> bool:
+        """Enrolling after the class ended, or in two classes of one course at once: ask first."""
+        try:
+            warnings = self.context.services(
+                service.enrolment_warnings, class_id=self.class_id, entrepreneur_id=entrepreneur_id
+            )
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法报名"), str(error))
+            return False
+        warnings = [w for w in warnings if w not in self._confirmed]  # each asked once per dialog
+        if not warnings:
+            return True
+        text = "\n".join(f"· {w}" for w in warnings)
+        confirmed = dialogs.ask(
+            self,
+            self.tr("报名需要确认"),
+            self.tr("{0}：\n{1}\n\n确认仍要报名吗？").format(name, text),
+            self.tr("仍要报名"),
+            self.tr("不报名"),
+            warning=True,
+        )
+        if confirmed:
+            self._confirmed.update(warnings)
+        return confirmed
+
     def _enrol(self, entrepreneur_id: str, name: str) -> bool:
+        if not self._confirm_warnings(name, entrepreneur_id):
+            return False
         try:
             enrolment = self.context.services(
                 service.enrol, class_id=self.class_id, entrepreneur_id=entrepreneur_id
@@ -167,6 +257,8 @@ class EnrolDialog(QDialog):
 
     def walk_in(self) -> None:
         name, id_number = self.walk_name.text().strip(), self.walk_id.text().strip()
+        if (name or id_number) and not self._confirm_warnings(name, None):
+            return
         confirm = False
         while True:
             try:

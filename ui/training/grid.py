@@ -9,6 +9,9 @@ Keys (shown under the grid):
 - ``Space`` cycles the current cell (and the other selected cells) 未记 → 出勤 → 迟到 → 请假 → 缺勤 → 未记;
 - ``Delete`` / ``Backspace`` clear the selected cells; ``Ctrl+Z`` undoes the last change to the class.
 
+A session still ahead (after today) is greyed and cannot be marked: its cells are disabled, their tooltip
+says why, and the service refuses such a mark anyway (no attendance for a session not yet held).
+
 A whole column is marked with the 本课次全部出勤 button (fills the cells still unmarked) or the column
 header's menu (sets every cell). Totals: per person (出勤学时, 出勤率, red below the rule's minimum) and per
 session (the header's second line, attended / enrolled).
@@ -117,9 +120,19 @@ class AttendanceModel(QAbstractTableModel):
     def is_session_column(self, column: int) -> bool:
         return 0 <= column < len(self.sessions)
 
+    def is_future_column(self, column: int) -> bool:
+        """A session not yet held: nothing can be marked in it."""
+        return self.is_session_column(column) and self.grid.is_future(self.sessions[column])
+
+    def future_note(self, column: int) -> str:
+        session = self.sessions[column]
+        return self.tr("{0} 还没有上（今天是 {1}），上课当天或之后才能记考勤").format(
+            session.long_label, self.grid.today.isoformat()
+        )
+
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
+        if not index.isValid() or self.is_future_column(index.column()):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
@@ -149,6 +162,17 @@ class AttendanceModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
+        if self.is_future_column(column):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.future_note(column)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(Tone.GREY.background)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(Tone.GREY.foreground)
+            if role == Qt.ItemDataRole.DisplayRole:
+                mark = self.mark_at(row, column)
+                return mark.short if mark else ""
+            return None
         if self.is_session_column(column):
             mark = self.mark_at(row, column)
             if role == Qt.ItemDataRole.DisplayRole:
@@ -208,7 +232,12 @@ class AttendanceModel(QAbstractTableModel):
                 return f"{session.label}\n{self.session_count(section)}/{len(self.people)}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 topic = f"\n{session.topic}" if session.topic else ""
-                return f"{session.long_label}（{session.hours} 学时）{topic}\n" + self.tr("右键：整列标记")
+                head = f"{session.long_label}（{session.hours} 学时）{topic}\n"
+                if self.is_future_column(section):
+                    return head + self.future_note(section)
+                return head + self.tr("右键：整列标记")
+            if role == Qt.ItemDataRole.ForegroundRole and self.is_future_column(section):
+                return QBrush(Tone.GREY.foreground)
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.tr("出勤学时") if section == len(self.sessions) else self.tr("出勤率")
@@ -268,7 +297,9 @@ class AttendanceView(QTableView):
         current = self.currentIndex()
         if current.isValid():
             cells.add((current.row(), current.column()))
-        return sorted((r, c) for r, c in cells if model.is_session_column(c))
+        return sorted(
+            (r, c) for r, c in cells if model.is_session_column(c) and not model.is_future_column(c)
+        )
 
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -378,17 +409,19 @@ class AttendanceGridWidget(QWidget):
             text = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
             widest = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
             header.resizeSection(column, max(widest + 18, 56 if self.model.is_session_column(column) else 76))
-        self.all_present.setEnabled(bool(self.model.people and self.model.sessions))
+        held = any(not self.model.is_future_column(c) for c in range(len(self.model.sessions)))
+        self.all_present.setEnabled(bool(self.model.people) and held)
         self._update_summary()
         if not self.view.currentIndex().isValid() and self.model.people and self.model.sessions:
             self.view.setCurrentIndex(self.model.index(0, self._first_open_column()))
 
     def _first_open_column(self) -> int:
         """The first session with someone unmarked (where roll-call usually continues)."""
-        for column in range(len(self.model.sessions)):
+        held = [c for c in range(len(self.model.sessions)) if not self.model.is_future_column(c)]
+        for column in held:
             if any(self.model.mark_at(row, column) is None for row in range(len(self.model.people))):
                 return column
-        return max(len(self.model.sessions) - 1, 0)
+        return held[-1] if held else 0
 
     def _update_summary(self) -> None:
         marked = len(self.model.marks)
@@ -449,6 +482,9 @@ class AttendanceGridWidget(QWidget):
     def _header_menu(self, point: QPoint) -> None:
         column = self.view.horizontalHeader().logicalIndexAt(point)
         if not self.model.is_session_column(column):
+            return
+        if self.model.is_future_column(column):
+            self.summary.setText(self.model.future_note(column))
             return
         menu = QMenu(self)
         fill = menu.addAction(self.tr("未记的人记为出勤"))

@@ -31,6 +31,7 @@ from models.validators import parse_date
 from ui.operations import run_in_background
 from ui.training.class_view import ClassView, button
 from ui.training.dialogs import ClassDialog
+from ui.training.keys import on_delete
 from ui.training.models import class_columns
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
@@ -132,6 +133,7 @@ class ClassListView(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(self.open_current)
             self.table.addAction(action)
+        on_delete(self.table, self.delete_current)  # the current row, however it was reached
         self.empty = EmptyState(self)
         self.empty.action_clicked.connect(self._empty_action)
         self.body = QStackedWidget(self)

@@ -19,6 +19,7 @@ from desktop.services.monthly.grouping import month_bounds_utc
 from desktop.services.monthly.report import monthly_report
 from desktop.services.monthly.sections import MENTOR_PREFIX
 from models.actor import Actor
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.ledger.months import month_start, months_back, next_month
@@ -118,7 +119,8 @@ def _trend_trained(db: Database, firsts: Sequence[date]) -> dict[str, int]:
             .where(
                 col(c.deleted).is_(False),
                 col(c.end_date) >= firsts[0],
-                col(c.end_date) < next_month(firsts[-1]),
+                # ended by today, as in training_section: a class still running is not counted yet
+                col(c.end_date) < min(next_month(firsts[-1]), china_today()),
                 col(e.deleted).is_(False),
                 col(n.deleted).is_(False),
                 col(n.status) == EnrolmentStatus.ENROLLED.value,

@@ -305,10 +305,14 @@ TRAINING = "创业培训"
 
 @service(Permission.VIEW_STATISTICS)
 def training_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
-    """Classes that ended in the month, the people they trained, and how many of them completed."""
-    following = next_month(month)
+    """Classes that ended in the month, the people they trained, and how many of them completed.
+
+    "Ended" means ended by the reference day: while the month runs, a class whose last day is still
+    ahead (today or later this month) is running, not ended, and is counted in the month it really ends.
+    """
     e, c, n = Entrepreneur, TrainingClass, Enrolment
-    ended = (col(c.deleted).is_(False), col(c.end_date) >= month, col(c.end_date) < following)
+    ended_before = min(next_month(month), china_today())  # a class ending today still runs today
+    ended = (col(c.deleted).is_(False), col(c.end_date) >= month, col(c.end_date) < ended_before)
     with db.reading() as session:
         classes = session.execute(sa_select(func.count()).select_from(c).where(*ended)).scalar_one()
         cohort = session.execute(
@@ -345,7 +349,10 @@ def training_section(db: Database, actor: Actor, /, month: date) -> list[FigureR
             "结束的培训班",
             "期",
             (int(classes), *zeros),
-            definition="结束日期在本月的培训班（马兰花 SYB、IYB、网创等，5号文 (二)）。培训班不分重点群体。",
+            definition=(
+                "本月已结束的培训班（结束日期在本月且已过去，仍在上课的不计入；马兰花 SYB、IYB、网创等，"
+                "5号文 (二)）。培训班不分重点群体。"
+            ),
             split=False,
         ),
         FigureRow(

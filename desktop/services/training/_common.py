@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -17,7 +17,7 @@ from desktop.services.training.views import MarkChange, RosterRow, SessionView
 from models.audit import Operation
 from models.entrepreneur import Entrepreneur
 from models.enums import Sex, key_groups_from_bits
-from models.errors import NotFound
+from models.errors import NotAllowed, NotFound
 from models.masking import mask_id_number, mask_phone
 from models.training import (
     Attendance,
@@ -225,3 +225,18 @@ def _marks(session: Session, class_id: str) -> dict[tuple[str, str], AttendanceM
     ).all()
     lookup = {m.value: m for m in AttendanceMark}
     return {(row[0], row[1]): lookup[row[2]] for row in rows}
+
+
+def refuse_future_sessions(
+    klass: TrainingClass, sessions: Iterable[TrainingSession], today: date, *, what: str = "记考勤"
+) -> None:
+    """No attendance for a session that has not been held yet: a mark for tomorrow is a guess, and a
+    guess on the sign-in record is what a reviewer of the training subsidy (5号文 (二)) looks for."""
+    ahead = sorted((s for s in sessions if s.session_date > today), key=lambda s: s.session_date)
+    if ahead:
+        first = ahead[0]
+        more = f"等 {len(ahead)} 个课次" if len(ahead) > 1 else "的课次"
+        raise NotAllowed(
+            f"第 {klass.class_number} 期 {first.session_date.isoformat()} {HalfDay(first.half_day).label}"
+            f"{more}还没有上（今天是 {today.isoformat()}），不能{what}；请在上课当天或之后再记"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -16,9 +17,11 @@ from desktop.services.training._common import (
     _live_sessions,
     _marks,
     _session_view,
+    refuse_future_sessions,
 )
 from desktop.services.training.views import AttendanceGrid, GridPerson, MarkChange
 from models.audit import Actor, Operation
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import NotFound
@@ -29,8 +32,11 @@ from models.undo import last_undoable_operation, undo_changes
 
 
 @service(Permission.VIEW_FILES)
-def attendance_grid(db: Database, actor: Actor, /, *, class_id: str) -> AttendanceGrid:
-    """Everything the attendance grid shows, in three queries (enrolled people only)."""
+def attendance_grid(
+    db: Database, actor: Actor, /, *, class_id: str, today: date | None = None
+) -> AttendanceGrid:
+    """Everything the attendance grid shows, in three queries (enrolled people only); ``today`` tells
+    the grid which sessions are still ahead (they cannot be marked)."""
     with db.reading() as session:
         klass = _get_class(session, class_id)
         sessions = tuple(
@@ -56,7 +62,9 @@ def attendance_grid(db: Database, actor: Actor, /, *, class_id: str) -> Attendan
             for number, row in enumerate(people_rows, start=1)
         )
         marks = _marks(session, class_id)
-        return AttendanceGrid(class_id, klass.title, rule_of(klass), sessions, people, marks)
+        return AttendanceGrid(
+            class_id, klass.title, rule_of(klass), sessions, people, marks, today or china_today()
+        )
 
 
 @service(Permission.MANAGE_TRAINING)
@@ -68,15 +76,17 @@ def mark_attendance(
     class_id: str,
     marks: Sequence[tuple[str, str, AttendanceMark | None]],
     label: str = "",
+    today: date | None = None,
 ) -> list[MarkChange]:
     """Set (or with ``None`` clear) the marks of the given (enrolment, session) cells in one step.
 
-    Returns the cells that really changed.
+    A mark for a session after ``today`` (default: today at the station) is refused with
+    :class:`~models.errors.NotAllowed`; clearing one is allowed. Returns the cells that really changed.
     """
     if not marks:
         return []
     with db.transaction() as session:
-        return mark_attendance_in(session, actor, class_id, marks, label=label)
+        return mark_attendance_in(session, actor, class_id, marks, label=label, today=today)
 
 
 def mark_attendance_in(
@@ -86,10 +96,12 @@ def mark_attendance_in(
     marks: Sequence[tuple[str, str, AttendanceMark | None]],
     *,
     label: str = "",
+    today: date | None = None,
 ) -> list[MarkChange]:
     """The core of :func:`mark_attendance`: every mark through one :class:`Operation`; never commits."""
     klass = _get_class(session, class_id)
-    session_ids = {s.id for s in _live_sessions(session, class_id)}
+    live = {s.id: s for s in _live_sessions(session, class_id)}
+    session_ids = set(live)
     enrolment_ids = set(
         session.exec(
             select(col(Enrolment.id)).where(
@@ -104,6 +116,9 @@ def mark_attendance_in(
             raise NotFound(f"课次 {session_id} 不属于第 {klass.class_number} 期，或已删除")
         if enrolment_id not in enrolment_ids:
             raise NotFound(f"学员 {enrolment_id} 不在第 {klass.class_number} 期的名单中")
+    refuse_future_sessions(
+        klass, [live[s] for s in {s for _, s, mark in marks if mark is not None}], today or china_today()
+    )
     wanted = {(e, s): m for e, s, m in marks}
     existing = _attendance_records(session, [e for e, _ in wanted], [s for _, s in wanted])
     operation = Operation(session, actor, label or f"{klass.class_number} 记考勤")
@@ -119,11 +134,13 @@ def mark_column(
     session_id: str,
     mark: AttendanceMark = AttendanceMark.PRESENT,
     overwrite: bool = False,
+    today: date | None = None,
 ) -> list[MarkChange]:
     """Mark a whole session for every enrolled person (全部出勤). Without ``overwrite`` only the cells
-    still unmarked are filled, so the exceptions marked first (请假, 缺勤) stay."""
+    still unmarked are filled, so the exceptions marked first (请假, 缺勤) stay. Refused for a session
+    after ``today``."""
     with db.transaction() as session:
-        return mark_column_in(session, actor, session_id, mark=mark, overwrite=overwrite)
+        return mark_column_in(session, actor, session_id, mark=mark, overwrite=overwrite, today=today)
 
 
 def mark_column_in(
@@ -133,10 +150,12 @@ def mark_column_in(
     *,
     mark: AttendanceMark = AttendanceMark.PRESENT,
     overwrite: bool = False,
+    today: date | None = None,
 ) -> list[MarkChange]:
     """The core of :func:`mark_column`; never commits."""
     record = _get_session(session, session_id)
     klass = _get_class(session, record.class_id)
+    refuse_future_sessions(klass, [record], today or china_today())
     enrolment_ids = session.exec(
         select(col(Enrolment.id)).where(
             col(Enrolment.class_id) == klass.id,

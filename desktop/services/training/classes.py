@@ -301,6 +301,7 @@ def get_class(db: Database, actor: Actor, /, *, class_id: str, today: date | Non
             status=class_status(
                 record.start_date, record.end_date, record.assessed_on, today or china_today()
             ),
+            standard_hours=course.standard_hours,
         )
 
 

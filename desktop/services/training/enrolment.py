@@ -105,6 +105,69 @@ def enrol_in(
     return existing.id
 
 
+@service(Permission.VIEW_FILES)
+def enrolment_warnings(
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    class_id: str,
+    entrepreneur_id: str | None = None,
+    today: date | None = None,
+) -> list[str]:
+    """What the worker should confirm before enrolling (warnings, not refusals; the GUI asks first):
+
+    - the class has already ended (enrolling afterwards is a late entry: the trainee attended nothing
+      this roster shows);
+    - the person is on the roster of another class of the same course whose dates overlap this one's
+      (one person cannot attend two classes of one course at once, and the training subsidy is paid
+      once per course, 5号文 (二), 推进行动 计划4).
+
+    ``entrepreneur_id`` ``None`` (a walk-in without a file yet) checks the class alone.
+    """
+    with db.reading() as session:
+        return enrolment_warnings_in(session, class_id, entrepreneur_id, today=today or china_today())
+
+
+def enrolment_warnings_in(
+    session: Session, class_id: str, entrepreneur_id: str | None, *, today: date
+) -> list[str]:
+    """The core of :func:`enrolment_warnings`."""
+    klass = _get_class(session, class_id)
+    warnings: list[str] = []
+    if klass.end_date < today:
+        warnings.append(
+            f"第 {klass.class_number} 期已于 {klass.end_date.isoformat()} 结束"
+            f"（今天是 {today.isoformat()}），结束后报名只能补录名单，此人没有本班的考勤"
+        )
+    if entrepreneur_id is None:
+        return warnings
+    rows = session.execute(
+        sa_select(col(TrainingClass.class_number), col(TrainingClass.start_date), col(TrainingClass.end_date))
+        .join(Enrolment, col(Enrolment.class_id) == TrainingClass.id)
+        .where(
+            col(Enrolment.entrepreneur_id) == entrepreneur_id,
+            col(Enrolment.deleted).is_(False),
+            col(Enrolment.status) == EnrolmentStatus.ENROLLED.value,
+            col(TrainingClass.course_id) == klass.course_id,
+            col(TrainingClass.id) != klass.id,
+            col(TrainingClass.deleted).is_(False),
+            col(TrainingClass.start_date) <= klass.end_date,
+            col(TrainingClass.end_date) >= klass.start_date,
+        )
+        .order_by(col(TrainingClass.start_date))
+    ).all()
+    if rows:
+        course = _get_course(session, klass.course_id)
+        person = session.get(Entrepreneur, entrepreneur_id)
+        name = person.name if person else ""
+        others = "、".join(f"第 {n} 期（{start.isoformat()} 至 {end.isoformat()}）" for n, start, end in rows)
+        warnings.append(
+            f"{name} 已在同一课程{course.name}的{others}名单中，与本期时间重叠；同一人不能同时参加两期"
+        )
+    return warnings
+
+
 @service(Permission.MANAGE_TRAINING)
 def enrol_walk_in(
     db: Database,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,7 @@ from desktop.services.training._common import (
     _session_view,
 )
 from models.audit import Actor, Operation
+from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur
 from models.errors import ValidationError
@@ -87,6 +89,7 @@ def import_attendance(
     path: Path,
     dry_run: bool = False,
     job: JobState = UNWATCHED,
+    today: date | None = None,
 ) -> AttendanceImportResult:
     """Read a sign-in workbook (姓名 + 身份证号码 + one column per session date) into the class's marks.
 
@@ -94,12 +97,14 @@ def import_attendance(
     or by name alone when the name is unique on the roster. Rows that match nobody are listed, not
     dropped; a row with a bad ID number, a name that contradicts the ID number, a mark that cannot be read
     or a person twice is reported with its reason and nothing of it is imported. A blank cell changes
-    nothing. All marks are written in one transaction (one undo step), through one :class:`Operation`.
+    nothing. Marks under a session after ``today`` are not imported (no attendance for a session not
+    yet held); the column is reported once with the number of marks left out.
+    All marks are written in one transaction (one undo step), through one :class:`Operation`.
     """
     book = read_sign_in_workbook(path)
     with db.transaction() as session:
         return import_attendance_in(
-            session, actor, class_id, book, source=path.name, dry_run=dry_run, job=job
+            session, actor, class_id, book, source=path.name, dry_run=dry_run, job=job, today=today
         )
 
 
@@ -112,11 +117,14 @@ def import_attendance_in(
     source: str,
     dry_run: bool = False,
     job: JobState = UNWATCHED,
+    today: date | None = None,
 ) -> AttendanceImportResult:
     """The core of :func:`import_attendance`: a workbook already read (``source`` names its file in the
     change log and the access log); never commits."""
     klass = _get_class(session, class_id)
     sessions = _live_sessions(session, class_id)
+    day = today or china_today()
+    future_marks: dict[int, int] = {}
     people = [
         _RosterPerson(e.id, p.name, p.id_number)
         for e, p in _enrolments_with_people(session, class_id)
@@ -171,13 +179,26 @@ def import_attendance_in(
             except ValidationError as error:
                 errors.append(error.message)
                 continue
-            if mark is not None:
+            if mark is not None and session_record.session_date > day:
+                future_marks[index] = future_marks.get(index, 0) + 1
+            elif mark is not None:
                 row_marks[(person.enrolment_id, session_record.id)] = mark
         if errors:
             malformed.append(ImportProblem(row_number, name, shown_id, "；".join(errors)))
             continue
         matched += 1
         wanted.update(row_marks)
+    for index, count in sorted(future_marks.items()):
+        held_on = columns[index].session_date.isoformat()
+        malformed.append(
+            ImportProblem(
+                book.header_row,
+                "",
+                "",
+                f"第 {get_column_letter(index + 1)} 列：课次 {held_on} 还没有上（今天是 {day.isoformat()}），"
+                f"该列 {count} 个考勤未导入",
+            )
+        )
     existing = _attendance_records(session, [e for e, _ in wanted], [s for _, s in wanted])
     unchanged = sum(
         1

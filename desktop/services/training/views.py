@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from models.base import china_today
@@ -111,6 +111,26 @@ class ClassDetail:
     sessions: int
     total_hours: int
     status: str
+    standard_hours: int = 0  # the course's 标准学时 (the catalogue's, as it is now)
+
+    @property
+    def schedule_shortfall(self) -> int:
+        """学时 the schedule lacks to reach the course's standard hours (0 when it reaches them)."""
+        return max(self.standard_hours - self.total_hours, 0)
+
+    @property
+    def schedule_warning(self) -> str:
+        """A warning when the sessions do not add up to the course's required hours, else ``""``.
+
+        The completion rule counts attendance against the hours actually scheduled, so a short schedule
+        would let a trainee complete a course with fewer hours than it requires (5号文 (二): the 马兰花
+        courses and their subsidies are defined by their hours)."""
+        if not self.schedule_shortfall:
+            return ""
+        return (
+            f"已排 {self.sessions} 个课次共 {self.total_hours} 学时，少于{self.course_name}要求的 "
+            f"{self.standard_hours} 学时（还差 {self.schedule_shortfall} 学时）"
+        )
 
     @property
     def completion_rate(self) -> float | None:
@@ -209,6 +229,10 @@ class AttendanceGrid:
     sessions: tuple[SessionView, ...]
     people: tuple[GridPerson, ...]
     marks: Mapping[tuple[str, str], AttendanceMark]
+    today: date = field(default_factory=china_today)  # sessions after it cannot be marked yet
+
+    def is_future(self, session: SessionView) -> bool:
+        return session.session_date > self.today
 
 
 @dataclass(frozen=True)
