@@ -108,9 +108,8 @@ _ANSWER_MARKS = {Eligibility.ELIGIBLE: "✔", Eligibility.NOT_ELIGIBLE: "✘", E
 
 def _condition_lines(result: ConditionResult, depth: int) -> list[str]:
     indent = "    " * depth
-    lines = [
-        f"{indent}{_MARKS[result.outcome]} {result.text}" + (f"（{result.source}）" if result.source else "")
-    ]
+    mark = "○" if result.moot and result.outcome is not Outcome.HELD else _MARKS[result.outcome]
+    lines = [f"{indent}{mark} {result.shown_text}" + (f"（{result.source}）" if result.source else "")]
     for child in result.children:
         lines.extend(_condition_lines(child, depth + 1))
     return lines
