@@ -244,6 +244,7 @@ class CheckedForm(QWidget):
         self.grid.setColumnMinimumWidth(2, 20)
         self._next_row = [0, 0]
         self._initial: dict[str, object] = {}
+        self._edited: set[str] = set()  # fields edited since the values were loaded
 
     def add(self, field: F, column: int = 0) -> F:
         row = self._next_row[column]
@@ -271,9 +272,16 @@ class CheckedForm(QWidget):
     def _register(self, field: FormField) -> None:
         self.fields[field.key] = field
         field.changed.connect(lambda f=field: self._field_changed(f))
-        field.left.connect(lambda f=field: self.check_field(f.key))
+        field.left.connect(lambda f=field: self._field_left(f.key))
+
+    def _field_left(self, key: str) -> None:
+        """A field is checked as it is left once it was edited: tabbing past a field still untouched
+        (an empty required one in a new file) says nothing yet; 保存 shows every problem."""
+        if key in self._edited or self.fields[key].value() != self._initial.get(key):
+            self.check_field(key)
 
     def _field_changed(self, field: FormField) -> None:
+        self._edited.add(field.key)
         if field.error:  # once a message shows, clear it as soon as the value is right
             try:
                 self.checker(field.key, field.value())
@@ -304,6 +312,19 @@ class CheckedForm(QWidget):
             field.blockSignals(False)
             field.show_error(None)
         self._initial = self.raw_values()
+        self._edited.clear()
+        self.changed.emit()
+
+    def apply_values(self, values: Mapping[str, object]) -> None:
+        """Put values (a draft) into the fields as if typed: the form stays dirty against what it loaded."""
+        for key, value in values.items():
+            field = self.fields.get(key)
+            if field is None:
+                continue
+            field.blockSignals(True)
+            field.set_value(value)
+            field.blockSignals(False)
+            self._edited.add(key)
         self.changed.emit()
 
     def mark_saved(self) -> None:
