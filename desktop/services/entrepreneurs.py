@@ -157,8 +157,18 @@ class ChangeView:
     label: str
     action: str
     record_kind: str
-    fields: tuple[tuple[str, str, str], ...]
+    fields: tuple[tuple[str, str, str], ...]  # (label, before, after) as stored: codes and ids
     undone: bool
+    # the same in words (names, labels), never 空→空 (None: not worded, show ``fields``)
+    shown: tuple[tuple[str, str, str], ...] | None = None
+    what: str = ""  # the record, when not the file itself: "创业项目 青禾餐饮店"
+
+    @property
+    def text(self) -> str:
+        """What changed, as the 变更记录 tab and the timeline say it."""
+        from desktop.services.change_words import change_text
+
+        return change_text(self.action, self.what, self.fields if self.shown is None else self.shown)
 
 
 # ------------------------------------------------------------------------------------------------- writes
@@ -394,6 +404,7 @@ def file_history(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list
 def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
     """The core of :func:`file_history` (the timeline composes it)."""
     from desktop.services.areas import registry
+    from desktop.services.change_words import ChangeWords, what_changed
 
     labels = registry().change_labels
     changes = list(
@@ -402,6 +413,7 @@ def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
         ).all()
     )
     undone = undone_operations(changes)
+    words = ChangeWords(session)
     return [
         ChangeView(
             at=change.at,
@@ -415,6 +427,8 @@ def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
                 if key not in ("name_pinyin", "current_stage", "birth_date", "sex", "station_code")
             ),
             undone=change.operation_id in undone,
+            shown=words.fields(change.record_kind, change.changes, labels.get(change.record_kind, {})),
+            what=what_changed(words, change.record_kind, change.record_id),
         )
         for change in changes
     ]

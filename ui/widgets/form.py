@@ -60,8 +60,16 @@ class FormField(QObject):
         self.error_label = QLabel(self.container)
         self.error_label.setObjectName("fieldError")
         self.error_label.setWordWrap(True)
+        # The line under the field is reserved whether a message shows or not, and the editor keeps its
+        # height: a message never squeezes the field it is about, nor moves the fields below it.
+        reserve = self.error_label.sizePolicy()
+        reserve.setRetainSizeWhenHidden(True)
+        reserve.setVerticalPolicy(QSizePolicy.Policy.Minimum)
+        self.error_label.setSizePolicy(reserve)
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing())
         self.error_label.hide()
         column.addWidget(self.error_label)
+        editor.setMinimumHeight(max(editor.minimumHeight(), editor.sizeHint().height()))
         marker = f' <span style="color:{ERROR}">*</span>' if required else ""
         self.label = QLabel(f"{label}{marker}")
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -84,7 +92,14 @@ class FormField(QObject):
 
     def show_error(self, message: str | None) -> None:
         self.error_label.setText(message or "")
+        # as many lines as the message needs at the field's width: the window grows rather than cut it
+        line = self.error_label.fontMetrics().lineSpacing()
+        width = self.container.width() or self.editor.sizeHint().width()
+        needed = self.error_label.heightForWidth(width) if message else line
+        self.error_label.setMinimumHeight(max(line, needed))
         self.error_label.setVisible(bool(message))
+        if message:
+            _grow_to_fit(self.container.window())
         self.editor.setProperty("invalid", bool(message))
         target = self.editor.focusProxy() or self.editor
         target.setProperty("invalid", bool(message))
@@ -94,6 +109,18 @@ class FormField(QObject):
     @property
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self.container) else ""
+
+
+def _grow_to_fit(window: QWidget) -> None:
+    """A window whose minimum size was set by hand does not grow with its layout: make room for a
+    message that needs more lines than were reserved."""
+    layout = window.layout()
+    if layout is None or not window.isVisible():
+        return
+    layout.invalidate()
+    needed = layout.totalMinimumSize().height()
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 class TextField(FormField):
