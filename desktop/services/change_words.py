@@ -202,8 +202,8 @@ def change_text(action: str, what: str, fields: Iterable[tuple[str, str, str]]) 
     if action == "restore":
         return f"{what or '档案'} 从回收站恢复"
     empty = "（空）"
-    if action == "create":
-        body = "；".join(f"{label}：{after}" for label, _, after in fields)
+    if action == "create":  # the name is said once, in ``what``
+        body = "；".join(f"{label}：{after}" for label, _, after in fields if not (what and after in what))
         return f"新增 {what}：{body}" if what else body
     body = "；".join(f"{label}：{before or empty} → {after or empty}" for label, before, after in fields)
     return f"{what} · {body}" if what and body else what or body

@@ -300,7 +300,7 @@ def test_the_change_history_speaks_the_domains_words(
     model = dialog.history.model
     texts = [model.index(row, 3).data() for row in range(model.rowCount())]
     whole = "\n".join(texts)
-    assert "新增 导师分配（李明）：导师：李明" in whole  # names, not ids
+    assert "新增 导师分配（李明）：分配日期：" in whole  # names, not ids (the name said once)
     assert "主体类型：个体工商户" in whole and "创业阶段：初创" in whole and "重点群体：高校毕业生" in whole
     assert "所属行业：H 住宿和餐饮业" in whole and "户籍地区划代码：360426" in whole
     for raw in ("individual_business", "startup", "mentor_id", "entrepreneur_id", mentor, "（空） → （空）"):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.base import to_china
+from models.clock import to_china  # stdlib only: the first screen loads no SQLAlchemy
 from models.errors import DoorstepError
 from ui.overrides import override
 
@@ -88,7 +88,7 @@ def ask_unsaved(parent: QWidget | None, title: str, text: str) -> str:
 
 
 def _inputs(root: QWidget) -> list[QWidget]:
-    found = []
+    found: list[QWidget] = []
     for widget in root.findChildren(QWidget):
         if widget.objectName() in IGNORED_NAMES or widget.property(GUARD_IGNORE):
             continue
@@ -266,23 +266,24 @@ class DraftKeeper(QObject):
         ):
             apply(draft.values)
             return True
-        self.discard()
+        self.forget()
         return False
 
     def saved(self, key: str | None = None) -> None:
-        """The input was stored (and the dialog stays open, now for ``key``): the draft goes."""
-        from desktop.services.drafts import discard_draft
-
-        self.timer.stop()
-        with contextlib.suppress(DoorstepError):
-            self.services(discard_draft, kind=self.kind, key=self.key)
+        """The input was stored and the dialog stays open (now for ``key``): the draft goes, and the
+        next edits make a new one."""
+        self.forget()
         self.key = key if key is not None else self.key
 
-    def discard(self) -> None:
-        """The input was saved or thrown away: no draft is kept."""
+    def forget(self) -> None:
+        """Remove the stored draft (丢弃, or saved); later typing is kept again."""
         from desktop.services.drafts import discard_draft
 
         self.timer.stop()
-        self.active = False
         with contextlib.suppress(DoorstepError):
             self.services(discard_draft, kind=self.kind, key=self.key)
+
+    def discard(self) -> None:
+        """The dialog closes with its input saved or thrown away: no draft is kept."""
+        self.forget()
+        self.active = False
