@@ -69,7 +69,8 @@ class FormField(QObject):
         self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing())
         self.error_label.hide()
         column.addWidget(self.error_label)
-        editor.setMinimumHeight(max(editor.minimumHeight(), editor.sizeHint().height()))
+        keep = max(editor.minimumHeight(), editor.minimumSizeHint().height())
+        editor.setMinimumHeight(min(keep, editor.maximumHeight()))
         marker = f' <span style="color:{ERROR}">*</span>' if required else ""
         self.label = QLabel(f"{label}{marker}")
         self.label.setTextFormat(Qt.TextFormat.RichText)
