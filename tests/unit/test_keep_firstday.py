@@ -150,3 +150,30 @@ def test_delete_takes_the_dependents_and_restore_brings_back_only_those(db: Data
         "draft": [False],
     }
     assert _ventures(db, zhang) == [("青禾餐饮店", False), ("旧货摊", True)]
+
+
+def test_drafts_are_the_users_own_local_and_never_journaled(db: Database, actor: Actor) -> None:
+    from desktop.services import drafts
+    from desktop.services.areas import registry
+
+    assert "draft" in registry().local_tables
+    with db.reading() as session:
+        before = len(session.exec(select(Change)).all())
+    drafts.save_draft(
+        db, actor, kind="visit", key="", title="张三 的走访记录", values={"problems": "资金紧张"}
+    )
+    drafts.save_draft(
+        db, actor, kind="visit", key="", title="张三 的走访记录", values={"problems": "资金周转紧张"}
+    )
+    colleague = actor._replace(user_name="王会计")
+    assert drafts.find_draft(db, colleague, kind="visit") is None  # a draft is its user's own
+    found = drafts.find_draft(db, actor, kind="visit")
+    assert (
+        found is not None
+        and found.values == {"problems": "资金周转紧张"}
+        and found.title == "张三 的走访记录"
+    )
+    with db.reading() as session:
+        assert len(session.exec(select(Change)).all()) == before  # local: nothing in the journal
+    drafts.discard_draft(db, actor, kind="visit")
+    assert drafts.find_draft(db, actor, kind="visit") is None
