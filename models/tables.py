@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from models import applications, audit, entrepreneur, ledger, policy, station, training, visits
+from models import applications, audit, drafts, entrepreneur, ledger, policy, station, training, visits
 from models.base import TravellingRecord, metadata
 
 __all__ = [
     "applications",
     "audit",
+    "drafts",
     "entrepreneur",
     "ledger",
     "metadata",

@@ -7,6 +7,8 @@ undone when such rows exist; pressing Ctrl+Z again steps further back instead of
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -18,20 +20,23 @@ from models.journal import from_jsonable
 from models.tables import travelling_tables
 
 
-def last_undoable_operation(*, session: Session, subject_id: str) -> list[Change]:
-    """The change rows of the newest operation on this subject that is not an undo and not undone."""
+def last_undoable_operation(
+    *, session: Session, subject_id: str, user_name: str | None = None, since: datetime | None = None
+) -> list[Change]:
+    """The change rows of the newest operation on this subject that is not an undo and not undone —
+    of ``user_name``'s own operations since ``since`` when they are given (undo's reach)."""
     undo = aliased(Change)
-    newest = session.exec(
-        select(Change)
-        .where(
-            Change.subject_id == subject_id,
-            col(Change.undoes).is_(None),
-            Change.action != ChangeAction.BASELINE,
-            ~exists().where(col(undo.undoes) == col(Change.operation_id)),
-        )
-        .order_by(col(Change.seq).desc())
-        .limit(1)
-    ).first()
+    query = select(Change).where(
+        Change.subject_id == subject_id,
+        col(Change.undoes).is_(None),
+        Change.action != ChangeAction.BASELINE,
+        ~exists().where(col(undo.undoes) == col(Change.operation_id)),
+    )
+    if user_name is not None:
+        query = query.where(Change.user_name == user_name)
+    if since is not None:
+        query = query.where(col(Change.at) >= since)
+    newest = session.exec(query.order_by(col(Change.seq).desc()).limit(1)).first()
     if newest is None:
         return []
     rows = session.exec(

@@ -27,10 +27,14 @@ if TYPE_CHECKING:
     from desktop.services.timeline import TimelineSource
     from desktop.services.workbench import FigureSource, TaskDone, TaskSource
     from models.actor import Actor
+    from models.base import TravellingRecord
     from models.database import Database
     from reports.monthly_report import FigureRow
 
     MonthlySection = Callable[[Database, Actor, date], list[FigureRow]]
+    # the live records of an area that depend on a record (its id): each with what a worker calls it
+    # ("创业项目 青禾餐饮店"); a delete takes them with the record and its restore brings them back
+    Dependents = Callable[[Session, str], list[tuple[TravellingRecord, str]]]
 
 Owner = Literal["station", "hq"]
 
@@ -76,6 +80,7 @@ class Area:
     change_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind -> field -> label
     monthly_sections: tuple[MonthlySection, ...] = ()
     demo_module: str | None = None  # the module of desktop.demo that makes this area's demo records
+    dependents: Mapping[str, Dependents] = field(default_factory=dict)  # record kind -> its dependents
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,10 @@ class AreaRegistry:
     @property
     def monthly_sections(self) -> list[MonthlySection]:
         return [section for area in self.areas for section in area.monthly_sections]
+
+    def dependents_of(self, kind: str) -> list[Dependents]:
+        """Every area's hook naming the records that depend on a record of ``kind``."""
+        return [area.dependents[kind] for area in self.areas if kind in area.dependents]
 
     @property
     def demo_modules(self) -> list[str]:

@@ -15,6 +15,15 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from desktop.services.entrepreneur_list import age_on
+
+# Deleting, restoring and undoing live in file_removal.py (one operation over the file and what depends
+# on it); their names stay importable from here.
+from desktop.services.file_removal import UndoPreview as UndoPreview  # noqa: PLC0414
+from desktop.services.file_removal import delete_entrepreneur as delete_entrepreneur  # noqa: PLC0414
+from desktop.services.file_removal import deletion_preview as deletion_preview  # noqa: PLC0414
+from desktop.services.file_removal import restore_entrepreneur as restore_entrepreneur  # noqa: PLC0414
+from desktop.services.file_removal import undo_last_change as undo_last_change  # noqa: PLC0414
+from desktop.services.file_removal import undo_preview as undo_preview  # noqa: PLC0414
 from desktop.services.gate import service
 from models.audit import Actor, Change, Operation
 from models.base import china_today
@@ -37,7 +46,7 @@ from models.permissions import Permission
 from models.pinyin import build_search_blob, name_search_keys
 from models.regions import region_name
 from models.station import next_case_number
-from models.undo import last_undoable_operation, undo_changes, undone_operations
+from models.undo import undone_operations
 
 if TYPE_CHECKING:
     from desktop.services.areas import Area
@@ -148,8 +157,18 @@ class ChangeView:
     label: str
     action: str
     record_kind: str
-    fields: tuple[tuple[str, str, str], ...]
+    fields: tuple[tuple[str, str, str], ...]  # (label, before, after) as stored: codes and ids
     undone: bool
+    # the same in words (names, labels), never 空→空 (None: not worded, show ``fields``)
+    shown: tuple[tuple[str, str, str], ...] | None = None
+    what: str = ""  # the record, when not the file itself: "创业项目 青禾餐饮店"
+
+    @property
+    def text(self) -> str:
+        """What changed, as the 变更记录 tab and the timeline say it."""
+        from desktop.services.change_words import change_text
+
+        return change_text(self.action, self.what, self.fields if self.shown is None else self.shown)
 
 
 # ------------------------------------------------------------------------------------------------- writes
@@ -341,55 +360,6 @@ def _create_venture(operation: Operation, entrepreneur_id: str, venture: Venture
     operation.create(record, subject_id=entrepreneur_id)
 
 
-@service(Permission.EDIT_FILES)
-def delete_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str:
-    """Send a file to the recycle bin (a tombstone, never a hard delete). Returns the person's name."""
-    with db.transaction() as session:
-        record = _get(session, entrepreneur_id)
-        Operation(session, actor, f"删除 {record.name} 的档案").set_deleted(
-            record, True, subject_id=record.id
-        )
-        return record.name
-
-
-@service(Permission.EDIT_FILES)
-def restore_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str:
-    with db.transaction() as session:
-        record = _get(session, entrepreneur_id)
-        clash = session.exec(
-            select(Entrepreneur).where(
-                Entrepreneur.id_number == record.id_number,
-                Entrepreneur.id != record.id,
-                col(Entrepreneur.deleted).is_(False),
-            )
-        ).first()
-        if clash is not None:
-            raise Conflict(duplicate_message(_match(clash), record.id_number), existing_id=clash.id)
-        Operation(session, actor, f"恢复 {record.name} 的档案").set_deleted(
-            record, False, subject_id=record.id
-        )
-        return record.name
-
-
-@service(Permission.EDIT_FILES)
-def undo_last_change(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str | None:
-    """Undo the newest change to this file (Ctrl+Z). Returns what was undone, or None if nothing is left."""
-    with db.transaction() as session:
-        changes = last_undoable_operation(session=session, subject_id=entrepreneur_id)
-        if not changes:
-            return None
-        label = changes[0].operation_label
-        operation = Operation(session, actor, f"撤销：{label}", undoes=changes[0].operation_id)
-        undo_changes(operation, changes)
-        session.flush()
-        record = _get(session, entrepreneur_id)
-        stored = live_ventures(session, record.id)
-        derived = {"current_stage": current_stage(stored), "name_pinyin": _sort_pinyin(record.name)}
-        operation.update(record, derived, subject_id=record.id)  # a change like any other, logged
-        _refresh_search(session, record, stored)
-        return label
-
-
 # -------------------------------------------------------------------------------------------------- reads
 @service(Permission.VIEW_FILES)
 def get_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, reveal: bool = True) -> EntrepreneurFile:
@@ -434,6 +404,7 @@ def file_history(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> list
 def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
     """The core of :func:`file_history` (the timeline composes it)."""
     from desktop.services.areas import registry
+    from desktop.services.change_words import ChangeWords, what_changed
 
     labels = registry().change_labels
     changes = list(
@@ -442,6 +413,7 @@ def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
         ).all()
     )
     undone = undone_operations(changes)
+    words = ChangeWords(session)
     return [
         ChangeView(
             at=change.at,
@@ -455,6 +427,8 @@ def file_history_in(session: Session, entrepreneur_id: str) -> list[ChangeView]:
                 if key not in ("name_pinyin", "current_stage", "birth_date", "sex", "station_code")
             ),
             undone=change.operation_id in undone,
+            shown=words.fields(change.record_kind, change.changes, labels.get(change.record_kind, {})),
+            what=what_changed(words, change.record_kind, change.record_id),
         )
         for change in changes
     ]
@@ -537,8 +511,10 @@ def rebuild_search(session: Session, entrepreneur_ids: Iterable[str] | None = No
 def area() -> Area:
     """Entrepreneur files: people and their ventures, and the search projection over them."""
     from desktop.services.areas import Area, RecordKind
+    from desktop.services.file_removal import venture_dependents
     from desktop.services.monthly.sections import entrepreneur_section
     from desktop.services.timeline import file_changes
+    from models.drafts import Draft
     from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
 
     search = (EntrepreneurSearch.__tablename__,)
@@ -548,8 +524,10 @@ def area() -> Area:
             RecordKind("entrepreneur", personal_fields=frozenset({"id_number", "phone"}), recompute=search),
             RecordKind("venture", recompute=search),
         ),
+        local_tables=(str(Draft.__tablename__),),  # what a dialog keeps of half-typed input
         derived_tables=search,
         projections={EntrepreneurSearch.__tablename__: rebuild_search},
+        dependents={"entrepreneur": venture_dependents},
         timeline_sources=(file_changes,),
         change_labels={"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS},
         monthly_sections=(entrepreneur_section,),

@@ -41,10 +41,7 @@ def file_changes(db: Database, actor: Actor, /, entrepreneur_id: str) -> list[Ti
     for change in changes:
         if change.record_kind in own:
             continue
-        detail = "；".join(
-            f"{label}：{before or '（空）'} → {after or '（空）'}" for label, before, after in change.fields
-        )
-        entries.append(TimelineEntry(change.at, "档案变更", change.label, detail))
+        entries.append(TimelineEntry(change.at, "档案变更", change.label, change.text))
     return entries
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QWidget
@@ -15,6 +16,7 @@ from models.audit import AccessLog
 from models.enums import Stage
 from ui.entrepreneurs.file_dialog import FileDialog, open_file
 from ui.entrepreneurs.ventures_tab import VentureDialog
+from ui.widgets import dialogs
 from ui.widgets.dialogs import settle_minimum_size
 
 from .conftest import ZHANG_SAN, Answers, make_id
@@ -175,20 +177,26 @@ def test_same_name_and_birth_date_asks_before_creating(
 
 
 def test_esc_with_unsaved_changes_asks_first(
-    qtbot: QtBot, context: AppContext, people: dict[str, str], answers: Answers
+    qtbot: QtBot, context: AppContext, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[str] = []
+    replies = iter([dialogs.CANCEL, dialogs.DISCARD])
+
+    def ask_unsaved(_parent: object, title: str, text: str) -> str:
+        asked.append(f"{title}|{text}")
+        return next(replies)
+
+    monkeypatch.setattr(dialogs, "ask_unsaved", ask_unsaved)
     _host, dialog = _open(qtbot, context, people["张三"])
     QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)
-    assert not answers.asked and not dialog.isVisible()  # nothing changed: closes at once
+    assert not asked and not dialog.isVisible()  # nothing changed: closes at once
 
     _host, dialog = _open(qtbot, context, people["张三"])
     _type(qtbot, dialog.form.address.line_edit, "1")
-    answers.reply = False
-    QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)
-    assert "放弃对 张三 档案的修改？" in answers.asked[-1]
+    QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)  # 保存 / 不保存 / 取消: 取消
+    assert "对 张三 档案的修改还没有保存" in asked[-1]
     assert dialog.isVisible()
-    answers.reply = True
-    QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)
+    QTest.keyClick(dialog.form.address.line_edit, Qt.Key.Key_Escape)  # 不保存
     assert not dialog.isVisible()
     assert context.services(svc.get_file, entrepreneur_id=people["张三"]).address == ""
 

@@ -8,12 +8,12 @@ ID number and phone whole; each such view is written to the access log by the se
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.services import entrepreneurs as service
 from models.entrepreneur import PERSON_LABELS, InvalidRecord, PersonData, validate_person
+from models.enums import KeyGroup
 from models.errors import Conflict, DoorstepError
 from models.validators import IdNumber
 from ui.entrepreneurs.file_header import FileHeader, StatusLine
@@ -42,7 +43,7 @@ from ui.widgets import dialogs
 _KEY_OF_LABEL = {label: key for key, label in PERSON_LABELS.items()}
 
 
-class FileDialog(QDialog):
+class FileDialog(dialogs.GuardedDialog):
     file_changed = Signal(str)
     """Something was stored for this file (saved, undone, restored); carries its id."""
     open_requested = Signal(str)
@@ -57,7 +58,7 @@ class FileDialog(QDialog):
         self.entrepreneur_id = entrepreneur_id
         self.file: service.EntrepreneurFile | None = None
         self._asked_about: str | None = None
-        self._closing_without_asking = False
+        self._offered = False
         self.setWindowTitle(self.tr("新建创业者档案") + "[*]")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -127,11 +128,72 @@ class FileDialog(QDialog):
         else:
             self.load()
         self._update()
+        self.drafts = dialogs.DraftKeeper(
+            self,
+            context.services,
+            kind="file",
+            key=entrepreneur_id or "",
+            title=self._draft_title,
+            read=self.draft_values,
+        )
+        self.form.changed.connect(self.drafts.edited)
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._offered:
+            return
+        self._offered = True
+        if self.entrepreneur_id is None:  # a new file starts in 姓名
+            self.form.name.line_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.read_only:  # then what was left half-typed last time is offered back
+            QTimer.singleShot(0, lambda: self.drafts.offer(self.apply_draft))
 
     # ------------------------------------------------------------------------------------------ state
     @property
     def dirty(self) -> bool:
         return self.form.dirty or self.ventures.dirty
+
+    @override
+    def has_unsaved_input(self) -> bool:
+        return self.dirty and not self.read_only
+
+    @override
+    def unsaved_question(self) -> str:
+        name = self.person_name or self.tr("新")
+        return self.tr("对 {name} 档案的修改还没有保存。保存后关闭吗？").format(name=name)
+
+    @override
+    def save_input(self) -> None:
+        self.save()
+        if not self.dirty:
+            self.accept()
+
+    @override
+    def discard_input(self) -> None:
+        self.drafts.discard()
+
+    def _draft_title(self) -> str:
+        name = self.person_name
+        return self.tr("{name} 的档案").format(name=name) if name else self.tr("新建档案")
+
+    def draft_values(self) -> dict[str, Any]:
+        """The person's fields as typed, as JSON values (the ventures are kept only when saved)."""
+        values = self.form.raw_values()
+        groups = values.get("key_groups")
+        values["key_groups"] = sorted(g.value for g in groups) if isinstance(groups, frozenset) else []
+        return {
+            key: value if value is None or isinstance(value, str | int) else str(value)
+            for key, value in values.items()
+        }
+
+    def apply_draft(self, values: Mapping[str, Any]) -> None:
+        restored = dict(values)
+        codes = restored.get("key_groups") or []
+        restored["key_groups"] = frozenset(KeyGroup(c) for c in codes if c in {g.value for g in KeyGroup})
+        self.form.apply_values(restored)
+        self.tabs.setCurrentIndex(0)
+        self._update()
 
     @property
     def read_only(self) -> bool:
@@ -247,7 +309,8 @@ class FileDialog(QDialog):
                 dialogs.tell(self, self.tr("无法恢复"), str(error))
                 return
             self.file_changed.emit(other_id)
-        self._closing_without_asking = True
+        self.leaving_without_asking = True
+        self.drafts.discard()
         self.reject()
         self.open_requested.emit(other_id)
 
@@ -287,6 +350,7 @@ class FileDialog(QDialog):
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法保存"), str(error))
             return
+        self.drafts.saved(self.entrepreneur_id)
         self.load()
         self._said(done)
         self.file_changed.emit(self.entrepreneur_id)
@@ -349,8 +413,21 @@ class FileDialog(QDialog):
             warning=True,
         ):
             return
+        services = self.context.services
+        preview = services(service.undo_preview, entrepreneur_id=self.entrepreneur_id)
+        if preview is None:
+            self.status.show_message(self.tr("没有可以撤销的修改（Ctrl+Z 只撤销您自己今天保存的修改）"))
+            return
+        if preview.asks and not dialogs.ask(
+            self, self.tr("撤销"), preview.question, self.tr("确认"), self.tr("取消"), warning=True
+        ):
+            return
         try:
-            label = self.context.services(service.undo_last_change, entrepreneur_id=self.entrepreneur_id)
+            label = services(
+                service.undo_last_change,
+                entrepreneur_id=self.entrepreneur_id,
+                operation_id=preview.operation_id,
+            )
         except DoorstepError as error:
             dialogs.tell(self, self.tr("无法撤销"), str(error))
             return
@@ -378,23 +455,6 @@ class FileDialog(QDialog):
         self.message.emit(text)
 
     # ---------------------------------------------------------------------------------------- leaving
-    @override
-    def reject(self) -> None:
-        if (
-            self.dirty
-            and not self._closing_without_asking
-            and not dialogs.ask(
-                self,
-                self.tr("放弃修改"),
-                self.tr("放弃对 {name} 档案的修改？").format(name=self.person_name or self.tr("新")),
-                self.tr("放弃修改"),
-                self.tr("继续编辑"),
-                warning=True,
-            )
-        ):
-            return
-        super().reject()
-
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # With nothing unsaved, Ctrl+Z in a field means "undo the last saved change", not "undo typing".

@@ -13,10 +13,8 @@ from ui.widgets.rows_model import ColumnSpec, RowsModel
 
 
 def describe_fields(change: ChangeView) -> str:
-    empty = QCoreApplication.translate("HistoryTab", "（空）")
-    return "；".join(
-        f"{label}：{before or empty} → {after or empty}" for label, before, after in change.fields
-    )
+    """修改内容 in the domain's words (names, labels; no 空→空), as the service says it."""
+    return change.text
 
 
 def history_columns() -> list[ColumnSpec[ChangeView]]:

@@ -133,6 +133,7 @@ class EntrepreneurListPage(QFrame):
             self.table, [c.width for c in columns], [c.minimum for c in columns], [c.grow for c in columns]
         )
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.selectionModel().currentChanged.connect(self._update_actions)
         after_first_paint(self, self._after_first_paint)
 
         self._empty: EmptyState | None = None  # made when the list is first empty
@@ -331,8 +332,10 @@ class EntrepreneurListPage(QFrame):
 
     # -------------------------------------------------------------------------------------- selection
     def current_id(self) -> str | None:
+        """The row the keyboard is on, however it was reached (a click, the arrows, Tab into the table,
+        a search): Delete and Enter act on it even when no row is highlighted as selected."""
         index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+        if not index.isValid():
             return None
         return self.model.entrepreneur_id(index.row())
 
@@ -416,16 +419,16 @@ class EntrepreneurListPage(QFrame):
         entrepreneur_id = self.current_id()
         if not entrepreneur_id or self.in_recycle_bin:
             return
-        name = self.current_name()
-        if not dialogs.ask(
-            self,
-            self.tr("删除档案"),
-            self.tr("删除 {name} 的档案？可在回收站恢复。").format(name=name),
-            self.tr("删除"),
-            self.tr("取消"),
-        ):
-            return
         from desktop.services import entrepreneurs as service
+
+        try:  # the question names what goes with the file (its ventures, assignments, enrolments …)
+            preview = self.context.services(service.deletion_preview, entrepreneur_id=entrepreneur_id)
+            question = preview.question
+        except DoorstepError as error:
+            dialogs.tell(self, self.tr("无法删除"), str(error))
+            return
+        if not dialogs.ask(self, self.tr("删除档案"), question, self.tr("删除"), self.tr("取消")):
+            return
 
         row = self.table.currentIndex().row()
         try:

@@ -212,7 +212,7 @@ class VenturesTab(QWidget):
         self.changed.emit()
 
 
-class VentureDialog(QDialog):
+class VentureDialog(dialogs.GuardedDialog):
     """Add or change one venture; 确定 only when every field is right."""
 
     def __init__(self, venture: Mapping[str, object] | None, parent: QWidget | None = None) -> None:
@@ -230,7 +230,6 @@ class VentureDialog(QDialog):
             )
         )
         add(ChoiceField("stage", V["stage"], [(s.label, s.value) for s in Stage], required=True))
-        add(TextField("credit_code", V["credit_code"], placeholder=self.tr("18 位，登记后填写")))
         add(
             DateValueField("registration_date", V["registration_date"], placeholder=self.tr("如 2024-03-05")),
             1,
@@ -238,6 +237,9 @@ class VentureDialog(QDialog):
         industries = [(f"{code} {name}", code) for code, name in INDUSTRY_SECTIONS.items()]
         add(ChoiceField("industry", V["industry"], industries), 1)
         add(NumberField("jobs_created", V["jobs_created"], maximum=100000, suffix=self.tr(" 人")), 1)
+        # the credit code across the form: its message (a wrong check character) reads on one line
+        credit = TextField("credit_code", V["credit_code"], placeholder=self.tr("18 位，登记后填写"))
+        self.form.add_wide(credit)
         self.form.add_wide(TextField("address", V["address"]))
         self.form.finish()
         layout.addWidget(self.form)
@@ -260,6 +262,15 @@ class VentureDialog(QDialog):
         dialogs.settle_minimum_size(self, 640)
         self.resize(760, self.sizeHint().height())
         self._update()
+        self.mark_clean()
+
+    @override
+    def has_unsaved_input(self) -> bool:
+        return self.form.dirty
+
+    @override
+    def unsaved_question(self) -> str:
+        return self.tr("这个创业项目的内容还没有确定。保存（确定）后关闭吗？")
 
     def _check(self) -> VentureData | InvalidRecord:
         raw = self.form.raw_values()

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,14 +27,16 @@ from desktop.services.visits.tracking import KeyProjectRow, add_to_pool, change_
 from models.base import china_today
 from models.errors import DoorstepError
 from models.visits import CADENCES, InstructorLevel, MentorKind, PoolOutcome
+from ui.overrides import override
 from ui.visits.picker import PersonPicker
 from ui.visits.quick_entry import TopicList
 from ui.widgets import dialogs
 from ui.widgets.inputs import DateField
 
 
-class _FormDialog(QDialog):
-    """A form with an error line and 保存 / 取消; subclasses fill ``form`` and implement ``store``."""
+class _FormDialog(dialogs.GuardedDialog):
+    """A form with an error line and 保存 / 取消; subclasses fill ``form``, implement ``store`` and call
+    :meth:`mark_clean` once filled. Esc or 取消 with typing asks 保存 / 不保存 / 取消 first."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -73,6 +74,10 @@ class _FormDialog(QDialog):
 
     def store(self) -> None:
         raise NotImplementedError
+
+    @override
+    def save_input(self) -> None:
+        self._store()
 
 
 def _mentor_combo(context: AppContext, parent: QWidget, current: str | None) -> QComboBox:
@@ -139,6 +144,9 @@ class MentorDialog(_FormDialog):
             self.active.setChecked(mentor.active)
             self.notes.setPlainText(mentor.notes)
         dialogs.settle_minimum_size(self, 520, 460)
+        self.mark_clean()
+        self.setFocusProxy(self.name)  # the dialog starts in 姓名
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def values(self) -> dict[str, object]:
         return {
@@ -196,6 +204,7 @@ class PoolEntryDialog(_FormDialog):
             info = context.services(visit_context, entrepreneur_id=entrepreneur_id)
             self.picker.set_person(entrepreneur_id, f"{info.name}（{info.case_number}）")
         dialogs.settle_minimum_size(self, 560, 400)
+        self.mark_clean()
 
     def _person_chosen(self, entrepreneur_id: str) -> None:
         self.venture.clear()
@@ -241,6 +250,7 @@ class PlanDialog(_FormDialog):
         self.form.addRow(self.tr("走访频次"), self.cadence)
         self.form.addRow(self.tr("联系导师"), self.mentor)
         dialogs.settle_minimum_size(self, 420, 200)
+        self.mark_clean()
 
     def store(self) -> None:
         days, months = self.cadence.currentData()
@@ -274,6 +284,7 @@ class LeaveDialog(_FormDialog):
         self.form.addRow(self.tr("出库日期"), self.day)
         self.ok.setText(self.tr("出库"))
         dialogs.settle_minimum_size(self, 460, 240)
+        self.mark_clean()
 
     def store(self) -> None:
         from models.validators import parse_date

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -123,6 +124,46 @@ class MentorsTab(QWidget):
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
         self.picker.setEnabled(False)
+        # Delete on the row the keyboard is on, however it was reached: a mentor is 停用 (a mentor is
+        # never deleted: the visits keep their name), a person in the side list is 取消分配
+        for view, slot in ((self.table, self.deactivate_current), (self.people, self.unassign_current)):
+            action = QAction(view)
+            action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            view.addAction(action)
+
+    def deactivate_current(self) -> None:
+        """Delete on a mentor: 停用, after asking (启用 brings the mentor back at any time)."""
+        mentor = self.current()
+        if mentor is None or not mentor.active:
+            return
+        if not dialogs.ask(
+            self,
+            self.tr("停用导师"),
+            self.tr("停用导师 {name}？停用后不能再分配创业者，已有的走访记录不变；可随时启用。").format(
+                name=mentor.name
+            ),
+            self.tr("停用"),
+            self.tr("取消"),
+        ):
+            return
+        self.toggle_active()
+
+    def unassign_current(self) -> None:
+        """Delete on a person in the side list: 取消分配, after asking."""
+        mentor, item = self.current(), self.people.currentItem()
+        if mentor is None or self._person() is None or item is None:
+            return
+        name = item.text().split("　")[0]
+        if dialogs.ask(
+            self,
+            self.tr("取消分配"),
+            self.tr("取消 {person} 与导师 {mentor} 的分配？").format(person=name, mentor=mentor.name),
+            self.tr("取消分配"),
+            self.tr("返回"),
+        ):
+            self._unassign()
 
     def refresh(self, *_args: object) -> None:
         chosen = self.current()

@@ -1,7 +1,8 @@
 """Choosing a person by typing: name, pinyin initials, ID tail or phone (the entrepreneur list's search).
 
 The matches show in a short list under the box; ↓/↑ move, Enter takes the highlighted one (the first if
-none is), Esc clears. The box keeps the keyboard, so a worker types ``zs`` and Enter and goes on.
+none is; Enter never closes the dialog around the box), Esc closes the list. The box keeps the
+keyboard, so a worker types ``zs`` and Enter and goes on.
 """
 
 from __future__ import annotations
@@ -124,8 +125,12 @@ class PersonPicker(QWidget):
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and searching:
             self._move(1 if key == Qt.Key.Key_Down else -1)
             return True
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and searching:
-            self._take(self.results.currentItem() or self.results.item(0))
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter picks the match; it never reaches the dialog's default button (closing the dialog)
+            if not searching and self.line_edit.text().strip() and not self.entrepreneur_id:
+                self.search(self.line_edit.text())  # the list was closed (Esc) or never shown
+            if self.results.isVisible():
+                self._take(self.results.currentItem() or self.results.item(0))
             return True
         if key == Qt.Key.Key_Escape and searching:
             self.results.hide()

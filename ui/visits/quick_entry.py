@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -41,6 +42,7 @@ from models.base import china_today
 from models.errors import DoorstepError, ValidationError
 from models.validators import parse_date
 from models.visits import Topic, VisitMode, validate_visit
+from ui.overrides import override
 from ui.style import icon
 from ui.visits.outcome import OutcomeBox
 from ui.visits.picker import PersonPicker
@@ -83,7 +85,9 @@ class TopicList(QListWidget):
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
 
-class QuickVisitDialog(QDialog):
+class QuickVisitDialog(dialogs.GuardedDialog):
+    """Esc with typing asks 保存 / 不保存 / 取消; a draft is kept as the worker types (issue 12)."""
+
     visit_recorded = Signal(str, str)  # visit id, entrepreneur id
 
     def __init__(
@@ -219,6 +223,75 @@ class QuickVisitDialog(QDialog):
                 self.picker.set_person(entrepreneur_id, f"{context_info.name}（{context_info.case_number}）")
         else:
             self._propose_next()
+        self.mark_clean()
+        self.drafts = dialogs.DraftKeeper(
+            self,
+            context.services,
+            kind="visit",
+            key=entrepreneur_id or "",
+            title=self._draft_title,
+            read=self.draft_values,
+        )
+        dialogs.on_any_edit(self, self.drafts.edited)
+        self._offered = False
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._offered:  # once the dialog is on screen, offer what was left half-typed
+            self._offered = True
+            QTimer.singleShot(0, lambda: self.drafts.offer(self.apply_draft))
+
+    # ---------------------------------------------------------------------------------------- drafts
+    def _draft_title(self) -> str:
+        name = self.picker.chosen_text if self.picker.entrepreneur_id else ""
+        return self.tr("{name} 的走访记录").format(name=name) if name else self.tr("走访记录")
+
+    def draft_values(self) -> dict[str, Any]:
+        """The typed input as JSON values (a draft)."""
+        values = self.raw_values()
+        values["topics"] = sorted(topic.value for topic in self.topics.value())
+        values["person_label"] = self.picker.chosen_text if self.picker.entrepreneur_id else ""
+        values["person_text"] = self.picker.line_edit.text()
+        values["actions"] = [list(action) for action in self._action_values()]
+        values.pop("outcome", None)  # the outcome box follows the venture; not kept in a draft
+        return values
+
+    def apply_draft(self, values: Mapping[str, Any]) -> None:
+        person = str(values.get("entrepreneur_id") or "")
+        if person and person != self.picker.entrepreneur_id:
+            self.picker.set_person(person, str(values.get("person_label") or ""))
+        elif not person:
+            self.picker.line_edit.setText(str(values.get("person_text") or ""))
+        self.venture.setCurrentIndex(max(self.venture.findData(values.get("venture_id") or ""), 0))
+        self.mentor.setCurrentIndex(max(self.mentor.findData(values.get("mentor_id") or ""), 0))
+        self.visit_date.line_edit.setText(str(values.get("visit_date") or ""))
+        self.mode.setCurrentIndex(max(self.mode.findData(values.get("mode")), 0))
+        duration = values.get("duration_minutes")
+        self.duration.setValue(duration if isinstance(duration, int) else DEFAULT_DURATION)
+        topics = values.get("topics") or []
+        self.topics.set_value(frozenset(Topic(t) for t in topics if t in {k.value for k in Topic}))
+        self.problems.setPlainText(str(values.get("problems") or ""))
+        self.advice.setPlainText(str(values.get("advice") or ""))
+        self.next_date.line_edit.setText(str(values.get("next_visit_date") or ""))
+        self._next_edited = True
+        self.action_list.clear()
+        for text, due in values.get("actions") or []:
+            item = QListWidgetItem(f"{text} — {due} 前", self.action_list)
+            item.setData(Qt.ItemDataRole.UserRole, (str(text), str(due)))
+        self.problems.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @override
+    def unsaved_question(self) -> str:
+        return self.tr("这次走访还没有保存。保存走访吗？")
+
+    @override
+    def save_input(self) -> None:
+        self.save()
+
+    @override
+    def discard_input(self) -> None:
+        self.drafts.discard()
 
     def _text_box(self, placeholder: str) -> QPlainTextEdit:
         box = QPlainTextEdit(self)
@@ -431,6 +504,7 @@ class QuickVisitDialog(QDialog):
         with contextlib.suppress(OSError):  # a read-only profile must not lose the visit just stored
             preferences.save()
         self.recorded_id = visit_id
+        self.drafts.discard()
         self.visit_recorded.emit(visit_id, data.entrepreneur_id)
         self.accept()
 

@@ -60,8 +60,17 @@ class FormField(QObject):
         self.error_label = QLabel(self.container)
         self.error_label.setObjectName("fieldError")
         self.error_label.setWordWrap(True)
+        # The line under the field is reserved whether a message shows or not, and the editor keeps its
+        # height: a message never squeezes the field it is about, nor moves the fields below it.
+        reserve = self.error_label.sizePolicy()
+        reserve.setRetainSizeWhenHidden(True)
+        reserve.setVerticalPolicy(QSizePolicy.Policy.Minimum)
+        self.error_label.setSizePolicy(reserve)
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing())
         self.error_label.hide()
         column.addWidget(self.error_label)
+        keep = max(editor.minimumHeight(), editor.minimumSizeHint().height())
+        editor.setMinimumHeight(min(keep, editor.maximumHeight()))
         marker = f' <span style="color:{ERROR}">*</span>' if required else ""
         self.label = QLabel(f"{label}{marker}")
         self.label.setTextFormat(Qt.TextFormat.RichText)
@@ -84,7 +93,14 @@ class FormField(QObject):
 
     def show_error(self, message: str | None) -> None:
         self.error_label.setText(message or "")
+        # as many lines as the message needs at the field's width: the window grows rather than cut it
+        line = self.error_label.fontMetrics().lineSpacing()
+        width = self.container.width() or self.editor.sizeHint().width()
+        needed = self.error_label.heightForWidth(width) if message else line
+        self.error_label.setMinimumHeight(max(line, needed))
         self.error_label.setVisible(bool(message))
+        if message:
+            _grow_to_fit(self.container.window())
         self.editor.setProperty("invalid", bool(message))
         target = self.editor.focusProxy() or self.editor
         target.setProperty("invalid", bool(message))
@@ -94,6 +110,18 @@ class FormField(QObject):
     @property
     def error(self) -> str:
         return self.error_label.text() if self.error_label.isVisibleTo(self.container) else ""
+
+
+def _grow_to_fit(window: QWidget) -> None:
+    """A window whose minimum size was set by hand does not grow with its layout: make room for a
+    message that needs more lines than were reserved."""
+    layout = window.layout()
+    if layout is None or not window.isVisible():
+        return
+    layout.invalidate()
+    needed = layout.totalMinimumSize().height()
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 class TextField(FormField):
@@ -244,6 +272,7 @@ class CheckedForm(QWidget):
         self.grid.setColumnMinimumWidth(2, 20)
         self._next_row = [0, 0]
         self._initial: dict[str, object] = {}
+        self._edited: set[str] = set()  # fields edited since the values were loaded
 
     def add(self, field: F, column: int = 0) -> F:
         row = self._next_row[column]
@@ -271,9 +300,16 @@ class CheckedForm(QWidget):
     def _register(self, field: FormField) -> None:
         self.fields[field.key] = field
         field.changed.connect(lambda f=field: self._field_changed(f))
-        field.left.connect(lambda f=field: self.check_field(f.key))
+        field.left.connect(lambda f=field: self._field_left(f.key))
+
+    def _field_left(self, key: str) -> None:
+        """A field is checked as it is left once it was edited: tabbing past a field still untouched
+        (an empty required one in a new file) says nothing yet; 保存 shows every problem."""
+        if key in self._edited or self.fields[key].value() != self._initial.get(key):
+            self.check_field(key)
 
     def _field_changed(self, field: FormField) -> None:
+        self._edited.add(field.key)
         if field.error:  # once a message shows, clear it as soon as the value is right
             try:
                 self.checker(field.key, field.value())
@@ -304,6 +340,19 @@ class CheckedForm(QWidget):
             field.blockSignals(False)
             field.show_error(None)
         self._initial = self.raw_values()
+        self._edited.clear()
+        self.changed.emit()
+
+    def apply_values(self, values: Mapping[str, object]) -> None:
+        """Put values (a draft) into the fields as if typed: the form stays dirty against what it loaded."""
+        for key, value in values.items():
+            field = self.fields.get(key)
+            if field is None:
+                continue
+            field.blockSignals(True)
+            field.set_value(value)
+            field.blockSignals(False)
+            self._edited.add(key)
         self.changed.emit()
 
     def mark_saved(self) -> None:

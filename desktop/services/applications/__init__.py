@@ -95,7 +95,26 @@ from desktop.services.applications.workflow import (
 from reports.pdf.verify import PAYLOAD_PATTERN, VerifyResult, payloads_in
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from desktop.services.areas import Area
+    from models.base import TravellingRecord
+
+
+def draft_dependents(session: Session, entrepreneur_id: str) -> list[tuple[TravellingRecord, str]]:
+    """A file's application drafts: deleting the file takes them along (docs/undo.md)."""
+    from sqlmodel import col, select
+
+    from models.applications import Application, ApplicationStatus
+
+    rows = session.exec(
+        select(Application).where(
+            Application.entrepreneur_id == entrepreneur_id,
+            col(Application.deleted).is_(False),
+            Application.status == ApplicationStatus.DRAFT.value,
+        )
+    ).all()
+    return [(draft, f"{draft.item_name}申请草稿 {draft.number}") for draft in rows]
 
 
 def area() -> Area:
@@ -113,6 +132,7 @@ def area() -> Area:
         own_entry_kinds=frozenset({KIND, "application_step"}),
         change_labels={KIND: APPLICATION_LABELS, "loan": LOAN_LABELS, "application_step": STEP_LABELS},
         monthly_sections=(applications_section,),
+        dependents={"entrepreneur": draft_dependents},
         demo_module="desktop.demo.applications",
     )
 

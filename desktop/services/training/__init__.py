@@ -124,7 +124,10 @@ from desktop.services.training.views import (
 )
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from desktop.services.areas import Area
+    from models.base import TravellingRecord
 
 __all__ = [
     "ATTENDANCE_COLUMNS",
@@ -220,6 +223,20 @@ __all__ = [
 ]
 
 
+def enrolment_dependents(session: Session, entrepreneur_id: str) -> list[tuple[TravellingRecord, str]]:
+    """A file's enrolments: deleting the file takes them off the rosters (docs/undo.md)."""
+    from sqlmodel import col, select
+
+    from models.training import Enrolment, TrainingClass
+
+    rows = session.exec(
+        select(Enrolment, TrainingClass.title)
+        .join(TrainingClass, col(TrainingClass.id) == col(Enrolment.class_id))
+        .where(Enrolment.entrepreneur_id == entrepreneur_id, col(Enrolment.deleted).is_(False))
+    ).all()
+    return [(enrolment, f"培训报名（{title}）") for enrolment, title in rows]
+
+
 def area() -> Area:
     """Training: the course catalogue (HQ's), classes, sessions, enrolments and attendance marks, and
     the certificate counter derived from the certificates on file."""
@@ -250,6 +267,7 @@ def area() -> Area:
         task_sources=(training_tasks,),
         figure_sources=(training_figures,),
         timeline_sources=(training_timeline,),
+        dependents={"entrepreneur": enrolment_dependents},
         own_entry_kinds=frozenset({enrolments}),
         change_labels={enrolments: ENROLMENT_LABELS},
         monthly_sections=(training_section,),

@@ -49,7 +49,10 @@ from desktop.services.visits.records import delete_visit, mark_action_done, reco
 from desktop.services.visits.templates import delete_template, list_templates, save_template
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from desktop.services.areas import Area
+    from models.base import TravellingRecord
 
 __all__ = [
     "KIND",
@@ -76,6 +79,24 @@ __all__ = [
     "visit_ids",
     "visits_of",
 ]
+
+
+def assignment_dependents(session: Session, entrepreneur_id: str) -> list[tuple[TravellingRecord, str]]:
+    """A file's current mentor assignments: deleting the file takes them along (docs/undo.md)."""
+    from sqlmodel import col, select
+
+    from models.visits import Mentor, MentorAssignment
+
+    rows = session.exec(
+        select(MentorAssignment, Mentor.name)
+        .join(Mentor, col(Mentor.id) == col(MentorAssignment.mentor_id))
+        .where(
+            MentorAssignment.entrepreneur_id == entrepreneur_id,
+            col(MentorAssignment.deleted).is_(False),
+            col(MentorAssignment.ended_on).is_(None),
+        )
+    ).all()
+    return [(assignment, f"导师分配（{name}）") for assignment, name in rows]
 
 
 def area() -> Area:
@@ -112,4 +133,5 @@ def area() -> Area:
         },
         monthly_sections=(visits_section,),
         demo_module="desktop.demo.visits",
+        dependents={"entrepreneur": assignment_dependents},
     )
