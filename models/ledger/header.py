@@ -22,6 +22,7 @@ class HeaderGuess:
 
 
 HEADER_SCAN_ROWS = 30
+MIN_FIELDS_WITHOUT_NAME = 3
 
 
 def _cell_words(value: object) -> str:
@@ -60,9 +61,10 @@ def _combined_titles(upper: Sequence[str], lower: Sequence[str]) -> tuple[str, .
 
 def detect_header(rows: Sequence[tuple[int, Sequence[object]]]) -> HeaderGuess | None:
     """Find the header among the first rows: the row (or pair of rows, for merged group headers) whose
-    cells name the most known fields, and at least 姓名 or 身份证号码. Title rows above it and the data
+    cells name the most known fields, and at least 姓名 or 身份证号码 (else three other fields). Title rows above it and the data
     below score low: a title is one long cell, data cells are not column names."""
     found: list[HeaderGuess] = []
+    without_essential: list[HeaderGuess] = []
     scan = [(number, tuple(_cell_words(v) for v in values)) for number, values in rows[:HEADER_SCAN_ROWS]]
     for position, (number, titles) in enumerate(scan):
         candidates = [(number, titles)]
@@ -72,6 +74,11 @@ def detect_header(rows: Sequence[tuple[int, Sequence[object]]]) -> HeaderGuess |
             score, essential = _score(combined)
             if essential and score >= 2:
                 found.append(HeaderGuess(number, last, tuple(combined), score))
+            elif score >= MIN_FIELDS_WITHOUT_NAME:
+                without_essential.append(HeaderGuess(number, last, tuple(combined), score))
+    # A header that names neither 姓名 nor 身份证号码 in words the program knows, but several other
+    # fields, is still the header: the worker is asked for the column it did not recognise.
+    found = found or without_essential
     if not found:
         return None
     # The most named fields; on a tie one row rather than two (a title row over the header adds nothing).

@@ -70,6 +70,7 @@ class ImportPlan:
     ventures_created: int
     ventures_updated: int
     notes: tuple[str, ...] = ()
+    footers: int = 0  # of the skipped rows: 合计 rows and signature lines at the ledger's foot
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -92,7 +93,8 @@ class ImportPlan:
         if self.refused:
             parts.append(f"{self.refused:,} 行未导入")
         if self.skipped:
-            parts.append(f"跳过 {self.skipped:,} 行（合计、说明或重复行）")
+            footers = f"，其中表尾合计、签名 {self.footers:,} 行" if self.footers else ""
+            parts.append(f"跳过 {self.skipped:,} 行（合计、说明或重复行{footers}）")
         return f"{head}：" + "，".join(parts)
 
 

@@ -103,7 +103,7 @@ def test_station_ledger_exact_counts(db: Database, actor: Actor, station_file: P
     reasons = {row.row: row.reason for row in preview.rows}
     assert "已被表格软件转成数字" in reasons[8]
     assert "最后一位应为" in reasons[15]
-    assert "外星人" in reasons[16]
+    assert "有 10 位数字" in reasons[16]
     assert "与第 6 行是同一身份证号码" in reasons[19]
     assert reasons[14] == "与第 5 行重复，已跳过"
     assert reasons[22] == "合计行"
