@@ -375,8 +375,18 @@ def check_mapping(mapping: Mapping[int, str]) -> None:
         seen[key] = index
     missing = [f.label for f in LEDGER_FIELDS if f.required and f.key not in seen]
     if missing:
-        raise ValidationError(
-            "列对应关系", None, f"请为“{'”“'.join(missing)}”选择对应的列：没有它们无法建档或找到已有档案"
+        raise MissingColumns(missing)
+
+
+class MissingColumns(ValidationError):
+    """A required field no column was mapped to: the wizard asks for it, the CLI names it (--column)."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "列对应关系",
+            None,
+            f"请为“{'”“'.join(missing)}”选择对应的列：没有它们无法建档或找到已有档案",
         )
 
 

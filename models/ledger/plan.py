@@ -71,6 +71,7 @@ class ImportPlan:
     ventures_updated: int
     notes: tuple[str, ...] = ()
     footers: int = 0  # of the skipped rows: 合计 rows and signature lines at the ledger's foot
+    operation_id: str = ""  # the import's one operation, once written (its undo step)
 
     @property
     def problems(self) -> list[RowProblem]:
