@@ -250,16 +250,14 @@ def match_header(text: object) -> str | None:
     and the title under it) is read in its group's terms: a title that is ambiguous alone (名称, 时间,
     日期, 人数, 号码, 地址, 类型 …) names the field its group gives it (:func:`match_in_group`)."""
     raw = normalise_text(text)
-    if "/" in raw:
-        parent, _, sub = raw.rpartition("/")
-        found = match_in_group(parent, sub)
-        if found is not None:
-            return found
     key = normalise_header(raw)
     if not key:
         return None
     if key in _SYNONYMS:
         return _SYNONYMS[key]
+    if "/" in raw:
+        parent, _, sub = raw.rpartition("/")
+        return match_in_group(parent, sub)
     return _contained(key)
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from desktop.services.entrepreneurs import search_blob
 from desktop.services.gate import service
 from desktop.services.ledger.importing import IMPORT_LABEL
-from models.audit import Actor, Change, ChangeAction, Operation
+from models.audit import Actor, Change, ChangeAction, Operation, record_values
 from models.database import Database
 from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture, current_stage
 from models.errors import Conflict, NotFound
@@ -94,14 +94,24 @@ def import_history(db: Database, actor: Actor, /, *, limit: int = 50) -> list[Im
 
 
 def _changed_since(session: Session, changes: list[Change]) -> str | None:
-    """The first file the import wrote that was changed after it (its name), if any."""
+    """The first file the import wrote that no longer holds what the import left in it (its name)."""
     tables = travelling_tables()
-    left: dict[tuple[str, str], Change] = {}
-    for change in changes:  # newest first: the version each record was left at
-        left.setdefault((change.record_kind, change.record_id), change)
-    for change in left.values():
+    checked: set[tuple[str, str]] = set()
+    for change in changes:  # newest first: the values each record was left with
+        where = (change.record_kind, change.record_id)
+        if where in checked:
+            continue
+        checked.add(where)
         record = session.get(tables[change.record_kind], change.record_id)
-        if record is None or record.version != change.version:
+        moved = record is None or record.deleted
+        if record is not None and not moved:
+            now = record_values(record)
+            moved = any(
+                field in now and now[field] != after
+                for field, (_before, after) in change.changes.items()
+                if field != "station_code"
+            )
+        if moved:
             subject = session.get(Entrepreneur, change.subject_id) if change.subject_id else None
             return subject.name if subject is not None else change.record_id
     return None
