@@ -65,15 +65,19 @@ def register(
         action="append",
         default=[],
         metavar="列=原值:类别",
-        help="指定台账中一种类别写法的含义，如 --value 人员类别=退役士兵:退役军人（类别也可写 其他、不填、不导入）",
+        help="一种类别写法的含义，如 --value 人员类别=退役士兵:退役军人（类别也可写 其他、不填、不导入）",
     )
-    p.add_argument("--mapping", type=Path, help="对应关系文件：每行一条 表头=字段 或 列=原值:类别，# 开头为注释")
+    p.add_argument(
+        "--mapping", type=Path, help="对应关系文件：每行一条 表头=字段 或 列=原值:类别，# 开头为注释"
+    )
     p.set_defaults(run=run_import)
 
     p = sub.add_parser("import-history", parents=[common], help="列出导入台账的记录（可整批撤销）")
     p.set_defaults(run=run_history)
 
-    p = sub.add_parser("undo-import", parents=[common], help="整批撤销一次台账导入（import-history 中的序号）")
+    p = sub.add_parser(
+        "undo-import", parents=[common], help="整批撤销一次台账导入（import-history 中的序号）"
+    )
     p.add_argument("number", type=int, help="import-history 列出的序号（1 为最近一次）")
     p.add_argument("--yes", action="store_true", help="不再确认，直接撤销")
     p.set_defaults(run=run_undo)
@@ -94,7 +98,9 @@ def _told(args: argparse.Namespace) -> list[ColumnOption | ValueOption]:
         try:
             text = args.mapping.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            raise ValidationError("对应关系文件", str(args.mapping), f"无法读取对应关系文件 {args.mapping}：{error}") from error
+            raise ValidationError(
+                "对应关系文件", str(args.mapping), f"无法读取对应关系文件 {args.mapping}：{error}"
+            ) from error
         told += parse_mapping_file(text)
     for text in args.column:
         column = parse_option_line(text)
@@ -143,7 +149,8 @@ def run_import(args: argparse.Namespace) -> int:
         for value in error.values:
             choices = "、".join(label for _answer, label in answer_choices(value.field_key))
             print(
-                f"  --value {value.field_label}={value.text}:类别    （{len(value.rows)} 行；类别可选：{choices}）",
+                f"  --value {value.field_label}={value.text}:类别    "
+                f"（{len(value.rows)} 行；类别可选：{choices}）",
                 file=sys.stderr,
             )
         print("请用上面的 --value 指定每种写法的含义（或写入 --mapping 文件）后再导入", file=sys.stderr)
@@ -176,7 +183,10 @@ def run_undo(args: argparse.Namespace) -> int:
     try:
         records = import_history(db, actor)
         if not 1 <= args.number <= len(records):
-            print(f"没有序号为 {args.number} 的导入记录（共 {len(records)} 条，见 import-history）", file=sys.stderr)
+            print(
+                f"没有序号为 {args.number} 的导入记录（共 {len(records)} 条，见 import-history）",
+                file=sys.stderr,
+            )
             return 1
         record = records[args.number - 1]
         question = f"撤销“{record.label}”：将删除 {record.created} 人的档案（可在回收站恢复）"
@@ -189,7 +199,10 @@ def run_undo(args: argparse.Namespace) -> int:
         undone = undo_import(db, actor, operation_id=record.operation_id)
     finally:
         db.close()
-    print(f"已撤销“{undone.label}”：{undone.removed} 人的档案已移到回收站，{undone.restored} 人的档案已恢复到导入前")
+    print(
+        f"已撤销“{undone.label}”：{undone.removed} 人的档案已移到回收站，"
+        f"{undone.restored} 人的档案已恢复到导入前"
+    )
     return 0
 
 

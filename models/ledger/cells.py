@@ -69,9 +69,13 @@ def non_data_reason(values: Sequence[object]) -> str | None:
             continue
         if first is None:
             first = value
-        if isinstance(value, str) and len(value) <= 12 and ("计" in value or "总数" in value):
-            if re.sub(r"\s", "", value) in TOTAL_WORDS or _TOTAL_START.match(value.strip()):
-                return "合计行"
+        if (
+            isinstance(value, str)
+            and len(value) <= 12
+            and ("计" in value or "总数" in value)
+            and (re.sub(r"\s", "", value) in TOTAL_WORDS or _TOTAL_START.match(value.strip()))
+        ):
+            return "合计行"
     if isinstance(first, str):
         text = normalise_text(first)
         if text.startswith(NOTE_PREFIXES):

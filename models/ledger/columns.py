@@ -270,9 +270,17 @@ _AMBIGUOUS: dict[str, tuple[str | None, str | None, tuple[tuple[str, str], ...]]
     "时间": (
         "venture.registration_date",
         None,
-        (("毕业", "graduation_date"), ("注册", "venture.registration_date"), ("成立", "venture.registration_date")),
+        (
+            ("毕业", "graduation_date"),
+            ("注册", "venture.registration_date"),
+            ("成立", "venture.registration_date"),
+        ),
     ),
-    "人数": ("venture.jobs_created", None, (("带动", "venture.jobs_created"), ("吸纳", "venture.jobs_created"))),
+    "人数": (
+        "venture.jobs_created",
+        None,
+        (("带动", "venture.jobs_created"), ("吸纳", "venture.jobs_created")),
+    ),
     "号码": (
         "venture.credit_code",
         "id_number",

@@ -61,8 +61,8 @@ def _combined_titles(upper: Sequence[str], lower: Sequence[str]) -> tuple[str, .
 
 def detect_header(rows: Sequence[tuple[int, Sequence[object]]]) -> HeaderGuess | None:
     """Find the header among the first rows: the row (or pair of rows, for merged group headers) whose
-    cells name the most known fields, and at least 姓名 or 身份证号码 (else three other fields). Title rows above it and the data
-    below score low: a title is one long cell, data cells are not column names."""
+    cells name the most known fields, and at least 姓名 or 身份证号码 (else three other fields). Title
+    rows above it and the data below score low: a title is one long cell, data cells are not column names."""
     found: list[HeaderGuess] = []
     without_essential: list[HeaderGuess] = []
     scan = [(number, tuple(_cell_words(v) for v in values)) for number, values in rows[:HEADER_SCAN_ROWS]]

@@ -41,13 +41,17 @@ def parse_option_line(text: str) -> ColumnOption | ValueOption:
     if ":" in right:
         word, _, category = right.rpartition(":")
         if not word.strip() or not category.strip():
-            raise ValidationError("导入选项", text, f"“{text}”的写法不对：类别应写成 列=原值:类别（如 人员类别=退役士兵:退役军人）")
+            raise ValidationError(
+                "导入选项",
+                text,
+                f"“{text}”的写法不对：类别应写成 列=原值:类别（如 人员类别=退役士兵:退役军人）",
+            )
         return ValueOption(left.strip(), word.strip(), category.strip())
     return ColumnOption(left.strip(), right.strip())
 
 
 def parse_mapping_file(text: str) -> list[ColumnOption | ValueOption]:
-    """A mapping file: one ``表头=字段`` or ``列=原值:类别`` a line; blank lines and ``#`` comments skipped."""
+    """A mapping file: one ``表头=字段`` or ``列=原值:类别`` a line; blank lines, ``#`` comments skipped."""
     found: list[ColumnOption | ValueOption] = []
     for line in text.splitlines():
         stripped = line.strip().lstrip("\ufeff")

@@ -436,9 +436,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
         unchanged=unchanged,
         refused=sum(1 for o in ordered_outcomes if o.kind is RowKind.REFUSED),
         skipped=sum(1 for o in ordered_outcomes if o.kind is RowKind.SKIPPED),
-        footers=sum(
-            1 for o in ordered_outcomes if o.kind is RowKind.SKIPPED and o.detail in FOOTER_REASONS
-        ),
+        footers=sum(1 for o in ordered_outcomes if o.kind is RowKind.SKIPPED and o.detail in FOOTER_REASONS),
         ventures_created=ventures_created,
         ventures_updated=ventures_updated,
         notes=table.notes,

@@ -12,7 +12,9 @@ _ID_SEPARATORS = re.compile(r"[\s\-‐‑–—]")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:\.0+)?$")
 _CHINESE_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _CHINESE_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9, "元": 1}
-_CHINESE_DATE = re.compile(r"^([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号]?)?$")
+_CHINESE_DATE = re.compile(
+    r"^([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号]?)?$"
+)
 
 
 def first_generation_upgrade(number: str) -> str | None:

@@ -17,6 +17,7 @@ with a category, with 其他 (or 不填 where the field has no 其他) or with "
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -238,7 +239,7 @@ class CategoryReader:
             return None
         if given == REFUSE:
             return REFUSE
-        if given == BLANK or given == "":
+        if given in (BLANK, ""):
             return ()
         kind = CATEGORY_FIELDS[field_key]
         try:
@@ -263,10 +264,8 @@ class CategoryReader:
         except (KeyError, TypeError):
             pass
         result = self._read(field_key, value)
-        try:
+        with contextlib.suppress(TypeError):  # an unhashable cell is read again next time
             self._cache[cache_key] = result
-        except TypeError:
-            pass
         return result
 
     def _read(self, field_key: str, value: object) -> object:
@@ -308,9 +307,7 @@ def find_unknown_values(
                 continue
             unknown = seen.get((key, value))
             if unknown is None:
-                unknown = [
-                    part for part in parts_of(key, value) if reader.meaning(key, part) is None
-                ]
+                unknown = [part for part in parts_of(key, value) if reader.meaning(key, part) is None]
                 seen[(key, value)] = unknown
             if not unknown or non_data_reason(row.values) is not None:
                 continue
@@ -367,7 +364,9 @@ def describe_unknown(values: Sequence[UnknownValue], table: LedgerTable, shown_r
     """The question a CLI prints (and the error a service raises) for words still not recognised."""
     lines = []
     for value in values:
-        rows = "、".join(str(r) for r in value.rows[:shown_rows]) + ("…" if len(value.rows) > shown_rows else "")
+        rows = "、".join(str(r) for r in value.rows[:shown_rows]) + (
+            "…" if len(value.rows) > shown_rows else ""
+        )
         lines.append(
             f"{table.column_label(value.column)}的“{value.text}”（{len(value.rows)} 行：第 {rows} 行）"
         )
@@ -382,5 +381,6 @@ class UnknownValues(ValidationError):
         super().__init__(
             "类别",
             [v.text for v in self.values],
-            f"有 {len(self.values)} 种类别写法无法识别，请指定每种写法对应的类别：{describe_unknown(self.values, table)}",
+            f"有 {len(self.values)} 种类别写法无法识别，请指定每种写法对应的类别："
+            + describe_unknown(self.values, table),
         )

@@ -45,7 +45,10 @@ def test_category_words_by_synonyms_and_key_words() -> None:
     groups = CategoryReader()
     assert groups.read("key_groups", "退役士兵") == frozenset({KeyGroup.VETERAN})
     assert groups.read("key_groups", "4050人员") == frozenset({KeyGroup.EMPLOYMENT_DIFFICULTY})
-    assert groups.read("key_groups", "返乡创业大学生") == {KeyGroup.MIGRANT_RETURNEE, KeyGroup.COLLEGE_GRADUATE}
+    assert groups.read("key_groups", "返乡创业大学生") == {
+        KeyGroup.MIGRANT_RETURNEE,
+        KeyGroup.COLLEGE_GRADUATE,
+    }
     assert groups.read("key_groups", "退役军人+高校毕业生") == {KeyGroup.VETERAN, KeyGroup.COLLEGE_GRADUATE}
     assert groups.read("key_groups", "就业困难人员（4050、零就业家庭）") == {KeyGroup.EMPLOYMENT_DIFFICULTY}
     assert groups.read("key_groups", "无") == frozenset()
@@ -103,13 +106,20 @@ def test_chengdong_ledger_asks_its_two_words_then_imports_everyone(
     assert zhang.name == "张三" and key_groups_from_bits(zhang.key_groups) == [KeyGroup.VETERAN]
     assert zhang.education == Education.BACHELOR
     shop = ventures(db, zhang.id)[0]
-    assert (shop.registration_date, shop.stage, shop.entity_type) == (date(2024, 3, 5), "startup", "individual_business")
+    assert (shop.registration_date, shop.stage, shop.entity_type) == (
+        date(2024, 3, 5),
+        "startup",
+        "individual_business",
+    )
     li = person(db, dx.CD_LI)  # the 15-digit number converted, the padding gone
     assert li.name == "李四" and li.birth_date == date(1985, 5, 12)
     assert "15 位旧身份证号码已换算为 18 位" in next(r for r in plan.rows if r.row == 6).detail
     assert person(db, dx.CD_WU).name == "吴九"  # 15 digits stored as a number
     wang = person(db, dx.CD_WANG)
-    assert set(key_groups_from_bits(wang.key_groups)) == {KeyGroup.MIGRANT_RETURNEE, KeyGroup.COLLEGE_GRADUATE}
+    assert set(key_groups_from_bits(wang.key_groups)) == {
+        KeyGroup.MIGRANT_RETURNEE,
+        KeyGroup.COLLEGE_GRADUATE,
+    }
     assert ventures(db, wang.id)[0].registration_date == date(2022, 10, 1)
     zhao = person(db, dx.CD_ZHAO)
     assert key_groups_from_bits(zhao.key_groups) == [KeyGroup.OTHER]
@@ -137,12 +147,20 @@ def test_xihu_ledger_needs_its_name_column(db: Database, actor: Actor, tmp_path:
     assert missing.value.missing == ("姓名",)
     run = import_ledger(db, actor, path=path, told=[ColumnOption("业主", "姓名")])
     expected = dx.XIHU_EXPECTED
-    assert (run.plan.created, run.plan.skipped, run.plan.footers) == (expected.created, expected.skipped, expected.footers)
+    assert (run.plan.created, run.plan.skipped, run.plan.footers) == (
+        expected.created,
+        expected.skipped,
+        expected.footers,
+    )
     assert run.plan.ventures_created == expected.ventures
     qian = person(db, dx.XH_QIAN)
     assert qian.name == "钱一"
     shop = ventures(db, qian.id)[0]
-    assert (shop.credit_code, shop.jobs_created, shop.registration_date) == (dx.XH_QIAN_SHOP, 2, date(2023, 10, 1))
+    assert (shop.credit_code, shop.jobs_created, shop.registration_date) == (
+        dx.XH_QIAN_SHOP,
+        2,
+        date(2023, 10, 1),
+    )
     assert person(db, dx.XH_SUN).name == "孙小梅" and person(db, dx.XH_OUYANG).name == "欧阳娜娜"
     assert ventures(db, person(db, dx.XH_OUYANG).id)[0].registration_date == date(2024, 2, 29)
 
@@ -173,7 +191,9 @@ def test_a_whole_import_is_one_operation_undone_as_one(db: Database, actor: Acto
     assert (record.created, record.updated, record.undone) == (8, 0, False)
     # A file changed since the import (a later ledger gave 周八 a new phone): the whole undo is refused
     # by name and nothing changes; once the later import is undone, this one can be.
-    later = fx.simple_ledger(tmp_path / "十一月.xlsx", [["周八", dx.CD_ZHOU, "18900000000", None, None, None, None]])
+    later = fx.simple_ledger(
+        tmp_path / "十一月.xlsx", [["周八", dx.CD_ZHOU, "18900000000", None, None, None, None]]
+    )
     second = import_ledger(db, actor, path=later)
     assert second.plan.updated == 1
     with pytest.raises(Conflict, match="周八 的档案又改动过"):
@@ -195,6 +215,8 @@ def test_plan_rows_of_a_fifteen_digit_id_match_the_file_on_record(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:
     path = dx.chengdong_ledger(tmp_path / "台账.xlsx")
-    import_ledger(db, actor, path=path, told=[ValueOption("F", "低保户", "其他"), ValueOption("I", "家庭农场", "其他")])
+    import_ledger(
+        db, actor, path=path, told=[ValueOption("F", "低保户", "其他"), ValueOption("I", "家庭农场", "其他")]
+    )
     again = import_ledger(db, actor, path=path, dry_run=True)
     assert again.plan.unchanged == 8 and all(r.kind is not RowKind.CREATE for r in again.plan.rows)

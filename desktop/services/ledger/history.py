@@ -138,7 +138,9 @@ def undo_import(db: Database, actor: Actor, /, *, operation_id: str) -> UndoneIm
         undo_changes(operation, changes)
         session.flush()
         removed = sum(
-            1 for c in changes if c.record_kind == Entrepreneur.__tablename__ and c.action == ChangeAction.CREATE
+            1
+            for c in changes
+            if c.record_kind == Entrepreneur.__tablename__ and c.action == ChangeAction.CREATE
         )
         made = {
             c.subject_id

@@ -46,10 +46,16 @@ from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
 from models.ledger.bulk import collector_paused
-from models.ledger.plan import ImportOptions, ImportPlan, Planned
-from models.ledger.planner import finish_plan, flag_possible_duplicates, plan_rows, start_plan, validate_mapping
-from models.ledger.sheet import LedgerTable
 from models.ledger.options import ColumnOption, ValueOption, apply_column_options, value_answers
+from models.ledger.plan import ImportOptions, ImportPlan, Planned
+from models.ledger.planner import (
+    finish_plan,
+    flag_possible_duplicates,
+    plan_rows,
+    start_plan,
+    validate_mapping,
+)
+from models.ledger.sheet import LedgerTable
 from models.ledger.words import Answers, merge_answers
 from models.masking import mask_id_number
 from models.permissions import Permission
@@ -232,7 +238,9 @@ def import_ledger(
             db, actor, table=table, mapping=mapping, options=options, job=job, answers=answers
         )
     else:
-        plan = apply_import(db, actor, table=table, mapping=mapping, options=options, job=job, answers=answers)
+        plan = apply_import(
+            db, actor, table=table, mapping=mapping, options=options, job=job, answers=answers
+        )
     written_errors = None
     if errors_out is not None and plan.refused:
         write_errors_workbook(errors_out, table=table, plan=plan)

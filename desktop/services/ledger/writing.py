@@ -22,9 +22,7 @@ from models.station import CaseSequence
 WRITE_CHUNK = 2000
 
 
-def write_new_people(
-    operation: Operation, *, groups: list[PersonGroup], today: date, job: JobState
-) -> None:
+def write_new_people(operation: Operation, *, groups: list[PersonGroup], today: date, job: JobState) -> None:
     """The new files of an import through the journal's bulk path, in the import's one operation (the
     whole import is one undo step, :func:`desktop.services.ledger.history.undo_import`), with complete
     change rows; the search projection written alongside (``rebuild_search`` gives the same rows)."""

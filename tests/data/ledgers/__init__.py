@@ -64,8 +64,8 @@ class Expected:
 
 # Worked out by hand from the rows written by station_ledger():
 #   created 张三 李四 王五 孙七 周八 吴九 陈二 褚四 = 8 people, 8 ventures (陈二 has two; 褚四 none)
-#   refused 赵六 (ID stored as a number), 郑十 (check char), 钱一 (a phone one digit short), 冯三 (same ID as 李四,
-#           another phone)                                    = 4 rows: 8, 15, 16, 19
+#   refused 赵六 (ID stored as a number), 郑十 (check char), 钱一 (a phone one digit short),
+#           冯三 (same ID as 李四, another phone)              = 4 rows: 8, 15, 16, 19
 #   skipped row 14 (same as row 5), 合计 (row 22), 填表人 (row 23) = 3 rows
 STATION_EXPECTED = Expected(
     created=8,
