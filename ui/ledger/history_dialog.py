@@ -3,7 +3,7 @@ that says how many files go to the recycle bin."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.services.ledger.history import ImportRecord, import_history, undo_import
 from models.errors import DoorstepError
+from models.ledger.plan import ImportPlan
+from ui.style import icon
 from ui.widgets import dialogs
+from ui.widgets.dialogs import settle_minimum_size
 
 
 def undo_question(record: ImportRecord) -> str:
@@ -88,6 +91,7 @@ class ImportHistoryDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.resize(760, 400)
+        settle_minimum_size(self, 560, 300)
         self.refresh()
 
     def refresh(self) -> None:
@@ -125,4 +129,71 @@ class ImportHistoryDialog(QDialog):
         if outcome is not None:
             self.message.setText(outcome)
             self.refresh()
+            self.undone.emit()
+
+
+class DonePage(QWidget):
+    """The wizard's last page: what the import did, and undoing it as a whole (after a confirmation)."""
+
+    undone = Signal()
+    errors_wanted = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.plan: ImportPlan | None = None
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.linkActivated.connect(lambda _link: self.errors_wanted.emit())
+        layout.addWidget(self.label)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("muted")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.detail)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.undo_button = QPushButton(icon("mdi6.undo"), self.tr("撤销这次导入…"), self)
+        self.undo_button.clicked.connect(self.undo_this_import)
+        row.addWidget(self.undo_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(2)
+
+    def show_outcome(self, plan: ImportPlan, text: str) -> None:
+        self.plan = plan
+        self.label.setText(text)
+        record = self.record()
+        self.detail.setText(
+            self.tr(
+                "这次导入是一步操作，记在每份档案的变更记录中（“{0}”）；"
+                "如导错了，可以整批撤销（也可以以后在“导入记录”中撤销）。"
+            ).format(record.label if record is not None else "")
+            if record is not None
+            else ""
+        )
+        self.undo_button.setVisible(record is not None)
+        self.undo_button.setEnabled(record is not None)
+
+    def record(self) -> ImportRecord | None:
+        """This import in the 导入记录 list (once written)."""
+        if self.plan is None or not self.plan.operation_id:
+            return None
+        records = self.context.services(import_history)
+        return next((r for r in records if r.operation_id == self.plan.operation_id), None)
+
+    def undo_this_import(self) -> None:
+        record = self.record()
+        if record is None or record.undone:
+            return
+        outcome = confirm_and_undo(self, self.context, record)
+        if outcome is not None:
+            self.label.setText(outcome)
+            self.detail.setText(self.tr("这些档案在回收站中，需要时可以恢复。"))
+            self.undo_button.setEnabled(False)
             self.undone.emit()

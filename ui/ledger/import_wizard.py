@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.jobs import JobState
 from desktop.services.exports import suggested_name
-from desktop.services.ledger.history import ImportRecord, import_history
 from desktop.services.ledger.importing import apply_import, preview_import
 from desktop.services.ledger.mapping import MappingSuggestion, remember_mapping, suggest_mapping
 from models.errors import DoorstepError
@@ -49,7 +48,7 @@ from models.ledger.words import CategoryReader, UnknownValue, find_unknown_value
 from reports.ledger.errors_workbook import write_errors_workbook
 from reports.ledger.reading import SheetInfo, list_sheets, open_ledger
 from reports.ledger.template import write_import_template
-from ui.ledger.history_dialog import ImportHistoryDialog, confirm_and_undo
+from ui.ledger.history_dialog import DonePage, ImportHistoryDialog
 from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.ledger.values_page import ValuesPage
 from ui.operations import run_in_background
@@ -97,7 +96,13 @@ class ImportWizard(QDialog):
         self.values_page.changed.connect(self._update_buttons)
         self.steps.addWidget(self.values_page)
         self.steps.addWidget(self._preview_page())
-        self.steps.addWidget(self._done_page())
+        self.done_page = DonePage(context, self)
+        self.done_page.undone.connect(self.imported.emit)  # the lists refresh
+        self.done_page.errors_wanted.connect(self.save_errors_dialog)
+        self.done_label = self.done_page.label
+        self.done_detail = self.done_page.detail
+        self.undo_button = self.done_page.undo_button
+        self.steps.addWidget(self.done_page)
         layout.addWidget(self.steps, 1)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("fieldError")
@@ -241,32 +246,6 @@ class ImportWizard(QDialog):
             self.rows_view.setColumnWidth(section, column.width)
         self.rows_view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.rows_view, 1)
-        return page
-
-    def _done_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        self.done_label = QLabel(page)
-        self.done_label.setWordWrap(True)
-        self.done_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.done_label.setTextFormat(Qt.TextFormat.RichText)
-        self.done_label.linkActivated.connect(lambda _link: self.save_errors_dialog())
-        layout.addWidget(self.done_label)
-        self.done_detail = QLabel(page)
-        self.done_detail.setObjectName("muted")
-        self.done_detail.setWordWrap(True)
-        self.done_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.done_detail)
-        undo_row = QHBoxLayout()
-        undo_row.addStretch(1)
-        self.undo_button = QPushButton(icon("mdi6.undo"), self.tr("撤销这次导入…"), page)
-        self.undo_button.clicked.connect(self.undo_this_import)
-        undo_row.addWidget(self.undo_button)
-        undo_row.addStretch(1)
-        layout.addLayout(undo_row)
-        layout.addStretch(2)
         return page
 
     # ------------------------------------------------------------------------------------ navigation
@@ -559,39 +538,13 @@ class ImportWizard(QDialog):
         text = plan.summary(done=True)
         if plan.refused:
             text += " — <a href='errors'>" + self.tr("查看原因") + "</a>"
-        self.done_label.setText(text)
-        self.done_detail.setText(
-            self.tr(
-                "这次导入是一步操作，记在每份档案的变更记录中（“{0}”）；"
-                "如导错了，可以整批撤销（也可以以后在“导入记录”中撤销）。"
-            ).format(self._record_label())
-        )
-        self.undo_button.setVisible(bool(plan.operation_id))
-        self.undo_button.setEnabled(bool(plan.operation_id))
+        self.done_page.show_outcome(plan, text)
         self._show_step(DONE)
         if plan.changes_anything:
             self.imported.emit()
 
-    def _record_label(self) -> str:
-        record = self.import_record()
-        return record.label if record is not None else ""
-
-    def import_record(self) -> ImportRecord | None:
-        """This import in the 导入记录 list (once written)."""
-        if self.outcome is None or not self.outcome.operation_id:
-            return None
-        records = self.context.services(import_history)
-        return next((r for r in records if r.operation_id == self.outcome.operation_id), None)
-
     def undo_this_import(self) -> None:
-        record = self.import_record()
-        if record is None or record.undone:
-            return
-        outcome = confirm_and_undo(self, self.context, record)
-        if outcome is not None:
-            self.done_label.setText(outcome)
-            self.undo_button.setEnabled(False)
-            self.imported.emit()  # the lists refresh
+        self.done_page.undo_this_import()
 
     def show_history(self) -> ImportHistoryDialog:
         dialog = ImportHistoryDialog(self.context, self)
