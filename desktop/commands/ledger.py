@@ -25,9 +25,9 @@ from desktop.services.exports import export_entrepreneurs
 from desktop.services.ledger.history import import_history, undo_import
 from desktop.services.ledger.importing import ImportRun, import_ledger
 from desktop.services.monthly.report import export_monthly, freeze_month
-from models.base import china_today
+from models.base import china_today, to_china
 from models.errors import ValidationError
-from models.ledger.columns import FIELDS_BY_KEY, MissingColumns
+from models.ledger.columns import FIELDS_BY_KEY, MissingColumns, guess_mapping, is_derived_header
 from models.ledger.months import month_start, parse_month
 from models.ledger.options import ColumnOption, ValueOption, parse_mapping_file, parse_option_line
 from models.ledger.plan import ImportOptions, RowKind
@@ -135,7 +135,15 @@ def run_import(args: argparse.Namespace) -> int:
     except MissingColumns as error:
         table = open_ledger(args.file, sheet=args.sheet, header_row=args.header_row)
         headers = "、".join(c.label for c in table.columns if c.title) or "（没有列名）"
-        example = next((c.title for c in table.columns if c.title), "A")
+        guessed = guess_mapping(table.titles)
+        example = next(
+            (
+                c.title
+                for c in table.columns
+                if c.title and c.index not in guessed and not is_derived_header(c.title)
+            ),
+            "A",
+        )
         print(f"没有找到“{'”“'.join(error.missing)}”对应的列，没有导入任何内容。", file=sys.stderr)
         print(f"表头：{headers}", file=sys.stderr)
         print(
@@ -149,7 +157,7 @@ def run_import(args: argparse.Namespace) -> int:
         for value in error.values:
             choices = "、".join(label for _answer, label in answer_choices(value.field_key))
             print(
-                f"  --value {value.field_label}={value.text}:类别    "
+                f"  --value {value.field_label.split('（')[0]}={value.text}:类别    "
                 f"（{len(value.rows)} 行；类别可选：{choices}）",
                 file=sys.stderr,
             )
@@ -172,7 +180,7 @@ def run_history(args: argparse.Namespace) -> int:
     for number, record in enumerate(records, start=1):
         state = "（已撤销）" if record.undone else ""
         print(
-            f"{number}. {record.at.astimezone():%Y-%m-%d %H:%M}  {record.label}{state}  "
+            f"{number}. {to_china(record.at):%Y-%m-%d %H:%M}  {record.label}{state}  "
             f"新增 {record.created} 人，更新 {record.updated} 人  {record.user_name}"
         )
     return 0

@@ -157,7 +157,7 @@ def plan_rows(
         reason = non_data_reason(cells)
         if reason is not None:
             masked = masked_id(row.value(id_column))
-            outcomes[row.number] = RowOutcome(row.number, RowKind.SKIPPED, name_text, masked, reason)
+            outcomes[row.number] = RowOutcome(row.number, RowKind.SKIPPED, "", masked, reason)
             continue
         p_raw = person_raw(values, reader)
         v_raw = venture_raw(values, reader)

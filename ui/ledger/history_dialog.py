@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.context import AppContext
 from desktop.services.ledger.history import ImportRecord, import_history, undo_import
+from models.base import to_china
 from models.errors import DoorstepError
 from models.ledger.plan import ImportPlan
 from ui.style import icon
@@ -99,7 +100,7 @@ class ImportHistoryDialog(QDialog):
         self.table.setRowCount(len(self.records))
         for position, record in enumerate(self.records):
             cells = (
-                f"{record.at.astimezone():%Y-%m-%d %H:%M}",
+                f"{to_china(record.at):%Y-%m-%d %H:%M}",
                 record.label,
                 f"{record.created} 人",
                 f"{record.updated} 人",

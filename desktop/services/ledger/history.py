@@ -17,6 +17,7 @@ from desktop.services.entrepreneurs import search_blob
 from desktop.services.gate import service
 from desktop.services.ledger.importing import IMPORT_LABEL
 from models.audit import Actor, Change, ChangeAction, Operation, record_values
+from models.base import UTCDateTime
 from models.database import Database
 from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture, current_stage
 from models.errors import Conflict, NotFound
@@ -69,7 +70,7 @@ def import_history(db: Database, actor: Actor, /, *, limit: int = 50) -> list[Im
             select(  # type: ignore[call-overload]
                 Change.operation_id,
                 Change.operation_label,
-                func.min(Change.at),
+                func.min(Change.at, type_=UTCDateTime),
                 func.min(Change.user_name),
                 created,
                 people,
