@@ -32,7 +32,8 @@ def test_unknown_words_are_asked_by_name_then_taken_from_options(db_path: Path, 
         home=home,
     )
     assert done.returncode == 0, done.stderr
-    assert "导入完成：新增 8 人，更新 0 人，跳过 4 行（合计、说明或重复行，其中表尾合计、签名 4 行）" in done.stdout
+    summary = "导入完成：新增 8 人，更新 0 人，跳过 4 行（合计、说明或重复行，其中表尾合计、签名 4 行）"
+    assert summary in done.stdout
     assert "经营实体情况/名称” → 创业项目/经营主体名称" in done.stdout
     assert people(db_path) == 8
     # Remembered with the column mapping: the same ledger again needs no option.

@@ -71,7 +71,8 @@ def test_ambiguous_headers_read_under_their_group() -> None:
     assert match_header("创业项目/经营范围") is None  # the group's own name does not make it a name
     assert match_header("名称") is None and match_header("日期") is None
     assert match_header("公民身份\n号码") == "id_number" and match_header("联 系 电 话") == "phone"
-    assert match_header("ＩＤ　身份证号") == "id_number"
+    assert match_header("⼈员类别") == "key_groups"  # a Kangxi radical, as text copied from a PDF has it
+    assert match_header("联系电话\n（⼿机）") == "phone"
 
 
 def test_footers_are_skipped() -> None:
