@@ -26,6 +26,8 @@ from models.ledger.words import REFUSE, CategoryReader, UnknownValues, recognise
 from reports.ledger.reading import open_ledger
 from tests.data import ledgers as fx
 from tests.data.ledgers import district as dx
+from tests.unit.test_journal import assert_replay_rebuilds
+from tests.unit.test_journal_invariant import derived_equal_their_rebuild
 
 
 def person(db: Database, number: str) -> Entrepreneur:
@@ -208,6 +210,8 @@ def test_a_whole_import_is_one_operation_undone_as_one(db: Database, actor: Acto
     assert undone.removed == 8
     assert all(person(db, n).deleted for n in (dx.CD_ZHANG, dx.CD_LI, dx.CD_CHEN))
     assert import_history(db, actor)[1].undone
+    derived_equal_their_rebuild(db)  # the search keys of the removed files lost their ventures
+    assert_replay_rebuilds(db, tmp_path / "replayed.sqlite")  # the undo is in the log: replay agrees
     with pytest.raises(Conflict, match="已经撤销过了"):
         undo_import(db, actor, operation_id=record.operation_id)
 

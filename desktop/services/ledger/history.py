@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
-from desktop.services.entrepreneurs import search_blob
+from desktop.services.entrepreneurs import rebuild_search
 from desktop.services.gate import service
 from desktop.services.ledger.importing import IMPORT_LABEL
 from models.audit import Actor, Change, ChangeAction, Operation, record_values
 from models.base import UTCDateTime
 from models.database import Database
-from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture, current_stage
+from models.entrepreneur import Entrepreneur, Venture, current_stage
 from models.errors import Conflict, NotFound
 from models.permissions import Permission
 from models.tables import travelling_tables
@@ -146,16 +146,22 @@ def undo_import(db: Database, actor: Actor, /, *, operation_id: str) -> UndoneIm
         made = {
             c.subject_id
             for c in changes
-            if c.record_kind == Entrepreneur.__tablename__ and c.action == ChangeAction.CREATE
+            if c.subject_id
+            and c.record_kind == Entrepreneur.__tablename__
+            and c.action == ChangeAction.CREATE
         }
         updated_ids = {c.subject_id for c in changes if c.subject_id and c.subject_id not in made}
         for entrepreneur_id in sorted(updated_ids):
             _settle(session, operation, entrepreneur_id)
+        session.flush()
+        # The search keys of every file the import touched, from what each now holds (a removed file's
+        # ventures are gone from its keys, as the projection's rebuild has them).
+        rebuild_search(session, sorted(made | updated_ids))
         return UndoneImport(label, removed, len(updated_ids))
 
 
 def _settle(session: Session, operation: Operation, entrepreneur_id: str) -> None:
-    """A file the import had changed, after the undo: its stage and search keys from what it now holds."""
+    """A file the import had changed, after the undo: its stage from what it now holds."""
     record = session.get(Entrepreneur, entrepreneur_id)
     if record is None:
         return
@@ -167,9 +173,3 @@ def _settle(session: Session, operation: Operation, entrepreneur_id: str) -> Non
         ).all()
     )
     operation.update(record, {"current_stage": current_stage(live)}, subject_id=record.id)
-    blob = search_blob(record.name, record.id_number, record.phone, [v.name for v in live])
-    search = session.get(EntrepreneurSearch, record.id)
-    if search is None:
-        session.add(EntrepreneurSearch(entrepreneur_id=record.id, blob=blob))
-    else:
-        search.blob = blob
