@@ -116,7 +116,7 @@ def start_plan(
         value, converted = upgrade_id_number(row.value(id_column))
         try:
             identities[row.number] = parse_id_number(
-                person_raw({"id_number": value}).get("id_number"), field=label, today=today
+                None if is_blank(value) else value, field=label, today=today
             )
         except ValidationError:
             continue
@@ -172,7 +172,7 @@ def plan_rows(
                 row.number, RowKind.REFUSED, name, masked_id(row.value(id_column)), "", tuple(problems)
             )
 
-        chosen = _refused_words(table, row, active, values, reader)
+        chosen = _refused_words(table, row, active, values, reader) if reader.refuses else []
         if chosen:
             refuse(chosen)
             continue

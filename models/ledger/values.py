@@ -37,7 +37,7 @@ def upgrade_id_number(value: object) -> tuple[object, bool]:
     elif isinstance(value, float) and value.is_integer() and 1e14 <= value < 1e15:
         text = str(int(value))
     elif isinstance(value, str):
-        if len(value) > 40:
+        if len(value) == 18 or len(value) > 40:  # the common case first: an 18-character number
             return value, False
         text = _ID_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
     else:
@@ -56,8 +56,8 @@ def _chinese_number(text: str) -> int:
 def ledger_date(value: object) -> object:
     """A date cell in a form :func:`models.validators.parse_date` reads: a serial typed as text becomes
     the number, a date in Chinese numerals becomes 2024年3月5日; anything else is passed on unchanged."""
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or (value.isascii() and not value.strip().isdigit()):
+        return value  # the common case: 2024-03-05, 2024/3/5 … as the date's validator reads them
     text = "".join(unicodedata.normalize("NFKC", value).split())
     if _SERIAL_TEXT.match(text):
         return int(float(text))

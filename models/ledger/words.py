@@ -230,6 +230,7 @@ class CategoryReader:
 
     def __init__(self, answers: Answers | None = None) -> None:
         self.answers: dict[str, dict[str, str]] = {k: dict(v) for k, v in (answers or {}).items()}
+        self.refuses = any(REFUSE in words.values() for words in self.answers.values())
         self._cache: dict[tuple[str, object], object] = {}
 
     def answer(self, field_key: str, key: str) -> tuple[Labelled, ...] | str | None:
