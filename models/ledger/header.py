@@ -3,6 +3,7 @@ headers (创业项目 over 名称 / 统一社会信用代码 / 注册日期). Pu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,12 +26,22 @@ HEADER_SCAN_ROWS = 30
 MIN_FIELDS_WITHOUT_NAME = 3
 
 
+_SPACE_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
+def header_title(value: object) -> str:
+    """A header cell as a title: one line, and without the spaces typed between Chinese characters to
+    align them ("姓　名", "公民身份\n号码" → "姓名", "公民身份号码")."""
+    text = normalise_text(value)
+    return _SPACE_IN_CHINESE.sub("", text) if " " in text else text
+
+
 def _cell_words(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return ""
-    return normalise_text(value)
+    return header_title(value)
 
 
 def _score(titles: Sequence[str]) -> tuple[int, bool]:

@@ -90,6 +90,9 @@ def test_chengdong_ledger_asks_its_two_words_then_imports_everyone(
 ) -> None:
     path = dx.chengdong_ledger(tmp_path / "城东街道创业人员台账.xlsx")
     table = open_ledger(path)
+    assert (table.header_first, table.header_last) == (3, 4)
+    assert table.titles[1:5] == ("姓名", "性别", "公民身份号码", "联系电话")  # line breaks, padding gone
+    assert table.titles[7] == "经营实体情况/名称" and table.titles[12] == "备注"
     suggestion = suggest_mapping(db, actor, table)
     with pytest.raises(UnknownValues) as asked:
         preview_import(db, actor, table=table, mapping=suggestion.mapping)

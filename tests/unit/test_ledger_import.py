@@ -71,7 +71,7 @@ def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
     table = open_ledger(station_file)
     assert table.sheet == "创业者台账"
     assert (table.header_first, table.header_last) == (3, 4)
-    assert table.titles[:6] == ("序号", "姓 名", "身份证号", "手机号", "人员类别", "创业项目信息/名称")
+    assert table.titles[:6] == ("序号", "姓名", "身份证号", "手机号", "人员类别", "创业项目信息/名称")
     mapping = guess_mapping(table.titles)
     assert mapping[1] == "name" and mapping[2] == "id_number" and mapping[5] == "venture.name"
     assert mapping[7] == "venture.registration_date" and mapping[8] == "venture.jobs_created"
