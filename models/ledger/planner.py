@@ -332,7 +332,7 @@ def _refused_words(
     """The category cells whose word the worker chose not to import (:data:`models.ledger.words.REFUSE`)."""
     problems = []
     for index, key in active.items():
-        if key in _CATEGORY_KEYS and isinstance(values[key], str):
+        if key in _CATEGORY_KEYS and not is_blank(values[key]):
             read = reader.read(key, values[key])
             if isinstance(read, Refused):
                 problems.append(

@@ -26,7 +26,7 @@ from typing import Final
 
 from models.enums import Education, EntityType, KeyGroup, Labelled, Stage
 from models.errors import ValidationError
-from models.ledger.cells import is_blank, non_data_reason
+from models.ledger.cells import cell_text, is_blank, non_data_reason
 from models.ledger.columns import FIELDS_BY_KEY
 from models.ledger.sheet import LedgerTable
 
@@ -201,6 +201,10 @@ def parts_of(field_key: str, value: object) -> list[str]:
     return split_parts(text) if field_key == "key_groups" else [text]
 
 
+def _is_code(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class UnknownValue:
     """A word a category column holds that neither rule recognises: asked once, for all its rows."""
@@ -250,10 +254,12 @@ class CategoryReader:
             return (member,) if member is not None else None
 
     def meaning(self, field_key: str, part: str) -> tuple[Labelled, ...] | str | None:
-        recognised = recognise_part(field_key, part)
-        if recognised is not None:
-            return recognised
-        return self.answer(field_key, word_key(part))
+        """What a word means: the worker's answer if they gave one (it wins over the rules), else what
+        the rules recognise, else None."""
+        answered = self.answer(field_key, word_key(part))
+        if answered is not None:
+            return answered
+        return recognise_part(field_key, part)
 
     def read(self, field_key: str, value: object) -> object:
         """The cell in the form's terms: a set of key groups, an enum member, None (blank), a
@@ -270,6 +276,8 @@ class CategoryReader:
         return result
 
     def _read(self, field_key: str, value: object) -> object:
+        if _is_code(value):
+            value = cell_text(value)  # a category typed as a number (文化程度 4): a word like any other
         if not isinstance(value, str) or is_blank(value):
             return value
         found: list[Labelled] = []
@@ -304,6 +312,8 @@ def find_unknown_values(
     for row in table.rows:
         for index, key in columns:
             value = row.value(index)
+            if _is_code(value):
+                value = cell_text(value)
             if not isinstance(value, str) or is_blank(value):
                 continue
             unknown = seen.get((key, value))

@@ -55,6 +55,9 @@ def test_category_words_by_synonyms_and_key_words() -> None:
     assert groups.read("key_groups", "就业困难人员（4050、零就业家庭）") == {KeyGroup.EMPLOYMENT_DIFFICULTY}
     assert groups.read("key_groups", "无") == frozenset()
     assert groups.read("key_groups", "低保户") == "低保户"  # not recognised: asked, never guessed
+    coded = CategoryReader({"education": {"4": "college"}, "key_groups": {"退役士兵": "other"}})
+    assert coded.read("education", 4) is Education.COLLEGE  # a level typed as a code, answered once
+    assert coded.read("key_groups", "退役士兵") == {KeyGroup.OTHER}  # the worker's answer wins
     assert recognise_part("education", "本科（学士）") == (Education.BACHELOR,)
     assert recognise_part("education", "博士研究生") == (Education.DOCTORATE,)
     assert recognise_part("education", "大专/本科") is None  # two levels for one value: asked
