@@ -116,10 +116,17 @@ class PersonGroup:
     signatures: dict[tuple[object, ...], int] = field(default_factory=dict)
     refused: RowProblem | None = None
     person_changes: dict[str, Any] = field(default_factory=dict)
+    restore: bool = False  # a file an undone import sent to the recycle bin: brought back, then updated
 
     @property
     def changed(self) -> bool:
-        return bool(self.existing is None or self.person_changes or self.new_ventures or self.venture_updates)
+        return bool(
+            self.existing is None
+            or self.restore
+            or self.person_changes
+            or self.new_ventures
+            or self.venture_updates
+        )
 
 
 @dataclass

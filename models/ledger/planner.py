@@ -13,7 +13,7 @@ step needs::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -134,6 +134,7 @@ def plan_rows(
     *,
     deleted_message: DeletedMessage,
     job: Progress,
+    restorable: Collection[str] = (),
 ) -> None:
     """Check every row against the files on record (``existing`` by ID number, their live ``ventures``
     by entrepreneur id, oldest first) and the earlier rows of the same person; group the rows by person."""
@@ -185,7 +186,7 @@ def plan_rows(
             continue
         group = groups.get(identity.number)
         record = existing.get(identity.number) if group is None else group.existing
-        if record is not None and record.deleted:
+        if record is not None and record.deleted and record.id not in restorable:
             masked = masked_id(row.value(id_column))
             match_text = deleted_message(record, identity.number)
             refuse(
@@ -287,6 +288,7 @@ def plan_rows(
                 raw=dict(p_raw),
                 person=person,
                 existing=record,
+                restore=record is not None and record.deleted,
                 existing_ventures=ventures.get(record.id, []) if record is not None else [],
             )
             groups[identity.number] = group
@@ -392,7 +394,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
                     (problem,),
                 )
             continue
-        if group.existing is None:
+        if group.existing is None or group.restore:
             kind = RowKind.CREATE
             created += 1
         elif group.changed:
@@ -415,7 +417,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
                     ),
                 )
             if kind is RowKind.CREATE and number == group.first_row:
-                details.insert(0, "新建档案")
+                details.insert(0, "恢复撤销导入时移到回收站的档案" if group.restore else "新建档案")
             elif number != group.first_row:
                 details.insert(0, f"同第 {group.first_row} 行的人")
             outcomes[number] = RowOutcome(

@@ -51,6 +51,9 @@ def test_unknown_words_are_asked_by_name_then_taken_from_options(db_path: Path, 
     assert "（已撤销）" in listed.stdout
     twice = doorstep("undo-import", "1", "--yes", "--db", str(db_path), home=home)
     assert twice.returncode == 1 and "已经撤销过了" in twice.stderr
+    redo = doorstep("import-excel", str(ledger), "--db", str(db_path), home=home)
+    assert redo.returncode == 0, redo.stderr
+    assert "导入完成：新增 8 人" in redo.stdout and people(db_path) == 8  # brought back, not refused
 
 
 def test_a_missing_column_is_named_and_taken_from_a_mapping_file(db_path: Path, tmp_path: Path) -> None:

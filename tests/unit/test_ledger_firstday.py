@@ -221,6 +221,21 @@ def test_a_whole_import_is_one_operation_undone_as_one(db: Database, actor: Acto
     with pytest.raises(Conflict, match="已经撤销过了"):
         undo_import(db, actor, operation_id=record.operation_id)
 
+    # Undone to be done again: the files the undo sent to the recycle bin come back with the import
+    # (their ID numbers are theirs); a file a person deleted is still refused until restored by hand.
+    zhou = person(db, dx.CD_ZHOU).id
+    people.restore_entrepreneur(db, actor, entrepreneur_id=zhou)  # restored by hand, then deleted by hand
+    people.delete_entrepreneur(db, actor, entrepreneur_id=zhou)
+    redo = apply_import(db, actor, table=table, mapping=mapping, answers=ANSWERS)
+    assert (redo.created, redo.refused) == (7, 1)
+    assert "恢复撤销导入时移到回收站的档案" in next(r for r in redo.rows if r.row == 5).detail
+    assert "回收站" in next(r for r in redo.rows if r.row == 10).reason
+    zhang = person(db, dx.CD_ZHANG)
+    assert not zhang.deleted and [v.name for v in ventures(db, zhang.id) if not v.deleted] == ["东升便利店"]
+    derived_equal_their_rebuild(db)
+    assert undo_import(db, actor, operation_id=redo.operation_id).restored == 7  # back to the bin
+    assert person(db, dx.CD_ZHANG).deleted
+
 
 def test_plan_rows_of_a_fifteen_digit_id_match_the_file_on_record(
     db: Database, actor: Actor, tmp_path: Path

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
@@ -41,7 +42,7 @@ from desktop.services.gate import service
 from desktop.services.ledger.mapping import store_mapping, suggest_mapping
 from desktop.services.ledger.updating import write_updates
 from desktop.services.ledger.writing import write_new_people
-from models.audit import Actor, Operation
+from models.audit import Actor, Change, ChangeAction, Operation
 from models.base import china_today
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture
@@ -93,7 +94,8 @@ def _plan(
             .order_by(col(Venture.created_at), col(Venture.id))
         ).all():
             ventures.setdefault(venture.entrepreneur_id, []).append(venture)
-    plan_rows(planning, existing, ventures, deleted_message=_deleted_message, job=job)
+    restorable = _removed_by_an_undone_import(session, [r.id for r in existing.values() if r.deleted])
+    plan_rows(planning, existing, ventures, deleted_message=_deleted_message, job=job, restorable=restorable)
     # Same-name-same-birth-date checks for new files.
     if not options.allow_possible_duplicates:
         by_name = planning.new_people_by_name()
@@ -107,6 +109,31 @@ def _plan(
             ).all()
             flag_possible_duplicates(by_name, rows, table, planning.name_column)
     return finish_plan(planning, job)
+
+
+def _removed_by_an_undone_import(session: Session, deleted_ids: list[str]) -> set[str]:
+    """The files in the recycle bin that went there by the undo of an import, not by a person's delete:
+    importing them again brings them back (their ID numbers are taken by them, so a new file cannot)."""
+    found: set[str] = set()
+    for start in range(0, len(deleted_ids), 500):
+        chunk = deleted_ids[start : start + 500]
+        newest = (
+            select(Change.record_id, func.max(Change.seq))
+            .where(col(Change.record_kind) == Entrepreneur.__tablename__, col(Change.record_id).in_(chunk))
+            .group_by(col(Change.record_id))
+        )
+        seqs = [seq for _record_id, seq in session.exec(newest).all()]
+        if not seqs:
+            continue
+        rows = session.exec(
+            select(Change).where(col(Change.seq).in_(seqs), col(Change.action) == ChangeAction.DELETE)
+        ).all()
+        found |= {
+            row.record_id
+            for row in rows
+            if row.undoes and row.operation_label.startswith(f"撤销：{IMPORT_LABEL}")
+        }
+    return found
 
 
 def _deleted_message(record: Entrepreneur, id_number: str) -> str:

@@ -20,6 +20,8 @@ def write_updates(operation: Operation, groups: list[PersonGroup], job: JobState
             job.report(position, len(groups), f"正在更新档案 {position:,}/{len(groups):,}")
         record = group.existing
         assert record is not None
+        if group.restore:  # sent to the recycle bin by an undone import: this import brings it back
+            operation.set_deleted(record, False, subject_id=record.id)
         for venture, changes in group.venture_updates.values():
             operation.update(venture, changes, subject_id=record.id)
         for _row, venture_data in group.new_ventures:
