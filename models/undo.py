@@ -76,3 +76,23 @@ def undo_changes(operation: Operation, changes: list[Change]) -> None:
         else:
             values = {key: from_jsonable(model, key, pair[0]) for key, pair in change.changes.items()}
             operation.update(record, values, subject_id=change.subject_id)
+
+
+def operation_changes(session: Session, operation_id: str) -> list[Change]:
+    """Every change row of one operation, newest first (what undoing the whole operation reverts)."""
+    return list(
+        session.exec(
+            select(Change).where(Change.operation_id == operation_id).order_by(col(Change.seq).desc())
+        ).all()
+    )
+
+
+def operation_undone(session: Session, operation_id: str) -> bool:
+    """Whether undo rows name this operation (it was undone)."""
+    return session.exec(select(Change.id).where(Change.undoes == operation_id).limit(1)).first() is not None
+
+
+def operation_subjects(changes: list[Change]) -> set[str]:
+    """The subjects (files, classes) an operation's changes touch: more than one for a whole import,
+    whose undo is the import's own (``desktop.services.ledger.history.undo_import``), not a file's Ctrl+Z."""
+    return {change.subject_id for change in changes if change.subject_id}

@@ -1,5 +1,8 @@
 """Writing lists to xlsx (openpyxl): frozen header, widths, real dates, and no cell from data can
-become a formula — text starting with = + - @, a tab or a CR is written as text (CWE-1236)."""
+become a formula — text starting with = + - @, a tab or a CR is written as a text cell WITH the quote
+prefix (Excel's leading apostrophe, ``quotePrefix`` in the cell's style, and the text number format),
+so that an edit in Excel or WPS (F2, Enter) keeps it text instead of turning it into a formula
+(CWE-1236). :func:`protect_text` does the same for a cell written elsewhere."""
 
 from __future__ import annotations
 
@@ -18,6 +21,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER_START = frozenset(FORMULA_TRIGGERS)
+TEXT_FORMAT = "@"
+
+
+def formula_like(text: str) -> bool:
+    """Text a spreadsheet would read as a formula when the cell is edited (or as an error code)."""
+    return bool(text) and (text[0] in _TRIGGER_START or text in ERROR_CODES)
+
+
+def protect_text(cell: Any) -> Any:
+    """Make an openpyxl cell holding text stay text: string type, the quote prefix, text format."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    cell.number_format = TEXT_FORMAT
+    return cell
+
+
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
 
@@ -48,7 +68,12 @@ def _cell(sheet: Worksheet, value: object, column: Column) -> object:
     reuses one cell for plain values); a cell forced to text when openpyxl would read the string as a
     formula (leading "=") or an error code ("#N/A")."""
     if isinstance(value, str):  # the common case first: most cells of a list are plain text
-        if value and value[0] != "=" and value not in ERROR_CODES and not ILLEGAL_CHARACTERS_RE.search(value):
+        if (
+            value
+            and value[0] not in _TRIGGER_START
+            and value not in ERROR_CODES
+            and not ILLEGAL_CHARACTERS_RE.search(value)
+        ):
             return value
     elif value is None or (type(value) is int and column.kind != "money"):
         return value
@@ -58,10 +83,8 @@ def _cell(sheet: Worksheet, value: object, column: Column) -> object:
         return cell
     safe = safe_value(value)
     if isinstance(safe, str):
-        if safe.startswith("=") or safe in ERROR_CODES:
-            cell = WriteOnlyCell(sheet, value=safe)
-            cell.data_type = "s"  # never "f" or "e": a leading "=" stays text
-            return cell
+        if formula_like(safe):
+            return protect_text(WriteOnlyCell(sheet, value=safe))  # never "f" or "e", and quote-prefixed
         return safe
     if isinstance(safe, datetime):
         cell = WriteOnlyCell(sheet, value=safe)
@@ -119,12 +142,16 @@ def _write_sheet(workbook: Workbook, spec: TableSheet) -> int:
     if spec.title:
         title_cell = WriteOnlyCell(sheet, value=safe_value(spec.title))
         title_cell.data_type = "s"
+        if formula_like(str(title_cell.value or "")):
+            protect_text(title_cell)
         title_cell.font = Font(bold=True, size=14)
         sheet.append([title_cell])
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=safe_value(column.title))
         cell.data_type = "s"
+        if formula_like(str(cell.value or "")):
+            protect_text(cell)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center")

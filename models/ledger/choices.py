@@ -18,93 +18,38 @@ from models.enums import EntityType, Stage
 from models.errors import ValidationError
 from models.ledger.cells import is_blank
 from models.ledger.columns import FIELDS_BY_KEY, PERSON, VENTURE
+from models.ledger.values import ledger_date, upgrade_id_number
+from models.ledger.words import CATEGORY_FIELDS, CategoryReader, recognise_part
 from models.validators import normalise_text, parse_date
-
-_STAGE_WORDS: dict[str, Stage] = {
-    "意向": Stage.INTENT,
-    "意向期": Stage.INTENT,
-    "有意向": Stage.INTENT,
-    "筹备": Stage.PREPARING,
-    "筹备期": Stage.PREPARING,
-    "筹建": Stage.PREPARING,
-    "初创": Stage.STARTUP,
-    "初创期": Stage.STARTUP,
-    "起步": Stage.STARTUP,
-    "成长": Stage.GROWTH,
-    "成长期": Stage.GROWTH,
-    "发展期": Stage.GROWTH,
-    "成熟": Stage.MATURE,
-    "成熟期": Stage.MATURE,
-    "稳定期": Stage.MATURE,
-    "歇业": Stage.CLOSED,
-    "注销": Stage.CLOSED,
-    "已注销": Stage.CLOSED,
-    "已歇业": Stage.CLOSED,
-    "停业": Stage.CLOSED,
-    "歇业注销": Stage.CLOSED,
-}
-
-_ENTITY_WORDS: dict[str, EntityType] = {
-    "个体": EntityType.INDIVIDUAL_BUSINESS,
-    "个体户": EntityType.INDIVIDUAL_BUSINESS,
-    "个体工商户": EntityType.INDIVIDUAL_BUSINESS,
-    "企业": EntityType.SMALL_FIRM,
-    "公司": EntityType.SMALL_FIRM,
-    "有限公司": EntityType.SMALL_FIRM,
-    "有限责任公司": EntityType.SMALL_FIRM,
-    "小微企业": EntityType.SMALL_FIRM,
-    "小型企业": EntityType.SMALL_FIRM,
-    "微型企业": EntityType.SMALL_FIRM,
-    "合作社": EntityType.FARMER_COOPERATIVE,
-    "农民专业合作社": EntityType.FARMER_COOPERATIVE,
-    "专业合作社": EntityType.FARMER_COOPERATIVE,
-}
-
-_EDUCATION_WORDS: dict[str, str] = {
-    "博士": "博士研究生",
-    "博士研究生": "博士研究生",
-    "硕士": "硕士研究生",
-    "研究生": "硕士研究生",
-    "硕士研究生": "硕士研究生",
-    "本科": "大学本科",
-    "大学本科": "大学本科",
-    "大本": "大学本科",
-    "专科": "大学专科",
-    "大专": "大学专科",
-    "大学专科": "大学专科",
-    "高职": "大学专科",
-    "高中": "高中/中专/技校",
-    "中专": "高中/中专/技校",
-    "技校": "高中/中专/技校",
-    "职高": "高中/中专/技校",
-    "中职": "高中/中专/技校",
-    "初中": "初中及以下",
-    "小学": "初中及以下",
-    "初中及以下": "初中及以下",
-}
 
 START_UP_YEARS = 3  # 初创: within 3 years of registration (DOMAIN.md glossary)
 
 
-def _word(value: object) -> str:
-    return re.sub(r"[\s/、]", "", normalise_text(value))
-
-
 _CHOICE_FIELDS = frozenset({"venture.stage", "venture.entity_type", "education"})
+_DATE_FIELDS = frozenset({"graduation_date", "venture.registration_date"})
 
 
 def translate_choice(field_key: str, value: object) -> object:
-    """A ledger's wording of a choice in the form's wording; anything unknown is passed on unchanged so
-    that the form's validator names it and lists the choices."""
+    """A ledger's wording of a one-value choice in the form's wording (by the synonym table and the key
+    words rule, :mod:`models.ledger.words`); anything not recognised is passed on unchanged so that the
+    form's validator names it and lists the choices."""
     if field_key not in _CHOICE_FIELDS or is_blank(value) or not isinstance(value, str):
         return value
-    word = _word(value)
-    if field_key == "venture.stage" and word in _STAGE_WORDS:
-        return _STAGE_WORDS[word].label
-    if field_key == "venture.entity_type" and word in _ENTITY_WORDS:
-        return _ENTITY_WORDS[word].label
-    if field_key == "education" and word in _EDUCATION_WORDS:
-        return _EDUCATION_WORDS[word]
+    found = recognise_part(field_key, value)
+    if found is not None and len(found) == 1:
+        return found[0].label
+    return value
+
+
+def ledger_value(field_key: str, value: object, reader: CategoryReader) -> object:
+    """A cell as the form's validator takes it: category words read (:class:`CategoryReader`), a 15-digit
+    ID number converted, a date typed in a ledger's ways made readable."""
+    if field_key in CATEGORY_FIELDS:
+        return reader.read(field_key, value)
+    if field_key == "id_number":
+        return upgrade_id_number(value)[0]
+    if field_key in _DATE_FIELDS:
+        return ledger_date(value)
     return value
 
 
@@ -142,23 +87,32 @@ def infer_stage(registration: object, today: date | None = None) -> Stage:
     return Stage.STARTUP if years < START_UP_YEARS else Stage.GROWTH
 
 
-def person_raw(values: Mapping[str, object]) -> dict[str, object]:
+_PLAIN_READER = CategoryReader()
+
+
+def person_raw(values: Mapping[str, object], reader: CategoryReader | None = None) -> dict[str, object]:
     """The person's part of a row in the shape :func:`validate_person` takes (blank cells left out)."""
+    reader = reader or _PLAIN_READER
     raw: dict[str, object] = {}
     for key, value in values.items():
         spec = FIELDS_BY_KEY[key]
         if spec.group == PERSON and not is_blank(value):
-            raw[spec.form_key] = translate_choice(key, value)
+            read = ledger_value(key, value, reader)
+            if read is not None:
+                raw[spec.form_key] = read
     return raw
 
 
-def venture_raw(values: Mapping[str, object]) -> dict[str, object]:
+def venture_raw(values: Mapping[str, object], reader: CategoryReader | None = None) -> dict[str, object]:
     """The venture's part of a row in the shape :func:`validate_venture` takes (blank cells left out)."""
+    reader = reader or _PLAIN_READER
     raw: dict[str, object] = {}
     for key, value in values.items():
         spec = FIELDS_BY_KEY[key]
         if spec.group == VENTURE and not is_blank(value):
-            raw[spec.form_key] = translate_choice(key, value)
+            read = ledger_value(key, value, reader)
+            if read is not None:
+                raw[spec.form_key] = read
     return raw
 
 

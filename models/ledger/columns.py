@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -217,28 +218,127 @@ _NOTE_IN_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：/、\\|·.。,，_\-—]+")
 
 
-def normalise_header(text: object) -> str:
-    """A header as it is compared: full-width folded, without spaces, required-marks, notes in brackets
-    ("身份证号码（必填）" → "身份证号码") or separators."""
+def _signature_key(text: object) -> str:
+    """A header as signatures compare it (kept as it was, so remembered mappings still match)."""
     folded = normalise_text(text)
     folded = _NOTE_IN_BRACKETS.sub("", folded)
     return _HEADER_NOISE.sub("", folded)
 
 
+def normalise_header(text: object) -> str:
+    """A header as it is compared: NFKC-folded (full-width letters, digits and punctuation), without
+    spaces or line breaks, required-marks, notes in brackets ("身份证号码（必填）" → "身份证号码") or
+    separators."""
+    return _signature_key(unicodedata.normalize("NFKC", normalise_text(text)))
+
+
+def _contained(key: str, outside: str = "") -> str | None:
+    """The field of the longest synonym ``key`` contains that is not wholly inside ``outside``."""
+    if len(key) > 24:  # a title or a note, not a column name
+        return None
+    for word in _SYNONYMS_BY_LENGTH:
+        if len(word) >= 2 and word in key and not (outside and word in outside):
+            return _SYNONYMS[word]
+    return None
+
+
 def match_header(text: object) -> str | None:
     """The field a header names, or None. Exact synonyms first, then the longest synonym the header
-    contains (户籍所在地行政区划代码 → 行政区划代码), so local decorations do not defeat the match."""
-    key = normalise_header(text)
+    contains (户籍所在地行政区划代码 → 行政区划代码), so local decorations do not defeat the match.
+
+    A two-level header ("创业项目信息/名称", as :mod:`models.ledger.header` joins a merged group header
+    and the title under it) is read in its group's terms: a title that is ambiguous alone (名称, 时间,
+    日期, 人数, 号码, 地址, 类型 …) names the field its group gives it (:func:`match_in_group`)."""
+    raw = normalise_text(text)
+    key = normalise_header(raw)
     if not key:
         return None
     if key in _SYNONYMS:
         return _SYNONYMS[key]
-    if len(key) > 24:  # a title or a note, not a column name
-        return None
-    for word in _SYNONYMS_BY_LENGTH:
-        if len(word) >= 2 and word in key:
-            return _SYNONYMS[word]
-    return None
+    if "/" in raw:
+        parent, _, sub = raw.rpartition("/")
+        return match_in_group(parent, sub)
+    return _contained(key)
+
+
+_VENTURE_GROUP = ("项目", "主体", "企业", "实体", "个体", "公司", "经营", "营业执照", "工商", "商户", "店铺")
+_PERSON_GROUP = ("创业者", "创业人", "负责人", "经营者", "法定代表人", "申请人", "个人", "人员", "本人")
+# An ambiguous title → the field it names in a venture's group, in a person's group, or by its group's
+# own words (parent word → field).
+_AMBIGUOUS: dict[str, tuple[str | None, str | None, tuple[tuple[str, str], ...]]] = {
+    "名称": ("venture.name", None, ()),
+    "时间": (
+        "venture.registration_date",
+        None,
+        (
+            ("毕业", "graduation_date"),
+            ("注册", "venture.registration_date"),
+            ("成立", "venture.registration_date"),
+        ),
+    ),
+    "人数": (
+        "venture.jobs_created",
+        None,
+        (("带动", "venture.jobs_created"), ("吸纳", "venture.jobs_created")),
+    ),
+    "号码": (
+        "venture.credit_code",
+        "id_number",
+        (
+            ("身份证", "id_number"),
+            ("证件", "id_number"),
+            ("电话", "phone"),
+            ("手机", "phone"),
+            ("联系", "phone"),
+            ("信用代码", "venture.credit_code"),
+            ("营业执照", "venture.credit_code"),
+        ),
+    ),
+    "地址": ("venture.address", "address", (("户籍", "address"), ("居住", "address"))),
+    "类型": ("venture.entity_type", "key_groups", ()),
+    "阶段": ("venture.stage", None, ()),
+    "代码": ("venture.credit_code", None, (("户籍", "household_region"), ("区划", "household_region"))),
+    "行业": ("venture.industry", None, ()),
+}
+_AMBIGUOUS["日期"] = _AMBIGUOUS["时间"]
+_AMBIGUOUS["成立时间"] = _AMBIGUOUS["时间"]
+_AMBIGUOUS["人员数"] = _AMBIGUOUS["人数"]
+_AMBIGUOUS["类别"] = _AMBIGUOUS["类型"]
+_AMBIGUOUS["性质"] = ("venture.entity_type", None, ())
+_AMBIGUOUS["住址"] = _AMBIGUOUS["地址"]
+_AMBIGUOUS["地点"] = ("venture.address", None, ())
+_AMBIGUOUS["场所"] = ("venture.address", None, ())
+_AMBIGUOUS["电话"] = ("phone", "phone", ())
+_AMBIGUOUS["号"] = _AMBIGUOUS["号码"]
+_AMBIGUOUS["状态"] = ("venture.stage", None, ())
+
+
+def match_in_group(parent: object, sub: object) -> str | None:
+    """The field a title names under a merged group header: the title's own name if it has one, else
+    an ambiguous title read in its group's terms, else a synonym the two make together (身份证 over 号码)
+    that is not the group's own name alone."""
+    parent_key, sub_key = normalise_header(parent), normalise_header(sub)
+    if not sub_key:
+        return match_header(parent) if parent_key else None
+    if sub_key in _SYNONYMS:
+        return _SYNONYMS[sub_key]
+    ambiguous = _AMBIGUOUS.get(sub_key)
+    if ambiguous is not None:
+        in_venture, in_person, by_word = ambiguous
+        for word, key in by_word:
+            if word in parent_key:
+                return key
+        if any(word in parent_key for word in _PERSON_GROUP) and in_person:
+            return in_person
+        if any(word in parent_key for word in _VENTURE_GROUP) and in_venture:
+            return in_venture
+    joined = parent_key + sub_key
+    if joined in _SYNONYMS:
+        return _SYNONYMS[joined]
+    found = _contained(joined, parent_key)
+    if found is not None:
+        return found
+    return _contained(sub_key)
 
 
 def is_derived_header(text: object) -> bool:
@@ -247,7 +347,7 @@ def is_derived_header(text: object) -> bool:
 
 def header_signature(headers: Sequence[str]) -> str:
     """Identifies "a file with the same headers" so a corrected mapping is offered again next time."""
-    joined = "\x1f".join(normalise_header(h) for h in headers)
+    joined = "\x1f".join(_signature_key(h) for h in headers)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
@@ -281,8 +381,18 @@ def check_mapping(mapping: Mapping[int, str]) -> None:
         seen[key] = index
     missing = [f.label for f in LEDGER_FIELDS if f.required and f.key not in seen]
     if missing:
-        raise ValidationError(
-            "列对应关系", None, f"请为“{'”“'.join(missing)}”选择对应的列：没有它们无法建档或找到已有档案"
+        raise MissingColumns(missing)
+
+
+class MissingColumns(ValidationError):
+    """A required field no column was mapped to: the wizard asks for it, the CLI names it (--column)."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            "列对应关系",
+            None,
+            f"请为“{'”“'.join(missing)}”选择对应的列：没有它们无法建档或找到已有档案",
         )
 
 

@@ -3,6 +3,7 @@ headers (创业项目 over 名称 / 统一社会信用代码 / 注册日期). Pu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,17 @@ class HeaderGuess:
 
 
 HEADER_SCAN_ROWS = 30
+MIN_FIELDS_WITHOUT_NAME = 3
+
+
+_SPACE_IN_CHINESE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
+
+
+def header_title(value: object) -> str:
+    """A header cell as a title: one line, and without the spaces typed between Chinese characters to
+    align them ("姓　名", "公民身份\n号码" → "姓名", "公民身份号码")."""
+    text = normalise_text(value)
+    return _SPACE_IN_CHINESE.sub("", text) if " " in text else text
 
 
 def _cell_words(value: object) -> str:
@@ -29,7 +41,7 @@ def _cell_words(value: object) -> str:
         return ""
     if isinstance(value, datetime | date):
         return ""
-    return normalise_text(value)
+    return header_title(value)
 
 
 def _score(titles: Sequence[str]) -> tuple[int, bool]:
@@ -60,9 +72,10 @@ def _combined_titles(upper: Sequence[str], lower: Sequence[str]) -> tuple[str, .
 
 def detect_header(rows: Sequence[tuple[int, Sequence[object]]]) -> HeaderGuess | None:
     """Find the header among the first rows: the row (or pair of rows, for merged group headers) whose
-    cells name the most known fields, and at least 姓名 or 身份证号码. Title rows above it and the data
-    below score low: a title is one long cell, data cells are not column names."""
+    cells name the most known fields, and at least 姓名 or 身份证号码 (else three other fields). Title
+    rows above it and the data below score low: a title is one long cell, data cells are not column names."""
     found: list[HeaderGuess] = []
+    without_essential: list[HeaderGuess] = []
     scan = [(number, tuple(_cell_words(v) for v in values)) for number, values in rows[:HEADER_SCAN_ROWS]]
     for position, (number, titles) in enumerate(scan):
         candidates = [(number, titles)]
@@ -72,6 +85,11 @@ def detect_header(rows: Sequence[tuple[int, Sequence[object]]]) -> HeaderGuess |
             score, essential = _score(combined)
             if essential and score >= 2:
                 found.append(HeaderGuess(number, last, tuple(combined), score))
+            elif score >= MIN_FIELDS_WITHOUT_NAME:
+                without_essential.append(HeaderGuess(number, last, tuple(combined), score))
+    # A header that names neither 姓名 nor 身份证号码 in words the program knows, but several other
+    # fields, is still the header: the worker is asked for the column it did not recognise.
+    found = found or without_essential
     if not found:
         return None
     # The most named fields; on a tie one row rather than two (a title row over the header adds nothing).

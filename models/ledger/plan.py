@@ -70,6 +70,8 @@ class ImportPlan:
     ventures_created: int
     ventures_updated: int
     notes: tuple[str, ...] = ()
+    footers: int = 0  # of the skipped rows: 合计 rows and signature lines at the ledger's foot
+    operation_id: str = ""  # the import's one operation, once written (its undo step)
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -92,7 +94,8 @@ class ImportPlan:
         if self.refused:
             parts.append(f"{self.refused:,} 行未导入")
         if self.skipped:
-            parts.append(f"跳过 {self.skipped:,} 行（合计、说明或重复行）")
+            footers = f"，其中表尾合计、签名 {self.footers:,} 行" if self.footers else ""
+            parts.append(f"跳过 {self.skipped:,} 行（合计、说明或重复行{footers}）")
         return f"{head}：" + "，".join(parts)
 
 
@@ -113,10 +116,17 @@ class PersonGroup:
     signatures: dict[tuple[object, ...], int] = field(default_factory=dict)
     refused: RowProblem | None = None
     person_changes: dict[str, Any] = field(default_factory=dict)
+    restore: bool = False  # a file an undone import sent to the recycle bin: brought back, then updated
 
     @property
     def changed(self) -> bool:
-        return bool(self.existing is None or self.person_changes or self.new_ventures or self.venture_updates)
+        return bool(
+            self.existing is None
+            or self.restore
+            or self.person_changes
+            or self.new_ventures
+            or self.venture_updates
+        )
 
 
 @dataclass

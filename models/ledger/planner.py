@@ -13,16 +13,15 @@ step needs::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from models.entrepreneur import Entrepreneur, Venture, parse_key_groups, validate_person
-from models.enums import KeyGroup
+from models.entrepreneur import Entrepreneur, Venture, validate_person
 from models.errors import ValidationError
 from models.ledger.bulk import Progress
-from models.ledger.cells import cell_text, is_blank, non_data_reason
+from models.ledger.cells import FOOTER_REASONS, cell_text, is_blank, non_data_reason
 from models.ledger.choices import person_raw, venture_raw
 from models.ledger.columns import FIELDS_BY_KEY, VENTURE, check_mapping, form_label
 from models.ledger.matching import (
@@ -39,6 +38,8 @@ from models.ledger.matching import (
 )
 from models.ledger.plan import ImportPlan, PersonGroup, Planned, RowKind, RowOutcome, RowProblem
 from models.ledger.sheet import LedgerTable, SourceRow
+from models.ledger.values import upgrade_id_number
+from models.ledger.words import Answers, CategoryReader, Refused, UnknownValues, find_unknown_values
 from models.masking import mask_id_number
 from models.validators import IdNumber, normalise_text, parse_id_number
 
@@ -73,6 +74,8 @@ class Planning:
     name_column: int
     today: date
     identities: dict[int, IdNumber]  # row number → its ID number, for the rows whose ID number parses
+    reader: CategoryReader = field(default_factory=CategoryReader)
+    upgraded: set[int] = field(default_factory=set)  # rows whose 15-digit ID number was converted
     outcomes: dict[int, RowOutcome] = field(default_factory=dict)
     row_names: dict[int, str] = field(default_factory=dict)
     groups: dict[str, PersonGroup] = field(default_factory=dict)
@@ -90,25 +93,38 @@ class Planning:
         return by_name
 
 
-def start_plan(table: LedgerTable, mapping: Mapping[int, str], *, today: date) -> Planning:
-    """Check the mapping and read every row's ID number (once: the person's validator reuses it)."""
+def start_plan(
+    table: LedgerTable, mapping: Mapping[int, str], *, today: date, answers: Answers | None = None
+) -> Planning:
+    """Check the mapping and the category words (every word recognised or answered: raises
+    :class:`~models.ledger.words.UnknownValues` otherwise, never a guess), and read every row's ID
+    number (once: the person's validator reuses it; a 15-digit first-generation number converted)."""
     validate_mapping(table, mapping)
     active = {index: key for index, key in mapping.items() if key}
+    reader = CategoryReader(answers)
+    unknown = find_unknown_values(table, active, reader)
+    if unknown:
+        raise UnknownValues(unknown, table)
     labels = column_labels(table, active)
     id_column = next(index for index, key in active.items() if key == "id_number")
     name_column = next(index for index, key in active.items() if key == "name")
 
     identities: dict[int, IdNumber] = {}
+    upgraded: set[int] = set()
+    label = form_label("id_number")
     for row in table.rows:
+        value, converted = upgrade_id_number(row.value(id_column))
         try:
             identities[row.number] = parse_id_number(
-                person_raw({"id_number": row.value(id_column)}).get("id_number"),
-                field=form_label("id_number"),
-                today=today,
+                None if is_blank(value) else value, field=label, today=today
             )
         except ValidationError:
             continue
-    return Planning(table, active, labels, id_column, name_column, today, identities)
+        if converted:
+            upgraded.add(row.number)
+    return Planning(
+        table, active, labels, id_column, name_column, today, identities, reader=reader, upgraded=upgraded
+    )
 
 
 def plan_rows(
@@ -118,6 +134,7 @@ def plan_rows(
     *,
     deleted_message: DeletedMessage,
     job: Progress,
+    restorable: Collection[str] = (),
 ) -> None:
     """Check every row against the files on record (``existing`` by ID number, their live ``ventures``
     by entrepreneur id, oldest first) and the earlier rows of the same person; group the rows by person."""
@@ -127,7 +144,7 @@ def plan_rows(
     row_names, groups = planning.row_names, planning.groups
     total = len(table.rows)
 
-    key_group_cache: dict[str, frozenset[KeyGroup] | None] = {}
+    reader = planning.reader
     ordered_keys = sorted(active.values())
     group_of_row: dict[int, PersonGroup] = {}
     columns = list(active.items())
@@ -141,33 +158,25 @@ def plan_rows(
         reason = non_data_reason(cells)
         if reason is not None:
             masked = masked_id(row.value(id_column))
-            outcomes[row.number] = RowOutcome(row.number, RowKind.SKIPPED, name_text, masked, reason)
+            outcomes[row.number] = RowOutcome(row.number, RowKind.SKIPPED, "", masked, reason)
             continue
-        p_raw = person_raw(values)
-        v_raw = venture_raw(values)
+        p_raw = person_raw(values, reader)
+        v_raw = venture_raw(values, reader)
         if not p_raw and not v_raw and all(is_blank(v) for v in values.values()):
             outcomes[row.number] = RowOutcome(
                 row.number, RowKind.SKIPPED, "", "", "所选的列都是空的（其他列有内容）"
             )
             continue
-        groups_text = p_raw.get("key_groups")
-        if isinstance(groups_text, str):
-            # The same few wordings repeat on every row: parse each once (the form's own parser);
-            # a wording it refuses is left as text so the validator reports it with the row.
-            if groups_text not in key_group_cache:
-                try:
-                    key_group_cache[groups_text] = parse_key_groups(groups_text, form_label("key_groups"))
-                except ValidationError:
-                    key_group_cache[groups_text] = None
-            parsed_groups = key_group_cache[groups_text]
-            if parsed_groups is not None:
-                p_raw["key_groups"] = parsed_groups
 
         def refuse(problems: list[RowProblem], row: SourceRow = row, name: str = name_text) -> None:
             outcomes[row.number] = RowOutcome(
                 row.number, RowKind.REFUSED, name, masked_id(row.value(id_column)), "", tuple(problems)
             )
 
+        chosen = _refused_words(table, row, active, values, reader) if reader.refuses else []
+        if chosen:
+            refuse(chosen)
+            continue
         identity = identities.get(row.number)
         if identity is None:
             try:
@@ -177,7 +186,7 @@ def plan_rows(
             continue
         group = groups.get(identity.number)
         record = existing.get(identity.number) if group is None else group.existing
-        if record is not None and record.deleted:
+        if record is not None and record.deleted and record.id not in restorable:
             masked = masked_id(row.value(id_column))
             match_text = deleted_message(record, identity.number)
             refuse(
@@ -279,6 +288,7 @@ def plan_rows(
                 raw=dict(p_raw),
                 person=person,
                 existing=record,
+                restore=record is not None and record.deleted,
                 existing_ventures=ventures.get(record.id, []) if record is not None else [],
             )
             groups[identity.number] = group
@@ -289,6 +299,8 @@ def plan_rows(
         group.signatures.setdefault(signature, row.number)
         group_of_row[row.number] = group
         details = group.row_details.setdefault(row.number, [])
+        if row.number in planning.upgraded:
+            details.append(f"15 位旧身份证号码已换算为 18 位（{mask_id_number(identity.number)}）")
         if venture_plan is not None:
             kind, payload = venture_plan
             if kind == "new":
@@ -310,6 +322,28 @@ def plan_rows(
             group.person_changes = {
                 key: value for key, value in wanted.items() if getattr(group.existing, key) != value
             }
+
+
+def _refused_words(
+    table: LedgerTable,
+    row: SourceRow,
+    active: Mapping[int, str],
+    values: Mapping[str, object],
+    reader: CategoryReader,
+) -> list[RowProblem]:
+    """The category cells whose word the worker chose not to import (:data:`models.ledger.words.REFUSE`)."""
+    problems = []
+    for index, key in active.items():
+        if key in _CATEGORY_KEYS and not is_blank(values[key]):
+            read = reader.read(key, values[key])
+            if isinstance(read, Refused):
+                problems.append(
+                    RowProblem(row.number, table.column_label(index), cell_text(values[key]), read.reason)
+                )
+    return problems
+
+
+_CATEGORY_KEYS = frozenset({"key_groups", "education", "venture.entity_type", "venture.stage"})
 
 
 def flag_possible_duplicates(
@@ -360,7 +394,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
                     (problem,),
                 )
             continue
-        if group.existing is None:
+        if group.existing is None or group.restore:
             kind = RowKind.CREATE
             created += 1
         elif group.changed:
@@ -383,7 +417,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
                     ),
                 )
             if kind is RowKind.CREATE and number == group.first_row:
-                details.insert(0, "新建档案")
+                details.insert(0, "恢复撤销导入时移到回收站的档案" if group.restore else "新建档案")
             elif number != group.first_row:
                 details.insert(0, f"同第 {group.first_row} 行的人")
             outcomes[number] = RowOutcome(
@@ -404,6 +438,7 @@ def finish_plan(planning: Planning, job: Progress) -> Planned:
         unchanged=unchanged,
         refused=sum(1 for o in ordered_outcomes if o.kind is RowKind.REFUSED),
         skipped=sum(1 for o in ordered_outcomes if o.kind is RowKind.SKIPPED),
+        footers=sum(1 for o in ordered_outcomes if o.kind is RowKind.SKIPPED and o.detail in FOOTER_REASONS),
         ventures_created=ventures_created,
         ventures_updated=ventures_updated,
         notes=table.notes,

@@ -12,9 +12,8 @@ from openpyxl.utils import get_column_letter
 from models.errors import ValidationError
 from models.ledger.bulk import QUIET, Progress, collector_paused
 from models.ledger.cells import cell_text
-from models.ledger.header import HeaderGuess, detect_header
+from models.ledger.header import HeaderGuess, detect_header, header_title
 from models.ledger.sheet import LedgerColumn, LedgerTable, SourceRow
-from models.validators import normalise_text
 from reports.ledger.limits import DEFAULT_LIMITS, ReadLimits
 from reports.ledger.workbook import LedgerWorkbook, fill_merged
 
@@ -128,7 +127,7 @@ def _header(path: Path, sheet: str, rows: Sequence[SourceRow], header_row: int |
             raise ValidationError(
                 "表头所在行", header_row, f"工作表“{sheet}”的第 {header_row} 行是空的，不能作为表头"
             )
-        titles = tuple(normalise_text(cell_text(v)) for v in row.values)
+        titles = tuple(header_title(cell_text(v)) for v in row.values)
         return HeaderGuess(header_row, header_row, titles, 0)
     guess = detect_header([(r.number, r.values) for r in rows])
     if guess is None:

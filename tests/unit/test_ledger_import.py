@@ -13,6 +13,7 @@ from sqlmodel import col, func, select
 from desktop.jobs import JobState
 from desktop.services import entrepreneurs as people
 from desktop.services.entrepreneur_list import ListQuery, search_ids
+from desktop.services.ledger.history import import_history, undo_import
 from desktop.services.ledger.importing import apply_import, preview_import
 from desktop.services.ledger.mapping import remember_mapping, suggest_mapping
 from models.audit import AccessLog, Actor, Change
@@ -70,7 +71,7 @@ def test_header_found_under_titles_and_merged_cells(station_file: Path) -> None:
     table = open_ledger(station_file)
     assert table.sheet == "创业者台账"
     assert (table.header_first, table.header_last) == (3, 4)
-    assert table.titles[:6] == ("序号", "姓 名", "身份证号", "手机号", "人员类别", "创业项目信息/名称")
+    assert table.titles[:6] == ("序号", "姓名", "身份证号", "手机号", "人员类别", "创业项目信息/名称")
     mapping = guess_mapping(table.titles)
     assert mapping[1] == "name" and mapping[2] == "id_number" and mapping[5] == "venture.name"
     assert mapping[7] == "venture.registration_date" and mapping[8] == "venture.jobs_created"
@@ -103,7 +104,7 @@ def test_station_ledger_exact_counts(db: Database, actor: Actor, station_file: P
     reasons = {row.row: row.reason for row in preview.rows}
     assert "已被表格软件转成数字" in reasons[8]
     assert "最后一位应为" in reasons[15]
-    assert "外星人" in reasons[16]
+    assert "有 10 位数字" in reasons[16]
     assert "与第 6 行是同一身份证号码" in reasons[19]
     assert reasons[14] == "与第 5 行重复，已跳过"
     assert reasons[22] == "合计行"
@@ -145,10 +146,11 @@ def test_every_created_record_is_in_the_change_log(db: Database, actor: Actor, s
         access = session.exec(select(AccessLog).where(AccessLog.action == "import")).all()
     assert len(changes) == 16  # 8 people and 8 ventures
     assert {c.action for c in changes} == {"create"}
-    assert all(c.operation_label == "导入台账 文新街道台账.xlsx" for c in changes)
+    assert all(c.operation_label == "导入台账 文新街道台账.xlsx (8 人)" for c in changes)
+    assert len({c.operation_id for c in changes}) == 1  # the whole import is one operation
     chen = person_by_id(db, fx.CHEN)
     own = [c for c in changes if c.subject_id == chen.id]
-    assert len(own) == 3 and len({c.operation_id for c in own}) == 1  # one operation per person
+    assert len(own) == 3
     created = next(c for c in own if c.record_kind == "entrepreneur")
     assert created.changes["name"] == [None, "陈二"] and created.changes["id_number"] == [None, fx.CHEN]
     assert len(access) == 1 and "新增 8 人" in access[0].detail
@@ -192,11 +194,13 @@ def test_update_matched_by_id_number(db: Database, actor: Actor, station_file: P
     row = next(r for r in plan.rows if r.name == "张三")
     assert "联系电话：13812345678 → 15800001111" in row.detail and "新增创业项目“向阳二号店”" in row.detail
     history = people.file_history(db, actor, entrepreneur_id=zhang.id)
-    assert history[0].label == "导入台账 更新.xlsx"
-    # Ctrl+Z on Zhang's file undoes his part of the import only.
-    assert people.undo_last_change(db, actor, entrepreneur_id=zhang.id) == "导入台账 更新.xlsx"
+    assert history[0].label == "导入台账 更新.xlsx (2 人)"
+    # The import is undone as one step: both files get back what they held.
+    undone = undo_import(db, actor, operation_id=plan.operation_id)
+    assert (undone.removed, undone.restored) == (0, 2)
     assert person_by_id(db, fx.ZHANG).phone == "13812345678"
-    assert ventures_of(db, person_by_id(db, fx.LI).id)[0].jobs_created == 7
+    assert [v.name for v in ventures_of(db, zhang.id) if not v.deleted] == ["向阳便利店"]
+    assert ventures_of(db, person_by_id(db, fx.LI).id)[0].jobs_created == 2
 
 
 def test_errors_workbook_can_be_fixed_and_imported(
@@ -214,10 +218,10 @@ def test_errors_workbook_can_be_fixed_and_imported(
     details = list(book["问题明细"].iter_rows(values_only=True))
     assert details[0] == ("原行号", "列", "值", "原因")
     assert details[2][:3] == (15, "C 列“身份证号”", fx.ZHENG_BAD)
-    # The worker fixes the ID number typed as a number and the unknown key group, then imports the file.
+    # The worker fixes the ID number typed as a number and the short phone, then imports the file.
     sheet = book["未导入的行"]
     sheet.cell(row=3, column=3).value = fx.ZHAO
-    sheet.cell(row=5, column=5).value = "退役军人"
+    sheet.cell(row=5, column=4).value = "13412345678"
     book.save(out)
     assert open_ledger(out).signature == table.signature  # the ledger's remembered mapping applies
     fixed = run_import(db, actor, out)
@@ -337,6 +341,7 @@ def test_bulk_created_rows_log_what_the_form_logs(db: Database, actor: Actor, st
             change.changes
         ) or change.record_kind == "venture"
     chen = person_by_id(db, fx.CHEN)
-    assert people.undo_last_change(db, actor, entrepreneur_id=chen.id) == "导入台账 文新街道台账.xlsx"
+    record = import_history(db, actor)[0]
+    assert undo_import(db, actor, operation_id=record.operation_id).removed == 8
     assert person_by_id(db, fx.CHEN).deleted and all(v.deleted for v in ventures_of(db, chen.id))
-    assert not person_by_id(db, fx.ZHANG).deleted  # his neighbours in the ledger keep their files
+    assert not person_by_id(db, fx.ZHAO).deleted  # the file made in the form is not the import's

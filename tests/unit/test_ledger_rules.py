@@ -94,7 +94,7 @@ def test_signature_ignores_spacing_but_not_names() -> None:
 
 def test_non_data_rows() -> None:
     assert non_data_reason([None, "合 计", None, 19]) == "合计行"
-    assert non_data_reason(["填表人：李四"]) == "说明行"
+    assert non_data_reason(["填表人：李四"]) == "签名行"
     assert non_data_reason(["示例：张三", "330106199003071236"]) == "示例行"
     assert non_data_reason([1, "张三", "330106199003071236"]) is None
 

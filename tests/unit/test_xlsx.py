@@ -42,3 +42,25 @@ def test_export_filename() -> None:
     assert (
         export_filename("330106001", "创业者名单", date(2025, 11, 5)) == "330106001_创业者名单_20251105.xlsx"
     )
+
+
+def test_formula_like_text_is_quote_prefixed_so_an_edit_keeps_it_text(tmp_path: Path) -> None:
+    """Issue 12: a text cell F2+Enter turns into a formula unless it carries Excel's quote prefix."""
+    path = tmp_path / "out.xlsx"
+    write_table(
+        path,
+        sheet_title="名单",
+        columns=[Column("备注"), Column("姓名")],
+        rows=[[t, "张三"] for t in HOSTILE],
+    )
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert 'quotePrefix="1"' in styles
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    for row in range(2, 2 + len(HOSTILE)):
+        cell = sheet.cell(row=row, column=1)
+        assert cell.data_type == "s" and cell.quotePrefix, (row, cell.value)
+        assert cell.number_format == "@"
+        plain = sheet.cell(row=row, column=2)
+        assert not plain.quotePrefix and plain.value == "张三"  # plain text stays a plain cell

@@ -1,4 +1,6 @@
-"""台账导入 wizard: choose the file and sheet → check the column mapping → preview → import → summary.
+"""台账导入 wizard: choose the file and sheet → check the column mapping → the category words no rule
+recognises, asked once each (only when there are such words) → preview → import → summary, where the
+whole import can be undone as one step.
 
 Every step calls the Qt-free ledger code (``desktop.services.ledger``, ``reports.ledger``); reading,
 previewing and importing run off the GUI thread with a cancellable progress dialog. A cancelled import
@@ -42,10 +44,13 @@ from models.ledger.columns import field_choices
 from models.ledger.plan import ImportOptions, ImportPlan, RowKind, RowOutcome
 from models.ledger.planner import validate_mapping
 from models.ledger.sheet import LedgerTable
+from models.ledger.words import CategoryReader, UnknownValue, find_unknown_values, merge_answers
 from reports.ledger.errors_workbook import write_errors_workbook
 from reports.ledger.reading import SheetInfo, list_sheets, open_ledger
 from reports.ledger.template import write_import_template
+from ui.ledger.history_dialog import DonePage, ImportHistoryDialog
 from ui.ledger.models import KIND_COLUMN, plan_columns
+from ui.ledger.values_page import ValuesPage
 from ui.operations import run_in_background
 from ui.style import icon
 from ui.widgets.chips import ChipDelegate
@@ -54,7 +59,7 @@ from ui.widgets.rows_model import RowsModel
 
 log = logging.getLogger(__name__)
 
-FILE, MAPPING, PREVIEW, DONE = range(4)
+FILE, MAPPING, VALUES, PREVIEW, DONE = range(5)
 
 
 def documents_dir() -> Path:
@@ -76,6 +81,8 @@ class ImportWizard(QDialog):
         self.remembered = False
         self.plan: ImportPlan | None = None
         self.outcome: ImportPlan | None = None
+        self.answers: dict[str, dict[str, str]] = {}  # category words answered (remembered ones too)
+        self.asked_values = False
         self.busy = False
         self.setWindowTitle(self.tr("导入台账"))
         layout = QVBoxLayout(self)
@@ -85,8 +92,17 @@ class ImportWizard(QDialog):
         self.steps = QStackedWidget(self)
         self.steps.addWidget(self._file_page())
         self.steps.addWidget(self._mapping_page())
+        self.values_page = ValuesPage(self)
+        self.values_page.changed.connect(self._update_buttons)
+        self.steps.addWidget(self.values_page)
         self.steps.addWidget(self._preview_page())
-        self.steps.addWidget(self._done_page())
+        self.done_page = DonePage(context, self)
+        self.done_page.undone.connect(self.imported.emit)  # the lists refresh
+        self.done_page.errors_wanted.connect(self.save_errors_dialog)
+        self.done_label = self.done_page.label
+        self.done_detail = self.done_page.detail
+        self.undo_button = self.done_page.undo_button
+        self.steps.addWidget(self.done_page)
         layout.addWidget(self.steps, 1)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("fieldError")
@@ -149,6 +165,14 @@ class ImportWizard(QDialog):
         hint.setObjectName("muted")
         template_row.addWidget(hint, 1)
         layout.addLayout(template_row)
+        history_row = QHBoxLayout()
+        history = QPushButton(icon("mdi6.history"), self.tr("导入记录…"), page)
+        history.clicked.connect(self.show_history)
+        history_row.addWidget(history)
+        history_hint = QLabel(self.tr("以前导入的台账，可以整批撤销。"), page)
+        history_hint.setObjectName("muted")
+        history_row.addWidget(history_hint, 1)
+        layout.addLayout(history_row)
         layout.addStretch(1)
         return page
 
@@ -224,40 +248,28 @@ class ImportWizard(QDialog):
         layout.addWidget(self.rows_view, 1)
         return page
 
-    def _done_page(self) -> QWidget:
-        page = QWidget(self)
-        layout = QVBoxLayout(page)
-        layout.addStretch(1)
-        self.done_label = QLabel(page)
-        self.done_label.setWordWrap(True)
-        self.done_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.done_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.done_label.setTextFormat(Qt.TextFormat.RichText)
-        self.done_label.linkActivated.connect(lambda _link: self.save_errors_dialog())
-        layout.addWidget(self.done_label)
-        self.done_detail = QLabel(page)
-        self.done_detail.setObjectName("muted")
-        self.done_detail.setWordWrap(True)
-        self.done_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.done_detail)
-        layout.addStretch(2)
-        return page
-
     # ------------------------------------------------------------------------------------ navigation
     @property
     def step(self) -> int:
         return self.steps.currentIndex()
 
     def _show_step(self, step: int) -> None:
-        titles = (self.tr("选择文件"), self.tr("核对列的对应关系"), self.tr("预览"), self.tr("导入结果"))
+        titles = (
+            self.tr("选择文件"),
+            self.tr("核对列的对应关系"),
+            self.tr("核对类别写法"),
+            self.tr("预览"),
+            self.tr("导入结果"),
+        )
         self.steps.setCurrentIndex(step)
-        self.step_label.setText(self.tr("第 {0} 步，共 4 步：{1}").format(step + 1, titles[step]))
+        self.step_label.setText(self.tr("第 {0} 步，共 5 步：{1}").format(step + 1, titles[step]))
         self.error_label.setText(self.mapping_problem() if step == MAPPING else "")
-        self.back_button.setVisible(step in (MAPPING, PREVIEW))
+        self.back_button.setVisible(step in (MAPPING, VALUES, PREVIEW))
         self.next_button.setText(
             {
                 FILE: self.tr("下一步"),
                 MAPPING: self.tr("预览"),
+                VALUES: self.tr("预览"),
                 PREVIEW: self.tr("开始导入"),
                 DONE: self.tr("完成"),
             }[step]
@@ -269,6 +281,7 @@ class ImportWizard(QDialog):
         ready = {
             FILE: self.path is not None and self.sheet_combo.count() > 0,
             MAPPING: self.table is not None and not self.mapping_problem(),
+            VALUES: self.values_page.complete(),
             PREVIEW: self.plan is not None and self.plan.changes_anything,
             DONE: True,
         }[self.step]
@@ -276,7 +289,9 @@ class ImportWizard(QDialog):
         self.back_button.setEnabled(not self.busy)
 
     def go_back(self) -> None:
-        if self.step in (MAPPING, PREVIEW):
+        if self.step == PREVIEW and not self.asked_values:
+            self._show_step(MAPPING)
+        elif self.step in (MAPPING, VALUES, PREVIEW):
             self._show_step(self.step - 1)
 
     def go_next(self) -> None:
@@ -285,6 +300,10 @@ class ImportWizard(QDialog):
         if self.step == FILE:
             self.read_ledger()
         elif self.step == MAPPING:
+            self.asked_values = False
+            self.preview()
+        elif self.step == VALUES:
+            self.answers = merge_answers(self.answers, self.values_page.answers())
             self.preview()
         elif self.step == PREVIEW:
             self.start_import()
@@ -372,6 +391,7 @@ class ImportWizard(QDialog):
     def _ledger_read(self, result: tuple[LedgerTable, MappingSuggestion]) -> None:
         self.busy = False
         table, suggestion = result
+        self.answers = {k: dict(v) for k, v in suggestion.answers.items()}
         self.set_table(table, suggestion.mapping, remembered=suggestion.remembered)
         self._show_step(MAPPING)
 
@@ -453,15 +473,27 @@ class ImportWizard(QDialog):
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
         services = self.context.services
+        answers = self.answers
 
-        def work(job: JobState) -> ImportPlan:
-            services(remember_mapping, table=table, mapping=mapping)
-            return services(preview_import, table=table, mapping=mapping, options=options, job=job)
+        def work(job: JobState) -> ImportPlan | tuple[UnknownValue, ...]:
+            unknown = find_unknown_values(table, mapping, CategoryReader(answers))
+            if unknown:
+                return unknown  # asked first, once per word: never guessed
+            services(remember_mapping, table=table, mapping=mapping, answers=answers)
+            return services(
+                preview_import, table=table, mapping=mapping, options=options, job=job, answers=answers
+            )
 
         self._run(self.tr("正在检查每一行"), work, self._previewed)
 
-    def _previewed(self, plan: ImportPlan) -> None:
+    def _previewed(self, plan: ImportPlan | tuple[UnknownValue, ...]) -> None:
         self.busy = False
+        if isinstance(plan, tuple):
+            assert self.table is not None
+            self.asked_values = True
+            self.values_page.set_values(plan, self.table)
+            self._show_step(VALUES)
+            return
         self.plan = plan
         self._show_rows()
         text = plan.summary(done=False)
@@ -490,9 +522,12 @@ class ImportWizard(QDialog):
         mapping = self.current_mapping()
         options = ImportOptions(allow_possible_duplicates=self.allow_duplicates.isChecked())
         services = self.context.services
+        answers = self.answers
 
         def work(job: JobState) -> ImportPlan:
-            return services(apply_import, table=table, mapping=mapping, options=options, job=job)
+            return services(
+                apply_import, table=table, mapping=mapping, options=options, job=job, answers=answers
+            )
 
         self._run(self.tr("正在导入"), work, self._imported)
 
@@ -503,13 +538,20 @@ class ImportWizard(QDialog):
         text = plan.summary(done=True)
         if plan.refused:
             text += " — <a href='errors'>" + self.tr("查看原因") + "</a>"
-        self.done_label.setText(text)
-        self.done_detail.setText(
-            self.tr("每一处改动都记在档案的变更记录中；在某人的档案里按 Ctrl+Z 可撤销这次导入对他的改动。")
-        )
+        self.done_page.show_outcome(plan, text)
         self._show_step(DONE)
         if plan.changes_anything:
             self.imported.emit()
+
+    def undo_this_import(self) -> None:
+        self.done_page.undo_this_import()
+
+    def show_history(self) -> ImportHistoryDialog:
+        dialog = ImportHistoryDialog(self.context, self)
+        dialog.undone.connect(self.imported.emit)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+        return dialog
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:

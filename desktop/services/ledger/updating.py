@@ -1,27 +1,27 @@
-"""Writing the changes an import makes to files on record: through :class:`models.audit.Operation`, one
-operation per person (so Ctrl+Z on a file undoes that file's import only)."""
+"""Writing the changes an import makes to files on record: through the import's one
+:class:`models.audit.Operation` (the whole import is one undo step)."""
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from desktop.jobs import JobState
 from desktop.services.entrepreneurs import search_blob
-from models.audit import Actor, Operation
+from models.audit import Operation
 from models.entrepreneur import EntrepreneurSearch, Venture, current_stage
 from models.ledger.plan import PersonGroup
 from models.pinyin import name_search_keys
 
 
-def write_updates(
-    session: Session, actor: Actor, label: str, groups: list[PersonGroup], job: JobState
-) -> None:
+def write_updates(operation: Operation, groups: list[PersonGroup], job: JobState) -> None:
+    session, actor = operation.session, operation.actor
     for position, group in enumerate(groups):
         if position % 200 == 0:
             job.report(position, len(groups), f"正在更新档案 {position:,}/{len(groups):,}")
         record = group.existing
         assert record is not None
-        operation = Operation(session, actor, label)
+        if group.restore:  # sent to the recycle bin by an undone import: this import brings it back
+            operation.set_deleted(record, False, subject_id=record.id)
         for venture, changes in group.venture_updates.values():
             operation.update(venture, changes, subject_id=record.id)
         for _row, venture_data in group.new_ventures:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from desktop.jobs import JobState
 from desktop.services.entrepreneurs import search_blob
-from models.audit import Actor, Operation
+from models.audit import Operation
 from models.base import new_id
 from models.entrepreneur import Entrepreneur, EntrepreneurSearch, Venture, current_stage
 from models.journal import insert_rows
@@ -22,23 +22,18 @@ from models.station import CaseSequence
 WRITE_CHUNK = 2000
 
 
-def write_new_people(
-    session: Session, actor: Actor, *, label: str, groups: list[PersonGroup], today: date, job: JobState
-) -> None:
-    """The new files of an import through the journal's bulk path: each person (and their ventures)
-    one undo step of its own, as a file made by hand is, with complete change rows; the search
-    projection written alongside (``rebuild_search`` gives the same rows)."""
-    operation = Operation(session, actor, label)
+def write_new_people(operation: Operation, *, groups: list[PersonGroup], today: date, job: JobState) -> None:
+    """The new files of an import through the journal's bulk path, in the import's one operation (the
+    whole import is one undo step, :func:`desktop.services.ledger.history.undo_import`), with complete
+    change rows; the search projection written alongside (``rebuild_search`` gives the same rows)."""
+    session, actor = operation.session, operation.actor
     case_numbers = _reserve_case_numbers(session, actor.station_code, today.year, len(groups))
     for start in range(0, len(groups), WRITE_CHUNK):
         job.report(start, len(groups), f"正在建立档案 {start:,}/{len(groups):,}")
         people: list[dict[str, Any]] = []
-        steps: list[str] = []
         ventures: list[dict[str, Any]] = []
-        venture_steps: list[str] = []
         searches: list[dict[str, Any]] = []
         for position, group in enumerate(groups[start : start + WRITE_CHUNK], start):
-            step = new_id()
             person_id = new_id()
             data = group.person
             keys = name_search_keys(data.name)
@@ -52,22 +47,13 @@ def write_new_people(
                     **data.column_values(),
                 }
             )
-            steps.append(step)
             for venture in new_ventures:
                 ventures.append({"id": new_id(), "entrepreneur_id": person_id, **venture.column_values()})
-                venture_steps.append(step)
             names = [v.name for v in new_ventures]
             blob = search_blob(data.name, data.id_number, data.phone, names)
             searches.append({"entrepreneur_id": person_id, "blob": blob})
-        operation.create_many(
-            Entrepreneur, people, subject_ids=[p["id"] for p in people], operation_ids=steps
-        )
-        operation.create_many(
-            Venture,
-            ventures,
-            subject_ids=[v["entrepreneur_id"] for v in ventures],
-            operation_ids=venture_steps,
-        )
+        operation.create_many(Entrepreneur, people, subject_ids=[p["id"] for p in people])
+        operation.create_many(Venture, ventures, subject_ids=[v["entrepreneur_id"] for v in ventures])
         insert_rows(session.connection(), EntrepreneurSearch.__tablename__, searches)  # the projection
     job.report(len(groups), len(groups), f"正在写入（已建立 {len(groups):,} 份档案）")
 

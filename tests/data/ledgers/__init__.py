@@ -64,8 +64,8 @@ class Expected:
 
 # Worked out by hand from the rows written by station_ledger():
 #   created 张三 李四 王五 孙七 周八 吴九 陈二 褚四 = 8 people, 8 ventures (陈二 has two; 褚四 none)
-#   refused 赵六 (ID stored as a number), 郑十 (check char), 钱一 (unknown key group), 冯三 (same ID as 李四,
-#           another phone)                                    = 4 rows: 8, 15, 16, 19
+#   refused 赵六 (ID stored as a number), 郑十 (check char), 钱一 (a phone one digit short),
+#           冯三 (same ID as 李四, another phone)              = 4 rows: 8, 15, 16, 19
 #   skipped row 14 (same as row 5), 合计 (row 22), 填表人 (row 23) = 3 rows
 STATION_EXPECTED = Expected(
     created=8,
@@ -186,7 +186,7 @@ def station_ledger(path: Path) -> Path:
             ],
         ),
         (15, [9, "郑十", ZHENG_BAD, "13512345678", "退役军人", None, None, None, None, None]),
-        (16, [10, "钱一", QIAN, "13412345678", "外星人", None, None, None, None, None]),
+        (16, [10, "钱一", QIAN, "1341234567", "退役军人", None, None, None, None, None]),
         (17, [11, "陈二", CHEN, "13312345678", "农民工/返乡入乡创业", "陈记面馆", None, 45356, 4, None]),
         (18, [None, None, None, None, None, "陈氏家庭农场", None, "2022-10-01", 6, None]),
         (19, [12, "冯三", LI, "13000000000", "农民工", None, None, None, None, None]),
