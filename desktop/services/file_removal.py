@@ -23,10 +23,10 @@ from models.base import TravellingRecord, china_today
 from models.clock import CHINA_TZ
 from models.database import Database
 from models.entrepreneur import Entrepreneur, Venture, current_stage, live_ventures
-from models.errors import Conflict, NotFound
+from models.errors import Conflict, NotAllowed, NotFound
 from models.permissions import Permission
 from models.tables import travelling_tables
-from models.undo import last_undoable_operation, undo_changes
+from models.undo import last_undoable_operation, operation_subjects, undo_changes
 
 KIND = "entrepreneur"
 
@@ -195,9 +195,17 @@ def undo_reach_start() -> datetime:
 
 
 def _last_own(session: Session, actor: Actor, entrepreneur_id: str) -> list[Change]:
-    return last_undoable_operation(
+    """The user's own newest operation of today on this file; refused when it made more files than
+    this one (a whole ledger import): that is undone as one, from the import's own record."""
+    changes = last_undoable_operation(
         session=session, subject_id=entrepreneur_id, user_name=actor.user_name, since=undo_reach_start()
     )
+    if len(operation_subjects(changes)) > 1:
+        raise NotAllowed(
+            f"这份档案的上一次修改是整批的“{changes[0].operation_label}”，Ctrl+Z 不会只撤销其中一份；"
+            "要撤销整批导入，请打开“导入台账”，在“导入记录…”中撤销"
+        )
+    return changes
 
 
 def _preview_in(session: Session, changes: list[Change]) -> UndoPreview:

@@ -237,6 +237,23 @@ def test_a_whole_import_is_one_operation_undone_as_one(db: Database, actor: Acto
     assert person(db, dx.CD_ZHANG).deleted
 
 
+def test_a_files_ctrl_z_never_takes_back_a_whole_import(db: Database, actor: Actor, tmp_path: Path) -> None:
+    """Ctrl+Z in one imported file used to undo the whole import (every file of it gone, and only this
+    file's search keys redone): it is refused by name, pointing to 导入记录, and nothing changes."""
+    from models.errors import NotAllowed
+
+    path = dx.chengdong_ledger(tmp_path / "城东街道创业人员台账.xlsx")
+    table = open_ledger(path)
+    apply_import(db, actor, table=table, mapping=suggest_mapping(db, actor, table).mapping, answers=ANSWERS)
+    zhang = person(db, dx.CD_ZHANG).id
+    for call in (people.undo_preview, people.undo_last_change):
+        with pytest.raises(NotAllowed, match="导入记录"):
+            call(db, actor, entrepreneur_id=zhang)
+    assert not any(person(db, n).deleted for n in (dx.CD_ZHANG, dx.CD_LI, dx.CD_CHEN))
+    [record] = import_history(db, actor)
+    assert not record.undone
+
+
 def test_plan_rows_of_a_fifteen_digit_id_match_the_file_on_record(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:

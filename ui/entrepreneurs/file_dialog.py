@@ -414,7 +414,11 @@ class FileDialog(dialogs.GuardedDialog):
         ):
             return
         services = self.context.services
-        preview = services(service.undo_preview, entrepreneur_id=self.entrepreneur_id)
+        try:
+            preview = services(service.undo_preview, entrepreneur_id=self.entrepreneur_id)
+        except DoorstepError as error:  # e.g. the last change was a whole import: undone as one elsewhere
+            dialogs.tell(self, self.tr("无法撤销"), str(error))
+            return
         if preview is None:
             self.status.show_message(self.tr("没有可以撤销的修改（Ctrl+Z 只撤销您自己今天保存的修改）"))
             return
