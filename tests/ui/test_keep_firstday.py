@@ -237,6 +237,7 @@ def test_enter_in_a_dialogs_search_box_picks_instead_of_closing(
     assert picker.entrepreneur_id == people["张三"]
     QTest.keyClick(picker.line_edit, Qt.Key.Key_Return)  # a second Enter: the dialog stays
     assert dialog.isVisible()
+    picker.line_edit.setFocus()  # back into the search box (the second Enter may have moved on)
     picker.line_edit.clear()
     QTest.keyClicks(picker.line_edit, "ls")
     QTest.keyClick(picker.line_edit, Qt.Key.Key_Escape)  # the list closes, the typing stays

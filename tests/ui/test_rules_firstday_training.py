@@ -26,11 +26,10 @@ from ui.policy.eligibility import CODE_ROLE, EligibilityPanel
 from ui.style import Tone
 from ui.training.class_view import ClassView
 from ui.training.dialogs import ClassDialog, SessionDialog
-from ui.training.discard import GuardedDialog
 from ui.training.enrol import EnrolDialog
 from ui.training.grid import AttendanceGridWidget
 from ui.training.page import ClassListView
-from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.dialogs import GuardedDialog, settle_minimum_size
 
 PAST = date(2025, 3, 3)  # a Monday
 
@@ -73,7 +72,7 @@ def enrol_people(context: AppContext, class_id: str, people: dict[str, str]) -> 
 def _forget_typing(widget: QWidget) -> None:
     """At the test's end the widget is closed: a dialog left with typing must not ask then."""
     if isinstance(widget, GuardedDialog):
-        widget.remember_input()
+        widget.mark_clean()
 
 
 def show(qtbot: QtBot, widget: QWidget, width: int = 0, height: int = 0) -> None:

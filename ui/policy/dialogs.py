@@ -78,6 +78,7 @@ class NewApplicationDialog(QDialog):
             and isinstance(event, QKeyEvent)
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not self.picker.results.isVisible()  # while matches show, Enter is the picker's
+            and self.picker.entrepreneur_id  # a person is chosen: until then Enter picks the match
         ):
             if self.panel is not None:
                 self.panel.tree.setFocus()

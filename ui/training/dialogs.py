@@ -24,9 +24,8 @@ from desktop.services import training as service
 from models.base import china_today
 from models.errors import DoorstepError, ValidationError
 from models.training import ExcusedPolicy, HalfDay, check_class_field, validate_class
-from ui.training.discard import GuardedDialog
 from ui.widgets import dialogs
-from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.dialogs import GuardedDialog, settle_minimum_size
 from ui.widgets.form import CheckedForm, ChoiceField, DateValueField, NotesField, NumberField, TextField
 from ui.widgets.inputs import DateField
 
@@ -117,7 +116,7 @@ class ClassDialog(GuardedDialog):
         self._show_rule_note()
         settle_minimum_size(self, 720)
         self.course.combo.setFocus()  # the dialog starts in its first field
-        self.remember_input()
+        self.mark_clean()
 
     def save_input(self) -> None:
         self.save()
@@ -263,7 +262,7 @@ class ScheduleDialog(GuardedDialog):
         grid.addWidget(buttons, 5, 0, 1, 4)
         settle_minimum_size(self, 560)
         self.first.setFocus()
-        self.remember_input()
+        self.mark_clean()
 
     def save_input(self) -> None:
         self.save()
@@ -350,7 +349,7 @@ class SessionDialog(GuardedDialog):
         grid.addWidget(buttons, 5, 0, 1, 2)
         settle_minimum_size(self, 480)
         self.day.setFocus()
-        self.remember_input()
+        self.mark_clean()
 
     def save_input(self) -> None:
         self.save()

@@ -25,9 +25,8 @@ from desktop.services import training as service
 from desktop.services.entrepreneurs import PossibleDuplicate
 from models.errors import Conflict, DoorstepError
 from ui.overrides import override
-from ui.training.discard import GuardedDialog, exempt
 from ui.widgets import dialogs
-from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.dialogs import GuardedDialog, ignore_input, settle_minimum_size
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -41,7 +40,6 @@ class EnrolDialog(GuardedDialog):
     a half-typed walk-in asks 保存 (建档并报名) / 不保存 / 取消.
     """
 
-    discard_question = "现场报名的姓名、身份证号码还没有保存。建档并报名吗？"
 
     def __init__(self, context: AppContext, class_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,13 +107,13 @@ class EnrolDialog(GuardedDialog):
         self._candidates: list[service.Candidate] = []
         self._searched = ""
         self._confirmed: set[str] = set()
-        exempt(self.search)
+        ignore_input(self.search)
         for watched in (self.search, self.results, self.walk_name, self.walk_id, self.walk_phone):
             watched.installEventFilter(self)
         self._update_capacity()
         settle_minimum_size(self, 760, 520)
         self.search.setFocus()
-        self.remember_input()
+        self.mark_clean()
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -152,6 +150,9 @@ class EnrolDialog(GuardedDialog):
             self.reject()  # asks 保存 / 不保存 / 取消
         else:
             self.accept()
+
+    def unsaved_question(self) -> str:
+        return self.tr("现场报名的姓名、身份证号码还没有保存。建档并报名吗？")
 
     def save_input(self) -> None:
         """保存 in the discard question: 建档并报名 with what was typed; the dialog closes if it worked."""

@@ -71,6 +71,12 @@ IGNORED_NAMES = frozenset({"searchPopup"})  # a search's result list is not inpu
 GUARD_IGNORE = "guardIgnore"  # a widget property: this editor is not input (a filter, a search box)
 
 
+def ignore_input(*widgets: QWidget) -> None:
+    """These editors hold a query (a search box), not input worth asking about before closing."""
+    for widget in widgets:
+        widget.setProperty(GUARD_IGNORE, True)
+
+
 def ask_unsaved(parent: QWidget | None, title: str, text: str) -> str:
     """保存 / 不保存 / 取消: returns SAVE, DISCARD or CANCEL (Esc and closing the box mean 取消)."""
     box = QMessageBox(parent)
