@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
@@ -16,6 +17,7 @@ from models.applications import ApplicationStatus
 from models.base import china_today
 from tests.ui.conftest import Add, Answers, make_id
 from ui.policy.application_form import ApplicationDialog
+from ui.widgets import dialogs
 
 
 def person(add_person: Add, *, groups: str = "退役军人", number: str = "33010619900101003") -> str:
@@ -114,23 +116,33 @@ def test_workflow_buttons_refuse_then_take_the_step(
 
 
 def test_unsaved_changes_are_asked_about(
-    qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
+    qtbot: QtBot, context: AppContext, add_person: Add, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Esc with unsaved typing asks 保存 / 不保存 / 取消: 取消 keeps the typing, 保存 stores it and closes."""
+    asked: list[str] = []
+    replies = [dialogs.CANCEL, dialogs.SAVE]
+
+    def ask_unsaved(_parent: object, title: str, text: str) -> str:
+        asked.append(f"{title}|{text}")
+        return replies.pop(0)
+
+    monkeypatch.setattr(dialogs, "ask_unsaved", ask_unsaved)
     dialog = ApplicationDialog.new(
         context, person(add_person), "incubator_space", as_of=china_today(), parent=None
     )
     assert dialog is not None
     qtbot.addWidget(dialog)
+    dialog.show()
     assert dialog.fields.amount_hint.text() == "免费入驻"
     assert dialog.save()
     dialog.fields.notes.setPlainText("希望入驻二楼")
     assert dialog.isWindowModified()
-    answers.reply = True  # 继续编辑
-    dialog.reject()
-    assert answers.asked and answers.asked[-1].startswith("尚未保存|")
-    assert dialog.result() == 0 and dialog.isWindowModified()
-    assert dialog.save()
-    assert not dialog.isWindowModified()
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # 取消: back to the typing
+    assert asked and asked[-1].startswith("尚未保存|")
+    assert dialog.isVisible() and dialog.isWindowModified()
+    assert dialog.fields.notes.toPlainText() == "希望入驻二楼"
+    dialog.reject()  # 保存: stored, then closed
+    assert len(asked) == 2 and not dialog.isVisible()
     assert dialog.view is not None and dialog.view.notes == "希望入驻二楼"
 
 

@@ -436,15 +436,11 @@ class ApplicationDialog(QDialog):
     # ---------------------------------------------------------------------------------------- closing
     @override
     def reject(self) -> None:
-        """Esc, 关闭 and the window's X: ask first when something is unsaved."""
+        """Esc, 关闭 and the window's X: ask 保存 / 不保存 / 取消 first when something is unsaved."""
         if self.isWindowModified() and self.editable:
-            keep = dialogs.ask(
-                self,
-                self.tr("尚未保存"),
-                self.tr("这份申请有未保存的修改，关闭后将丢失。"),
-                self.tr("继续编辑"),
-                self.tr("不保存，关闭"),
+            choice = dialogs.ask_unsaved(
+                self, self.tr("尚未保存"), self.tr("这份申请有未保存的修改。保存后关闭吗？")
             )
-            if keep:
+            if choice == dialogs.CANCEL or (choice == dialogs.SAVE and not self.save()):
                 return
         super().reject()
