@@ -12,8 +12,10 @@ from typing import Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QSettings, QSize
-from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -95,22 +97,88 @@ class MainWindow(QMainWindow):
         self.page_status = QLabel(status_bar)  # made in place: moving a widget restyles it
         status_bar.addPermanentWidget(self.page_status)
         self.sync_status = QLabel(self.tr("尚未与总部同步"), status_bar)
-        self.sync_status.setToolTip(self.tr("与总部交换数据包的功能将在后续版本提供"))
+        self.sync_status.setToolTip(self.tr("与总部交换数据包还在开发中；请在“设置”中定期备份到U盘"))
         status_bar.addPermanentWidget(self.sync_status)
 
         self.search = GlobalSearch(context.services, self.search_box, self)
         self.search.open_requested.connect(self.open_entrepreneur)
         self.search.show_all_requested.connect(self._show_all_found)
-        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)
-        for number, spec in enumerate(self.specs[:9], start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.setProperty("page", spec.key)
-            shortcut.activated.connect(self._page_shortcut)
+        self._menus()
         self.navigation.currentRowChanged.connect(self._navigated)
 
         self._actions_added = 0
         self._restore_window()
         self.add_global_actions()
+
+    def _menus(self) -> None:
+        """文件 / 编辑 / 视图 / 帮助, with the window's shortcuts (Ctrl+1…8, Ctrl+K, F1, Ctrl+Q)."""
+        bar = self.menuBar()
+        files = bar.addMenu(self.tr("文件(&F)"))
+        self._action(files, self.tr("新建创业者档案…"), self.new_entrepreneur)
+        files.addSeparator()
+        self._action(files, self.tr("立即备份"), lambda: self._settings_call("backup_now"))
+        self._action(files, self.tr("备份到U盘…"), lambda: self._settings_call("backup_to_usb"))
+        self._action(files, self.tr("从备份恢复…"), lambda: self._settings_call("choose_restore"))
+        files.addSeparator()
+        self._action(files, self.tr("设置"), lambda: self.show_page("settings"))
+        files.addSeparator()
+        self.quit_action = self._action(files, self.tr("退出(&X)"), self.close, "Ctrl+Q")
+        edit = bar.addMenu(self.tr("编辑(&E)"))
+        self._action(edit, self.tr("找人…"), self.focus_search, "Ctrl+K")
+        edit.addSeparator()
+        for label, method in (
+            (self.tr("撤销\tCtrl+Z"), "undo"),
+            (self.tr("剪切\tCtrl+X"), "cut"),
+            (self.tr("复制\tCtrl+C"), "copy"),
+            (self.tr("粘贴\tCtrl+V"), "paste"),
+            (self.tr("全选\tCtrl+A"), "selectAll"),
+        ):
+            self._action(edit, label, lambda name=method: self._edit_focused(name))
+        view = bar.addMenu(self.tr("视图(&V)"))
+        self.page_actions: list[QAction] = []
+        for number, spec in enumerate(self.specs[:9], start=1):
+            action = self._action(view, spec.label, self._page_shortcut, f"Ctrl+{number}")
+            action.setProperty("page", spec.key)
+            self.page_actions.append(action)
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        self.help_action = self._action(help_menu, self.tr("本页帮助"), self.show_help, "F1")
+        self._action(help_menu, self.tr("关于 Doorstep"), self.show_about)
+
+    def _action(self, menu: Any, text: str, slot: Any, keys: str = "") -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # its shortcut works with the menu bar closed, from every page
+        return action
+
+    def _edit_focused(self, method: str) -> None:
+        widget = QApplication.focusWidget()
+        call = getattr(widget, method, None)
+        if callable(call):
+            call()
+
+    def _settings_call(self, method: str) -> None:
+        page = self.show_page("settings")
+        call = getattr(page, method, None)
+        if callable(call):
+            call()
+
+    def show_help(self) -> Any:
+        from ui.help.dialogs import HelpDialog
+
+        spec = next((spec for spec in self.specs if spec.key == self.current_key), self.specs[0])
+        dialog = HelpDialog(spec.key, spec.label, self)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> Any:
+        from ui.help.dialogs import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
 
     def load_areas(self) -> None:
         """Every area's pages, file tabs, services and global shortcuts (at start-up, once the list
@@ -133,6 +201,7 @@ class MainWindow(QMainWindow):
         station = self.context.station
         name = QLabel(station.name, bar)
         name.setObjectName("stationName")
+        self.station_name_label = name
         layout.addWidget(name)
         if station.is_demo:
             layout.addWidget(ChipLabel(self.tr("演示数据"), Tone.AMBER, bar))
@@ -195,7 +264,17 @@ class MainWindow(QMainWindow):
         message = getattr(widget, "message", None)
         if message is not None:
             message.connect(self.show_message)
+        restore_requested = getattr(widget, "restore_requested", None)
+        if restore_requested is not None:
+            restore_requested.connect(self.restore_requested)
+        renamed = getattr(widget, "station_renamed", None)
+        if renamed is not None:
+            renamed.connect(self._station_renamed)
         return widget
+
+    def _station_renamed(self, name: str) -> None:
+        self.station_name_label.setText(name)
+        self.setWindowTitle(self.tr("家门口创业服务台 — {station}").format(station=name))
 
     def show_message(self, text: str) -> None:
         """A passing message in the status bar (what was just done)."""
@@ -209,7 +288,26 @@ class MainWindow(QMainWindow):
     def _page_shortcut(self) -> None:
         sender = self.sender()
         if sender is not None:
-            self.show_page(str(sender.property("page")))
+            self.focus_page(self.show_page(str(sender.property("page"))))
+
+    def focus_page(self, widget: QWidget) -> QWidget | None:
+        """Ctrl+1…8: the keyboard goes to the page's search box or list, not to the navigation."""
+        target: QWidget | None = None
+        chosen = getattr(widget, "focus_target", None)
+        if callable(chosen):
+            target = chosen()
+        search = getattr(getattr(widget, "query_bar", None), "search", None)
+        if target is None and isinstance(search, QLineEdit):
+            target = search
+        if target is None:
+            views = [view for view in widget.findChildren(QAbstractItemView) if view.isVisibleTo(widget)]
+            target = views[0] if views else None
+        if target is None:
+            edits = [edit for edit in widget.findChildren(QLineEdit) if edit.isVisibleTo(widget)]
+            target = edits[0] if edits else None
+        if target is not None:
+            target.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+        return target
 
     def show_page(self, key: str) -> QWidget:
         row = next((i for i, spec in enumerate(self.specs) if spec.key == key), None)
@@ -270,6 +368,8 @@ class MainWindow(QMainWindow):
         handler = getattr(widget, "file_changed", None)
         if callable(handler):
             handler(entrepreneur_id)
+            if isinstance(widget, QWidget):
+                self._page_status_changed(widget)  # the counts in the status bar follow the data
         else:
             self.refresh_current_page()
 
@@ -321,6 +421,15 @@ class MainWindow(QMainWindow):
         for row, spec in enumerate(self.specs):
             self.navigation.item(row).setText("" if compact else spec.label)
         self.station_code_label.setVisible(not compact)
+
+    restore_file: Any = None
+    """The backup the worker chose to restore (ui/app.py restores it once the window has closed)."""
+
+    def restore_requested(self, path: Any) -> None:
+        """从备份恢复, confirmed on the settings page: the window closes, ui/app.py closes the database,
+        restores and opens the window again."""
+        self.restore_file = path
+        self.close()
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
