@@ -43,6 +43,7 @@ from models.errors import DoorstepError
 from ui import icons
 from ui.areas import load_areas
 from ui.style import apply_style, register_fonts
+from ui.widgets import dialogs
 from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
@@ -238,16 +239,12 @@ def _exit_backup(context: AppContext) -> None:
 
     said = backup_on_exit(context)
     if said is not None and not said.startswith("已自动备份"):
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.warning(None, QCoreApplication.translate("app", "退出时的自动备份没有完成"), said)
+        dialogs.tell(None, QCoreApplication.translate("app", "退出时的自动备份没有完成"), said)
 
 
 def _restore(db: Database, backup: Path) -> Database:
     """从备份恢复 (confirmed on the settings page, the window closed): the database is closed, the
     backup checked and restored after a backup of the current one, and the database opened again."""
-    from PySide6.QtWidgets import QMessageBox
-
     from desktop.services.backup import restore_backup
     from ui.settings.automatic import backup_folder
 
@@ -259,14 +256,15 @@ def _restore(db: Database, backup: Path) -> Database:
     try:
         result = restore_backup(backup, target=path, safety_folder=folder)
     except DoorstepError as error:
-        QMessageBox.warning(None, title, str(error))
+        dialogs.tell(None, title, str(error))
     else:
-        QMessageBox.information(
+        dialogs.tell(
             None,
             title,
             QCoreApplication.translate("app", "已从备份恢复：{0}\n\n恢复前的数据库已备份到 {1}").format(
                 result.restored.label, result.safety_copy
             ),
+            warning=False,
         )
     return _open(path)
 

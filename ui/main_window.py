@@ -305,6 +305,13 @@ class MainWindow(QMainWindow):
         if target is None:
             edits = [edit for edit in widget.findChildren(QLineEdit) if edit.isVisibleTo(widget)]
             target = edits[0] if edits else None
+        if target is None:  # the page's first control that takes the keyboard (a month to choose …)
+            candidate = widget.nextInFocusChain()
+            while candidate is not widget and widget.isAncestorOf(candidate):
+                if candidate.isVisibleTo(widget) and candidate.isEnabled() and candidate.focusPolicy().value & 1:
+                    target = candidate
+                    break
+                candidate = candidate.nextInFocusChain()
         if target is not None:
             target.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         return target

@@ -17,14 +17,15 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.settings import Preferences
+from ui.widgets.dialogs import settle_minimum_size
 
 log = logging.getLogger(__name__)
 
 
 def documents_dir() -> Path:
-    """The worker's 文档 (Documents) folder, or their home folder if the system names none."""
+    """The worker's 文档 (Documents) folder, or their home folder if there is none."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
+    return Path(location) if location and Path(location).is_dir() else Path.home()
 
 
 def save_folder(preferences: Preferences) -> Path:
@@ -54,6 +55,7 @@ def save_dialog(parent: QWidget | None, title: str, start: Path, name: str, file
     suffix = Path(name).suffix.lstrip(".")
     if suffix:
         dialog.setDefaultSuffix(suffix)
+    settle_minimum_size(dialog)
     return dialog
 
 
@@ -90,6 +92,7 @@ def offer_open(parent: QWidget | None, path: Path, *, title: str, text: str) -> 
     close = box.addButton(box.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(open_file)
     box.setEscapeButton(close)
+    settle_minimum_size(box)
     box.exec()
     clicked = box.clickedButton()
     if clicked is open_file:
