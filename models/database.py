@@ -284,8 +284,15 @@ def stored_revisions(path: Path) -> set[str] | None:
     return _stored_revisions(path)
 
 
-def known_revision(revision: str) -> bool:
-    """Whether this program's migrations know ``revision`` (a newer program's file does not)."""
-    from alembic.script import ScriptDirectory
+def known_revisions() -> frozenset[str]:
+    """Every revision this program's migrations know (a newer program's file has others), read from
+    the scripts' ``revision = "…"`` lines without importing Alembic or SQLAlchemy: a backup taken on a
+    worker thread while the GUI thread imports them must not import them too (a half-imported module
+    is what the other thread would see)."""
+    import re
 
-    return _lookup(ScriptDirectory.from_config(alembic_config()), revision) is not None
+    pattern = re.compile(r'^revision(?:\s*:\s*str)?\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
+    found: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found.update(pattern.findall(script.read_text(encoding="utf-8")))
+    return frozenset(found)

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QMessageLogContext,
     QThreadPool,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
@@ -212,7 +213,11 @@ def _interactive(app: QApplication, path: Path) -> int:
     while True:
         context = _context(db)
         window = show_main_window(context)  # kept alive while the event loop runs
-        after_first_paint(window, functools.partial(_daily_backup, window))
+        # the day's backup a few seconds after the first paint: the areas load first (stage 9)
+        after_first_paint(
+            window,
+            functools.partial(QTimer.singleShot, 3000, window, functools.partial(_daily_backup, window)),
+        )
         code = app.exec()
         restore = window.restore_file
         window.deleteLater()

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QSettings, QSize
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -145,12 +145,15 @@ class MainWindow(QMainWindow):
         self._action(help_menu, self.tr("关于 Doorstep"), self.show_about)
 
     def _action(self, menu: Any, text: str, slot: Any, keys: str = "") -> QAction:
-        action = QAction(text, self)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
+        """A menu item; its keys are a window-wide QShortcut shown beside it (``QAction.setShortcut``
+        would build PySide's whole ``Qt`` namespace before the first paint: ui/roles.py)."""
+        action = QAction(f"{text}\t{keys}" if keys else text, self)
         action.triggered.connect(slot)
         menu.addAction(action)
-        self.addAction(action)  # its shortcut works with the menu bar closed, from every page
+        if keys:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(action.trigger)
+            action.setProperty("keys", keys)
         return action
 
     def _edit_focused(self, method: str) -> None:
@@ -308,7 +311,11 @@ class MainWindow(QMainWindow):
         if target is None:  # the page's first control that takes the keyboard (a month to choose …)
             candidate = widget.nextInFocusChain()
             while candidate is not widget and widget.isAncestorOf(candidate):
-                if candidate.isVisibleTo(widget) and candidate.isEnabled() and candidate.focusPolicy().value & 1:
+                if (
+                    candidate.isVisibleTo(widget)
+                    and candidate.isEnabled()
+                    and candidate.focusPolicy().value & 1
+                ):
                     target = candidate
                     break
                 candidate = candidate.nextInFocusChain()

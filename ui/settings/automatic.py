@@ -43,6 +43,9 @@ def backup_now(context: AppContext) -> str:
     except DoorstepError as error:
         log.warning("automatic backup failed: %s", error)
         return str(error)
+    except Exception:  # a bug must not pass unseen on a worker thread: said, and in the log
+        log.exception("automatic backup failed")
+        return "自动备份没有完成，详情已写入日志"
     return f"已自动备份到 {info.path}"
 
 

@@ -28,7 +28,7 @@ from models.database import (
     Database,
     backup_sqlite,
     integrity_problems,
-    known_revision,
+    known_revisions,
     restore_sqlite,
     stored_revisions,
 )
@@ -225,7 +225,7 @@ def inspect_backup(path: Path, *, check: bool = True) -> BackupInfo:
     revisions = stored_revisions(path)
     if not revisions:
         raise BackupError(f"{name} 不是 Doorstep 的数据库备份（没有结构版本），没有恢复")
-    newer = sorted(revision for revision in revisions if not known_revision(revision))
+    newer = sorted(revisions - known_revisions())
     if newer:
         raise BackupError(
             f"备份 {name} 来自更新版本的 Doorstep（结构版本 {', '.join(newer)}），请先升级本程序再恢复"
