@@ -7,6 +7,7 @@ INI file (window state is not a preference).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -111,50 +112,66 @@ class MainWindow(QMainWindow):
         self.add_global_actions()
 
     def _menus(self) -> None:
-        """文件 / 编辑 / 视图 / 帮助, with the window's shortcuts (Ctrl+1…8, Ctrl+K, F1, Ctrl+Q)."""
+        """文件 / 编辑 / 视图 / 帮助. The window's keys (Ctrl+1…8, Ctrl+K, F1, Ctrl+Q) are window-wide
+        shortcuts made now; each menu's items are made the first time a menu opens (they cost a few
+        milliseconds the first paint does not need). ``QAction.setShortcut`` is not used: it builds
+        PySide's whole ``Qt`` namespace (ui/roles.py); the keys are shown beside the items instead."""
         bar = self.menuBar()
-        files = bar.addMenu(self.tr("文件(&F)"))
-        self._action(files, self.tr("新建创业者档案…"), self.new_entrepreneur)
-        files.addSeparator()
-        self._action(files, self.tr("立即备份"), lambda: self._settings_call("backup_now"))
-        self._action(files, self.tr("备份到U盘…"), lambda: self._settings_call("backup_to_usb"))
-        self._action(files, self.tr("从备份恢复…"), lambda: self._settings_call("choose_restore"))
-        files.addSeparator()
-        self._action(files, self.tr("设置"), lambda: self.show_page("settings"))
-        files.addSeparator()
-        self.quit_action = self._action(files, self.tr("退出(&X)"), self.close, "Ctrl+Q")
-        edit = bar.addMenu(self.tr("编辑(&E)"))
-        self._action(edit, self.tr("找人…"), self.focus_search, "Ctrl+K")
-        edit.addSeparator()
-        for label, method in (
-            (self.tr("撤销\tCtrl+Z"), "undo"),
-            (self.tr("剪切\tCtrl+X"), "cut"),
-            (self.tr("复制\tCtrl+C"), "copy"),
-            (self.tr("粘贴\tCtrl+V"), "paste"),
-            (self.tr("全选\tCtrl+A"), "selectAll"),
-        ):
-            self._action(edit, label, lambda name=method: self._edit_focused(name))
-        view = bar.addMenu(self.tr("视图(&V)"))
-        self.page_actions: list[QAction] = []
-        for number, spec in enumerate(self.specs[:9], start=1):
-            action = self._action(view, spec.label, self._page_shortcut, f"Ctrl+{number}")
-            action.setProperty("page", spec.key)
-            self.page_actions.append(action)
-        help_menu = bar.addMenu(self.tr("帮助(&H)"))
-        self.help_action = self._action(help_menu, self.tr("本页帮助"), self.show_help, "F1")
-        self._action(help_menu, self.tr("关于 Doorstep"), self.show_about)
+        self.menus = [
+            bar.addMenu(title)
+            for title in (self.tr("文件(&F)"), self.tr("编辑(&E)"), self.tr("视图(&V)"), self.tr("帮助(&H)"))
+        ]
+        for menu in self.menus:
+            menu.aboutToShow.connect(self.fill_menus)
+        for _menu, _text, slot, keys in self._menu_entries():
+            if keys:
+                QShortcut(QKeySequence(keys), self).activated.connect(slot)
 
-    def _action(self, menu: Any, text: str, slot: Any, keys: str = "") -> QAction:
-        """A menu item; its keys are a window-wide QShortcut shown beside it (``QAction.setShortcut``
-        would build PySide's whole ``Qt`` namespace before the first paint: ui/roles.py)."""
-        action = QAction(f"{text}\t{keys}" if keys else text, self)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        if keys:
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(action.trigger)
-            action.setProperty("keys", keys)
-        return action
+    def _menu_entries(self) -> list[tuple[int, str, Any, str]]:
+        """(menu, text, slot, keys) in order; an empty text is a separator."""
+        settings = self._settings_call
+        entries: list[tuple[int, str, Any, str]] = [
+            (0, self.tr("新建创业者档案…"), self.new_entrepreneur, ""),
+            (0, "", None, ""),
+            (0, self.tr("立即备份"), functools.partial(settings, "backup_now"), ""),
+            (0, self.tr("备份到U盘…"), functools.partial(settings, "backup_to_usb"), ""),
+            (0, self.tr("从备份恢复…"), functools.partial(settings, "choose_restore"), ""),
+            (0, "", None, ""),
+            (0, self.tr("设置"), functools.partial(self.show_page, "settings"), ""),
+            (0, "", None, ""),
+            (0, self.tr("退出(&X)"), self.close, "Ctrl+Q"),
+            (1, self.tr("找人…"), self.focus_search, "Ctrl+K"),
+            (1, "", None, ""),
+        ]
+        for label, keys, method in (
+            (self.tr("撤销"), "Ctrl+Z", "undo"),
+            (self.tr("剪切"), "Ctrl+X", "cut"),
+            (self.tr("复制"), "Ctrl+C", "copy"),
+            (self.tr("粘贴"), "Ctrl+V", "paste"),
+            (self.tr("全选"), "Ctrl+A", "selectAll"),
+        ):
+            # the focused field's own keys do these; the menu only names them (no shortcut of ours)
+            entries.append((1, f"{label}\t{keys}", functools.partial(self._edit_focused, method), ""))
+        for number, spec in enumerate(self.specs[:9], start=1):
+            entries.append((2, spec.label, functools.partial(self.go_to_page, spec.key), f"Ctrl+{number}"))
+        entries += [
+            (3, self.tr("本页帮助"), self.show_help, "F1"),
+            (3, self.tr("关于 Doorstep"), self.show_about, ""),
+        ]
+        return entries
+
+    def fill_menus(self) -> None:
+        """The menus' items, made once (the first time any menu opens)."""
+        if self.menus[0].actions():
+            return
+        for index, text, slot, keys in self._menu_entries():
+            menu = self.menus[index]
+            if not text:
+                menu.addSeparator()
+                continue
+            action = QAction(f"{text}\t{keys}" if keys else text, self)
+            action.triggered.connect(slot)
+            menu.addAction(action)
 
     def _edit_focused(self, method: str) -> None:
         widget = QApplication.focusWidget()
@@ -288,10 +305,9 @@ class MainWindow(QMainWindow):
         if isinstance(sender, QWidget):
             self._page_status_changed(sender)
 
-    def _page_shortcut(self) -> None:
-        sender = self.sender()
-        if sender is not None:
-            self.focus_page(self.show_page(str(sender.property("page"))))
+    def go_to_page(self, key: str) -> None:
+        """Ctrl+1…8 and 视图: the page, with the keyboard in its search box or list."""
+        self.focus_page(self.show_page(key))
 
     def focus_page(self, widget: QWidget) -> QWidget | None:
         """Ctrl+1…8: the keyboard goes to the page's search box or list, not to the navigation."""
@@ -310,7 +326,7 @@ class MainWindow(QMainWindow):
             target = edits[0] if edits else None
         if target is None:  # the page's first control that takes the keyboard (a month to choose …)
             candidate = widget.nextInFocusChain()
-            while candidate is not widget and widget.isAncestorOf(candidate):
+            while candidate is not None and candidate is not widget and widget.isAncestorOf(candidate):
                 if (
                     candidate.isVisibleTo(widget)
                     and candidate.isEnabled()

@@ -37,6 +37,7 @@ from tests.ui.conftest import Answers, make_id
 from ui import app as ui_app
 from ui.app import install_qt_translations
 from ui.areas import load_areas
+from ui.entrepreneurs.list_page import EntrepreneurListPage
 from ui.help.dialogs import LIBRARIES, AboutDialog, HelpDialog
 from ui.main_window import MainWindow
 from ui.settings.automatic import backup_on_exit, start_daily_backup
@@ -73,7 +74,7 @@ def ime_type(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def _when_modal(then: Callable[[QWidget], None]) -> None:
+def _when_modal(then: Callable[[QWidget], object]) -> None:
     """Act on the next modal dialog as soon as it shows (the caller's exec() is waiting for it)."""
 
     def poll() -> None:
@@ -194,7 +195,7 @@ def test_print_preview_shows_the_pages_saves_where_asked_and_leaves_no_temporary
     assert preview.page_count == 2 and preview.pages_label.text() == "共 2 页"
     assert [b.text() for b in (preview.save_button, preview.print_button)] == ["另存为 PDF…", "打印…"]
     assert list(scratch.glob("doorstep-print-*")) == []  # the scratch PDF went as soon as it was read
-    _when_modal(lambda modal: modal.reject())  # the 打开文件 / 打开所在文件夹 offer, closed
+    _when_modal(lambda modal: modal.close())  # the 打开文件 / 打开所在文件夹 offer, closed
     kept = preview.save_to(tmp_path / "走访记录表.pdf")
     assert kept is not None and kept.read_bytes().startswith(b"%PDF")
     preview.close()
@@ -216,7 +217,7 @@ def test_settings_page_saves_the_station_name_the_signer_and_backup_settings(
     page.keep.setValue(5)
     page.on_exit.setChecked(False)
     assert page.save_button.isEnabled()
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert answers.told == []
     station = station_info(db)
     assert station is not None and station.name == "文新街道家门口创业服务站"
@@ -225,7 +226,7 @@ def test_settings_page_saves_the_station_name_the_signer_and_backup_settings(
     assert (stored.handler_name, stored.backup_keep, stored.backup_on_exit) == ("李敏", 5, False)
     assert not page.save_button.isEnabled()
     page.station_name.clear()  # a blank name is named, nothing stored
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert answers.told and "服务站名称" in answers.told[-1]
     assert station_info(db) == station
 
@@ -294,6 +295,13 @@ def test_the_menu_bar_f1_help_about_and_ctrl_q(qtbot: QtBot, context: AppContext
     window = _window(qtbot, context)
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    window.fill_menus()  # as the first menu opened does
+    files = [action.text() for action in window.menus[0].actions() if action.text()]
+    assert "备份到U盘…" in files and "从备份恢复…" in files and files[-1] == "退出(&X)\tCtrl+Q"
+    pages = [action.text() for action in window.menus[2].actions()]
+    assert pages[0] == "工作台\tCtrl+1" and pages[7] == "设置\tCtrl+8"
+    help_items = [action.text() for action in window.menus[3].actions()]
+    assert help_items == ["本页帮助\tF1", "关于 Doorstep"]
     QTest.keyClick(window, Qt.Key.Key_F1)
     helps = [w for w in QApplication.topLevelWidgets() if isinstance(w, HelpDialog) and w.isVisible()]
     assert (
@@ -325,9 +333,11 @@ def test_ctrl_number_puts_the_keyboard_in_the_page_not_the_navigation(
     window.navigation.setFocus()
     QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     page = window.pages["entrepreneurs"]
-    assert QApplication.focusWidget() is page.query_bar.search  # type: ignore[attr-defined]
-    QTest.keyClicks(QApplication.focusWidget(), "zs")  # typing now searches the list
-    assert page.query_bar.search.text() == "zs"  # type: ignore[attr-defined]
+    assert isinstance(page, EntrepreneurListPage)
+    focused = QApplication.focusWidget()
+    assert focused is page.query_bar.search
+    QTest.keyClicks(focused, "zs")  # typing now searches the list
+    assert page.query_bar.search.text() == "zs"
     for number, key in ((1, "workbench"), (3, "visits"), (6, "statistics"), (8, "settings")):
         window.navigation.setFocus()
         QTest.keyClick(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.ControlModifier)
