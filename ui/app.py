@@ -44,7 +44,6 @@ from models.errors import DoorstepError
 from ui import icons
 from ui.areas import load_areas
 from ui.style import apply_style, register_fonts
-from ui.widgets import dialogs
 from ui.widgets.first_paint import after_first_paint
 
 if TYPE_CHECKING:
@@ -244,6 +243,8 @@ def _exit_backup(context: AppContext) -> None:
 
     said = backup_on_exit(context)
     if said is not None and not said.startswith("已自动备份"):
+        from ui.widgets import dialogs
+
         dialogs.tell(None, QCoreApplication.translate("app", "退出时的自动备份没有完成"), said)
 
 
@@ -252,6 +253,7 @@ def _restore(db: Database, backup: Path) -> Database:
     backup checked and restored after a backup of the current one, and the database opened again."""
     from desktop.services.backup import restore_backup
     from ui.settings.automatic import backup_folder
+    from ui.widgets import dialogs
 
     assert db.path is not None
     path = db.path

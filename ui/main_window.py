@@ -13,10 +13,8 @@ from typing import Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QSettings, QSize
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -164,6 +162,8 @@ class MainWindow(QMainWindow):
         """The menus' items, made once (the first time any menu opens)."""
         if self.menus[0].actions():
             return
+        from PySide6.QtGui import QAction  # each PySide class costs a millisecond the first time
+
         for index, text, slot, keys in self._menu_entries():
             menu = self.menus[index]
             if not text:
@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
 
     def _edit_focused(self, method: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
         widget = QApplication.focusWidget()
         call = getattr(widget, method, None)
         if callable(call):
@@ -311,6 +313,8 @@ class MainWindow(QMainWindow):
 
     def focus_page(self, widget: QWidget) -> QWidget | None:
         """Ctrl+1…8: the keyboard goes to the page's search box or list, not to the navigation."""
+        from PySide6.QtWidgets import QAbstractItemView
+
         target: QWidget | None = None
         chosen = getattr(widget, "focus_target", None)
         if callable(chosen):
