@@ -22,6 +22,16 @@ class Preferences:
     not_contacted_days: int = 90
     last_mentor_id: str = ""
     last_visit_mode: str = ""
+    handler_name: str = ""
+    """Who signs the forms as 经办人 (blank: left for a pen)."""
+    save_folder: str = ""
+    """Where exports and printed PDFs are saved: the last folder used (blank: the Documents folder)."""
+    backup_folder: str = ""
+    """Where the automatic backups go (blank: the data folder's ``backups``)."""
+    backup_on_exit: bool = True
+    backup_daily: bool = True
+    backup_keep: int = 10
+    """How many automatic backups are kept (the oldest go first)."""
 
     @classmethod
     def path(cls) -> Path:
@@ -42,7 +52,8 @@ class Preferences:
         values = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
         prefs = cls()
         for key, value in values.items():
-            if isinstance(value, type(getattr(prefs, key))):
+            default = getattr(prefs, key)
+            if isinstance(value, type(default)) and isinstance(value, bool) == isinstance(default, bool):
                 setattr(prefs, key, value)
         return prefs
 

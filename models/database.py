@@ -250,3 +250,49 @@ def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of a live SQLite database (the backup API, not a file copy)."""
     with closing(connect(source, query_only=True)) as src, closing(connect(target)) as dst:
         src.backup(dst)
+
+
+def backup_sqlite(source: Path, target: Path) -> None:
+    """A backup file of a live database through SQLite's online backup API: one step under one read
+    transaction, so what is copied is one committed state however busy the writers are (WAL readers
+    do not block them); the copy leaves WAL mode, so it is one self-contained file for a USB stick."""
+    with closing(connect(source, query_only=True)) as src, closing(connect(target)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+
+
+def restore_sqlite(source: Path, target: Path) -> None:
+    """Replace the content of ``target`` with the backup ``source``, through the backup API into a
+    connection to ``target`` (its -wal and -shm files are handled by SQLite, not overwritten by hand).
+    The destination is written in one transaction: an error leaves it as it was."""
+    with closing(connect(source, read_only=True)) as src, closing(connect(target)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """``PRAGMA integrity_check`` and ``foreign_key_check`` of a file opened read-only; [] when sound."""
+    with closing(connect(path, read_only=True)) as connection:
+        found = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+        problems = [] if found == ["ok"] else found
+        problems += [f"{row[0]} 行 {row[1]}" for row in connection.execute("PRAGMA foreign_key_check")]
+    return problems
+
+
+def stored_revisions(path: Path) -> set[str] | None:
+    """The Alembic revisions stored in a file (None: not a Doorstep database, or unreadable)."""
+    return _stored_revisions(path)
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this program's migrations know (a newer program's file has others), read from
+    the scripts' ``revision = "…"`` lines without importing Alembic or SQLAlchemy: a backup taken on a
+    worker thread while the GUI thread imports them must not import them too (a half-imported module
+    is what the other thread would see)."""
+    import re
+
+    pattern = re.compile(r'^revision(?:\s*:\s*str)?\s*=\s*["\']([^"\']+)["\']', re.MULTILINE)
+    found: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found.update(pattern.findall(script.read_text(encoding="utf-8")))
+    return frozenset(found)

@@ -13,6 +13,7 @@ budget). A page or file opened before step 9 runs loads them itself.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -24,9 +25,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QLibraryInfo,
     QMessageLogContext,
     QThreadPool,
+    QTimer,
     QtMsgType,
+    QTranslator,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication
@@ -116,11 +120,38 @@ def configure_application(app: QApplication, *, areas: bool = True) -> None:
     app.setApplicationName("Doorstep")
     app.setOrganizationName("Doorstep")
     app.setApplicationDisplayName(QCoreApplication.translate("app", "家门口创业服务台"))
+    install_qt_translations(app)
     apply_style(app, register_fonts(defer_extension_b=True))  # registered by load_areas
     regions.use_cache(cache_dir())  # region names are in the first paint: read them in 2 ms, not 100
     icons.use_cache(cache_dir())  # icons as SVG files, made on the first start
     if areas:
         load_areas()
+
+
+def install_qt_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own words in Chinese — the file, print and message dialogs' buttons and labels, the
+    context menus of text fields (保存, 取消, 文件名, 查找范围, 复制 …): ``qtbase_zh_CN.qm`` as shipped
+    with PySide6, then our few corrections of it (``resources/translations``: 撤销, not 撤消). Under a
+    millisecond (the files are mapped, not read), so it is done before the first window; idempotent."""
+    from resources import resource_path
+
+    installed: list[QTranslator] = getattr(app, "_doorstep_translators", [])
+    if installed:
+        return installed
+    sources = [
+        ("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ("qt_overrides_zh_CN", str(resource_path("translations"))),
+    ]
+    for name, folder in sources:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+        else:
+            log.warning("Qt translation %s not found in %s", name, folder)
+    app.setProperty("doorstep_translations", len(installed))
+    setattr(app, "_doorstep_translators", installed)  # noqa: B010  (kept alive with the application)
+    return installed
 
 
 def open_context(db_path: str | Path) -> AppContext:
@@ -178,12 +209,71 @@ def _interactive(app: QApplication, path: Path) -> int:
         if wizard.database is not db:
             db.close()
         db = wizard.database
-    window = show_main_window(_context(db))  # kept alive while the event loop runs
-    code = app.exec()
-    window.deleteLater()
-    _finish_background_work(app)
+    while True:
+        context = _context(db)
+        window = show_main_window(context)  # kept alive while the event loop runs
+        # the day's backup a few seconds after the first paint: the areas load first (stage 9)
+        after_first_paint(
+            window,
+            functools.partial(QTimer.singleShot, 3000, window, functools.partial(_daily_backup, window)),
+        )
+        code = app.exec()
+        restore = window.restore_file
+        window.deleteLater()
+        _finish_background_work(app)
+        if restore is None:
+            _exit_backup(context)
+            db.close()
+            return code
+        db = _restore(db, Path(restore))
+
+
+def _daily_backup(window: MainWindow) -> None:
+    from ui.settings.automatic import start_daily_backup
+
+    signals = start_daily_backup(window.context)
+    if signals is not None:
+        window.setProperty("_daily_backup", signals)  # kept until it reports
+        signals.finished.connect(window.show_message)
+
+
+def _exit_backup(context: AppContext) -> None:
+    """设置 → 退出程序时自动备份; a failure is said (the window is gone, the data is not)."""
+    from ui.settings.automatic import backup_on_exit
+
+    said = backup_on_exit(context)
+    if said is not None and not said.startswith("已自动备份"):
+        from ui.widgets import dialogs
+
+        dialogs.tell(None, QCoreApplication.translate("app", "退出时的自动备份没有完成"), said)
+
+
+def _restore(db: Database, backup: Path) -> Database:
+    """从备份恢复 (confirmed on the settings page, the window closed): the database is closed, the
+    backup checked and restored after a backup of the current one, and the database opened again."""
+    from desktop.services.backup import restore_backup
+    from ui.settings.automatic import backup_folder
+    from ui.widgets import dialogs
+
+    assert db.path is not None
+    path = db.path
+    folder = backup_folder(_context(db))
     db.close()
-    return code
+    title = QCoreApplication.translate("app", "从备份恢复")
+    try:
+        result = restore_backup(backup, target=path, safety_folder=folder)
+    except DoorstepError as error:
+        dialogs.tell(None, title, str(error))
+    else:
+        dialogs.tell(
+            None,
+            title,
+            QCoreApplication.translate("app", "已从备份恢复：{0}\n\n恢复前的数据库已备份到 {1}").format(
+                result.restored.label, result.safety_copy
+            ),
+            warning=False,
+        )
+    return _open(path)
 
 
 def _finish_background_work(app: QApplication) -> None:

@@ -7,6 +7,7 @@ INI file (window state is not a preference).
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -95,22 +96,111 @@ class MainWindow(QMainWindow):
         self.page_status = QLabel(status_bar)  # made in place: moving a widget restyles it
         status_bar.addPermanentWidget(self.page_status)
         self.sync_status = QLabel(self.tr("尚未与总部同步"), status_bar)
-        self.sync_status.setToolTip(self.tr("与总部交换数据包的功能将在后续版本提供"))
+        self.sync_status.setToolTip(self.tr("与总部交换数据包还在开发中；请在“设置”中定期备份到U盘"))
         status_bar.addPermanentWidget(self.sync_status)
 
         self.search = GlobalSearch(context.services, self.search_box, self)
         self.search.open_requested.connect(self.open_entrepreneur)
         self.search.show_all_requested.connect(self._show_all_found)
-        QShortcut(QKeySequence("Ctrl+K"), self, self.focus_search)
-        for number, spec in enumerate(self.specs[:9], start=1):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
-            shortcut.setProperty("page", spec.key)
-            shortcut.activated.connect(self._page_shortcut)
+        self._menus()
         self.navigation.currentRowChanged.connect(self._navigated)
 
         self._actions_added = 0
         self._restore_window()
         self.add_global_actions()
+
+    def _menus(self) -> None:
+        """文件 / 编辑 / 视图 / 帮助. The window's keys (Ctrl+1…8, Ctrl+K, F1, Ctrl+Q) are window-wide
+        shortcuts made now; each menu's items are made the first time a menu opens (they cost a few
+        milliseconds the first paint does not need). ``QAction.setShortcut`` is not used: it builds
+        PySide's whole ``Qt`` namespace (ui/roles.py); the keys are shown beside the items instead."""
+        bar = self.menuBar()
+        self.menus = [
+            bar.addMenu(title)
+            for title in (self.tr("文件(&F)"), self.tr("编辑(&E)"), self.tr("视图(&V)"), self.tr("帮助(&H)"))
+        ]
+        for menu in self.menus:
+            menu.aboutToShow.connect(self.fill_menus)
+        for _menu, _text, slot, keys in self._menu_entries():
+            if keys:
+                QShortcut(QKeySequence(keys), self).activated.connect(slot)
+
+    def _menu_entries(self) -> list[tuple[int, str, Any, str]]:
+        """(menu, text, slot, keys) in order; an empty text is a separator."""
+        settings = self._settings_call
+        entries: list[tuple[int, str, Any, str]] = [
+            (0, self.tr("新建创业者档案…"), self.new_entrepreneur, ""),
+            (0, "", None, ""),
+            (0, self.tr("立即备份"), functools.partial(settings, "backup_now"), ""),
+            (0, self.tr("备份到U盘…"), functools.partial(settings, "backup_to_usb"), ""),
+            (0, self.tr("从备份恢复…"), functools.partial(settings, "choose_restore"), ""),
+            (0, "", None, ""),
+            (0, self.tr("设置"), functools.partial(self.show_page, "settings"), ""),
+            (0, "", None, ""),
+            (0, self.tr("退出(&X)"), self.close, "Ctrl+Q"),
+            (1, self.tr("找人…"), self.focus_search, "Ctrl+K"),
+            (1, "", None, ""),
+        ]
+        for label, keys, method in (
+            (self.tr("撤销"), "Ctrl+Z", "undo"),
+            (self.tr("剪切"), "Ctrl+X", "cut"),
+            (self.tr("复制"), "Ctrl+C", "copy"),
+            (self.tr("粘贴"), "Ctrl+V", "paste"),
+            (self.tr("全选"), "Ctrl+A", "selectAll"),
+        ):
+            # the focused field's own keys do these; the menu only names them (no shortcut of ours)
+            entries.append((1, f"{label}\t{keys}", functools.partial(self._edit_focused, method), ""))
+        for number, spec in enumerate(self.specs[:9], start=1):
+            entries.append((2, spec.label, functools.partial(self.go_to_page, spec.key), f"Ctrl+{number}"))
+        entries += [
+            (3, self.tr("本页帮助"), self.show_help, "F1"),
+            (3, self.tr("关于 Doorstep"), self.show_about, ""),
+        ]
+        return entries
+
+    def fill_menus(self) -> None:
+        """The menus' items, made once (the first time any menu opens)."""
+        if self.menus[0].actions():
+            return
+        from PySide6.QtGui import QAction  # each PySide class costs a millisecond the first time
+
+        for index, text, slot, keys in self._menu_entries():
+            menu = self.menus[index]
+            if not text:
+                menu.addSeparator()
+                continue
+            action = QAction(f"{text}\t{keys}" if keys else text, self)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+
+    def _edit_focused(self, method: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.focusWidget()
+        call = getattr(widget, method, None)
+        if callable(call):
+            call()
+
+    def _settings_call(self, method: str) -> None:
+        page = self.show_page("settings")
+        call = getattr(page, method, None)
+        if callable(call):
+            call()
+
+    def show_help(self) -> Any:
+        from ui.help.dialogs import HelpDialog
+
+        spec = next((spec for spec in self.specs if spec.key == self.current_key), self.specs[0])
+        dialog = HelpDialog(spec.key, spec.label, self)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> Any:
+        from ui.help.dialogs import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.open()
+        return dialog
 
     def load_areas(self) -> None:
         """Every area's pages, file tabs, services and global shortcuts (at start-up, once the list
@@ -133,6 +223,7 @@ class MainWindow(QMainWindow):
         station = self.context.station
         name = QLabel(station.name, bar)
         name.setObjectName("stationName")
+        self.station_name_label = name
         layout.addWidget(name)
         if station.is_demo:
             layout.addWidget(ChipLabel(self.tr("演示数据"), Tone.AMBER, bar))
@@ -195,7 +286,17 @@ class MainWindow(QMainWindow):
         message = getattr(widget, "message", None)
         if message is not None:
             message.connect(self.show_message)
+        restore_requested = getattr(widget, "restore_requested", None)
+        if restore_requested is not None:
+            restore_requested.connect(self.restore_requested)
+        renamed = getattr(widget, "station_renamed", None)
+        if renamed is not None:
+            renamed.connect(self._station_renamed)
         return widget
+
+    def _station_renamed(self, name: str) -> None:
+        self.station_name_label.setText(name)
+        self.setWindowTitle(self.tr("家门口创业服务台 — {station}").format(station=name))
 
     def show_message(self, text: str) -> None:
         """A passing message in the status bar (what was just done)."""
@@ -206,10 +307,41 @@ class MainWindow(QMainWindow):
         if isinstance(sender, QWidget):
             self._page_status_changed(sender)
 
-    def _page_shortcut(self) -> None:
-        sender = self.sender()
-        if sender is not None:
-            self.show_page(str(sender.property("page")))
+    def go_to_page(self, key: str) -> None:
+        """Ctrl+1…8 and 视图: the page, with the keyboard in its search box or list."""
+        self.focus_page(self.show_page(key))
+
+    def focus_page(self, widget: QWidget) -> QWidget | None:
+        """Ctrl+1…8: the keyboard goes to the page's search box or list, not to the navigation."""
+        from PySide6.QtWidgets import QAbstractItemView
+
+        target: QWidget | None = None
+        chosen = getattr(widget, "focus_target", None)
+        if callable(chosen):
+            target = chosen()
+        search = getattr(getattr(widget, "query_bar", None), "search", None)
+        if target is None and isinstance(search, QLineEdit):
+            target = search
+        if target is None:
+            views = [view for view in widget.findChildren(QAbstractItemView) if view.isVisibleTo(widget)]
+            target = views[0] if views else None
+        if target is None:
+            edits = [edit for edit in widget.findChildren(QLineEdit) if edit.isVisibleTo(widget)]
+            target = edits[0] if edits else None
+        if target is None:  # the page's first control that takes the keyboard (a month to choose …)
+            candidate = widget.nextInFocusChain()
+            while candidate is not None and candidate is not widget and widget.isAncestorOf(candidate):
+                if (
+                    candidate.isVisibleTo(widget)
+                    and candidate.isEnabled()
+                    and candidate.focusPolicy().value & 1
+                ):
+                    target = candidate
+                    break
+                candidate = candidate.nextInFocusChain()
+        if target is not None:
+            target.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+        return target
 
     def show_page(self, key: str) -> QWidget:
         row = next((i for i, spec in enumerate(self.specs) if spec.key == key), None)
@@ -270,6 +402,8 @@ class MainWindow(QMainWindow):
         handler = getattr(widget, "file_changed", None)
         if callable(handler):
             handler(entrepreneur_id)
+            if isinstance(widget, QWidget):
+                self._page_status_changed(widget)  # the counts in the status bar follow the data
         else:
             self.refresh_current_page()
 
@@ -321,6 +455,15 @@ class MainWindow(QMainWindow):
         for row, spec in enumerate(self.specs):
             self.navigation.item(row).setText("" if compact else spec.label)
         self.station_code_label.setVisible(not compact)
+
+    restore_file: Any = None
+    """The backup the worker chose to restore (ui/app.py restores it once the window has closed)."""
+
+    def restore_requested(self, path: Any) -> None:
+        """从备份恢复, confirmed on the settings page: the window closes, ui/app.py closes the database,
+        restores and opens the window again."""
+        self.restore_file = path
+        self.close()
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -53,6 +53,12 @@ def _statistics(context: AppContext, parent: QWidget | None) -> QWidget:
     return StatisticsPage(context, parent)
 
 
+def _settings(context: AppContext, parent: QWidget | None) -> QWidget:
+    from ui.settings.page import SettingsPage
+
+    return SettingsPage(context, parent)
+
+
 def _entrepreneurs(context: AppContext, parent: QWidget | None) -> QWidget:
     from ui.entrepreneurs.list_page import EntrepreneurListPage
 
@@ -81,13 +87,17 @@ PAGES: list[PageSpec] = [
         "sync",
         "数据同步",
         "mdi6.swap-horizontal-bold",
-        _planned("数据同步", "与总部交换数据包（导出、导入、签名和加密）将在后续功能中提供。"),
+        _planned(
+            "数据同步",
+            "与总部交换数据包（导出、导入、签名和加密）还在开发中。"
+            "在此之前，请在“设置”中定期“备份到U盘”，数据不会丢失。",
+        ),
     ),
     PageSpec(
         "settings",
         "设置",
         "mdi6.cog-outline",
-        _planned("设置", "用户与权限、服务站设置、备份与恢复将在后续功能中提供。"),
+        _settings,
     ),
 ]
 

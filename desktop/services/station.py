@@ -65,6 +65,15 @@ def init_station(
         return StationInfo(station_code, station_name, is_demo)
 
 
+@service(Permission.MANAGE_STATION)
+def rename_station(db: Database, actor: Actor, /, *, name: str) -> StationInfo:
+    """设置: the station's name as it prints on forms and shows in the window; its code is for life."""
+    station = station_info(db)
+    if station is None:
+        raise NotFound("这个数据库还没有建立服务站，请先运行 doorstep init 或在首次启动向导中创建服务站")
+    return init_station(db, actor, code=station.code, name=name, is_demo=station.is_demo)
+
+
 def station_info(db: Database) -> StationInfo | None:
     """Which station this is: read before anyone acts (the gate's bootstrap, as :func:`default_actor`)."""
     with db.raw() as connection:

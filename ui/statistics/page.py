@@ -10,12 +10,10 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,13 +35,13 @@ from models.base import china_today, to_china
 from models.errors import DoorstepError
 from models.ledger.months import month_start, months_back
 from reports.monthly_report import format_value, month_label
-from ui.ledger.import_wizard import documents_dir
 from ui.operations import run_in_background
 from ui.statistics.charts import ChartPanel, group_chart, mentor_chart, trend_chart
 from ui.statistics.models import FiguresModel
 from ui.style import Tone, icon
 from ui.widgets import dialogs
 from ui.widgets.chip_label import ChipLabel
+from ui.widgets.saving import ask_save_path, offer_open
 
 log = logging.getLogger(__name__)
 
@@ -308,12 +306,16 @@ class StatisticsPage(QWidget):
 
     def export_report_dialog(self) -> None:
         month = self.month
-        default = documents_dir() / self.context.services(suggested_name, content=f"月报{month:%Y%m}")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("导出月报"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
+        name = self.context.services(suggested_name, content=f"月报{month:%Y%m}")
+        path = ask_save_path(
+            self,
+            self.context.preferences,
+            title=self.tr("导出月报"),
+            name=name,
+            file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
         )
-        if name:
-            self.export_report(Path(name), month, ask_open=True)
+        if path is not None:
+            self.export_report(path, month, ask_open=True)
 
     def export_report(self, path: Path, month: date, *, ask_open: bool = False) -> None:
         services = self.context.services
@@ -323,27 +325,31 @@ class StatisticsPage(QWidget):
 
         def done(_rows: int) -> None:
             self.message.emit(self.tr("已导出 {0}").format(path.name))
-            if ask_open and dialogs.ask(
-                self,
-                self.tr("导出完成"),
-                self.tr("{0}月报已导出到 {1}。").format(month_label(month), path.name),
-                self.tr("打开所在文件夹"),
-                self.tr("关闭"),
-            ):
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            if ask_open:
+                offer_open(
+                    self,
+                    path,
+                    title=self.tr("导出完成"),
+                    text=self.tr("{0}月报已导出到 {1}。").format(month_label(month), path.name),
+                )
 
         run_in_background(self, self.tr("正在导出月报"), work, done)
 
     def export_chart_dialog(self, panel: ChartPanel) -> None:
-        default = documents_dir() / self.context.services(
-            suggested_name, content=panel.title.text().split("（")[0]
-        ).replace(".xlsx", ".png")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("导出图片"), str(default), self.tr("PNG 图片 (*.png)")
+        name = self.context.services(suggested_name, content=panel.title.text().split("（")[0])
+        path = ask_save_path(
+            self,
+            self.context.preferences,
+            title=self.tr("导出图片"),
+            name=name.replace(".xlsx", ".png"),
+            file_filter=self.tr("PNG 图片 (*.png)"),
         )
-        if name:
-            path = Path(name if name.lower().endswith(".png") else name + ".png")
-            if panel.save_png(path):
-                self.message.emit(self.tr("已导出图片 {0}").format(path.name))
-            else:
-                dialogs.tell(self, self.tr("无法导出图片"), self.tr("无法写入 {0}").format(path))
+        if path is None:
+            return
+        if panel.save_png(path):
+            self.message.emit(self.tr("已导出图片 {0}").format(path.name))
+            offer_open(
+                self, path, title=self.tr("导出完成"), text=self.tr("图片已导出到 {0}。").format(path.name)
+            )
+        else:
+            dialogs.tell(self, self.tr("无法导出图片"), self.tr("无法写入 {0}").format(path))

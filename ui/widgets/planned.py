@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui.style import icon
 
@@ -32,5 +32,11 @@ class PlannedPage(QWidget):
         self.text_label.setWordWrap(True)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text_label.setMaximumWidth(640)
-        layout.addWidget(self.text_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        # not added with an alignment: a wrapped label placed by alignment keeps its one-line size hint
+        # and its second line is cut off; between two stretches it takes the width it is given
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.text_label, 10)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)

@@ -1,0 +1,1 @@
+"""设置: the station, who signs, folders and backups (ui/settings/page.py)."""
