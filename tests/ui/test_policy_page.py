@@ -29,7 +29,7 @@ from ui.policy.application_form import ApplicationDialog
 from ui.policy.dialogs import PolicySetsDialog, VerifyDialog
 from ui.policy.models import ApplicationListModel
 from ui.policy.page import PolicyPage
-from ui.policy.preview import PrintPreviewDialog, print_pdf
+from ui.widgets.printing import PrintPreview, print_pdf
 
 if TYPE_CHECKING:
     from pytestqt.modeltest import ModelTester
@@ -117,7 +117,9 @@ def test_preview_shows_the_pdf_and_prints_every_page(
     ids = three_applications(context, add_person)
     pdf = tmp_path / "form.pdf"
     pages = context.services(print_application, application_id=ids[2], out=pdf)
-    preview = PrintPreviewDialog(pdf, "创业担保贷款申请表")
+    preview = PrintPreview(
+        pdf.read_bytes(), "创业担保贷款申请表", context.preferences, suggested_name=pdf.name
+    )
     qtbot.addWidget(preview)
     assert preview.page_count == pages
     assert preview.pages_label.text() == f"共 {pages} 页"

@@ -287,7 +287,7 @@ class EntrepreneurListPage(QFrame):
             self.empty.show_state(
                 "mdi6.card-account-details-outline",
                 self.tr("还没有创业者档案"),
-                self.tr("点“新增”建立第一份档案。从现有台账批量导入的功能将在后续版本提供。"),
+                self.tr("点“新增”建立第一份档案，或点“导入”从现有的 Excel 台账批量导入。"),
                 self.tr("新增"),
             )
             self.body.setCurrentWidget(self.empty)

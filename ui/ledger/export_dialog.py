@@ -27,9 +27,9 @@ from desktop.services.entrepreneur_list import ListQuery
 from desktop.services.exports import ExportResult, describe_query, export_entrepreneurs, suggested_name
 from models.errors import DoorstepError
 from models.permissions import Permission
-from ui.ledger.import_wizard import documents_dir
 from ui.operations import run_in_background
 from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.saving import save_folder
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,8 @@ class ExportDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("保存到："), self))
         self.path_edit = QLineEdit(
-            str(documents_dir() / context.services(suggested_name, content="创业者名单")), self
+            str(save_folder(context.preferences) / context.services(suggested_name, content="创业者名单")),
+            self,
         )
         row.addWidget(self.path_edit, 1)
         browse = QPushButton(self.tr("浏览…"), self)

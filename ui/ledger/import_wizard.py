@@ -12,8 +12,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,15 +55,11 @@ from ui.style import icon
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dialogs import settle_minimum_size
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.saving import ask_save_path, documents_dir, offer_open
 
 log = logging.getLogger(__name__)
 
 FILE, MAPPING, VALUES, PREVIEW, DONE = range(5)
-
-
-def documents_dir() -> Path:
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
 
 
 class ImportWizard(QDialog):
@@ -359,12 +354,20 @@ class ImportWizard(QDialog):
         self._run(self.tr("正在打开台账"), lambda _job: list_sheets(path), listed)
 
     def download_template(self) -> None:
-        default = documents_dir() / f"{self.context.station.code}_台账导入模板.xlsx"
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("保存导入模板"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
+        path = ask_save_path(
+            self,
+            self.context.preferences,
+            title=self.tr("保存导入模板"),
+            name=f"{self.context.station.code}_台账导入模板.xlsx",
+            file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
         )
-        if name and self.save_template(Path(name)):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(name).parent)))
+        if path is not None and self.save_template(path):
+            offer_open(
+                self,
+                path,
+                title=self.tr("保存导入模板"),
+                text=self.tr("导入模板已保存为 {0}。").format(path.name),
+            )
 
     def save_template(self, path: Path) -> bool:
         try:
@@ -555,12 +558,16 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:
-        default = documents_dir() / self.context.services(suggested_name, content="未导入的行")
-        name, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("保存未导入的行"), str(default), self.tr("Excel 工作簿 (*.xlsx)")
+        path = ask_save_path(
+            self,
+            self.context.preferences,
+            title=self.tr("保存未导入的行"),
+            name=self.context.services(suggested_name, content="未导入的行"),
+            file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
         )
-        if name and self.save_errors(Path(name)):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(name).parent)))
+        if path is not None and self.save_errors(path):
+            text = self.tr("未导入的行和原因已保存为 {0}，改正后可再导入这个文件。").format(path.name)
+            offer_open(self, path, title=self.tr("保存未导入的行"), text=text)
 
     def save_errors(self, path: Path) -> bool:
         """Write the refused rows with their reasons; the worker fixes them there and imports that file."""

@@ -34,11 +34,11 @@ from ui.overrides import override
 from ui.policy.application_fields import ApplicationFields, ChecklistBox, DetailsBox
 from ui.policy.loan_box import LoanBox
 from ui.policy.models import STATUS_TONES
-from ui.policy.preview import make_and_preview
 from ui.policy.workflow_box import WorkflowBox
 from ui.widgets import dialogs
 from ui.widgets.chip_label import ChipLabel
 from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.printing import make_and_preview
 
 
 class ApplicationDialog(QDialog):
@@ -426,6 +426,7 @@ class ApplicationDialog(QDialog):
         name = f"{view.number}_{view.item_name}{'_脱敏' if redacted else ''}.pdf"
         make_and_preview(
             self,
+            self.context.preferences,
             self.tr("{0}申请表").format(view.item_name),
             lambda _state, target: services(
                 service.print_application, application_id=view.id, out=target, redacted=redacted

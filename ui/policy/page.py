@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,11 +34,11 @@ from reports.xlsx import export_filename
 from ui.operations import run_in_background
 from ui.policy.dialogs import MonthDialog, NewApplicationDialog, PolicySetsDialog, VerifyDialog, month_choices
 from ui.policy.models import ID_ROLE, ApplicationListModel
-from ui.policy.preview import make_and_preview
 from ui.style import icon
-from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.empty_state import EmptyState
+from ui.widgets.printing import make_and_preview
+from ui.widgets.saving import ask_save_path, offer_open
 
 
 class PolicyPage(QWidget):
@@ -260,6 +259,7 @@ class PolicyPage(QWidget):
         services = self.context.services
         make_and_preview(
             self,
+            self.context.preferences,
             self.tr("申请表"),
             lambda _state, target: services(
                 service.print_application, application_id=application_id, out=target, redacted=redacted
@@ -282,6 +282,7 @@ class PolicyPage(QWidget):
 
         make_and_preview(
             self,
+            self.context.preferences,
             self.tr("{0}年{1}月已批准的申请表").format(month.year, month.month),
             work,
             suggested_name=name,
@@ -289,23 +290,30 @@ class PolicyPage(QWidget):
 
     def export(self) -> None:
         name = export_filename(self.context.station.code, "补贴和贷款申请台账", china_today())
-        target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("导出申请台账"), name, self.tr("Excel 工作簿 (*.xlsx)")
+        target = ask_save_path(
+            self,
+            self.context.preferences,
+            title=self.tr("导出申请台账"),
+            name=name,
+            file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
         )
-        if not target:
+        if target is None:
             return
         query = self.current_query()
         services = self.context.services
 
         def done(count: int) -> None:
-            dialogs.tell(
-                self, self.tr("导出完成"), self.tr("已导出 {0} 行到 {1}").format(count, target), warning=False
+            offer_open(
+                self,
+                target,
+                title=self.tr("导出完成"),
+                text=self.tr("已导出 {0} 行到 {1}。").format(count, target.name),
             )
 
         run_in_background(
             self,
             self.tr("正在导出申请台账……"),
-            lambda _state: services(service.export_applications, out=Path(target), month=query.month),
+            lambda _state: services(service.export_applications, out=target, month=query.month),
             done,
         )
 

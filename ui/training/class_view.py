@@ -34,7 +34,9 @@ from ui.training.models import STATUS_TONES, CompletionModel, roster_columns, se
 from ui.widgets import dialogs
 from ui.widgets.chip_label import ChipLabel
 from ui.widgets.chips import ChipDelegate
+from ui.widgets.printing import make_and_preview
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.saving import ask_save_path, offer_open, save_folder
 
 
 def table_for(model: RowsModel[Any], parent: QWidget, kind: type[QTableView] = QTableView) -> QTableView:
@@ -296,8 +298,11 @@ class ClassView(QWidget):
         self.changed.emit()
 
     def _ask_path(self, title: str, name: str, kind: str) -> Path | None:
-        chosen, _filter = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), kind)
-        return Path(chosen) if chosen else None
+        return ask_save_path(self, self.context.preferences, title=title, name=name, file_filter=kind)
+
+    def _preview(self, title: str, name: str, work: Callable[[JobState, Path], object]) -> None:
+        """A form made off the GUI thread into the print preview (打印… / 另存为 PDF… from there)."""
+        make_and_preview(self, self.context.preferences, title, work, suggested_name=name)
 
     def _file_name(self, content: str, suffix: str) -> str:
         from models.base import china_today
@@ -309,13 +314,10 @@ class ClassView(QWidget):
     def print_sign_in(self) -> None:
         chosen = self._selected_sessions()
         record = chosen[0].id if len(chosen) == 1 else self.class_id
-        path = self._ask_path(self.tr("保存签到表"), self._file_name("签到表", ".pdf"), "PDF (*.pdf)")
-        if path is None:
-            return
-        self._background(
-            self.tr("正在生成签到表"),
-            lambda _job: self.context.services(service.print_sign_in_sheets, record_id=record, out=path),
-            self.tr("已生成签到表 {0}（{{0}} 页）").format(path.name),
+        self._preview(
+            self.tr("签到表"),
+            self._file_name("签到表", ".pdf"),
+            lambda _job, out: self.context.services(service.print_sign_in_sheets, record_id=record, out=out),
         )
 
     def export_sign_in(self) -> None:
@@ -328,11 +330,12 @@ class ClassView(QWidget):
                 service.write_sign_in_workbook, class_id=self.class_id, out=path
             ),
             self.tr("已导出 {0}（{{0}} 人）").format(path.name),
+            path,
         )
 
     def import_sign_in(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, self.tr("导入签到表"), str(Path.home()), "Excel (*.xlsx)"
+            self, self.tr("导入签到表"), str(save_folder(self.context.preferences)), "Excel (*.xlsx)"
         )
         if not chosen:
             return
@@ -461,38 +464,31 @@ class ClassView(QWidget):
                 self.tr("所选学员尚未结业；不选任何人则打印全班结业学员的证书。"),
             )
             return
-        path = self._ask_path(self.tr("保存结业证书"), self._file_name("结业证书", ".pdf"), "PDF (*.pdf)")
-        if path is None:
-            return
         ids = chosen or None  # selected trainees who completed, else the whole class
-        self._background(
-            self.tr("正在生成结业证书"),
-            lambda job: self.context.services(
+        self._preview(
+            self.tr("结业证书"),
+            self._file_name("结业证书", ".pdf"),
+            lambda job, out: self.context.services(
                 service.print_certificates,
-                out=path,
+                out=out,
                 class_id=None if ids else self.class_id,
                 enrolment_ids=ids,
                 job=job,
             ),
-            self.tr("已生成结业证书 {0}（{{0}} 页）").format(path.name),
         )
 
     def print_roster(self) -> None:
-        path = self._ask_path(self.tr("保存花名册"), self._file_name("培训补贴花名册", ".pdf"), "PDF (*.pdf)")
-        if path is None:
-            return
-        self._background(
-            self.tr("正在生成花名册"),
-            lambda _job: self.context.services(
-                service.print_training_roster, class_id=self.class_id, out=path
+        self._preview(
+            self.tr("培训补贴花名册"),
+            self._file_name("培训补贴花名册", ".pdf"),
+            lambda _job, out: self.context.services(
+                service.print_training_roster, class_id=self.class_id, out=out
             ),
-            self.tr("已生成花名册 {0}（{{0}} 页）").format(path.name),
         )
 
-    def _background(self, title: str, work: Callable[[JobState], int], message: str) -> None:
+    def _background(self, title: str, work: Callable[[JobState], int], message: str, saved: Path) -> None:
         def done(count: int) -> None:
-            self.completion_note.setText(message.format(count))
-            dialogs.tell(self, title.replace("正在", "已"), message.format(count), warning=False)
+            offer_open(self, saved, title=title.replace("正在", "已"), text=message.format(count))
 
         run_in_background(self, title, work, done)
 

@@ -40,7 +40,6 @@ class EnrolDialog(GuardedDialog):
     a half-typed walk-in asks 保存 (建档并报名) / 不保存 / 取消.
     """
 
-
     def __init__(self, context: AppContext, class_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context

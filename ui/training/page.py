@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -37,6 +34,7 @@ from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.rows_model import RowsModel
+from ui.widgets.saving import ask_save_path, offer_open
 
 
 class ClassListView(QWidget):
@@ -260,20 +258,15 @@ class ClassListView(QWidget):
             dialogs.tell(self, self.tr("月份不对"), str(error))
             return
         name = f"{self.context.station.code}_培训考勤_{month:%Y%m}.xlsx"
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("导出考勤"), str(Path.home() / name), "Excel (*.xlsx)"
+        out = ask_save_path(
+            self, self.context.preferences, title=self.tr("导出考勤"), name=name, file_filter="Excel (*.xlsx)"
         )
-        if not chosen:
+        if out is None:
             return
-        out = Path(chosen)
 
         def done(rows: int) -> None:
-            dialogs.tell(
-                self,
-                self.tr("导出完成"),
-                self.tr("已导出 {0}（{1} 行）").format(out.name, rows),
-                warning=False,
-            )
+            text = self.tr("已导出 {0}（{1} 行）").format(out.name, rows)
+            offer_open(self, out, title=self.tr("导出完成"), text=text)
 
         run_in_background(
             self,

@@ -3,7 +3,7 @@
 
 The PDF is made by a service on a worker thread into a scratch file that is read into memory and
 removed at once: nothing is left in a temporary folder, and nothing the worker keeps is written
-anywhere they did not choose. (ui/policy/preview.py predates this module; it can import from here.)
+anywhere they did not choose.
 """
 
 from __future__ import annotations
