@@ -8,4 +8,4 @@ from __future__ import annotations
 
 from typing import Final
 
-HEADS: Final[tuple[str, ...]] = ("0008k", "0008p")
+HEADS: Final[tuple[str, ...]] = ("0009",)

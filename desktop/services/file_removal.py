@@ -157,7 +157,9 @@ def restore_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str)
 
 
 def _taken_with(session: Session, record: Entrepreneur) -> list[TravellingRecord]:
-    """The records (other than the file) that the operation which last deleted the file deleted too."""
+    """The file's own records (its subject's, never another file) that the operation which last deleted
+    the file deleted too: undoing a whole import deleted many files at once, and restoring one of them
+    brings back its ventures, not the others."""
     if not record.deleted:
         return []
     last_delete = session.exec(
@@ -176,7 +178,8 @@ def _taken_with(session: Session, record: Entrepreneur) -> list[TravellingRecord
         select(Change).where(
             Change.operation_id == last_delete.operation_id,
             Change.action == ChangeAction.DELETE,
-            Change.record_id != record.id,
+            Change.subject_id == record.id,
+            Change.record_kind != KIND,
         )
     ).all()
     tables = travelling_tables()
