@@ -227,7 +227,7 @@ def run_policy_list(args: argparse.Namespace) -> int:
         db.close()
     for info in sets:
         origin = "内置" if info.builtin else info.origin or "已安装"
-        print(f"{info.title}　地区 {info.region}　来源 {origin}")
+        print(f"{info.id} 第 {info.version} 版：{info.title}　地区 {info.region}　来源 {origin}")
         print(f"    项目：{'、'.join(info.items)}")
         if info.example:
             print(f"    {info.notice}")

@@ -96,7 +96,8 @@ class PolicySetInfo:
 
     @property
     def title(self) -> str:
-        return f"{self.name}（{self.id} 第 {self.version} 版，{self.period}）"
+        # the id is the program's word, not a worker's: the CLI's listing names it, the screens do not
+        return f"{self.name}（第 {self.version} 版，{self.period}）"
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ def test_panel_shows_each_item_with_its_conditions(
     qtbot.addWidget(panel)
     assert panel.tree.topLevelItemCount() == len(ItemCode)
     assert "示例，请按当地政策确认" in panel.notice.text() and not panel.notice.isHidden()
+    assert "第 1 版" in panel.policy_label.text() and "default" not in panel.policy_label.text()  # no ids
     startup = top_item(panel, ItemCode.STARTUP_SUBSIDY)
     assert startup.text(1) == "不符合条件"
     assert startup.data(1, TONE_ROLE) == "GREY"
