@@ -64,7 +64,12 @@ def main(db_path: str, scale: float = 1.0) -> None:
     _save(dialog, "file-1366.png")
     dialog.tabs.setCurrentIndex(1)
     _save(dialog, "file-ventures-1366.png")
+    if dialog.history is not None:  # the change history, in the domain's words
+        dialog.tabs.setCurrentWidget(dialog.history)
+        _save(dialog, "file-history-1366.png")
     dialog.close()
+    window.show_page("settings")
+    _save(window, "settings-1366.png")
     with tempfile.TemporaryDirectory() as scratch:
         empty = open_database(Path(scratch) / "empty.sqlite")
         wizard = FirstRunWizard(empty, Path(scratch) / "demo.sqlite")

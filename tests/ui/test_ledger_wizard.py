@@ -83,6 +83,35 @@ def test_mapping_step_corrects_and_remembers(
     assert "上次确认" in again.mapping_info.text() and again.next_button.isEnabled()
 
 
+def test_esc_half_way_asks_before_the_choices_go(
+    qtbot: QtBot, context: AppContext, answers: Answers, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    ledger = fx.simple_ledger(
+        tmp_path / "社区台账.xlsx", [["张三", fx.ZHANG, "13812345678", "退役军人", "向阳便利店"]], HEADERS
+    )
+    wizard = wizard_on(qtbot, context)
+    QTest.keyClick(wizard, Qt.Key.Key_Escape)  # nothing chosen yet: closes without a question
+    assert not wizard.isVisible() and not answers.asked
+    wizard = wizard_on(qtbot, context)
+    wizard.choose_file(ledger)
+    qtbot.waitUntil(wizard.next_button.isEnabled, timeout=20000)
+    wizard.next_button.click()
+    wait_step(qtbot, wizard, MAPPING)
+    combo = wizard.mapping_combo(0)
+    combo.setCurrentIndex(combo.findData("name"))
+    answers.reply = False  # 继续核对
+    QTest.keyClick(wizard, Qt.Key.Key_Escape)
+    assert answers.asked[-1].startswith("放弃这次导入|") and wizard.isVisible()
+    assert wizard.mapping_combo(0).currentData() == "name"  # the choice is still there
+    answers.reply = True  # 放弃导入
+    wizard.close_button.click()
+    assert not wizard.isVisible() and len(answers.asked) == 2
+    assert count_entrepreneurs(context.db, context.actor) == 0
+
+
 def test_refused_rows_are_shown_and_saved(qtbot: QtBot, context: AppContext, tmp_path: Path) -> None:
     wizard = wizard_on(qtbot, context)
     wizard.choose_file(fx.station_ledger(tmp_path / "台账.xlsx"))

@@ -13,6 +13,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,7 +52,9 @@ from ui.ledger.history_dialog import DonePage, ImportHistoryDialog
 from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.ledger.values_page import ValuesPage
 from ui.operations import run_in_background
+from ui.overrides import override
 from ui.style import icon
+from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dialogs import settle_minimum_size
 from ui.widgets.rows_model import RowsModel
@@ -244,6 +247,31 @@ class ImportWizard(QDialog):
         return page
 
     # ------------------------------------------------------------------------------------ navigation
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # the window's close button asks like Esc; a close by the program itself (shutting down) does not
+        self._closed_by_program = not event.spontaneous()
+        try:
+            super().closeEvent(event)
+        finally:
+            self._closed_by_program = False
+
+    @override
+    def reject(self) -> None:
+        """Esc, 取消 or closing half-way through (a file read, its columns or words being matched) asks
+        before the worker's choices go; nothing is written before 开始导入 either way."""
+        asks = self.step in (MAPPING, VALUES, PREVIEW) and not getattr(self, "_closed_by_program", False)
+        if asks and not dialogs.ask(
+            self,
+            self.tr("放弃这次导入"),
+            self.tr("已核对的列和类别写法还没有导入。放弃这次导入吗？（数据库没有任何改动）"),
+            self.tr("放弃导入"),
+            self.tr("继续核对"),
+            warning=True,
+        ):
+            return
+        super().reject()
+
     @property
     def step(self) -> int:
         return self.steps.currentIndex()
