@@ -133,6 +133,10 @@ class ChangeWords:
         if key == "key_groups":
             groups = key_groups_from_bits(int(value)) if isinstance(value, int) else []
             return "、".join(group.label for group in groups)
+        if key in ("topics", "expertise") and isinstance(value, int):  # topic bits (models/visits)
+            from models.visits.vocabulary import topics_from_bits
+
+            return "、".join(topic.label for topic in topics_from_bits(value))
         if key == "household_region":
             name = region_name(str(value))
             return f"{value} {name}" if name else str(value)

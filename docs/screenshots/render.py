@@ -57,7 +57,7 @@ def main(db_path: str, scale: float = 1.0) -> None:
         _save(window, f"entrepreneurs-{width}.png")
     window.resize(1366, 768)
     QApplication.processEvents()
-    ids = search_ids(db, ListQuery(text="曾"))
+    ids = search_ids(db, context.actor, ListQuery(text="曾"))
     dialog = open_file(context, window, ids[0] if ids else None)
     assert dialog is not None
     dialog.resize(1060, 700)

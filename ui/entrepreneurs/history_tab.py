@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop.services.entrepreneurs import ChangeView
@@ -58,6 +58,13 @@ class HistoryTab(QWidget):
         for column, spec in enumerate(self.model.columns[:-1]):
             header.resizeSection(column, spec.width)
         header.setSectionResizeMode(len(self.model.columns) - 1, QHeaderView.ResizeMode.Stretch)
+        # wrapped rows are as tall as their text at the width the column has now, not at the width it
+        # had before the tab was first laid out (a few pixels: rows a screen tall)
+        self._fit_rows = QTimer(self)
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)
+        self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._fit_rows.start())
         layout.addWidget(self.table, 1)
 
     def set_changes(self, changes: Sequence[ChangeView]) -> None:
