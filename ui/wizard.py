@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCommandLinkButton,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,14 +30,16 @@ from models.errors import DoorstepError, ValidationError
 from models.regions import region_name
 from models.validators import normalise_text, parse_station_code
 from ui.operations import run_in_background, show_bug
+from ui.overrides import override
 from ui.style import icon
 from ui.widgets import dialogs
+from ui.widgets.dialogs import AskingDialog
 
 DEMO_ENTREPRENEURS = 2000
 DEMO_SEED = 1
 
 
-class FirstRunWizard(QDialog):
+class FirstRunWizard(AskingDialog):
     """On accept, :attr:`database` and :attr:`station` are the station to open."""
 
     def __init__(
@@ -162,6 +163,25 @@ class FirstRunWizard(QDialog):
         layout.addLayout(buttons)
         self._update()
         return page
+
+    @override
+    def reject(self) -> None:
+        """Esc or closing with a station code or name typed asks before the typing goes."""
+        typed = self.pages.currentIndex() == 1 and (self.code_edit.text() or self.name_edit.text())
+        if (
+            typed
+            and not self.closed_by_program
+            and not dialogs.ask(
+                self,
+                self.tr("退出设置"),
+                self.tr("输入的服务站编码和名称还没有保存，服务站也还没有建立。退出吗？"),
+                self.tr("退出"),
+                self.tr("继续填写"),
+                warning=True,
+            )
+        ):
+            return
+        super().reject()
 
     def _code_typed(self, text: str) -> None:
         digits = normalise_text(text).replace(" ", "")

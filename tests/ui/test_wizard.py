@@ -51,6 +51,30 @@ def test_create_a_station(qtbot: QtBot, empty_db: Database, tmp_path: Path) -> N
     assert wizard.database is empty_db and wizard.station == station
 
 
+def test_esc_with_a_typed_station_asks_first(
+    qtbot: QtBot, empty_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.widgets import dialogs
+
+    replies: list[bool] = [False, True]
+    asked: list[str] = []
+
+    def ask(_parent: object, title: str, text: str, yes: str, no: str, **_kw: object) -> bool:
+        asked.append(f"{title}|{yes}|{no}")
+        return replies.pop(0)
+
+    monkeypatch.setattr(dialogs, "ask", ask)
+    wizard = _wizard(qtbot, empty_db, tmp_path)
+    QTest.mouseClick(wizard.create_choice, Qt.MouseButton.LeftButton)
+    wizard.code_edit.setFocus()
+    QTest.keyClicks(wizard.code_edit, "330106001")
+    QTest.keyClick(wizard.code_edit, Qt.Key.Key_Escape)  # 继续填写: the typing stays
+    assert asked == ["退出设置|退出|继续填写"] and wizard.isVisible()
+    assert wizard.code_edit.text() == "330106001"
+    QTest.keyClick(wizard.code_edit, Qt.Key.Key_Escape)  # 退出
+    assert len(asked) == 2 and not wizard.isVisible() and station_info(empty_db) is None
+
+
 def test_a_bad_station_code_is_explained_and_nothing_is_created(
     qtbot: QtBot, empty_db: Database, tmp_path: Path
 ) -> None:

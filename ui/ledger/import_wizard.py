@@ -13,12 +13,10 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -56,7 +54,7 @@ from ui.overrides import override
 from ui.style import icon
 from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
-from ui.widgets.dialogs import settle_minimum_size
+from ui.widgets.dialogs import AskingDialog, settle_minimum_size
 from ui.widgets.rows_model import RowsModel
 from ui.widgets.saving import ask_save_path, documents_dir, offer_open
 
@@ -65,7 +63,7 @@ log = logging.getLogger(__name__)
 FILE, MAPPING, VALUES, PREVIEW, DONE = range(5)
 
 
-class ImportWizard(QDialog):
+class ImportWizard(AskingDialog):
     """Emits :attr:`imported` after files were created or updated (the list refreshes)."""
 
     imported = Signal()
@@ -248,19 +246,10 @@ class ImportWizard(QDialog):
 
     # ------------------------------------------------------------------------------------ navigation
     @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        # the window's close button asks like Esc; a close by the program itself (shutting down) does not
-        self._closed_by_program = not event.spontaneous()
-        try:
-            super().closeEvent(event)
-        finally:
-            self._closed_by_program = False
-
-    @override
     def reject(self) -> None:
         """Esc, 取消 or closing half-way through (a file read, its columns or words being matched) asks
         before the worker's choices go; nothing is written before 开始导入 either way."""
-        asks = self.step in (MAPPING, VALUES, PREVIEW) and not getattr(self, "_closed_by_program", False)
+        asks = self.step in (MAPPING, VALUES, PREVIEW) and not self.closed_by_program
         if asks and not dialogs.ask(
             self,
             self.tr("放弃这次导入"),

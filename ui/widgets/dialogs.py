@@ -144,7 +144,25 @@ def on_any_edit(root: QWidget, slot: Callable[[], None]) -> None:
             widget.toggled.connect(slot)
 
 
-class GuardedDialog(QDialog):
+class AskingDialog(QDialog):
+    """A dialog whose ``reject()`` may ask first: it knows whether the close under way is the program's
+    own (:attr:`closed_by_program`: the application shutting down, a test harness), which never asks —
+    the window's close button asks like Esc."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.closed_by_program = False
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed_by_program = not event.spontaneous()
+        try:
+            super().closeEvent(event)
+        finally:
+            self.closed_by_program = False
+
+
+class GuardedDialog(AskingDialog):
     """A dialog that never throws typed input away without asking: Esc, 取消 and the window's close
     button ask 保存 / 不保存 / 取消 when anything changed since it opened (:meth:`mark_clean`).
 
@@ -156,7 +174,6 @@ class GuardedDialog(QDialog):
         super().__init__(parent)
         self._clean_state: dict[int, object] | None = None
         self.leaving_without_asking = False
-        self._closed_by_program = False
 
     def mark_clean(self) -> None:
         """The fields' values now are the starting ones (after opening, after a save)."""
@@ -176,18 +193,9 @@ class GuardedDialog(QDialog):
         """不保存 was chosen, just before the dialog closes (e.g. remove the draft)."""
 
     @override
-    def closeEvent(self, event: QCloseEvent) -> None:
-        # The window's close button asks like Esc; a close by the program itself (the application
-        # shutting down, a test harness) does not ask — a :class:`DraftKeeper` keeps the typing then.
-        self._closed_by_program = not event.spontaneous()
-        try:
-            super().closeEvent(event)
-        finally:
-            self._closed_by_program = False
-
-    @override
     def reject(self) -> None:
-        if self.leaving_without_asking or self._closed_by_program or not self.has_unsaved_input():
+        # a close by the program itself does not ask: a :class:`DraftKeeper` keeps the typing then
+        if self.leaving_without_asking or self.closed_by_program or not self.has_unsaved_input():
             super().reject()
             return
         title = self.windowTitle().replace("[*]", "") or self.tr("未保存的内容")

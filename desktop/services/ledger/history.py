@@ -19,7 +19,7 @@ from desktop.services.ledger.importing import IMPORT_LABEL
 from models.audit import Actor, Change, ChangeAction, Operation, record_values
 from models.base import UTCDateTime
 from models.database import Database
-from models.entrepreneur import Entrepreneur, Venture, current_stage
+from models.entrepreneur import Entrepreneur, current_stage, live_ventures
 from models.errors import Conflict, NotFound
 from models.permissions import Permission
 from models.tables import travelling_tables
@@ -165,11 +165,5 @@ def _settle(session: Session, operation: Operation, entrepreneur_id: str) -> Non
     record = session.get(Entrepreneur, entrepreneur_id)
     if record is None:
         return
-    live = list(
-        session.exec(
-            select(Venture)
-            .where(Venture.entrepreneur_id == record.id, col(Venture.deleted).is_(False))
-            .order_by(col(Venture.created_at), col(Venture.id))
-        ).all()
-    )
+    live = live_ventures(session, record.id)
     operation.update(record, {"current_stage": current_stage(live)}, subject_id=record.id)

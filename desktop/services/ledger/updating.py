@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from desktop.jobs import JobState
 from desktop.services.entrepreneurs import search_blob
 from models.audit import Operation
-from models.entrepreneur import EntrepreneurSearch, Venture, current_stage
+from models.entrepreneur import EntrepreneurSearch, Venture, current_stage, live_ventures
 from models.ledger.plan import PersonGroup
 from models.pinyin import name_search_keys
 
@@ -33,13 +31,7 @@ def write_updates(operation: Operation, groups: list[PersonGroup], job: JobState
             )
             operation.create(venture, subject_id=record.id)
         session.flush()
-        live = list(
-            session.exec(
-                select(Venture)
-                .where(Venture.entrepreneur_id == record.id, col(Venture.deleted).is_(False))
-                .order_by(col(Venture.created_at), col(Venture.id))
-            ).all()
-        )
+        live = live_ventures(session, record.id)
         values = dict(group.person.column_values())
         keys = name_search_keys(group.person.name)
         values["name_pinyin"] = keys[0] if keys else group.person.name
