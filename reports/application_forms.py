@@ -179,6 +179,8 @@ class ApplicationForm:
     borrower: BorrowerBlock | None = None
     account: AccountBlock | None = None
     draft: bool = False
+    # who signs for the station as 经办人 (设置); not part of what the digest covers
+    handler: str = field(default="", compare=False)
 
     @property
     def citation(self) -> str:
@@ -415,7 +417,7 @@ def _draw_foot(form: Form, data: ApplicationForm) -> None:
     box_rows: list[list[SealBox]] = (
         [
             [
-                SealBox("服务站推荐意见", signer="经办人", seal="（盖章）"),
+                SealBox("服务站推荐意见", signer="经办人", seal="（盖章）", name=data.handler),
                 SealBox("创业担保贷款资格审核意见（人社部门）", signer="审核人", seal="（盖章）"),
             ],
             [
@@ -426,7 +428,7 @@ def _draw_foot(form: Form, data: ApplicationForm) -> None:
         if loan
         else [
             [
-                SealBox("服务站意见", signer="经办人", seal="（盖章）"),
+                SealBox("服务站意见", signer="经办人", seal="（盖章）", name=data.handler),
                 SealBox(data.review_box, signer="审核人", seal="（盖章）"),
             ]
         ]

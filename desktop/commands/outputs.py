@@ -20,6 +20,9 @@ def register(
     p.add_argument("--id", required=True, dest="record_id", help="记录编号")
     p.add_argument("--out", required=True, type=Path, help="输出的 PDF 文件")
     p.add_argument("--redacted", action="store_true", help="遮盖身份证号码和电话（外送副本用）")
+    p.add_argument(
+        "--handler", default="", metavar="姓名", help="服务站意见栏的经办人（默认：设置中的经办人）"
+    )
     p.set_defaults(run=run_print)
 
     p = sub.add_parser("export-excel", parents=[common], help="导出 Excel 名单或报表")
@@ -34,9 +37,13 @@ def run_print(args: argparse.Namespace) -> int:
     if args.form not in PRINT_FORMS:
         print(f"没有名为 {args.form} 的表单；可打印：{'、'.join(PRINT_FORMS) or '（暂无）'}", file=sys.stderr)
         return 2
+    from desktop.settings import Preferences
+
+    handler = args.handler or Preferences.load().handler_name
     db, actor = open_as_station(args)
     try:
-        pages = PRINT_FORMS[args.form][1](PrintRequest(db, actor, args.record_id, args.out, args.redacted))
+        request = PrintRequest(db, actor, args.record_id, args.out, args.redacted, handler)
+        pages = PRINT_FORMS[args.form][1](request)
     finally:
         db.close()
     print(f"已生成 {args.out}（{pages} 页）")

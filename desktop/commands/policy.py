@@ -293,6 +293,7 @@ def _printer(form: str) -> Any:
             request.db,
             request.actor,
             application_id=application_id,
+            handler=request.handler,
             out=request.out,
             redacted=request.redacted,
         )

@@ -20,6 +20,7 @@ class PrintRequest:
     record_id: str
     out: Path
     redacted: bool = False
+    handler: str = ""  # who signs for the station as 经办人 (blank: by hand)
 
 
 @dataclass(frozen=True)

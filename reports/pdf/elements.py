@@ -59,11 +59,13 @@ class SealBox:
     """A box for an office's opinion, signature, seal and date at the foot of a form.
 
     ``label`` heads the box (``服务站意见``), ``text`` is a pre-printed opinion, ``signer`` the role that
-    signs (``经办人``, empty for none), ``seal`` the seal caption (empty for none).
+    signs (``经办人``, empty for none), ``name`` who signs as it when known (printed after it; blank for
+    a hand-written name), ``seal`` the seal caption (empty for none).
     """
 
     label: str
     text: str = ""
     signer: str = "经办人"
     seal: str = "（盖章）"
+    name: str = ""
     date: date | None = None

@@ -589,4 +589,5 @@ class Form:
             if box.seal:
                 draw_text(canvas, right, date_baseline + LEADING + 4, box.seal, BODY_SIZE, align="right")
             if box.signer:
-                draw_text(canvas, x + PAD_X, date_baseline + LEADING + 4, f"{box.signer}：", BODY_SIZE)
+                signer = f"{box.signer}：{box.name}"
+                draw_text(canvas, x + PAD_X, date_baseline + LEADING + 4, signer, BODY_SIZE)

@@ -111,6 +111,8 @@ def test_print_forms_and_verify(station: dict[str, str], home: Path, tmp_path: P
         station["app"],
         "--out",
         str(out),
+        "--handler",
+        "李敏",
         home=home,
     )
     assert printed.returncode == 0, printed.stderr
@@ -119,6 +121,7 @@ def test_print_forms_and_verify(station: dict[str, str], home: Path, tmp_path: P
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "张三" in text and id_number(date(1995, 3, 8)) in text and "伍仟元整" in text
+    assert "经办人：李敏" in "".join(text.split())  # who signs for the station (设置 or --handler)
     redacted = tmp_path / "redacted.pdf"
     result = doorstep(
         "print",

@@ -89,6 +89,19 @@ def test_startup_subsidy_form_prints_the_applicant_and_the_amount_in_capitals(
     assert "人社部发〔2025〕5号 (十五)" in text and "5号文" not in text  # by document number
 
 
+def test_the_station_box_names_who_signs_as_handler(db: Database, actor: Actor, tmp_path: Path) -> None:
+    """设置's 经办人 is printed in the station's opinion box; without one the line is left to write by
+    hand. The name is not part of what the digest covers: a form printed either way verifies."""
+    person = make_person(db, actor)
+    app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)
+    signed, blank = tmp_path / "signed.pdf", tmp_path / "blank.pdf"
+    print_application(db, actor, application_id=app, out=signed, handler=" 李敏 ")
+    print_application(db, actor, application_id=app, out=blank)
+    assert "经办人：李敏" in flat(pdftotext(signed)) and "审核人：李敏" not in flat(pdftotext(signed))
+    assert "李敏" not in pdftotext(blank) and "经办人：" in flat(pdftotext(blank))
+    assert all(result.matches for pdf in (signed, blank) for result in verify_pdf(db, actor, path=pdf))
+
+
 def test_redacted_profile_masks_id_numbers_and_phones(db: Database, actor: Actor, tmp_path: Path) -> None:
     person = make_person(db, actor)
     app = create_application(db, actor, entrepreneur_id=person, item_code="startup_subsidy", today=DAY)

@@ -429,7 +429,11 @@ class ApplicationDialog(QDialog):
             self.context.preferences,
             self.tr("{0}申请表").format(view.item_name),
             lambda _state, target: services(
-                service.print_application, application_id=view.id, out=target, redacted=redacted
+                service.print_application,
+                application_id=view.id,
+                out=target,
+                redacted=redacted,
+                handler=self.context.preferences.handler_name,
             ),
             suggested_name=name,
         )

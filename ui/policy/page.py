@@ -262,7 +262,11 @@ class PolicyPage(QWidget):
             self.context.preferences,
             self.tr("申请表"),
             lambda _state, target: services(
-                service.print_application, application_id=application_id, out=target, redacted=redacted
+                service.print_application,
+                application_id=application_id,
+                out=target,
+                redacted=redacted,
+                handler=self.context.preferences.handler_name,
             ),
             suggested_name="申请表.pdf",
         )
@@ -277,7 +281,12 @@ class PolicyPage(QWidget):
 
         def work(state: JobState, target: Path) -> object:
             return services(
-                service.print_approved_month, month=month, out=target, redacted=redacted, job=state
+                service.print_approved_month,
+                month=month,
+                out=target,
+                redacted=redacted,
+                handler=self.context.preferences.handler_name,
+                job=state,
             )
 
         make_and_preview(

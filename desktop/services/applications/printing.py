@@ -395,11 +395,15 @@ def print_applications(
     out: Path,
     redacted: bool = False,
     title: str = "申请表",
+    handler: str = "",
     job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     """Print applications into one PDF; returns (forms, pages). Without the right to see personal data
-    the redacted profile is used. Every print is logged."""
-    return _print(db, actor, application_ids, out=out, redacted=redacted, title=title, job=job)
+    the redacted profile is used. ``handler`` is who signs for the station as 经办人 (设置; blank: by
+    hand). Every print is logged."""
+    return _print(
+        db, actor, application_ids, out=out, redacted=redacted, title=title, handler=handler, job=job
+    )
 
 
 def _print(
@@ -410,11 +414,14 @@ def _print(
     out: Path,
     redacted: bool,
     title: str,
+    handler: str = "",
     job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     redacted = redacted or not actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.reading() as session:
         forms = application_forms_in(session, application_ids=application_ids, redacted=redacted, job=job)
+    if handler.strip():
+        forms = [replace(form, handler=handler.strip()) for form in forms]
     total = len(forms)
 
     def progress(done: int) -> None:
@@ -434,13 +441,20 @@ def _print(
 
 @service(Permission.PRINT_FORMS)
 def print_application(
-    db: Database, actor: Actor, /, *, application_id: str, out: Path, redacted: bool = False
+    db: Database,
+    actor: Actor,
+    /,
+    *,
+    application_id: str,
+    out: Path,
+    redacted: bool = False,
+    handler: str = "",
 ) -> int:
     """One application's form; returns the number of pages."""
     with db.reading() as session:
         record = get_record(session, application_id)
     title = f"{record.item_name}申请表 {record.number}"
-    return _print(db, actor, [application_id], out=out, redacted=redacted, title=title)[1]
+    return _print(db, actor, [application_id], out=out, redacted=redacted, title=title, handler=handler)[1]
 
 
 @service(Permission.PRINT_FORMS)
@@ -452,6 +466,7 @@ def print_approved_month(
     month: date,
     out: Path,
     redacted: bool = False,
+    handler: str = "",
     job: JobState = UNWATCHED,
 ) -> tuple[int, int]:
     """All applications approved in ``month`` in one PDF (one print job); returns (forms, pages)."""
@@ -460,4 +475,4 @@ def print_approved_month(
     if not ids:
         raise NotFound(f"{month.year}年{month.month}月没有已批准的申请")
     title = f"{month.year}年{month.month}月已批准的申请表"
-    return _print(db, actor, ids, out=out, redacted=redacted, title=title, job=job)
+    return _print(db, actor, ids, out=out, redacted=redacted, title=title, handler=handler, job=job)
