@@ -25,6 +25,27 @@ def _save(widget: QWidget, name: str) -> None:
     print(HERE / name)
 
 
+def _policy_shots(context: object, window: QWidget) -> None:
+    """政策与补贴: the page, and a guaranteed loan's form with its borrower box (issue 12)."""
+    from desktop.context import AppContext
+    from desktop.services.applications import ApplicationQuery, search_application_ids
+    from models.applications import ApplicationStatus
+    from models.policy import ItemCode
+    from ui.policy.application_form import ApplicationDialog
+
+    assert isinstance(context, AppContext)
+    window.show_page("policy")  # type: ignore[attr-defined]
+    _save(window, "policy-page.png")
+    query = ApplicationQuery(status=ApplicationStatus.DRAFT, item_code=ItemCode.LOAN_INDIVIDUAL)
+    ids = context.services(search_application_ids, query=query)
+    if ids:
+        dialog = ApplicationDialog.existing(context, ids[0], parent=window)
+        dialog.resize(1100, 760)
+        dialog.show()
+        _save(dialog, "policy-application-loan.png")
+        dialog.close()
+
+
 def main(db_path: str, scale: float = 1.0) -> None:
     from desktop.context import AppContext
     from desktop.services.entrepreneur_list import ListQuery, search_ids
@@ -70,6 +91,7 @@ def main(db_path: str, scale: float = 1.0) -> None:
     dialog.close()
     window.show_page("settings")
     _save(window, "settings-1366.png")
+    _policy_shots(context, window)
     with tempfile.TemporaryDirectory() as scratch:
         empty = open_database(Path(scratch) / "empty.sqlite")
         wizard = FirstRunWizard(empty, Path(scratch) / "demo.sqlite")
