@@ -19,15 +19,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +35,6 @@ from desktop.services.exports import suggested_name
 from desktop.services.ledger.importing import apply_import, preview_import
 from desktop.services.ledger.mapping import MappingSuggestion, remember_mapping, suggest_mapping
 from models.errors import DoorstepError
-from models.ledger.columns import field_choices
 from models.ledger.plan import ImportOptions, ImportPlan, RowKind, RowOutcome
 from models.ledger.planner import validate_mapping
 from models.ledger.sheet import LedgerTable
@@ -47,6 +43,7 @@ from reports.ledger.errors_workbook import write_errors_workbook
 from reports.ledger.reading import SheetInfo, list_sheets, open_ledger
 from reports.ledger.template import write_import_template
 from ui.ledger.history_dialog import DonePage, ImportHistoryDialog
+from ui.ledger.mapping_grid import MappingGrid
 from ui.ledger.models import KIND_COLUMN, plan_columns
 from ui.ledger.values_page import ValuesPage
 from ui.operations import run_in_background
@@ -56,7 +53,7 @@ from ui.widgets import dialogs
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.dialogs import AskingDialog, settle_minimum_size
 from ui.widgets.rows_model import RowsModel
-from ui.widgets.saving import ask_save_path, documents_dir, offer_open
+from ui.widgets.saving import documents_dir, save_then_offer
 
 log = logging.getLogger(__name__)
 
@@ -178,18 +175,8 @@ class ImportWizard(AskingDialog):
         self.mapping_info = QLabel(page)
         self.mapping_info.setWordWrap(True)
         layout.addWidget(self.mapping_info)
-        self.mapping_table = QTableWidget(0, 4, page)
-        self.mapping_table.setHorizontalHeaderLabels(
-            [self.tr("列"), self.tr("台账中的列名"), self.tr("示例内容"), self.tr("导入为")]
-        )
-        self.mapping_table.verticalHeader().hide()
-        self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mapping_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.mapping_table.horizontalHeader()
-        header.resizeSection(0, 48)
-        header.resizeSection(1, 200)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(3, 230)
+        self.mapping_table = MappingGrid(page)
+        self.mapping_table.changed.connect(self._mapping_changed)
         layout.addWidget(self.mapping_table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel(self.tr("表头在第"), page))
@@ -371,20 +358,15 @@ class ImportWizard(AskingDialog):
         self._run(self.tr("正在打开台账"), lambda _job: list_sheets(path), listed)
 
     def download_template(self) -> None:
-        path = ask_save_path(
+        save_then_offer(
             self,
             self.context.preferences,
             title=self.tr("保存导入模板"),
             name=f"{self.context.station.code}_台账导入模板.xlsx",
             file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
+            write=self.save_template,
+            text=lambda path: self.tr("导入模板已保存为 {0}。").format(path.name),
         )
-        if path is not None and self.save_template(path):
-            offer_open(
-                self,
-                path,
-                title=self.tr("保存导入模板"),
-                text=self.tr("导入模板已保存为 {0}。").format(path.name),
-            )
 
     def save_template(self, path: Path) -> bool:
         try:
@@ -436,39 +418,14 @@ class ImportWizard(AskingDialog):
             )
             + how
         )
-        choices = field_choices()
-        self.mapping_table.setRowCount(len(table.columns))
-        for position, column in enumerate(table.columns):
-            self.mapping_table.setItem(position, 0, QTableWidgetItem(column.letter))
-            self.mapping_table.setItem(position, 1, QTableWidgetItem(column.title or self.tr("（无列名）")))
-            samples = QTableWidgetItem("；".join(column.samples))
-            samples.setToolTip("\n".join(column.samples))
-            self.mapping_table.setItem(position, 2, samples)
-            combo = QComboBox(self.mapping_table)
-            for key, label in choices:
-                combo.addItem(label, key)
-            wanted = mapping.get(column.index, "")
-            combo.setCurrentIndex(max(0, combo.findData(wanted)))
-            combo.currentIndexChanged.connect(self._mapping_changed)
-            self.mapping_table.setCellWidget(position, 3, combo)
+        self.mapping_table.fill(table, mapping)
         self._mapping_changed()
 
     def mapping_combo(self, column_index: int) -> QComboBox:
-        assert self.table is not None
-        position = next(p for p, c in enumerate(self.table.columns) if c.index == column_index)
-        widget = self.mapping_table.cellWidget(position, 3)
-        assert isinstance(widget, QComboBox)
-        return widget
+        return self.mapping_table.combo(column_index)
 
     def current_mapping(self) -> dict[int, str]:
-        if self.table is None:
-            return {}
-        mapping: dict[int, str] = {}
-        for position, column in enumerate(self.table.columns):
-            widget = self.mapping_table.cellWidget(position, 3)
-            if isinstance(widget, QComboBox) and widget.currentData():
-                mapping[column.index] = str(widget.currentData())
-        return mapping
+        return self.mapping_table.mapping()
 
     def mapping_problem(self) -> str:
         if self.table is None:
@@ -575,16 +532,17 @@ class ImportWizard(AskingDialog):
 
     # ------------------------------------------------------------------------------------ errors
     def save_errors_dialog(self) -> None:
-        path = ask_save_path(
+        save_then_offer(
             self,
             self.context.preferences,
             title=self.tr("保存未导入的行"),
             name=self.context.services(suggested_name, content="未导入的行"),
             file_filter=self.tr("Excel 工作簿 (*.xlsx)"),
+            write=self.save_errors,
+            text=lambda path: self.tr("未导入的行和原因已保存为 {0}，改正后可再导入这个文件。").format(
+                path.name
+            ),
         )
-        if path is not None and self.save_errors(path):
-            text = self.tr("未导入的行和原因已保存为 {0}，改正后可再导入这个文件。").format(path.name)
-            offer_open(self, path, title=self.tr("保存未导入的行"), text=text)
 
     def save_errors(self, path: Path) -> bool:
         """Write the refused rows with their reasons; the worker fixes them there and imports that file."""

@@ -9,6 +9,7 @@ Nothing is written silently to a temporary folder: a file the worker keeps is on
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -71,6 +72,25 @@ def ask_save_path(
     if suffix and path.suffix.lower() != suffix.lower():
         path = path.with_name(path.name + suffix)
     remember_folder(preferences, path.parent)
+    return path
+
+
+def save_then_offer(
+    parent: QWidget,
+    preferences: Preferences,
+    *,
+    title: str,
+    name: str,
+    file_filter: str,
+    write: Callable[[Path], bool],
+    text: Callable[[Path], str],
+) -> Path | None:
+    """Ask where, write there (``write`` says whether it worked, and says why not itself), then offer
+    打开文件 / 打开所在文件夹; the path written, or None."""
+    path = ask_save_path(parent, preferences, title=title, name=name, file_filter=file_filter)
+    if path is None or not write(path):
+        return None
+    offer_open(parent, path, title=title, text=text(path))
     return path
 
 
