@@ -22,6 +22,7 @@ from models.base import china_today
 from models.policy import ItemCode
 from models.training import HalfDay
 from tests.ui.conftest import ZHANG_SAN, Add, Answers, make_id
+from tests.unit.test_rules_firstday_services import running_class
 from ui.policy.eligibility import CODE_ROLE, EligibilityPanel
 from ui.style import Tone
 from ui.training.class_view import ClassView
@@ -35,31 +36,16 @@ PAST = date(2025, 3, 3)  # a Monday
 
 
 def make_class(context: AppContext, *, start: date, days: int, number: str = "SYB202501") -> str:
-    db, actor = context.db, context.actor
-    svc.ensure_course_catalogue(db, actor)
-    class_id = svc.create_class(
-        db,
-        actor,
-        data={
-            "course_id": svc.course_id_for("SYB"),
-            "class_number": number,
-            "title": "创办你的企业培训第1期",
-            "start_date": start,
-            "end_date": start + timedelta(days=days - 1),
-            "capacity": 30,
-        },
-    )
-    svc.add_sessions(
-        db,
-        actor,
-        class_id=class_id,
-        first_day=start,
-        last_day=start + timedelta(days=days - 1),
-        half_days=[HalfDay.AM],
-        hours=4,
+    """A class of one morning session a day, weekends included."""
+    return running_class(
+        context.db,
+        context.actor,
+        number=number,
+        start=start,
+        days=days,
+        half_days=(HalfDay.AM,),
         skip_weekends=False,
     )
-    return class_id
 
 
 def enrol_people(context: AppContext, class_id: str, people: dict[str, str]) -> list[str]:

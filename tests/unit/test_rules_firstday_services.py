@@ -28,8 +28,19 @@ TODAY = date(2025, 3, 5)  # a Wednesday: the class below runs Monday 3 to Friday
 START = date(2025, 3, 3)
 
 
-def running_class(db: Database, actor: Actor, *, number: str = "SYB202501", start: date = START) -> str:
+def running_class(
+    db: Database,
+    actor: Actor,
+    *,
+    number: str = "SYB202501",
+    start: date = START,
+    days: int = 5,
+    half_days: tuple[HalfDay, ...] = (HalfDay.AM, HalfDay.PM),
+    skip_weekends: bool = True,
+) -> str:
+    """An SYB class of ``days`` days from ``start``, with its sessions (4 学时 each)."""
     svc.ensure_course_catalogue(db, actor)
+    last_day = start + timedelta(days=days - 1)
     class_id = svc.create_class(
         db,
         actor,
@@ -38,7 +49,7 @@ def running_class(db: Database, actor: Actor, *, number: str = "SYB202501", star
             "class_number": number,
             "title": f"创办你的企业培训 {number}",
             "start_date": start,
-            "end_date": start + timedelta(days=4),
+            "end_date": last_day,
             "capacity": 30,
         },
     )
@@ -47,9 +58,10 @@ def running_class(db: Database, actor: Actor, *, number: str = "SYB202501", star
         actor,
         class_id=class_id,
         first_day=start,
-        last_day=start + timedelta(days=4),
-        half_days=[HalfDay.AM, HalfDay.PM],
+        last_day=last_day,
+        half_days=list(half_days),
         hours=4,
+        skip_weekends=skip_weekends,
     )
     return class_id
 
