@@ -18,7 +18,7 @@ from desktop.context import AppContext
 from desktop.services.applications import ApplicationInput, create_application, get_application
 from models.base import china_today
 from tests.ui.conftest import Add, Answers, make_id
-from tests.ui.test_policy_form import person
+from tests.ui.test_policy_form import new_form, person
 from ui.areas import load_areas
 from ui.main_window import MainWindow
 from ui.policy.application_form import ApplicationDialog
@@ -41,11 +41,7 @@ def _type(qtbot: QtBot, widget: QWidget, text: str) -> None:
 def test_borrower_block_is_typed_checked_and_stored(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "guaranteed_loan_individual", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "guaranteed_loan_individual")
     details = dialog.details
     assert details is not None and details.title() == "借款人情况"
     assert dialog.fields.amount.text() == ""  # what the person asks for, typed below
@@ -97,11 +93,7 @@ def test_borrower_block_is_typed_checked_and_stored(
 def test_bank_account_of_a_subsidy_is_digits_only(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "startup_subsidy", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "startup_subsidy")
     details = dialog.details
     assert details is not None and details.title() == "收款账户"
     assert "default" not in dialog.source_label.text() and "第 1 版" not in dialog.source_label.text()
@@ -122,9 +114,7 @@ def test_a_missing_graduation_date_is_asked_on_the_form(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
     graduate = person(add_person, groups="高校毕业生")
-    dialog = ApplicationDialog.new(context, graduate, "startup_subsidy", as_of=china_today(), parent=None)
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, graduate, "startup_subsidy")
     assert not dialog.fields.graduation.isHidden()
     _type(qtbot, dialog.fields.graduation, "2099-13")
     assert not dialog.save_button.isEnabled() and "毕业时间" in dialog.fields.error.text()

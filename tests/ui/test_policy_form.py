@@ -44,14 +44,18 @@ def step_button(dialog: ApplicationDialog, text: str) -> QPushButton:
     return button
 
 
+def new_form(qtbot: QtBot, context: AppContext, entrepreneur_id: str, item_code: str) -> ApplicationDialog:
+    """A new application's form for the person, as of today, owned by the test."""
+    dialog = ApplicationDialog.new(context, entrepreneur_id, item_code, as_of=china_today(), parent=None)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    return dialog
+
+
 def test_new_form_is_prefilled_and_the_amount_checked(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "startup_subsidy", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "startup_subsidy")
     assert dialog.header.text() == "李雷 — 一次性创业补贴"
     assert dialog.fields.amount.text() == "5,000.00"
     hint = dialog.fields.amount_hint.text()
@@ -84,11 +88,7 @@ def test_new_form_is_prefilled_and_the_amount_checked(
 def test_workflow_buttons_refuse_then_take_the_step(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "startup_subsidy", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "startup_subsidy")
     assert dialog.save()
     step_button(dialog, "提交").click()
     assert (
@@ -127,11 +127,7 @@ def test_unsaved_changes_are_asked_about(
         return replies.pop(0)
 
     monkeypatch.setattr(dialogs, "ask_unsaved", ask_unsaved)
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "incubator_space", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "incubator_space")
     dialog.show()
     assert dialog.fields.amount_hint.text() == "免费入驻"
     assert dialog.save()
@@ -149,11 +145,7 @@ def test_unsaved_changes_are_asked_about(
 def test_loan_form_records_the_terms(
     qtbot: QtBot, context: AppContext, add_person: Add, answers: Answers
 ) -> None:
-    dialog = ApplicationDialog.new(
-        context, person(add_person), "guaranteed_loan_individual", as_of=china_today(), parent=None
-    )
-    assert dialog is not None
-    qtbot.addWidget(dialog)
+    dialog = new_form(qtbot, context, person(add_person), "guaranteed_loan_individual")
     box = dialog.loan_box
     assert box is not None
     # the amount is what the person asks for: empty until typed, not the ceiling (issue 12)
