@@ -26,6 +26,9 @@ from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most cal
 from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, UTCDateTime, jsonable, new_id, utcnow
 
 
+HQ_ROLE = "hq"  # the actor at headquarters: it may correct any station's record
+
+
 class ChangeAction:
     CREATE = "create"
     UPDATE = "update"
@@ -66,6 +69,14 @@ class Change(SQLModel, table=True):
             sqlite_where=text("undoes IS NOT NULL"),
             postgresql_where=text("undoes IS NOT NULL"),
         ),
+        # HQ's routing: the changes a station's reply carries (station-made rows have no home: no entry)
+        Index(
+            "ix_change_log_home_seq",
+            "home",
+            "seq",
+            sqlite_where=text("home IS NOT NULL"),
+            postgresql_where=text("home IS NOT NULL"),
+        ),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -83,6 +94,12 @@ class Change(SQLModel, table=True):
     base_version: int = 0
     version: int = 1
     undoes: str | None = Field(default=None, max_length=36)  # the operation this reverts
+    # sync (docs/sync.md): a change made elsewhere keeps its origin's number and epoch, and names the
+    # package that brought it; ``home`` is the station whose package it travels in (HQ's routing)
+    received_in: str | None = Field(default=None, max_length=64)
+    origin_seq: int | None = None
+    origin_epoch: int | None = None
+    home: str | None = Field(default=None, max_length=9)
 
 
 class AccessLog(SQLModel, table=True):
@@ -233,6 +250,12 @@ class Operation:
         self._log(record, action, {"deleted": [not deleted, deleted]}, subject_id, record.version - 1)
 
     def _touch(self, record: TravellingRecord) -> None:
+        if record.station_code != self.actor.station_code and self.actor.role != HQ_ROLE:
+            from models.errors import Conflict
+
+            raise Conflict(
+                f"这条记录属于服务站 {record.station_code}（已由总部转出），在本站只读；如需修改请联系总部"
+            )
         record.updated_at = self.at
         record.updated_by = self.actor.user_name
         record.version += 1

@@ -31,7 +31,6 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
-    update,
 )
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import UOWTransaction
@@ -418,41 +417,60 @@ def from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
 
 
 def replay(connection: Connection, changes: Sequence[Change]) -> int:
-    """Apply ``changes`` (in ``seq`` order) to the tables on ``connection``: rows are created, changed
-    and tombstoned as the log says, with the log's versions, times and users. Returns how many applied.
+    """Rebuild the tables on ``connection`` from ``changes``: every record as the merge rule makes it
+    from its change rows (:mod:`models.sync.merge`: each field holds the value of its greatest stamp, so
+    the order of the rows does not matter), with the log's versions, times and users. Records are
+    written in the order their first change appears (a parent before what points to it). Returns how
+    many change rows were folded in.
 
-    A ``baseline`` row (migration 0007) stands for the whole record, so the record's earlier rows are
-    passed over. The change rows themselves are not copied (the caller decides where the log goes)."""
+    A ``baseline`` row (migration 0007) stands for the whole record at its version, so the record's
+    earlier rows lose to it. The change rows themselves are not copied (the caller decides where the
+    log goes)."""
+    from models.sync.merge import RecordState
     from models.tables import travelling_tables
 
     tables = travelling_tables()
-    baselines = {
-        (change.record_kind, change.record_id): change.seq
-        for change in changes
-        if change.action == ChangeAction.BASELINE
-    }
-    applied = 0
+    states: dict[tuple[str, str], RecordState] = {}
+    for change in changes:
+        key = (change.record_kind, change.record_id)
+        state = states.get(key)
+        if state is None:
+            state = states[key] = RecordState()
+        state.merge(change_as_row(change))
     with journal_writing(connection):
-        for change in changes:
-            if baselines.get((change.record_kind, change.record_id), 0) > change.seq:
-                continue
-            _apply(connection, tables[change.record_kind], change)
-            applied += 1
-    return applied
+        for (kind, record_id), state in states.items():
+            connection.execute(insert(tables[kind].__table__), [record_row(tables[kind], record_id, state)])  # type: ignore[attr-defined]
+    return len(changes)
 
 
-def _apply(connection: Connection, model: type[TravellingRecord], change: Change) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
-    values = {key: from_jsonable(model, key, pair[1]) for key, pair in change.changes.items()}
-    bookkeeping = {"updated_at": change.at, "updated_by": change.user_name, "version": change.version}
-    where = table.c.id == change.record_id
-    if change.action == ChangeAction.BASELINE:
-        connection.execute(insert(table), [{"id": change.record_id, **values, **bookkeeping}])
-    elif change.action == ChangeAction.CREATE:
-        station = values.pop("station_code", None) or change.station_code
-        row = {"id": change.record_id, "station_code": station, "created_at": change.at, "deleted": False}
-        connection.execute(insert(table), [{**row, **bookkeeping, **values}])
-    else:
-        if change.action in (ChangeAction.DELETE, ChangeAction.RESTORE):
-            values = {"deleted": change.action == ChangeAction.DELETE}
-        connection.execute(update(table).where(where).values(**values, **bookkeeping))
+def change_as_row(change: Change) -> dict[str, Any]:
+    """A change row as the merge rule reads it (the wire form of a change)."""
+    return {
+        "id": change.id,
+        "version": change.version,
+        "base_version": change.base_version,
+        "station_code": change.station_code,
+        "action": change.action,
+        "changes": change.changes,
+        "at": change.at.astimezone(UTC).isoformat(),
+        "user_name": change.user_name,
+    }
+
+
+def record_row(model: type[TravellingRecord], record_id: str, state: Any) -> dict[str, Any]:
+    """The table row of a merged record state (:class:`models.sync.merge.RecordState`)."""
+    top = state.top_change
+    created = state.created if state.created is not None else top
+    row = {key: from_jsonable(model, key, value) for key, value in state.values.items()}
+    row.update(
+        id=record_id,
+        version=state.version,
+        updated_at=_as_time(top["at"]),
+        updated_by=top["user_name"],
+        created_at=_as_time(created["changes"].get("created_at", [None, created["at"]])[1]),
+    )
+    return row
+
+
+def _as_time(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

@@ -25,6 +25,8 @@ class Permission(StrEnum):
     PRINT_FORMS = "print_forms"
     VIEW_STATISTICS = "view_statistics"
     MANAGE_STATION = "manage_station"
+    SYNC = "sync"
+    MANAGE_HQ = "manage_hq"
 
     @property
     def label(self) -> str:
@@ -44,6 +46,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.PRINT_FORMS: "打印表单",
     Permission.VIEW_STATISTICS: "查看统计报表",
     Permission.MANAGE_STATION: "管理服务站设置和政策参数",
+    Permission.SYNC: "与总部交换数据包",
+    Permission.MANAGE_HQ: "总部：登记服务站、调档和处理冲突",
 }
 
 EVERY_PERMISSION: frozenset[Permission] = frozenset(Permission)

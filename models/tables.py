@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import applications, audit, drafts, entrepreneur, ledger, policy, station, training, visits
 from models.base import TravellingRecord, metadata
+from models.sync import tables as sync
 
 __all__ = [
     "applications",
@@ -14,6 +15,7 @@ __all__ = [
     "metadata",
     "policy",
     "station",
+    "sync",
     "training",
     "travelling_tables",
     "visits",

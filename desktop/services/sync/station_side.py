@@ -1,0 +1,256 @@
+"""The station's side of the exchange: enrolment from HQ's package, writing the next package for HQ,
+and applying HQ's reply (docs/sync.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, select
+from sqlmodel import Session
+
+from desktop.jobs import UNWATCHED, JobState
+from desktop.services.sync.applying import Applier
+from desktop.services.sync.common import (
+    Receipt,
+    Written,
+    changes_of,
+    hq_kinds,
+    in_members,
+    iso,
+    notices_of,
+    recompute,
+)
+from desktop.services.sync.digest import bucket_of, differing, digests
+from desktop.services.sync.node import (
+    current_epoch,
+    enrolment_proof,
+    fork_point,
+    keys_of,
+    last_local_seq,
+    pinned,
+    refuse,
+    start_new_epoch,
+    the_hq,
+)
+from desktop.services.sync.wire import stored_rows, to_wire
+from desktop.sync_package import NodeKeys, OpenedPackage, PublicKeys, write_package
+from models.audit import Change
+from models.base import utcnow
+from models.sync.tables import HQ, STATION, SyncNode, SyncNotice, SyncPackage, SyncPeer, SyncQuarantine
+from models.tables import travelling_tables
+
+
+# ------------------------------------------------------------------------------------------- enrolment
+def enrol_in(session: Session, package: OpenedPackage, station_code: str) -> SyncNode:
+    """This station joins HQ from its enrolment package: its own keys are made, HQ's pinned, the
+    reference data applied. The package is signed by the HQ keys it carries (pinned from here on)."""
+    manifest = package.manifest
+    hq = PublicKeys.from_json(manifest.get("hq_keys"))
+    keys = NodeKeys.generate()
+    node = SyncNode(code=station_code, role=STATION, name=str(manifest.get("station_name", "")),
+                    sign_private=keys.sign_private, box_identity=keys.box_identity)
+    session.add(node)
+    session.add(
+        SyncPeer(
+            code=str(manifest["sender"]),
+            role=HQ,
+            name=str(manifest.get("hq_name", "")),
+            sign=hq.sign,
+            box=hq.box,
+            enrol_secret=str(manifest.get("secret_hash", "")),
+        )
+    )
+    session.flush()
+    applier = Applier(session, peer=str(manifest["sender"]), package_id=package.package_id)
+    applier.apply(changes_of(package))
+    recompute(session, applier.report.kinds)
+    session.add(SyncPackage(id=package.package_id, peer=str(manifest["sender"]), direction="in", seq=0,
+                            status="applied", file_name=package.path.name, counts=dict(manifest.get("counts", {}))))
+    return node
+
+
+# ---------------------------------------------------------------------------------------------- export
+def outgoing(session: Session, node: SyncNode, hq: SyncPeer) -> tuple[int, Iterator[dict[str, Any]]]:
+    """(the first local seq sent, the change rows): every change made here that HQ has not
+    acknowledged, and all of the buckets HQ's digests disagreed on."""
+    epochs = node.epochs
+    start = hq.acked_seq
+    if hq.acked_epoch and hq.acked_epoch != current_epoch(node):
+        fork = fork_point(epochs, hq.acked_epoch)
+        start = min(start, fork if fork is not None else start)
+    connection = session.connection()
+    log = Change.__table__  # type: ignore[attr-defined]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for row in stored_rows(connection, log.c.received_in.is_(None), log.c.seq > start):
+            yield to_wire(row, epochs)
+        if hq.resend_buckets:
+            yield from _bucket_rows(connection, hq.resend_buckets, start, epochs)
+
+    return start + 1, rows()
+
+
+def _bucket_rows(
+    connection: Connection, buckets: list[str], start: int, epochs: list[list[int]]
+) -> Iterator[dict[str, Any]]:
+    log = Change.__table__  # type: ignore[attr-defined]
+    wanted = set(buckets)
+    for row in stored_rows(connection, log.c.received_in.is_(None), log.c.seq <= start):
+        if bucket_of(row["record_kind"], row["record_id"]) in wanted:
+            yield to_wire(row, epochs)
+
+
+def write_station_package(
+    session: Session, out_dir: Path, job: JobState = UNWATCHED
+) -> Written:
+    node = _station(session)
+    hq = the_hq(session)
+    hq_keys = pinned(hq)
+    assert hq_keys is not None
+    first, rows = outgoing(session, node, hq)
+    counts: dict[str, int] = {}
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for row in rows:
+            counts[row["record_kind"]] = counts.get(row["record_kind"], 0) + 1
+            yield row
+
+    connection = session.connection()
+    leave_out = left_out(session)
+    header: dict[str, Any] = {
+        "sender": node.code,
+        "receiver": hq.code,
+        "kind": "station",
+        "seq": hq.sent_seq + 1,
+        "previous": hq.sent_id,
+        "epoch": current_epoch(node),
+        "epochs": node.epochs,
+        "from_seq": first,
+        "through_seq": last_local_seq(session),
+        "acknowledges": {"hq_through": hq.peer_through, "reply_version": node.reply_version},
+        "resend": hq.resend_buckets,
+        "digests": digests(connection, node.code, hq.code, hq_kinds(), leave_out),
+        "created_at": iso(utcnow()),
+    }
+    if node.reply_version == 0:  # until HQ has answered, the package proves the enrolment
+        own = keys_of(node).public()
+        header["enrolment"] = {"keys": own.as_json(), "proof": enrolment_proof(hq.enrol_secret or "", own)}
+    name = f"{node.code}-to-{hq.code}-{hq.sent_seq + 1:05d}.dsync"
+    written = write_package(
+        out_dir, name, header=header, members=in_members(counted()), sender=keys_of(node), recipient=hq_keys,
+        job=job,
+    )
+    total = sum(counts.values())
+    header_counts = dict(counts)
+    hq.sent_seq += 1
+    hq.sent_id = written.package_id
+    session.add(hq)
+    session.add(SyncPackage(id=written.package_id, peer=hq.code, direction="out", seq=hq.sent_seq,
+                            epoch=current_epoch(node), status="sent", file_name=name, counts=header_counts))
+    return Written(path=written.path, seq=hq.sent_seq, counts=header_counts, changes=total)
+
+
+def _station(session: Session) -> SyncNode:
+    from desktop.services.sync.node import this_node
+
+    node = this_node(session)
+    if node.role != STATION:
+        raise refuse("这是总部的数据库：总部用 doorstep hq reply 为服务站写回复包")
+    return node
+
+
+def left_out(session: Session) -> set[tuple[str, str]]:
+    """The records this station's digest leaves out: those it quarantined, and those HQ did."""
+    found = {(row[0], row[1]) for row in session.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id))}  # type: ignore[call-overload]
+    reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(SyncNotice.kind == "quarantine")
+    found.update((row[0], row[1]) for row in session.execute(reported))  # type: ignore[call-overload]
+    return found
+
+
+# --------------------------------------------------------------------------------------- HQ's reply
+def check_reply(session: Session, node: SyncNode, hq: SyncPeer, manifest: Mapping[str, Any]) -> None:
+    """Refuse an older or expired reply (TUF's rollback and freeze attacks)."""
+    from desktop.services.sync.wire import from_wire_time
+
+    if manifest.get("kind") != "reply":
+        raise refuse(f"这不是总部的回复包（包的类型：{manifest.get('kind')}）")
+    version = manifest.get("reply_version")
+    if not isinstance(version, int) or version <= node.reply_version:
+        raise refuse(f"这个总部回复包（第 {version} 版）不比已导入的第 {node.reply_version} 版新，可能是旧包，已拒绝")
+    try:
+        expires = from_wire_time(manifest.get("expires_at"))
+    except (TypeError, ValueError):
+        raise refuse("总部回复包没有有效期，已拒绝") from None
+    if expires < utcnow():
+        raise refuse(f"这个总部回复包已于 {expires.date().isoformat()} 过期，请向总部要最新的回复包")
+
+
+def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
+    node = _station(session)
+    hq = the_hq(session)
+    manifest = package.manifest
+    receipt = Receipt(path=package.path, sender=hq.code, seq=int(manifest["seq"]), kind="reply")
+    if session.get(SyncPackage, package.package_id) is not None:
+        receipt.already_applied = True
+        return receipt
+    check_reply(session, node, hq, manifest)
+    acknowledges = manifest.get("acknowledges") or {}
+    ack_epoch, ack_through = int(acknowledges.get("epoch", 0)), int(acknowledges.get("through", 0))
+    if ack_epoch == current_epoch(node) and ack_through > last_local_seq(session):
+        # HQ holds changes of ours this database no longer has: it was restored from an old backup
+        start_new_epoch(session, node)
+        receipt.messages.append("总部保存的本站变更比本机多：本机可能从旧备份恢复过，已开始新的同步纪元，总部会把丢失的变更发回")
+    applier = Applier(session, peer=hq.code, package_id=package.package_id)
+    applier.apply(changes_of(package))
+    applier.retry_waiting()
+    recompute(session, applier.report.kinds)
+    _keep_notices(session, notices_of(package))
+    receipt.report = applier.report
+    gap = int(manifest.get("from_hq_seq", 0)) > hq.peer_through
+    if not gap:
+        hq.peer_through = max(hq.peer_through, int(manifest.get("hq_through", 0)))
+    else:
+        receipt.messages.append("总部的回复缺少更早的变更：下一个数据包会请总部补发")
+    hq.acked_epoch, hq.acked_seq = ack_epoch, ack_through
+    hq.received_seq, hq.received_id, hq.received_at = int(manifest["seq"]), package.package_id, utcnow()
+    hq.peer_digests = dict(manifest.get("digests") or {})
+    connection = session.connection()
+    session.flush()
+    ours = digests(connection, node.code, hq.code, hq_kinds(), left_out(session))
+    hq.resend_buckets = differing(ours, hq.peer_digests)
+    node.reply_version = int(manifest["reply_version"])
+    session.add_all([hq, node])
+    session.add(SyncPackage(id=package.package_id, peer=hq.code, direction="in", seq=int(manifest["seq"]),
+                            status="applied", file_name=package.path.name, counts=dict(manifest.get("counts", {}))))
+    return receipt
+
+
+def _keep_notices(session: Session, notices: list[dict[str, Any]]) -> None:
+    for notice in notices:
+        notice_id = str(notice.get("id", ""))[:36]
+        if not notice_id or session.get(SyncNotice, notice_id) is not None:
+            continue
+        session.add(
+            SyncNotice(
+                id=notice_id,
+                kind=str(notice.get("kind", ""))[:20],
+                record_kind=str(notice.get("record_kind", ""))[:40],
+                record_id=str(notice.get("record_id", ""))[:36],
+                other_station=str(notice.get("other_station", ""))[:9],
+                other_record_id=str(notice.get("other_record_id", ""))[:36],
+                text=str(notice.get("text", ""))[:500],
+            )
+        )
+
+
+def transferred_out(connection: Connection, station: str, entrepreneur_id: str) -> str | None:
+    """The station a file was moved to, or None if it is this station's."""
+    table = travelling_tables()["entrepreneur"].__table__  # type: ignore[attr-defined]
+    row = connection.execute(select(table.c.station_code).where(table.c.id == entrepreneur_id)).first()
+    if row is None or row[0] == station:
+        return None
+    return str(row[0])
+
+
