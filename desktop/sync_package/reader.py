@@ -38,6 +38,7 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "MemberEntry", "OpenedPackage", "PackageR
 FORMAT = "doorstep-sync"
 FORMAT_VERSION = 1
 IN_MEMORY_MEMBER_BYTES = 1 * MIB
+_PARSE_CHUNK = 256 * 1024  # gunzipped bytes parsed at a time
 _MEMBER_KEYS = frozenset({"name", "size", "sha256", "rows"})
 _SHA256_RE = re.compile(r"[0-9a-f]{64}")
 
@@ -58,21 +59,27 @@ class MemberEntry:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"重复的键 {key!r}")
+            seen.add(key)
     return result
 
 
 def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise ValueError(f"{name} 不是 JSON 值")
+
+
+# Strict JSON: no duplicate keys, no NaN/Infinity. One decoder, built once (json.loads with options
+# builds a new one per call).
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
 
 
 def _load_json(text: str) -> Any:
-    """Strict JSON: no duplicate keys, no NaN/Infinity."""
-    return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    return _DECODER.decode(text)
 
 
 def _parse_manifest(data: bytes, label: str) -> dict[str, Any]:
@@ -355,7 +362,7 @@ def _parse_rows(
     try:
         with gzip.GzipFile(fileobj=stream, mode="rb") as gz:
             while True:
-                chunk = gz.read(archive.CHUNK)
+                chunk = gz.read(_PARSE_CHUNK)
                 if not chunk:
                     break
                 total += len(chunk)
