@@ -25,7 +25,6 @@ from sqlmodel import Field, Session, SQLModel, select
 from models.actor import Actor as Actor  # noqa: PLC0414  (re-exported: most callers import it from here)
 from models.base import BOOKKEEPING_COLUMNS, TravellingRecord, UTCDateTime, jsonable, new_id, utcnow
 
-
 HQ_ROLE = "hq"  # the actor at headquarters: it may correct any station's record
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from models.audit import Operation
 
 WRITING = "doorstep.journal.writing"  # connection.info: the journal (or a migration) is writing
+WRITING_BEFORE_FLUSH = "doorstep.journal.writing.before_flush"  # what a journal flush found
 
 
 class JournalViolation(RuntimeError):
@@ -381,12 +382,18 @@ def _check_flush(session: OrmSession, _context: UOWTransaction, _instances: obje
             raise JournalViolation(f"{kind} {record.id} 在变更日志的工作单元之外被改动（{', '.join(moved)}）")
         writes = True
     if writes:
-        session.connection().info[WRITING] = True
+        info = session.connection().info
+        info[WRITING_BEFORE_FLUSH] = info.get(WRITING, False)
+        info[WRITING] = True
 
 
 def _end_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    """Close what the flush opened, and only that (a flush inside :func:`journal_writing` — a sync
+    apply adding its conflict rows — leaves the block open)."""
     if session.in_transaction():
-        session.connection().info[WRITING] = False
+        info = session.connection().info
+        if WRITING_BEFORE_FLUSH in info:
+            info[WRITING] = info.pop(WRITING_BEFORE_FLUSH)
 
 
 def install_write_guard(engine: Engine) -> None:

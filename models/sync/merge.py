@@ -101,24 +101,18 @@ class RecordState:
         losses: list[Loss] = []
         if self._founds(change, incoming):
             self.created = change
+        whole = change["action"] in WHOLE_ACTIONS
         for key, (before, after) in written_values(change).items():
             writer = self.writers.get(key)
             current = self.values.get(key)
             if writer is None or incoming > writer.stamp:
-                if (
-                    detect
-                    and writer is not None
-                    and change["action"] not in WHOLE_ACTIONS
-                    and before != current
-                    and after != current
-                    and writer.change["action"] not in WHOLE_ACTIONS
-                ):
+                raced = writer is not None and current not in (before, after)
+                if detect and raced and not whole and writer.change["action"] not in WHOLE_ACTIONS:
                     losses.append(Loss(key, change, after, writer.change, current))
                 self.values[key] = after
                 self.writers[key] = Writer(incoming, before, change)
-            elif incoming < writer.stamp and detect and after != current and writer.before != after:
-                if change["action"] not in WHOLE_ACTIONS:
-                    losses.append(Loss(key, writer.change, current, change, after))
+            elif detect and not whole and incoming < writer.stamp and after not in (current, writer.before):
+                losses.append(Loss(key, writer.change, current, change, after))
         if self.top is None or incoming > self.top:
             self.top, self.top_change = incoming, change
         return losses

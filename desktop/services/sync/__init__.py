@@ -96,16 +96,22 @@ def import_package(db: Database, actor: Actor, /, *, path: Path, job: JobState =
     with db.transaction() as session:
         node = this_node(session)
         if node.role == HQ:
+
             def opener(target: Path) -> OpenedPackage:
                 return open_package(
-                    target, receiver=node.code, resolve_signer=resolve_station(session), identity=keys_of(node)
+                    target,
+                    receiver=node.code,
+                    resolve_signer=resolve_station(session),
+                    identity=keys_of(node),
                 )
 
             package = opener(path)
             job.check()
             receipt = apply_station_package(session, package, path.read_bytes())
             if not receipt.already_applied:
-                receipt.messages += [line for r in release_held(session, receipt.sender, opener) for line in r.lines()]
+                receipt.messages += [
+                    line for r in release_held(session, receipt.sender, opener) for line in r.lines()
+                ]
             return receipt
         hq = the_hq(session)
 
@@ -160,9 +166,18 @@ def list_conflicts(db: Database, actor: Actor, /, *, include_settled: bool = Fal
             query = query.where(SyncConflict.status == "open")
         return [
             ConflictView(
-                c.id, c.kind, c.record_kind, c.record_id, c.station_code, c.field,
-                c.winner_value, who(c.winner_user, c.winner_station, c.winner_at),
-                c.loser_value, who(c.loser_user, c.loser_station, c.loser_at), c.status, c.found_at,
+                c.id,
+                c.kind,
+                c.record_kind,
+                c.record_id,
+                c.station_code,
+                c.field,
+                c.winner_value,
+                who(c.winner_user, c.winner_station, c.winner_at),
+                c.loser_value,
+                who(c.loser_user, c.loser_station, c.loser_at),
+                c.status,
+                c.found_at,
             )
             for c in session.scalars(query)
         ]
@@ -204,8 +219,15 @@ def list_waiting(db: Database, actor: Actor, /) -> list[QueueView]:
 
     with db.reading() as session:
         return [
-            QueueView(w.change_id, str(w.change.get("record_kind", "")), str(w.change.get("record_id", "")),
-                      str(w.change.get("action", "")), w.reason, w.since, w.peer)
+            QueueView(
+                w.change_id,
+                str(w.change.get("record_kind", "")),
+                str(w.change.get("record_id", "")),
+                str(w.change.get("action", "")),
+                w.reason,
+                w.since,
+                w.peer,
+            )
             for w in session.scalars(select(SyncWaiting).order_by(SyncWaiting.since))  # type: ignore[arg-type]
         ]
 
@@ -218,7 +240,15 @@ def list_quarantine(db: Database, actor: Actor, /) -> list[QueueView]:
 
     with db.reading() as session:
         return [
-            QueueView(q.change_id, q.record_kind, q.record_id, str(q.change.get("action", "")), q.reason, q.at, q.peer)
+            QueueView(
+                q.change_id,
+                q.record_kind,
+                q.record_id,
+                str(q.change.get("action", "")),
+                q.reason,
+                q.at,
+                q.peer,
+            )
             for q in session.scalars(select(SyncQuarantine).order_by(SyncQuarantine.at))  # type: ignore[arg-type]
         ]
 
@@ -276,7 +306,9 @@ def enroll_station(db: Database, actor: Actor, /, *, code: str, name: str, out: 
 
 
 @service(Permission.MANAGE_HQ)
-def write_hq_reply(db: Database, actor: Actor, /, *, code: str, out_dir: Path, job: JobState = UNWATCHED) -> Written:
+def write_hq_reply(
+    db: Database, actor: Actor, /, *, code: str, out_dir: Path, job: JobState = UNWATCHED
+) -> Written:
     from desktop.services.sync.hq_side import write_reply
 
     with db.transaction() as session:

@@ -30,7 +30,13 @@ from models.tables import metadata, travelling_tables
 CHUNK = 5_000
 IN_BATCH = 500
 ACTIONS = frozenset(
-    {ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.DELETE, ChangeAction.RESTORE, ChangeAction.BASELINE}
+    {
+        ChangeAction.CREATE,
+        ChangeAction.UPDATE,
+        ChangeAction.DELETE,
+        ChangeAction.RESTORE,
+        ChangeAction.BASELINE,
+    }
 )
 WIRE_TYPES: Mapping[str, type | tuple[type, ...]] = {
     "id": str,
@@ -227,7 +233,9 @@ class Applier:
     def _fold(self, item: _Pending, change: dict[str, Any]) -> None:
         state = item.state
         for loss in state.merge(change, detect=not item.new):
-            self._conflict("field", change, loss.field, loss.winner, loss.winner_value, loss.loser, loss.loser_value)
+            self._conflict(
+                "field", change, loss.field, loss.winner, loss.winner_value, loss.loser, loss.loser_value
+            )
         if item.new or not state.values.get(TOMBSTONE):
             return
         # a tombstone never hides an edit silently: an edit and a delete made without seeing each other
@@ -372,7 +380,12 @@ class Applier:
             item = pending[(change["record_kind"], change["record_id"])]
             station = str(item.state.values.get("station_code") or change["station_code"])
             rows.append(
-                change_row(change, seq=seq, package_id=self.package_id, home=self.home(change["record_kind"], station))
+                change_row(
+                    change,
+                    seq=seq,
+                    package_id=self.package_id,
+                    home=self.home(change["record_kind"], station),
+                )
             )
         self.connection.execute(insert(Change.__table__), rows)  # type: ignore[attr-defined]
         self.report.applied += len(rows)
@@ -414,4 +427,4 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["ApplyReport", "Applier", "stamp_of"]
+__all__ = ["Applier", "ApplyReport", "stamp_of"]

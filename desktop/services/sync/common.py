@@ -45,7 +45,9 @@ def recompute(session: Session, kinds: Iterable[str]) -> None:
         projections[table](session)
 
 
-def in_members(rows: Iterable[Mapping[str, Any]], size: int = MEMBER_ROWS) -> Iterator[list[Mapping[str, Any]]]:
+def in_members(
+    rows: Iterable[Mapping[str, Any]], size: int = MEMBER_ROWS
+) -> Iterator[list[Mapping[str, Any]]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk

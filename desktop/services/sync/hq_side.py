@@ -23,7 +23,7 @@ from desktop.services.sync.common import (
     iso,
     recompute,
 )
-from desktop.services.sync.digest import bucket_of, differing, digests
+from desktop.services.sync.digest import differing, digests
 from desktop.services.sync.node import (
     HQ_USER,
     fork_point,
@@ -42,7 +42,16 @@ from models.actor import Actor
 from models.audit import HQ_ROLE, Change, Operation
 from models.base import utcnow
 from models.errors import Conflict, NotFound
-from models.sync.tables import HQ, STATION, SyncNode, SyncNotice, SyncPackage, SyncPeer, SyncQuarantine, SyncTransfer
+from models.sync.tables import (
+    HQ,
+    STATION,
+    SyncNode,
+    SyncNotice,
+    SyncPackage,
+    SyncPeer,
+    SyncQuarantine,
+    SyncTransfer,
+)
 from models.tables import travelling_tables
 
 
@@ -55,9 +64,19 @@ def init_hq_in(session: Session, code: str, name: str) -> SyncNode:
     if existing is not None:
         if existing.role == HQ and existing.code == code:
             return existing
-        raise Conflict(f"这个数据库已是{'总部' if existing.role == HQ else '服务站'} {existing.code} 的数据库")
+        raise Conflict(
+            f"这个数据库已是{'总部' if existing.role == HQ else '服务站'} {existing.code} 的数据库"
+        )
+    from models.journal import journal_writing
+    from models.sync.hq_schema import widen_for_hq
+
+    connection = session.connection()
+    with journal_writing(connection):
+        widen_for_hq(connection)
     keys = NodeKeys.generate()
-    node = SyncNode(code=code, role=HQ, name=name, sign_private=keys.sign_private, box_identity=keys.box_identity)
+    node = SyncNode(
+        code=code, role=HQ, name=name, sign_private=keys.sign_private, box_identity=keys.box_identity
+    )
     session.add(node)
     return node
 
@@ -65,7 +84,9 @@ def init_hq_in(session: Session, code: str, name: str) -> SyncNode:
 def hq_node(session: Session) -> SyncNode:
     node = this_node(session)
     if node.role != HQ:
-        raise refuse("这是服务站的数据库：服务站用 doorstep sync export 写数据包，总部的操作要在总部数据库上做")
+        raise refuse(
+            "这是服务站的数据库：服务站用 doorstep sync export 写数据包，总部的操作要在总部数据库上做"
+        )
     return node
 
 
@@ -76,7 +97,9 @@ def write_enrolment(session: Session, code: str, name: str, out: Path) -> Path:
     node = hq_node(session)
     peer = session.get(SyncPeer, code)
     if peer is not None and peer.status != "enrolled":
-        raise Conflict(f"服务站 {code} 已登记并发来过数据包；如需更换电脑，请先吊销（doorstep hq revoke {code}）")
+        raise Conflict(
+            f"服务站 {code} 已登记并发来过数据包；如需更换电脑，请先吊销（doorstep hq revoke {code}）"
+        )
     secret = secrets.token_hex(16)
     if peer is None:
         peer = SyncPeer(code=code, role=STATION, name=name, status="enrolled")
@@ -133,7 +156,9 @@ def resolve_station(session: Session) -> Any:
                 raise refuse(f"服务站 {code} 的第一个数据包缺少登记证明")
             offered = PublicKeys.from_json(enrolment.get("keys"))
             if not proof_matches(peer.enrol_secret, offered, enrolment.get("proof")):
-                raise refuse(f"服务站 {code} 的登记证明不符：这个数据包不是用总部发给它的登记包登记的那台电脑写的")
+                raise refuse(
+                    f"服务站 {code} 的登记证明不符：这个数据包不是用总部发给它的登记包登记的那台电脑写的"
+                )
             return offered
         return keys
 
@@ -157,14 +182,22 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
             f"服务站 {code} 的第 {seq} 号包比已导入的第 {peer.received_seq} 号包旧（或同号而内容不同），已拒绝；"
             "数据库未作改动"
         )
-    if epoch == peer.received_epoch and seq == peer.received_seq + 1 and peer.received_id not in (None, manifest.get("previous")):
-        raise refuse(f"服务站 {code} 的第 {seq} 号包与上一个包接不上（链的哈希不符），可能被改动或来自另一台电脑")
+    if (
+        epoch == peer.received_epoch
+        and seq == peer.received_seq + 1
+        and peer.received_id not in (None, manifest.get("previous"))
+    ):
+        raise refuse(
+            f"服务站 {code} 的第 {seq} 号包与上一个包接不上（链的哈希不符），可能被改动或来自另一台电脑"
+        )
     new_epoch = epoch > peer.peer_epoch and peer.peer_epoch > 0
     if new_epoch:
         fork = fork_point([list(pair) for pair in manifest.get("epochs", [])], peer.peer_epoch)
         if fork is not None and peer.peer_through > fork:
             peer.restore_from = [peer.peer_epoch, fork]
-        receipt.messages.append(f"服务站 {code} 从旧备份恢复过（第 {epoch} 纪元）：总部的回复会把它丢失的变更发回")
+        receipt.messages.append(
+            f"服务站 {code} 从旧备份恢复过（第 {epoch} 纪元）：总部的回复会把它丢失的变更发回"
+        )
     elif peer.peer_epoch == epoch and int(manifest.get("from_seq", 1)) > peer.peer_through + 1:
         _hold(session, package, content, code, seq, epoch)
         receipt.held = True
@@ -199,15 +232,37 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     peer.peer_digests = dict(manifest.get("digests") or {})
     peer.resend_buckets = sorted(set(differing(ours, peer.peer_digests)) | set(manifest.get("resend") or []))
     session.add(peer)
-    session.add(SyncPackage(id=package.package_id, peer=code, direction="in", seq=seq, epoch=epoch,
-                            status="applied", file_name=package.path.name,
-                            counts=dict(manifest.get("counts", {})), content=content))
+    session.add(
+        SyncPackage(
+            id=package.package_id,
+            peer=code,
+            direction="in",
+            seq=seq,
+            epoch=epoch,
+            status="applied",
+            file_name=package.path.name,
+            counts=dict(manifest.get("counts", {})),
+            content=content,
+        )
+    )
     return receipt
 
 
-def _hold(session: Session, package: OpenedPackage, content: bytes | None, code: str, seq: int, epoch: int) -> None:
-    session.add(SyncPackage(id=package.package_id, peer=code, direction="in", seq=seq, epoch=epoch,
-                            status="held", file_name=package.path.name, content=content))
+def _hold(
+    session: Session, package: OpenedPackage, content: bytes | None, code: str, seq: int, epoch: int
+) -> None:
+    session.add(
+        SyncPackage(
+            id=package.package_id,
+            peer=code,
+            direction="in",
+            seq=seq,
+            epoch=epoch,
+            status="held",
+            file_name=package.path.name,
+            content=content,
+        )
+    )
 
 
 def _home(hq_code: str) -> Any:
@@ -220,7 +275,9 @@ def _home(hq_code: str) -> Any:
 
 
 def quarantined_of(session: Session, code: str) -> set[tuple[str, str]]:
-    rows = session.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id).where(SyncQuarantine.peer == code))  # type: ignore[call-overload]
+    rows = session.execute(
+        select(SyncQuarantine.record_kind, SyncQuarantine.record_id).where(SyncQuarantine.peer == code)
+    )  # type: ignore[call-overload]
     return {(row[0], row[1]) for row in rows}
 
 
@@ -238,10 +295,14 @@ def _duplicates(session: Session, entrepreneur_ids: set[str]) -> None:
     for start in range(0, len(numbers_list), 500):
         batch = numbers_list[start : start + 500]
         shared = select(table.c.id_number).where(table.c.id_number.in_(batch), table.c.deleted.is_(False))
-        shared = shared.group_by(table.c.id_number).having(func.count(func.distinct(table.c.station_code)) > 1)
+        shared = shared.group_by(table.c.id_number).having(
+            func.count(func.distinct(table.c.station_code)) > 1
+        )
         for number in session.execute(shared).scalars():
             rows = session.execute(
-                select(table.c.id, table.c.station_code, table.c.name).where(table.c.id_number == number, table.c.deleted.is_(False))
+                select(table.c.id, table.c.station_code, table.c.name).where(
+                    table.c.id_number == number, table.c.deleted.is_(False)
+                )
             ).all()
             for one in rows:
                 for other in rows:
@@ -252,7 +313,9 @@ def _duplicates(session: Session, entrepreneur_ids: set[str]) -> None:
 def _notice_once(session: Session, one: Any, other: Any) -> None:
     exists = session.scalars(
         select(SyncNotice).where(
-            SyncNotice.kind == "duplicate", SyncNotice.record_id == one.id, SyncNotice.other_record_id == other.id
+            SyncNotice.kind == "duplicate",
+            SyncNotice.record_id == one.id,
+            SyncNotice.other_record_id == other.id,
         )
     ).first()
     if exists is None:
@@ -275,7 +338,9 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
     peer = station_peer(session, code)
     keys = pinned(peer)
     if keys is None:
-        raise refuse(f"服务站 {code} 还没有发来第一个数据包，总部还不知道它的密钥：请等它的第一个数据包导入后再写回复")
+        raise refuse(
+            f"服务站 {code} 还没有发来第一个数据包，总部还不知道它的密钥：请等它的第一个数据包导入后再写回复"
+        )
     if peer.status == "revoked":
         raise refuse(f"服务站 {code} 已被吊销")
     connection = session.connection()
@@ -307,13 +372,29 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
         "digests": digests(connection, code, node.code, hq_kinds(), quarantined_of(session, code)),
     }
     name = f"{node.code}-to-{code}-{peer.sent_seq + 1:05d}.dsync"
-    written = write_package(out_dir, name, header=header, members=in_members(rows()), sender=keys_of(node),
-                            recipient=keys, job=job)
+    written = write_package(
+        out_dir,
+        name,
+        header=header,
+        members=in_members(rows()),
+        sender=keys_of(node),
+        recipient=keys,
+        job=job,
+    )
     peer.sent_seq += 1
     peer.sent_id = written.package_id
     session.add_all([peer, node])
-    session.add(SyncPackage(id=written.package_id, peer=code, direction="out", seq=peer.sent_seq,
-                            status="sent", file_name=name, counts=dict(counts)))
+    session.add(
+        SyncPackage(
+            id=written.package_id,
+            peer=code,
+            direction="out",
+            seq=peer.sent_seq,
+            status="sent",
+            file_name=name,
+            counts=dict(counts),
+        )
+    )
     return Written(path=written.path, seq=peer.sent_seq, counts=dict(counts), changes=sum(counts.values()))
 
 
@@ -338,15 +419,21 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
         yield to_wire(row, node.epochs)
     if peer.restore_from:
         epoch, fork = peer.restore_from[:2]
-        for row in stored_rows(connection, log.c.station_code == code, log.c.origin_epoch == epoch, log.c.origin_seq > fork):
+        for row in stored_rows(
+            connection, log.c.station_code == code, log.c.origin_epoch == epoch, log.c.origin_seq > fork
+        ):
             if row["id"] not in sent:
                 sent.add(row["id"])
                 yield to_wire(row, node.epochs)
-    records = _transferred_records(connection, code, peer.hq_acked) | _bucket_records(connection, code, peer.resend_buckets)
+    records = _transferred_records(connection, code, peer.hq_acked) | _bucket_records(
+        connection, code, peer.resend_buckets
+    )
     for kind, record_ids in records.items():
         ids = sorted(record_ids)
         for start in range(0, len(ids), 500):
-            for row in stored_rows(connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])):
+            for row in stored_rows(
+                connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])
+            ):
                 if row["id"] not in sent:
                     sent.add(row["id"])
                     yield to_wire(row, node.epochs)
@@ -398,13 +485,25 @@ def _notices_for(session: Session, peer: SyncPeer, version: int) -> list[dict[st
                 notice.hq_seq = version
                 session.add(notice)
             found.append(
-                {"id": notice.id, "kind": notice.kind, "record_kind": notice.record_kind, "record_id": notice.record_id,
-                 "other_station": notice.other_station, "other_record_id": notice.other_record_id, "text": notice.text}
+                {
+                    "id": notice.id,
+                    "kind": notice.kind,
+                    "record_kind": notice.record_kind,
+                    "record_id": notice.record_id,
+                    "other_station": notice.other_station,
+                    "other_record_id": notice.other_record_id,
+                    "text": notice.text,
+                }
             )
     for item in session.scalars(select(SyncQuarantine).where(SyncQuarantine.peer == peer.code)):
         found.append(
-            {"id": item.change_id, "kind": "quarantine", "record_kind": item.record_kind, "record_id": item.record_id,
-             "text": f"总部未接受这条变更：{item.reason}"}
+            {
+                "id": item.change_id,
+                "kind": "quarantine",
+                "record_kind": item.record_kind,
+                "record_id": item.record_id,
+                "text": f"总部未接受这条变更：{item.reason}",
+            }
         )
     return found
 
@@ -431,15 +530,38 @@ def transfer_in(session: Session, actor: Actor, entrepreneur_id: str, to_station
                 operation.update(record, {"station_code": to_station}, subject_id=entrepreneur_id)
     session.flush()
     record_ids = [f"{kind}:{rid}" for kind, ids in moved.items() for rid in sorted(ids)]
-    record_ids += [f"{kind}:{rid}" for kind, ids in _parents(session.connection(), moved).items() for rid in sorted(ids)]
-    transfer = SyncTransfer(entrepreneur_id=entrepreneur_id, from_station=source, to_station=to_station,
-                            record_ids=record_ids, hq_seq=last_seq(session))
+    record_ids += [
+        f"{kind}:{rid}" for kind, ids in _parents(session.connection(), moved).items() for rid in sorted(ids)
+    ]
+    transfer = SyncTransfer(
+        entrepreneur_id=entrepreneur_id,
+        from_station=source,
+        to_station=to_station,
+        record_ids=record_ids,
+        hq_seq=last_seq(session),
+    )
     session.add(transfer)
     name = getattr(person, "name", "")
-    session.add(SyncNotice(kind="transfer_out", peer=source, record_kind="entrepreneur", record_id=entrepreneur_id,
-                           other_station=to_station, text=f"{name} 的档案已由总部转出至服务站 {to_station}，本站保留只读副本"))
-    session.add(SyncNotice(kind="transfer_in", peer=to_station, record_kind="entrepreneur", record_id=entrepreneur_id,
-                           other_station=source, text=f"{name} 的档案已由总部从服务站 {source} 转入本站（含全部历史）"))
+    session.add(
+        SyncNotice(
+            kind="transfer_out",
+            peer=source,
+            record_kind="entrepreneur",
+            record_id=entrepreneur_id,
+            other_station=to_station,
+            text=f"{name} 的档案已由总部转出至服务站 {to_station}，本站保留只读副本",
+        )
+    )
+    session.add(
+        SyncNotice(
+            kind="transfer_in",
+            peer=to_station,
+            record_kind="entrepreneur",
+            record_id=entrepreneur_id,
+            other_station=source,
+            text=f"{name} 的档案已由总部从服务站 {source} 转入本站（含全部历史）",
+        )
+    )
     del node
     return transfer
 
@@ -456,7 +578,11 @@ def _dependents(connection: Connection, kind: str, ids: set[str]) -> dict[str, s
             for foreign in table.foreign_keys:
                 if foreign.column.table.name != parent:
                     continue
-                rows = set(connection.execute(select(table.c.id).where(foreign.parent.in_(sorted(parent_ids)))).scalars())
+                rows = set(
+                    connection.execute(
+                        select(table.c.id).where(foreign.parent.in_(sorted(parent_ids)))
+                    ).scalars()
+                )
                 new = rows - found.get(name, set())
                 if new:
                     found.setdefault(name, set()).update(new)
@@ -477,7 +603,9 @@ def _parents(connection: Connection, moved: Mapping[str, set[str]]) -> dict[str,
                 target = foreign.column.table.name
                 if target not in tables:
                     continue
-                values = set(connection.execute(select(foreign.parent).where(table.c.id.in_(sorted(ids)))).scalars())
+                values = set(
+                    connection.execute(select(foreign.parent).where(table.c.id.in_(sorted(ids)))).scalars()
+                )
                 values.discard(None)
                 new = values - moved.get(target, set()) - found.get(target, set())
                 if new:
@@ -526,4 +654,3 @@ def revoke_in(session: Session, code: str) -> None:
     peer = station_peer(session, code)
     peer.status = "revoked"
     session.add(peer)
-

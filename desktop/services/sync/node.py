@@ -22,7 +22,9 @@ DEFAULT_HQ_CODE = "HQ"
 def this_node(session: Session) -> SyncNode:
     node = session.scalars(select(SyncNode)).first()  # type: ignore[call-overload]
     if node is None:
-        raise NotFound("这个数据库还没有加入数据同步：服务站请用总部发来的登记包登记（doorstep init --enroll），总部请先运行 doorstep hq init")
+        raise NotFound(
+            "这个数据库还没有加入数据同步：服务站请用总部发来的登记包登记（doorstep init --enroll），总部请先运行 doorstep hq init"
+        )
     return node  # type: ignore[no-any-return]
 
 

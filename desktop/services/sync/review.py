@@ -86,7 +86,9 @@ class SyncStatus:
 def status_in(session: Session) -> SyncStatus:
     node = node_or_none(session)
     counts = {
-        "conflicts": session.scalar(select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")),
+        "conflicts": session.scalar(
+            select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
+        ),
         "waiting": session.scalar(select(func.count()).select_from(SyncWaiting)),
         "quarantined": session.scalar(select(func.count()).select_from(SyncQuarantine)),
         "notices": session.scalar(select(func.count()).select_from(SyncNotice)),
@@ -99,12 +101,16 @@ def status_in(session: Session) -> SyncStatus:
         received = sorted(
             session.scalars(
                 select(SyncPackage.seq).where(
-                    SyncPackage.peer == peer.code, SyncPackage.direction == "in", SyncPackage.status == "applied"
+                    SyncPackage.peer == peer.code,
+                    SyncPackage.direction == "in",
+                    SyncPackage.status == "applied",
                 )
             )
         )
         held = session.scalar(
-            select(func.count()).select_from(SyncPackage).where(SyncPackage.peer == peer.code, SyncPackage.status == "held")
+            select(func.count())
+            .select_from(SyncPackage)
+            .where(SyncPackage.peer == peer.code, SyncPackage.status == "held")
         )
         top = max(received, default=0)
         gaps = tuple(n for n in range(1, top) if n not in set(received)) if node.role == HQ else ()
@@ -197,11 +203,21 @@ def force_in(session: Session, actor: Actor, change_id: str) -> str:
         )
         outcome = "依据的记录仍未到达：已改为隔离保存，可在隔离列表中查看"
     session.add(
-        AccessLog(user_name=actor.user_name, action="force_apply", record_kind=str(change.get("record_kind", "")),
-                  record_id=str(change.get("record_id", "")), detail=f"变更 {change_id}：{outcome}")
+        AccessLog(
+            user_name=actor.user_name,
+            action="force_apply",
+            record_kind=str(change.get("record_kind", "")),
+            record_id=str(change.get("record_id", "")),
+            detail=f"变更 {change_id}：{outcome}",
+        )
     )
     return outcome
 
 
 def own_changes_since(session: Session, seq: int) -> int:
-    return int(session.scalar(select(func.count()).select_from(Change).where(Change.seq > seq, Change.received_in.is_(None))) or 0)  # type: ignore[union-attr]
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Change).where(Change.seq > seq, Change.received_in.is_(None))
+        )
+        or 0
+    )  # type: ignore[union-attr]

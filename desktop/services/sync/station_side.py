@@ -49,8 +49,13 @@ def enrol_in(session: Session, package: OpenedPackage, station_code: str) -> Syn
     manifest = package.manifest
     hq = PublicKeys.from_json(manifest.get("hq_keys"))
     keys = NodeKeys.generate()
-    node = SyncNode(code=station_code, role=STATION, name=str(manifest.get("station_name", "")),
-                    sign_private=keys.sign_private, box_identity=keys.box_identity)
+    node = SyncNode(
+        code=station_code,
+        role=STATION,
+        name=str(manifest.get("station_name", "")),
+        sign_private=keys.sign_private,
+        box_identity=keys.box_identity,
+    )
     session.add(node)
     session.add(
         SyncPeer(
@@ -66,8 +71,17 @@ def enrol_in(session: Session, package: OpenedPackage, station_code: str) -> Syn
     applier = Applier(session, peer=str(manifest["sender"]), package_id=package.package_id)
     applier.apply(changes_of(package))
     recompute(session, applier.report.kinds)
-    session.add(SyncPackage(id=package.package_id, peer=str(manifest["sender"]), direction="in", seq=0,
-                            status="applied", file_name=package.path.name, counts=dict(manifest.get("counts", {}))))
+    session.add(
+        SyncPackage(
+            id=package.package_id,
+            peer=str(manifest["sender"]),
+            direction="in",
+            seq=0,
+            status="applied",
+            file_name=package.path.name,
+            counts=dict(manifest.get("counts", {})),
+        )
+    )
     return node
 
 
@@ -102,9 +116,7 @@ def _bucket_rows(
             yield to_wire(row, epochs)
 
 
-def write_station_package(
-    session: Session, out_dir: Path, job: JobState = UNWATCHED
-) -> Written:
+def write_station_package(session: Session, out_dir: Path, job: JobState = UNWATCHED) -> Written:
     node = _station(session)
     hq = the_hq(session)
     hq_keys = pinned(hq)
@@ -139,7 +151,12 @@ def write_station_package(
         header["enrolment"] = {"keys": own.as_json(), "proof": enrolment_proof(hq.enrol_secret or "", own)}
     name = f"{node.code}-to-{hq.code}-{hq.sent_seq + 1:05d}.dsync"
     written = write_package(
-        out_dir, name, header=header, members=in_members(counted()), sender=keys_of(node), recipient=hq_keys,
+        out_dir,
+        name,
+        header=header,
+        members=in_members(counted()),
+        sender=keys_of(node),
+        recipient=hq_keys,
         job=job,
     )
     total = sum(counts.values())
@@ -147,8 +164,18 @@ def write_station_package(
     hq.sent_seq += 1
     hq.sent_id = written.package_id
     session.add(hq)
-    session.add(SyncPackage(id=written.package_id, peer=hq.code, direction="out", seq=hq.sent_seq,
-                            epoch=current_epoch(node), status="sent", file_name=name, counts=header_counts))
+    session.add(
+        SyncPackage(
+            id=written.package_id,
+            peer=hq.code,
+            direction="out",
+            seq=hq.sent_seq,
+            epoch=current_epoch(node),
+            status="sent",
+            file_name=name,
+            counts=header_counts,
+        )
+    )
     return Written(path=written.path, seq=hq.sent_seq, counts=header_counts, changes=total)
 
 
@@ -163,7 +190,10 @@ def _station(session: Session) -> SyncNode:
 
 def left_out(session: Session) -> set[tuple[str, str]]:
     """The records this station's digest leaves out: those it quarantined, and those HQ did."""
-    found = {(row[0], row[1]) for row in session.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id))}  # type: ignore[call-overload]
+    found = {
+        (row[0], row[1])
+        for row in session.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id))
+    }  # type: ignore[call-overload]
     reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(SyncNotice.kind == "quarantine")
     found.update((row[0], row[1]) for row in session.execute(reported))  # type: ignore[call-overload]
     return found
@@ -178,7 +208,9 @@ def check_reply(session: Session, node: SyncNode, hq: SyncPeer, manifest: Mappin
         raise refuse(f"这不是总部的回复包（包的类型：{manifest.get('kind')}）")
     version = manifest.get("reply_version")
     if not isinstance(version, int) or version <= node.reply_version:
-        raise refuse(f"这个总部回复包（第 {version} 版）不比已导入的第 {node.reply_version} 版新，可能是旧包，已拒绝")
+        raise refuse(
+            f"这个总部回复包（第 {version} 版）不比已导入的第 {node.reply_version} 版新，可能是旧包，已拒绝"
+        )
     try:
         expires = from_wire_time(manifest.get("expires_at"))
     except (TypeError, ValueError):
@@ -201,7 +233,9 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     if ack_epoch == current_epoch(node) and ack_through > last_local_seq(session):
         # HQ holds changes of ours this database no longer has: it was restored from an old backup
         start_new_epoch(session, node)
-        receipt.messages.append("总部保存的本站变更比本机多：本机可能从旧备份恢复过，已开始新的同步纪元，总部会把丢失的变更发回")
+        receipt.messages.append(
+            "总部保存的本站变更比本机多：本机可能从旧备份恢复过，已开始新的同步纪元，总部会把丢失的变更发回"
+        )
     applier = Applier(session, peer=hq.code, package_id=package.package_id)
     applier.apply(changes_of(package))
     applier.retry_waiting()
@@ -222,8 +256,17 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     hq.resend_buckets = differing(ours, hq.peer_digests)
     node.reply_version = int(manifest["reply_version"])
     session.add_all([hq, node])
-    session.add(SyncPackage(id=package.package_id, peer=hq.code, direction="in", seq=int(manifest["seq"]),
-                            status="applied", file_name=package.path.name, counts=dict(manifest.get("counts", {}))))
+    session.add(
+        SyncPackage(
+            id=package.package_id,
+            peer=hq.code,
+            direction="in",
+            seq=int(manifest["seq"]),
+            status="applied",
+            file_name=package.path.name,
+            counts=dict(manifest.get("counts", {})),
+        )
+    )
     return receipt
 
 
@@ -252,5 +295,3 @@ def transferred_out(connection: Connection, station: str, entrepreneur_id: str) 
     if row is None or row[0] == station:
         return None
     return str(row[0])
-
-
