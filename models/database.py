@@ -246,8 +246,25 @@ def open_database(
         from models.journal import journal_writing
 
         with engine.begin() as connection, journal_writing(connection):  # migrations write the log too
-            command.upgrade(alembic_config(connection), "heads")
+            if _migrating_alone(connection, current) != heads:
+                command.upgrade(alembic_config(connection), "heads")
     return Database(engine, path)
+
+
+MIGRATION_LOCK = 0x446F6F72  # "Door": the advisory lock that one migrating process holds on a server
+
+
+def _migrating_alone(connection: Connection, current: set[str]) -> set[str]:
+    """The revisions to migrate from, once this is the only process migrating. A station file has one
+    writer at a time already; on a server, HQ processes that open a database together wait for the
+    first (however long its migration takes) and then find it current."""
+    if connection.dialect.name != "postgresql":
+        return current
+    from alembic.runtime.migration import MigrationContext
+
+    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    return set(MigrationContext.configure(connection).get_current_heads())
 
 
 def _stored_revisions(path: Path) -> set[str] | None:

@@ -192,6 +192,9 @@ def start_server() -> PostgresServer:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """The session's server, started on first use and stopped at the session's end."""
+    chosen = os.environ.get("DOORSTEP_PG_BIN")
+    if chosen and pg_bin_dir() != Path(chosen):  # CI names them (.ci/run): there they never skip
+        pytest.fail(f"DOORSTEP_PG_BIN={chosen} holds no {', '.join(_TOOLS)}")
     if not pg_available():
         pytest.skip(SKIP_REASON)
     server = start_server()

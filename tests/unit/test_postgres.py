@@ -223,6 +223,11 @@ def test_times_and_json_come_back_as_they_went(hq: Database, hq_actor: Actor) ->
         "insert into \"venture\" (id) values ('x')",
         "UPDATE entrepreneur SET name = ''",
         "DELETE FROM change_log",
+        "INSERT INTO public.entrepreneur (id) VALUES ('x')",
+        "UPDATE ONLY venture SET name = ''",
+        "TRUNCATE TABLE entrepreneur CASCADE",
+        "truncate change_log",
+        "MERGE INTO venture v USING venture w ON v.id = w.id WHEN MATCHED THEN DELETE",
     ],
 )
 def test_a_direct_write_of_a_travelling_table_is_refused(
@@ -263,3 +268,45 @@ def test_replay_rebuilds_every_travelling_table_exactly(
     finally:
         fresh.close()
         pg_server.drop_database(name)
+
+
+def test_processes_opening_a_new_database_together_migrate_it_once(empty_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def opened(_: int) -> set[str]:
+        db = open_database(empty_url)
+        try:
+            return current_revisions(db.engine)
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(3) as pool:
+        assert list(pool.map(opened, range(3))) == [schema_heads()] * 3
+
+
+def test_indexes_are_not_deferred_on_a_server(hq: Database, hq_actor: Actor) -> None:
+    from models.journal import indexes_deferred
+
+    def indexes() -> list[tuple[str, str]]:
+        with hq.engine.connect() as connection:
+            query = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+            return [(row[0], row[1]) for row in connection.exec_driver_sql(query)]
+
+    before = indexes()
+    assert any(name == "ix_change_log_undoes" and "WHERE" in sql for name, sql in before)  # partial
+    with hq.transaction() as session, indexes_deferred(session.connection(), ["change_log", "entrepreneur"]):
+        assert indexes() == before  # another connection sees every index while the bulk write runs
+        svc.create_entrepreneur_in(session, hq_actor, validate_person(person()))
+    assert indexes() == before
+
+
+def test_the_bulk_copy_outside_the_journal_is_refused(hq: Database) -> None:
+    from models.journal import insert_columns
+
+    with pytest.raises(JournalViolation, match="COPY"), hq.transaction() as session:
+        insert_columns(session.connection(), "change_log", ["id"], [("x",)])
+    with hq.transaction() as session:  # a table that does not travel is the caller's to fill
+        insert_columns(session.connection(), "station_setting", ["key", "value"], [("k", {"v": [1]})])
+    with hq.reading() as session:
+        setting = session.get(StationSetting, "k")
+    assert setting is not None and setting.value == {"v": [1]}
