@@ -310,3 +310,49 @@ def test_the_bulk_copy_outside_the_journal_is_refused(hq: Database) -> None:
     with hq.reading() as session:
         setting = session.get(StationSetting, "k")
     assert setting is not None and setting.value == {"v": [1]}
+
+
+def test_the_journal_migration_numbers_and_baselines_rows_on_a_server(empty_url: str) -> None:
+    """Migration 0007 on a server holding rows from before it (PostgreSQL has no rowid)."""
+    from alembic import command
+
+    from models.database import alembic_config
+    from models.journal import journal_writing
+
+    engine, _ = make_engine(empty_url)
+    try:
+        with engine.begin() as connection, journal_writing(connection):
+            command.upgrade(alembic_config(connection), "0006")
+            command.upgrade(alembic_config(connection), "0005")
+            command.upgrade(alembic_config(connection), "0002")
+            command.upgrade(alembic_config(connection), "0003")
+            command.upgrade(alembic_config(connection), "0004")
+            connection.exec_driver_sql(
+                "INSERT INTO station (code, name, created_at, is_demo) VALUES ('330106001', '站', now(), false)"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO mentor (id, station_code, created_at, updated_at, updated_by, version, deleted, name,"
+                " name_pinyin, phone, organisation, kind, expertise, service_regions, active, user_name, source,"
+                " notes) VALUES ('m1', '330106001', now(), '2026-01-02 03:04:05', 'u', 3, false, '王', 'wang', '',"
+                " '', 'mentor', 0, '', true, '', 'local', '')"
+            )
+            for number, at in ((1, "2026-01-01 00:00:00"), (2, "2025-12-31 00:00:00")):
+                connection.exec_driver_sql(
+                    "INSERT INTO change_log (id, operation_id, operation_label, at, user_name, station_code,"
+                    " record_kind, record_id, action, changes, base_version, version) VALUES"
+                    f" ('c{number}', 'o', '', '{at}', 'u', '330106001', 'mentor', 'm1', 'update', '{{}}', 0, 1)"
+                )
+    finally:
+        engine.dispose()
+    db = open_database(empty_url)
+    try:
+        assert current_revisions(db.engine) == schema_heads()
+        with db.reading() as session:
+            log = list(session.exec(orm_select(Change).order_by(col(Change.seq))))
+    finally:
+        db.close()
+    assert [(c.id, c.seq) for c in log[:2]] == [("c2", 1), ("c1", 2)]  # in time order
+    (baseline,) = log[2:]
+    assert (baseline.seq, baseline.action, baseline.record_id, baseline.version) == (3, "baseline", "m1", 3)
+    assert baseline.at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert baseline.changes["name"] == [None, "王"] and baseline.changes["active"] == [None, True]
