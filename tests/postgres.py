@@ -80,7 +80,10 @@ class PostgresServer:
         self.log = self.root / "server.log"
         self._as_user: list[str] = []
         if os.geteuid() == 0:
-            shutil.chown(self.root, UNPRIVILEGED, UNPRIVILEGED if _has_group(UNPRIVILEGED) else "nogroup")
+            import pwd
+
+            account = pwd.getpwnam(UNPRIVILEGED)
+            os.chown(self.root, account.pw_uid, account.pw_gid)
             self._as_user = ["runuser", "-u", UNPRIVILEGED, "--"]
         self._admin: psycopg.Connection[Any] | None = None
         self._names = itertools.count(1)
@@ -109,7 +112,7 @@ class PostgresServer:
             self._admin = None
         if self.running:
             self.running = False
-            self._run("pg_ctl", ["stop", "-w", "-m", "immediate", "-D", str(self.data)], check=False)
+            self._run("pg_ctl", ["stop", "-w", "-m", "fast", "-D", str(self.data)], check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _run(self, tool: str, arguments: list[str], *, check: bool = True) -> None:
@@ -140,38 +143,33 @@ class PostgresServer:
 
     def create_database(self, *, template: str | None = None) -> str:
         """A new database (empty, or a copy of ``template``); returns its name."""
+        from psycopg import sql
+
         name = f"test_{os.getpid()}_{next(self._names)}"
-        # a file copy: faster than PostgreSQL 15's default (WAL_LOG) for a small database
-        copy = f" TEMPLATE {template}" + (" STRATEGY FILE_COPY" if self._version() >= 150000 else "")
-        copy = copy if template else ""
-        self.admin().execute(f"CREATE DATABASE {name}{copy}".encode())
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+            if self.admin().info.server_version >= 150000:  # a file copy: quicker for a small database
+                statement += sql.SQL(" STRATEGY FILE_COPY")
+        self.admin().execute(statement)
         return name
 
-    def _version(self) -> int:
-        return int(self.admin().info.server_version)
-
     def drop_database(self, name: str) -> None:
-        self.admin().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+        from psycopg import sql
+
+        self.admin().execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def migrated_database(self) -> str:
         """A new database with every migration applied, copied from the template (made on first use)."""
         if not self._template_ready:
+            from psycopg import sql
+
             from models.database import open_database
 
-            self.admin().execute(f"CREATE DATABASE {TEMPLATE}".encode())
+            self.admin().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
             open_database(self.url(TEMPLATE)).close()  # every connection gone: it can be copied
             self._template_ready = True
         return self.create_database(template=TEMPLATE)
-
-
-def _has_group(name: str) -> bool:
-    import grp
-
-    try:
-        grp.getgrnam(name)
-    except KeyError:
-        return False
-    return True
 
 
 def start_server() -> PostgresServer:
