@@ -75,11 +75,13 @@ class PostgresServer:
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="doorstep-pg-"))  # short: a socket path has ~100 bytes
+        # under /tmp: short (a socket's path holds ~100 bytes) and open to the server's user on the way
+        base = "/tmp" if os.path.isdir("/tmp") else None
+        self.root = Path(tempfile.mkdtemp(prefix="doorstep-pg-", dir=base))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
         self._as_user: list[str] = []
-        if os.geteuid() == 0:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
             import pwd
 
             account = pwd.getpwnam(UNPRIVILEGED)
