@@ -62,7 +62,7 @@ def upgrade() -> None:
     op.add_column("change_log", sa.Column("seq", sa.Integer(), nullable=True))
     if bind.dialect.name == "sqlite":
         bind.exec_driver_sql("UPDATE change_log SET seq = rowid")
-    else:  # no rowid (a PostgreSQL database is made new at this release: the log is empty)
+    else:  # PostgreSQL has no rowid: rows from before (none, as a rule: HQ databases are new) by time
         bind.exec_driver_sql(
             "UPDATE change_log SET seq = numbered.n FROM (SELECT id, row_number() OVER (ORDER BY at, id) AS n"
             " FROM change_log) AS numbered WHERE change_log.id = numbered.id"
