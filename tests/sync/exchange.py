@@ -56,6 +56,7 @@ class County:
         sync.enrol_station(db, operator(), path=enrolment)
         node = Node(db, default_actor(db), code)
         self.stations[code] = node
+        self.exchange(code)  # its first package pins its keys at HQ; HQ can answer from then on
         return node
 
     def new_file(self, code: str = CODES[0], **values: Any) -> str:

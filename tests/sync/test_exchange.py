@@ -17,6 +17,7 @@ from desktop.sync_package import PackageRefused
 from models.database import copy_sqlite, open_database
 from models.errors import Conflict
 from tests.sync.exchange import CODES, County, content, county_fixture, make_county, record
+from tests.unit.test_backup import id_number
 from tests.unit.test_entrepreneur_services import person
 
 
@@ -110,10 +111,10 @@ def test_a_lost_package_costs_nothing_and_the_gap_is_shown(county: County) -> No
     second = county.new_file()
     receipt = county.to_hq(county.export())
     assert receipt.report.applied == 2
-    assert any("第 1 号包尚未收到" in line for line in receipt.lines())
+    assert any("第 2 号包尚未收到" in line for line in receipt.lines())
     assert record(county.hq, "entrepreneur", first) and record(county.hq, "entrepreneur", second)
     status = sync.sync_status(county.hq.db, county.hq.actor)
-    assert status.peers[0].gaps == (1,)
+    assert status.peers[0].gaps == (2,)
 
 
 def test_the_same_package_twice_changes_nothing_and_an_older_one_is_refused(county: County) -> None:
@@ -126,7 +127,7 @@ def test_the_same_package_twice_changes_nothing_and_an_older_one_is_refused(coun
     assert hq_path is not None
     before = content(hq_path)
     assert county.to_hq(two).already_applied
-    with pytest.raises(PackageRefused, match="第 1 号包比已导入的第 2 号包旧"):
+    with pytest.raises(PackageRefused, match="第 2 号包比已导入的第 3 号包旧"):
         county.to_hq(one)
     assert content(hq_path) == before
 
@@ -222,7 +223,7 @@ def test_a_database_copied_back_by_hand_is_noticed_at_the_next_reply(county: Cou
 
 
 def test_the_same_id_number_at_two_stations_is_a_notice_to_both_never_a_merge(county: County) -> None:
-    number = "330106199001010017"
+    number = id_number(900)
     one = county.new_file(CODES[0], id_number=number)
     two = county.new_file(CODES[1], id_number=number)
     county.to_hq(county.export(CODES[0]))

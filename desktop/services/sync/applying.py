@@ -99,6 +99,7 @@ class Applier:
         self.validate = validate
         self.report = report or ApplyReport()
         self.tables = travelling_tables()
+        self._set_aside: set[str] = set()  # this chunk's changes that wait or are quarantined
         self.order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
         self.quarantined_records: set[tuple[str, str]] = set(
             (row[0], row[1])
@@ -160,7 +161,8 @@ class Applier:
                 item = pending[key] = _Pending(RecordState(), new=True)
             self._fold(item, change)
             item.changes.append(change)
-        held = self._write(pending)
+        held = self._write(pending) | self._set_aside
+        self._set_aside = set()
         landed = [c for c in fresh if c["id"] not in held and (c["record_kind"], c["record_id"]) in pending]
         self.report.kinds.update(change["record_kind"] for change in landed)
         self._log(landed, pending)
@@ -281,6 +283,7 @@ class Applier:
         self.report.conflicts += 1
 
     def _wait(self, change: dict[str, Any], reason: str) -> None:
+        self._set_aside.add(change["id"])
         self.session.add(SyncWaiting(change_id=change["id"], change=change, peer=self.peer, reason=reason))
         self.report.waiting += 1
 
@@ -288,6 +291,7 @@ class Applier:
         change_id = str(change.get("id") or "")[:36]
         if not change_id or self.session.get(SyncQuarantine, change_id) is not None:
             return
+        self._set_aside.add(change_id)
         kind, record = str(change.get("record_kind", ""))[:40], str(change.get("record_id", ""))[:36]
         self.session.add(
             SyncQuarantine(

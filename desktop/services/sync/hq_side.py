@@ -406,9 +406,9 @@ def _change_at(connection: Connection, code: str, epoch: int, seq: int) -> str |
     """The id of the station's change HQ holds at (epoch, seq): the station checks it is its own."""
     log = Change.__table__  # type: ignore[attr-defined]
     query = select(log.c.id).where(
-        log.c.station_code == code, log.c.origin_epoch == epoch, log.c.origin_seq == seq
-    )
-    return connection.execute(query.limit(1)).scalar()
+        log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq == seq
+    )  # a seq the epoch shares with the one before it was numbered there
+    return connection.execute(query.order_by(log.c.origin_epoch.desc()).limit(1)).scalar()
 
 
 def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> Iterator[dict[str, Any]]:

@@ -272,7 +272,7 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
 
 def _still_ours(session: Session, seq: int, change_id: object) -> bool:
     """Whether this database still holds the change of ours HQ says it holds last (same seq, same id)."""
-    if seq == 0:
+    if seq == 0 or change_id is None:
         return True
     found = session.get(Change, change_id) if isinstance(change_id, str) else None
     return found is not None and found.received_in is None and found.seq == seq
