@@ -96,8 +96,9 @@ class County:
             node.close()
 
 
-def make_county(root: Path, codes: tuple[str, ...] = CODES) -> County:
-    hq_db = open_database(root / "hq.sqlite")
+def make_county(root: Path, codes: tuple[str, ...] = CODES, hq_url: str | None = None) -> County:
+    """HQ on a SQLite file (a small county) or on a PostgreSQL database (``hq_url``), and stations."""
+    hq_db = open_database(hq_url or root / "hq.sqlite")
     actor = hq_actor(HQ_CODE)
     sync.init_hq(hq_db, actor, code=HQ_CODE, name="测试县总部")
     county = County(root, Node(hq_db, actor, HQ_CODE))
@@ -110,6 +111,18 @@ def county_fixture(tmp_path: Path) -> Iterator[County]:
     county = make_county(tmp_path)
     yield county
     county.close()
+
+
+def hq_record(county: County, kind: str, record_id: str) -> dict[str, Any]:
+    """A record as HQ holds it, on either database (JSON values, as a station's raw reader shows them)."""
+    from sqlalchemy import select
+
+    from models.base import jsonable
+
+    table = travelling_tables()[kind].__table__  # type: ignore[attr-defined]
+    with county.hq.db.reading() as session:
+        row = session.execute(select(table).where(table.c.id == record_id)).first()
+    return {} if row is None else {key: jsonable(value) for key, value in row._mapping.items()}
 
 
 def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -534,6 +534,16 @@ def transfer_in(session: Session, actor: Actor, entrepreneur_id: str, to_station
     source = person.station_code
     if source == to_station:
         raise Conflict(f"这份档案已在服务站 {to_station}")
+    table = tables["entrepreneur"].__table__  # type: ignore[attr-defined]
+    twin = session.execute(
+        select(table.c.case_number).where(
+            table.c.station_code == to_station, table.c.id_number == person.id_number, table.c.deleted.is_(False)
+        )
+    ).first()
+    if twin is not None:
+        raise Conflict(
+            f"服务站 {to_station} 已有身份证号码相同的档案（{twin[0]}）：请先核实是否同一人，合并后再调档"
+        )
     moved = _dependents(session.connection(), "entrepreneur", {entrepreneur_id})
     operation = Operation(session, actor, f"调档至服务站 {to_station}")
     for kind, ids in moved.items():
