@@ -107,7 +107,7 @@ class RecordState:
             current = self.values.get(key)
             if writer is None or incoming > writer.stamp:
                 raced = writer is not None and current not in (before, after)
-                if detect and raced and not whole and writer.change["action"] not in WHOLE_ACTIONS:
+                if detect and raced and not whole and writer and writer.change["action"] not in WHOLE_ACTIONS:
                     losses.append(Loss(key, change, after, writer.change, current))
                 self.values[key] = after
                 self.writers[key] = Writer(incoming, before, change)

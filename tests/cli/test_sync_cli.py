@@ -23,7 +23,17 @@ def enrolled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hq, station = root / "hq.sqlite", root / "station.sqlite"
     for args in (
         ("hq", "init", "--db", str(hq), "--name", "测试县总部"),
-        ("hq", "enroll", "330106001", "--name", "文新街道服务站", "--db", str(hq), "--out", str(usb / "enrol.dsync")),
+        (
+            "hq",
+            "enroll",
+            "330106001",
+            "--name",
+            "文新街道服务站",
+            "--db",
+            str(hq),
+            "--out",
+            str(usb / "enrol.dsync"),
+        ),
         ("init", "--db", str(station), "--enroll", str(usb / "enrol.dsync")),
         ("demo", "--db", str(station), "--entrepreneurs", "12", "--seed", "2"),
     ):
@@ -37,8 +47,12 @@ def county(enrolled: Path, tmp_path: Path) -> dict[str, Path]:
     for name in ("hq.sqlite", "station.sqlite"):
         shutil.copyfile(enrolled / name, tmp_path / name)  # closed and checkpointed: one file each
     (tmp_path / "usb").mkdir()
-    return {"home": tmp_path / "home", "usb": tmp_path / "usb", "hq": tmp_path / "hq.sqlite",
-            "station": tmp_path / "station.sqlite"}
+    return {
+        "home": tmp_path / "home",
+        "usb": tmp_path / "usb",
+        "hq": tmp_path / "hq.sqlite",
+        "station": tmp_path / "station.sqlite",
+    }
 
 
 def run(county: dict[str, Path], *args: str) -> tuple[int, str, str]:
@@ -47,13 +61,17 @@ def run(county: dict[str, Path], *args: str) -> tuple[int, str, str]:
 
 
 def test_a_whole_exchange_from_the_command_line(county: dict[str, Path]) -> None:
-    code, package, _ = run(county, "sync", "export", "--db", str(county["station"]), "--out", str(county["usb"]))
+    code, package, _ = run(
+        county, "sync", "export", "--db", str(county["station"]), "--out", str(county["usb"])
+    )
     assert code == 0 and Path(package).is_file()
     code, out, _ = run(county, "sync", "import", package, "--db", str(county["hq"]))
     assert code == 0 and "已导入第 1 号包" in out
     code, out, _ = run(county, "sync", "import", package, "--db", str(county["hq"]))
     assert code == 0 and "已经导入过" in out
-    code, reply, _ = run(county, "hq", "reply", "330106001", "--db", str(county["hq"]), "--out", str(county["usb"]))
+    code, reply, _ = run(
+        county, "hq", "reply", "330106001", "--db", str(county["hq"]), "--out", str(county["usb"])
+    )
     assert code == 0
     code, out, _ = run(county, "sync", "import", reply, "--db", str(county["station"]))
     assert code == 0 and "来自 HQ" in out

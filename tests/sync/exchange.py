@@ -11,6 +11,7 @@ from typing import Any
 from desktop.services import entrepreneurs as files
 from desktop.services import sync
 from desktop.services.station import default_actor, operator
+from desktop.services.sync.common import Receipt
 from desktop.services.sync.hq_side import hq_actor
 from models.actor import Actor
 from models.database import Database, connect, open_database
@@ -70,13 +71,13 @@ class County:
         node = self.station(code)
         return sync.export_package(node.db, node.actor, out_dir=self.usb).path
 
-    def to_hq(self, package: Path) -> sync.Receipt:
+    def to_hq(self, package: Path) -> Receipt:
         return sync.import_package(self.hq.db, self.hq.actor, path=package)
 
     def reply(self, code: str = CODES[0]) -> Path:
         return sync.write_hq_reply(self.hq.db, self.hq.actor, code=code, out_dir=self.usb).path
 
-    def to_station(self, package: Path, code: str = CODES[0]) -> sync.Receipt:
+    def to_station(self, package: Path, code: str = CODES[0]) -> Receipt:
         node = self.station(code)
         return sync.import_package(node.db, node.actor, path=package)
 
@@ -127,11 +128,22 @@ def hq_record(county: County, kind: str, record_id: str) -> dict[str, Any]:
 
 def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows (travelling, the log and sync's own): what "unchanged" compares."""
-    names = [*travelling_tables(), "change_log", "sync_peer", "sync_package", "sync_node", "sync_conflict",
-             "sync_waiting", "sync_quarantine", "sync_notice"]
+    names = [
+        *travelling_tables(),
+        "change_log",
+        "sync_peer",
+        "sync_package",
+        "sync_node",
+        "sync_conflict",
+        "sync_waiting",
+        "sync_quarantine",
+        "sync_notice",
+    ]
     connection = connect(path, query_only=True)
     try:
-        return {name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names}
+        return {
+            name: sorted(connection.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr) for name in names
+        }
     finally:
         connection.close()
 

@@ -82,7 +82,9 @@ def test_concurrent_edits_of_one_field_get_one_winner_and_the_loser_is_listed(co
     sync.reinstate_other(county.hq.db, county.hq.actor, conflict_id=listed[0].id)
     county.to_hq(county.export())
     county.to_station(county.reply())
-    assert {record(node, "entrepreneur", file_id)["phone"] for node in (county.hq, county.station())} == {loser}
+    assert {record(node, "entrepreneur", file_id)["phone"] for node in (county.hq, county.station())} == {
+        loser
+    }
     assert sync.list_conflicts(county.hq.db, county.hq.actor) == []
     assert county.agree()
 
@@ -194,7 +196,10 @@ def test_a_station_restored_from_an_old_backup_gets_back_what_the_restore_lost(c
     _restore(county, backup, by_hand=False)
     assert record(station, "entrepreneur", lost) == {}
     after = county.new_file()  # made after the restore: a new epoch, numbered past the lost ones
-    assert record(station, "entrepreneur", after)["case_number"] != record(county.hq, "entrepreneur", lost)["case_number"]
+    assert (
+        record(station, "entrepreneur", after)["case_number"]
+        != record(county.hq, "entrepreneur", lost)["case_number"]
+    )
     county.to_hq(county.export())
     county.to_station(county.reply())  # carries back what the restore lost
     for file_id in (kept, lost, after):

@@ -25,7 +25,10 @@ def county(tmp_path: Path, pg_db_url: str) -> Iterator[County]:
 def test_files_edits_and_a_conflict_travel_through_an_hq_on_postgresql(county: County) -> None:
     file_id = county.new_file()
     county.exchange()
-    assert hq_record(county, "entrepreneur", file_id)["name"] == record(county.station(), "entrepreneur", file_id)["name"]
+    assert (
+        hq_record(county, "entrepreneur", file_id)["name"]
+        == record(county.station(), "entrepreneur", file_id)["name"]
+    )
     edit(county, CODES[0], file_id, phone="13900001111", address="文三路 2 号")
     edit(county, "hq", file_id, phone="13900002222")
     county.exchange()

@@ -45,7 +45,7 @@ def shared_rows(
         last = ""
         while True:
             query = select(table).where(or_(*whose), table.c.id > last).order_by(table.c.id).limit(READ_BATCH)
-            rows = [row._mapping for row in connection.execute(query)]
+            rows: list[Mapping[str, Any]] = [dict(row._mapping) for row in connection.execute(query)]
             if not rows:
                 break
             for row in rows:

@@ -7,8 +7,8 @@ import hmac
 from typing import Any
 
 import rfc8785
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from desktop.sync_package import NodeKeys, PackageRefused, PublicKeys
 from models.audit import Change
@@ -21,16 +21,17 @@ CASE_NUMBER_JUMP = 1000  # after a restore from an old backup, case numbers cont
 
 
 def this_node(session: Session) -> SyncNode:
-    node = session.scalars(select(SyncNode)).first()  # type: ignore[call-overload]
+    node = session.exec(select(SyncNode)).first()
     if node is None:
         raise NotFound(
-            "这个数据库还没有加入数据同步：服务站请用总部发来的登记包登记（doorstep init --enroll），总部请先运行 doorstep hq init"
+            "这个数据库还没有加入数据同步：服务站请用总部发来的登记包登记（doorstep init --enroll），"
+            "总部请先运行 doorstep hq init"
         )
-    return node  # type: ignore[no-any-return]
+    return node
 
 
 def node_or_none(session: Session) -> SyncNode | None:
-    return session.scalars(select(SyncNode)).first()  # type: ignore[call-overload,no-any-return]
+    return session.exec(select(SyncNode)).first()
 
 
 def keys_of(node: SyncNode) -> NodeKeys:
@@ -44,10 +45,10 @@ def pinned(peer: SyncPeer) -> PublicKeys | None:
 
 
 def the_hq(session: Session) -> SyncPeer:
-    peer = session.scalars(select(SyncPeer).where(SyncPeer.role == HQ)).first()  # type: ignore[call-overload]
+    peer = session.exec(select(SyncPeer).where(col(SyncPeer.role) == HQ)).first()
     if peer is None:
         raise NotFound("本站还没有登记到总部：请用总部发来的登记包登记")
-    return peer  # type: ignore[no-any-return]
+    return peer
 
 
 def station_peer(session: Session, code: str) -> SyncPeer:
@@ -63,14 +64,12 @@ def current_epoch(node: SyncNode) -> int:
 
 def last_local_seq(session: Session) -> int:
     """The newest change made here (received changes are not this node's own)."""
-    found = session.scalar(
-        select(func.coalesce(func.max(Change.seq), 0)).where(Change.received_in.is_(None))  # type: ignore[union-attr]
-    )
-    return int(found)
+    query = select(func.coalesce(func.max(Change.seq), 0)).where(col(Change.received_in).is_(None))
+    return int(session.exec(query).one())
 
 
 def last_seq(session: Session) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(Change.seq), 0))) or 0)
+    return int(session.exec(select(func.coalesce(func.max(Change.seq), 0))).one())
 
 
 def start_new_epoch(session: Session, node: SyncNode) -> int:
@@ -81,7 +80,7 @@ def start_new_epoch(session: Session, node: SyncNode) -> int:
     epoch = current_epoch(node) + 1
     node.epochs = [*node.epochs, [epoch, last_seq(session) + 1]]
     session.add(node)
-    for sequence in session.scalars(select(CaseSequence)):  # numbers the lost files hold at HQ
+    for sequence in session.exec(select(CaseSequence)):  # numbers the lost files hold at HQ
         sequence.last += CASE_NUMBER_JUMP
         session.add(sequence)
     return epoch

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from desktop.services.sync.node import current_epoch, last_local_seq, node_or_none
+from desktop.services.sync.node import current_epoch, node_or_none
 from models.audit import AccessLog, Actor, Change, Operation
 from models.base import utcnow
 from models.errors import Conflict, NotFound
@@ -83,38 +83,35 @@ class SyncStatus:
         }
 
 
+def _count(session: Session, table: Any, *where: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(table).where(*where)).one())
+
+
 def status_in(session: Session) -> SyncStatus:
     node = node_or_none(session)
     counts = {
-        "conflicts": session.scalar(
-            select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
-        ),
-        "waiting": session.scalar(select(func.count()).select_from(SyncWaiting)),
-        "quarantined": session.scalar(select(func.count()).select_from(SyncQuarantine)),
-        "notices": session.scalar(select(func.count()).select_from(SyncNotice)),
+        "conflicts": _count(session, SyncConflict, col(SyncConflict.status) == "open"),
+        "waiting": _count(session, SyncWaiting),
+        "quarantined": _count(session, SyncQuarantine),
+        "notices": _count(session, SyncNotice),
     }
     if node is None:
         return SyncStatus(False, "", "", 0, (), 0, 0, 0, 0)
-    local = last_local_seq(session)
     peers = []
-    for peer in session.scalars(select(SyncPeer).order_by(SyncPeer.code)):
+    for peer in session.exec(select(SyncPeer).order_by(col(SyncPeer.code))):
         received = sorted(
-            session.scalars(
+            session.exec(
                 select(SyncPackage.seq).where(
-                    SyncPackage.peer == peer.code,
-                    SyncPackage.direction == "in",
-                    SyncPackage.status == "applied",
+                    col(SyncPackage.peer) == peer.code,
+                    col(SyncPackage.direction) == "in",
+                    col(SyncPackage.status) == "applied",
                 )
             )
         )
-        held = session.scalar(
-            select(func.count())
-            .select_from(SyncPackage)
-            .where(SyncPackage.peer == peer.code, SyncPackage.status == "held")
-        )
+        held = _count(session, SyncPackage, col(SyncPackage.peer) == peer.code, col(SyncPackage.status) == "held")
         top = max(received, default=0)
         gaps = tuple(n for n in range(1, top) if n not in set(received)) if node.role == HQ else ()
-        pending = max(0, local - peer.acked_seq) if node.role != HQ else 0
+        pending = own_changes_since(session, peer.acked_seq) if node.role != HQ else 0
         peers.append(
             PeerStatus(
                 code=peer.code,
@@ -127,7 +124,7 @@ def status_in(session: Session) -> SyncStatus:
                 pending=pending,
                 resend_buckets=tuple(peer.resend_buckets),
                 gaps=gaps[-20:],
-                held=int(held or 0),
+                held=held,
             )
         )
     return SyncStatus(
@@ -136,10 +133,10 @@ def status_in(session: Session) -> SyncStatus:
         node.code,
         current_epoch(node),
         tuple(peers),
-        int(counts["conflicts"] or 0),
-        int(counts["waiting"] or 0),
-        int(counts["quarantined"] or 0),
-        int(counts["notices"] or 0),
+        counts["conflicts"],
+        counts["waiting"],
+        counts["quarantined"],
+        counts["notices"],
     )
 
 
@@ -215,9 +212,5 @@ def force_in(session: Session, actor: Actor, change_id: str) -> str:
 
 
 def own_changes_since(session: Session, seq: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Change).where(Change.seq > seq, Change.received_in.is_(None))
-        )
-        or 0
-    )  # type: ignore[union-attr]
+    """How many changes made here come after ``seq`` (what HQ has not acknowledged)."""
+    return _count(session, Change, col(Change.seq) > seq, col(Change.received_in).is_(None))
