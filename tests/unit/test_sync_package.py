@@ -47,8 +47,11 @@ HQ = NodeKeys.generate()
 OTHER = NodeKeys.generate()
 
 HEADER: dict[str, Any] = {"sender": "S01", "receiver": "HQ", "seq": 7, "previous": None, "epoch": 1}
-ROWS_A = [{"kind": "person", "id": "p1", "name": "张三", "note": "拼音 zhāng"}, {"kind": "visit", "n": 1}]
-ROWS_B = [{"kind": "person", "id": "p2", "name": "李四"}]
+ROWS_A: list[dict[str, Any]] = [
+    {"kind": "person", "id": "p1", "name": "张三", "note": "拼音 zhāng"},
+    {"kind": "visit", "n": 1},
+]
+ROWS_B: list[dict[str, Any]] = [{"kind": "person", "id": "p2", "name": "李四"}]
 
 
 def station_signer(_manifest: Mapping[str, Any]) -> PublicKeys:
@@ -87,7 +90,7 @@ def gz_lines(rows: Sequence[Mapping[str, Any]]) -> bytes:
 
 def forge(
     path: Path,
-    members: Sequence[bytes],
+    payloads: Sequence[bytes],
     *,
     signer: NodeKeys = STATION,
     encrypted: bool = True,
@@ -95,20 +98,19 @@ def forge(
     rows: Sequence[int] | None = None,
     manifest_bytes: bytes | None = None,
     compress_type: int = zipfile.ZIP_STORED,
-    extra_entries: Sequence[tuple[zipfile.ZipInfo, bytes]] = (),
     **overrides: Any,
 ) -> dict[str, Any]:
     """Write a package by hand from members' stored bytes: a correct manifest over them (``overrides``
     replace its fields), signed by ``signer``; ``manifest_bytes`` replaces the manifest's bytes."""
     suffix = ".age" if encrypted else ""
-    listed = [
+    listed: list[dict[str, Any]] = [
         {
             "name": f"data/{i:06d}.jsonl.gz{suffix}",
             "size": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
             "rows": rows[i - 1] if rows is not None else 1,
         }
-        for i, data in enumerate(members, start=1)
+        for i, data in enumerate(payloads, start=1)
     ]
     manifest = {
         **(header if header is not None else HEADER),
@@ -120,24 +122,31 @@ def forge(
     }
     body = manifest_bytes if manifest_bytes is not None else rfc8785.dumps(manifest)
     with zipfile.ZipFile(path, "w") as zf:
-        for entry, data in zip(listed, members, strict=True):
+        for entry, data in zip(listed, payloads, strict=True):
             zf.writestr(stored_entry(entry["name"], compress_type), data)
-        for info, data in extra_entries:
-            zf.writestr(info, data)
         zf.writestr(stored_entry("manifest.json"), body)
         zf.writestr(stored_entry("manifest.sig"), signer.sign(body))
     return manifest
 
 
-def encrypt_member(rows: Sequence[Mapping[str, Any]], to: NodeKeys = HQ) -> bytes:
-    return pyrage.encrypt(gz_lines(rows), [to.public().recipient()])
+def encrypt_member(rows: Sequence[Mapping[str, Any]], to: NodeKeys = HQ, *, size: int | None = None) -> bytes:
+    """age ciphertext of the rows' gzip; ``size``: retry until it has that size (age adds random-length
+    "grease" stanzas, so two encryptions of the same rows differ in size)."""
+    for _ in range(500):
+        data = pyrage.encrypt(gz_lines(rows), [to.public().recipient()])
+        if size is None or len(data) == size:
+            return data
+    raise AssertionError(f"no ciphertext of {size} bytes")
 
 
 # --- round trip ---------------------------------------------------------------------------------------
 
 
 def test_round_trip_many_members_with_chinese_text(tmp_path: Path) -> None:
-    members = [[{"member": m, "row": r, "姓名": f"王{m}号", "地址": "浙江省杭州市"} for r in range(m)] for m in range(40)]
+    members = [
+        [{"member": m, "row": r, "姓名": f"王{m}号", "地址": "浙江省杭州市"} for r in range(m)]
+        for m in range(40)
+    ]
     written = write_package(
         tmp_path, "s01-000007.zip", header=HEADER, members=members, sender=STATION, recipient=HQ.public()
     )
@@ -175,7 +184,10 @@ def test_a_large_member_streams_in_bounded_memory(tmp_path: Path) -> None:
     """200,000 rows (~16 MB of JSON lines, ~5 MB stored) in one member: the writer and the reader each
     stay far under the member's size (the rows exist before tracing starts; the reader drops them)."""
     count = 200_000
-    rows = [{"id": f"{i:08d}-{hashlib.md5(str(i).encode()).hexdigest()}", "n": i, "名": "赵钱孙李"} for i in range(count)]
+    rows = [
+        {"id": f"{i:08d}-{hashlib.md5(str(i).encode()).hexdigest()}", "n": i, "名": "赵钱孙李"}
+        for i in range(count)
+    ]
     plaintext = sum(len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) + 1 for r in rows)
     tracemalloc.start()
     try:
@@ -211,7 +223,10 @@ def test_enrolment_package_is_signed_but_not_encrypted(tmp_path: Path) -> None:
         recipient=None,
     )
     assert written.manifest["encrypted"] is False
-    assert [m["name"] for m in written.manifest["members"]] == ["data/000001.jsonl.gz", "data/000002.jsonl.gz"]
+    assert [m["name"] for m in written.manifest["members"]] == [
+        "data/000001.jsonl.gz",
+        "data/000002.jsonl.gz",
+    ]
     opened = open_package(written.path, receiver="S02", resolve_signer=lambda _m: HQ.public(), identity=None)
     assert list(opened.all_rows()) == [("data/000001.jsonl.gz", reference[0])]
     assert list(opened.rows("data/000002.jsonl.gz")) == []
@@ -228,7 +243,7 @@ def test_an_encrypted_member_needs_the_receivers_identity(tmp_path: Path) -> Non
         list(without.rows("data/000001.jsonl.gz.age"))
     assert refused.value.code == "decrypt"
     wrong = open_as_hq(written.path, identity=OTHER)
-    with pytest.raises(PackageRefused, match="无法解密数据块 data/000001.jsonl.gz.age") as refused:
+    with pytest.raises(PackageRefused, match=r"无法解密数据块 data/000001\.jsonl\.gz\.age") as refused:
         list(wrong.all_rows())
     assert refused.value.code == "decrypt"
     with pytest.raises(PackageRefused, match="清单中没有数据块 data/000009") as refused:
@@ -258,7 +273,13 @@ def test_cancel_between_members_leaves_no_file(tmp_path: Path) -> None:
     job = JobState(on_progress)
     with pytest.raises(Cancelled):
         write_package(
-            tmp_path, "c.zip", header=HEADER, members=[ROWS_A] * 5, sender=STATION, recipient=HQ.public(), job=job
+            tmp_path,
+            "c.zip",
+            header=HEADER,
+            members=[ROWS_A] * 5,
+            sender=STATION,
+            recipient=HQ.public(),
+            job=job,
         )
     assert reports[:2] == [(0, 5, "正在写入第 1 个数据块"), (1, 5, "正在写入第 2 个数据块")]
     assert os.listdir(tmp_path) == []
@@ -274,13 +295,15 @@ def test_cancel_inside_a_long_member_leaves_no_file(tmp_path: Path) -> None:
             yield {"i": i}
 
     with pytest.raises(Cancelled):
-        write_package(tmp_path, "c.zip", header=HEADER, members=[rows()], sender=STATION, recipient=HQ.public(), job=job)
+        write_package(
+            tmp_path, "c.zip", header=HEADER, members=[rows()], sender=STATION, recipient=HQ.public(), job=job
+        )
     assert os.listdir(tmp_path) == []
 
 
 def test_a_missing_folder_or_a_file_as_folder_is_a_write_error(tmp_path: Path) -> None:
     missing = tmp_path / "没有这个U盘"
-    with pytest.raises(PackageWriteError, match="没有这个U盘.*文件夹不存在"):
+    with pytest.raises(PackageWriteError, match=r"没有这个U盘.*文件夹不存在"):
         small_package(missing)
     assert not missing.exists()
     a_file = tmp_path / "file"
@@ -311,7 +334,9 @@ def test_a_full_disk_removes_the_part_file(tmp_path: Path) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
     try:
         with pytest.raises(PackageWriteError, match=f"文件夹「{tmp_path}」.*文件超过磁盘允许的大小") as error:
-            write_package(tmp_path, "full.zip", header=HEADER, members=members, sender=STATION, recipient=HQ.public())
+            write_package(
+                tmp_path, "full.zip", header=HEADER, members=members, sender=STATION, recipient=HQ.public()
+            )
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, previous)
@@ -323,7 +348,7 @@ def test_a_full_disk_removes_the_part_file(tmp_path: Path) -> None:
 
 def test_a_member_over_the_cap_is_refused_by_the_writer(tmp_path: Path) -> None:
     members = [[{"blob": base64.b64encode(os.urandom(3000)).decode()} for _ in range(10)]]
-    with pytest.raises(PackageWriteError, match="超过数据包上限.*存储后超过 8192 字节"):
+    with pytest.raises(PackageWriteError, match=r"超过数据包上限.*存储后超过 8192 字节"):
         write_package(
             tmp_path,
             "cap.zip",
@@ -335,19 +360,36 @@ def test_a_member_over_the_cap_is_refused_by_the_writer(tmp_path: Path) -> None:
         )
     with pytest.raises(PackageWriteError, match="第 1 行超过 100 字节"):
         write_package(
-            tmp_path, "line.zip", header=HEADER, members=members, sender=STATION, recipient=None, limits=Limits(line_bytes=100)
+            tmp_path,
+            "line.zip",
+            header=HEADER,
+            members=members,
+            sender=STATION,
+            recipient=None,
+            limits=Limits(line_bytes=100),
         )
     with pytest.raises(PackageWriteError, match="数据块超过 2 个"):
         write_package(
-            tmp_path, "n.zip", header=HEADER, members=[[]] * 3, sender=STATION, recipient=None, limits=Limits(members=2)
+            tmp_path,
+            "n.zip",
+            header=HEADER,
+            members=[[]] * 3,
+            sender=STATION,
+            recipient=None,
+            limits=Limits(members=2),
         )
     assert os.listdir(tmp_path) == []
 
 
 def test_a_row_that_is_not_json_is_a_write_error(tmp_path: Path) -> None:
-    with pytest.raises(PackageWriteError, match="cap.zip.*not JSON serializable"):
+    with pytest.raises(PackageWriteError, match=r"cap\.zip.*not JSON serializable"):
         write_package(
-            tmp_path, "cap.zip", header=HEADER, members=[[{"when": object()}]], sender=STATION, recipient=HQ.public()
+            tmp_path,
+            "cap.zip",
+            header=HEADER,
+            members=[[{"when": object()}]],
+            sender=STATION,
+            recipient=HQ.public(),
         )
     assert os.listdir(tmp_path) == []
 
@@ -392,6 +434,9 @@ def test_keys_fingerprint_is_stable_and_round_trips() -> None:
     assert STATION.sign_private not in repr(STATION)
 
 
+UPPER_BOX = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".upper()
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -400,7 +445,10 @@ def test_keys_fingerprint_is_stable_and_round_trips() -> None:
         {"sign": "AAAA", "box": "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"},
         {"sign": base64.b64encode(bytes(32)).decode().rstrip("="), "box": "age1x"},
         {"sign": base64.b64encode(bytes(32)).decode(), "box": "age1notakey"},
-        {"sign": base64.b64encode(bytes(32)).decode(), "box": "AGE1QL3Z7HJY54PW3HYWW5AYYFG7ZQGVC7W3J2ELW8ZMRJ2KG5SFN9AQMCAC8P"},
+        {
+            "sign": base64.b64encode(bytes(32)).decode(),
+            "box": "AGE1QL3Z7HJY54PW3HYWW5AYYFG7ZQGVC7W3J2ELW8ZMRJ2KG5SFN9AQMCAC8P",
+        },
         {"sign": base64.urlsafe_b64encode(b"\xff" * 32).decode(), "box": "age1x"},
         {"sign": 5, "box": "age1x"},
         {"sign": base64.b64encode(bytes(32)).decode(), "box": 7},
