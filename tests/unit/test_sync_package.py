@@ -15,7 +15,7 @@ import os
 import stat
 import tracemalloc
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,16 +56,19 @@ def station_signer(_manifest: Mapping[str, Any]) -> PublicKeys:
     return STATION.public()
 
 
-def small_package(directory: Path, name: str = "small.zip", **header: Any) -> WrittenPackage:
-    """A ~2 KB encrypted package of two members, station -> HQ."""
+def write(directory: Path, name: str, members: Iterable[Iterable[Any]], **options: Any) -> WrittenPackage:
+    """write_package station -> HQ, encrypted, with HEADER, unless ``options`` say otherwise."""
     return write_package(
         directory,
         name,
-        header={**HEADER, **header},
-        members=[ROWS_A, ROWS_B],
-        sender=STATION,
-        recipient=HQ.public(),
+        members=members,
+        **{"header": HEADER, "sender": STATION, "recipient": HQ.public(), **options},
     )
+
+
+def small_package(directory: Path, name: str = "small.zip", **header: Any) -> WrittenPackage:
+    """A ~2 KB encrypted package of two members, station -> HQ."""
+    return write(directory, name, [ROWS_A, ROWS_B], header={**HEADER, **header})
 
 
 def open_as_hq(path: Path, **kwargs: Any) -> OpenedPackage:
@@ -137,6 +140,24 @@ def encrypt_member(rows: Sequence[Mapping[str, Any]], to: NodeKeys = HQ, *, size
     raise AssertionError(f"no ciphertext of {size} bytes")
 
 
+def refused(path: Path, code: str, text: str, **kwargs: Any) -> PackageRefused:
+    with pytest.raises(PackageRefused) as error:
+        open_as_hq(path, **kwargs)
+    assert error.value.code == code, error.value
+    assert text in str(error.value)
+    assert path.name in str(error.value)
+    return error.value
+
+
+def rows_refused(path: Path, code: str, text: str, **kwargs: Any) -> PackageRefused:
+    opened = open_as_hq(path, **kwargs)
+    with pytest.raises(PackageRefused) as error:
+        list(opened.all_rows())
+    assert error.value.code == code, error.value
+    assert text in str(error.value)
+    return error.value
+
+
 # --- round trip ---------------------------------------------------------------------------------------
 
 
@@ -145,9 +166,7 @@ def test_round_trip_many_members_with_chinese_text(tmp_path: Path) -> None:
         [{"member": m, "row": r, "姓名": f"王{m}号", "地址": "浙江省杭州市"} for r in range(m)]
         for m in range(40)
     ]
-    written = write_package(
-        tmp_path, "s01-000007.zip", header=HEADER, members=members, sender=STATION, recipient=HQ.public()
-    )
+    written = write(tmp_path, "s01-000007.zip", members)
     assert written.path == tmp_path / "s01-000007.zip"
     assert sorted(os.listdir(tmp_path)) == ["s01-000007.zip"]
     assert written.size == written.path.stat().st_size
@@ -189,9 +208,7 @@ def test_a_large_member_streams_in_bounded_memory(tmp_path: Path) -> None:
     plaintext = sum(len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) + 1 for r in rows)
     tracemalloc.start()
     try:
-        written = write_package(
-            tmp_path, "big.zip", header=HEADER, members=[iter(rows)], sender=STATION, recipient=HQ.public()
-        )
+        written = write(tmp_path, "big.zip", [iter(rows)])
         _, write_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         opened = open_as_hq(written.path)
@@ -270,15 +287,7 @@ def test_cancel_between_members_leaves_no_file(tmp_path: Path) -> None:
 
     job = JobState(on_progress)
     with pytest.raises(Cancelled):
-        write_package(
-            tmp_path,
-            "c.zip",
-            header=HEADER,
-            members=[ROWS_A] * 5,
-            sender=STATION,
-            recipient=HQ.public(),
-            job=job,
-        )
+        write(tmp_path, "c.zip", [ROWS_A] * 5, job=job)
     assert reports[:2] == [(0, 5, "正在写入第 1 个数据块"), (1, 5, "正在写入第 2 个数据块")]
     assert os.listdir(tmp_path) == []
 
@@ -293,9 +302,7 @@ def test_cancel_inside_a_long_member_leaves_no_file(tmp_path: Path) -> None:
             yield {"i": i}
 
     with pytest.raises(Cancelled):
-        write_package(
-            tmp_path, "c.zip", header=HEADER, members=[rows()], sender=STATION, recipient=HQ.public(), job=job
-        )
+        write(tmp_path, "c.zip", [rows()], job=job)
     assert os.listdir(tmp_path) == []
 
 
@@ -337,9 +344,7 @@ def test_a_full_disk_removes_the_part_file(tmp_path: Path) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
     try:
         with pytest.raises(PackageWriteError, match=f"文件夹「{tmp_path}」.*文件超过磁盘允许的大小") as error:
-            write_package(
-                tmp_path, "full.zip", header=HEADER, members=members, sender=STATION, recipient=HQ.public()
-            )
+            write(tmp_path, "full.zip", members)
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, previous)
@@ -352,48 +357,17 @@ def test_a_full_disk_removes_the_part_file(tmp_path: Path) -> None:
 def test_a_member_over_the_cap_is_refused_by_the_writer(tmp_path: Path) -> None:
     members = [[{"blob": base64.b64encode(os.urandom(3000)).decode()} for _ in range(10)]]
     with pytest.raises(PackageWriteError, match=r"超过数据包上限.*存储后超过 8192 字节"):
-        write_package(
-            tmp_path,
-            "cap.zip",
-            header=HEADER,
-            members=members,
-            sender=STATION,
-            recipient=HQ.public(),
-            limits=Limits(member_stored_bytes=8192),
-        )
+        write(tmp_path, "cap.zip", members, limits=Limits(member_stored_bytes=8192))
     with pytest.raises(PackageWriteError, match="第 1 行超过 100 字节"):
-        write_package(
-            tmp_path,
-            "line.zip",
-            header=HEADER,
-            members=members,
-            sender=STATION,
-            recipient=None,
-            limits=Limits(line_bytes=100),
-        )
+        write(tmp_path, "line.zip", members, recipient=None, limits=Limits(line_bytes=100))
     with pytest.raises(PackageWriteError, match="数据块超过 2 个"):
-        write_package(
-            tmp_path,
-            "n.zip",
-            header=HEADER,
-            members=[[]] * 3,
-            sender=STATION,
-            recipient=None,
-            limits=Limits(members=2),
-        )
+        write(tmp_path, "n.zip", [[]] * 3, recipient=None, limits=Limits(members=2))
     assert os.listdir(tmp_path) == []
 
 
 def test_a_row_that_is_not_json_is_a_write_error(tmp_path: Path) -> None:
     with pytest.raises(PackageWriteError, match=r"cap\.zip.*not JSON serializable"):
-        write_package(
-            tmp_path,
-            "cap.zip",
-            header=HEADER,
-            members=[[{"when": object()}]],
-            sender=STATION,
-            recipient=HQ.public(),
-        )
+        write(tmp_path, "cap.zip", [[{"when": object()}]])
     assert os.listdir(tmp_path) == []
 
 
@@ -411,9 +385,129 @@ def test_a_row_that_is_not_json_is_a_write_error(tmp_path: Path) -> None:
 )
 def test_a_bad_header_is_a_programming_error(tmp_path: Path, header: dict[str, Any], problem: str) -> None:
     with pytest.raises(Exception, match=problem) as error:
-        write_package(tmp_path, "h.zip", header=header, members=[], sender=STATION, recipient=None)
+        write(tmp_path, "h.zip", [], header=header, recipient=None)
     assert not isinstance(error.value, PackageWriteError)
     assert os.listdir(tmp_path) == []
+
+
+# --- bad input the sender can get wrong (attacks: test_sync_package_attacks.py) --------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all" * 10, os.urandom(4096), gzip.compress(b"{}")])
+def test_not_a_zip_is_refused(tmp_path: Path, content: bytes) -> None:
+    target = tmp_path / "junk.zip"
+    target.write_bytes(content)
+    error = refused(target, "not_zip" if len(content) < 22 else "truncated", "junk.zip")
+    assert "ZIP" in str(error)
+
+
+def test_a_missing_file_or_a_folder_is_refused(tmp_path: Path) -> None:
+    refused(tmp_path / "gone.zip", "io", "无法读取文件")
+    (tmp_path / "dir.zip").mkdir()
+    refused(tmp_path / "dir.zip", "not_file", "不是普通文件")
+    big = tmp_path / "big.zip"
+    big.write_bytes(small_package(tmp_path).path.read_bytes())
+    refused(big, "package_size", "文件过大", limits=Limits(package_bytes=1000))
+
+
+def test_a_file_changed_after_opening_is_refused_by_rows(tmp_path: Path) -> None:
+    written = small_package(tmp_path, "p.zip")
+    opened = open_as_hq(written.path)
+    sizes = [m["size"] for m in written.manifest["members"]]
+    forge(written.path, [encrypt_member(ROWS_A, size=sizes[0]), encrypt_member(ROWS_B, size=sizes[1])])
+    with pytest.raises(PackageRefused, match="SHA-256 不符") as error:
+        list(opened.all_rows())
+    assert error.value.code == "hash"
+    forge(written.path, [encrypt_member(ROWS_A, size=sizes[0] + 1), encrypt_member(ROWS_B)])
+    with pytest.raises(PackageRefused, match="在打开后被改动") as error:
+        list(opened.all_rows())
+    assert error.value.code == "changed"
+
+
+def test_an_unencrypted_manifest_cannot_list_encrypted_names(tmp_path: Path) -> None:
+    forge(tmp_path / "flag.zip", [encrypt_member(ROWS_A)], encrypted=False)
+    # the names are data/000001.jsonl.gz, but the bytes are age: refused when read (no gzip)
+    rows_refused(tmp_path / "flag.zip", "gzip", "压缩数据已损坏")
+
+
+def test_a_deflated_member_within_the_ratio_is_read(tmp_path: Path) -> None:
+    member = encrypt_member(ROWS_A) + b""
+    target = tmp_path / "deflated.zip"
+    forge(target, [member], compress_type=zipfile.ZIP_DEFLATED, rows=[2])
+    assert list(open_as_hq(target).all_rows()) == [("data/000001.jsonl.gz.age", row) for row in ROWS_A]
+
+
+@pytest.mark.parametrize(
+    ("plain", "rows", "code", "text"),
+    [
+        (b'{"a":1}\n[1]\n', 2, "json", "第 2 行不是 JSON 对象"),
+        (b'{"a":1}\n{"a":\n', 2, "json", "第 2 行不是有效的 JSON"),
+        (b'{"a":1,"a":2}\n', 1, "json", "重复的键 'a'"),
+        (b'{"a":NaN}\n', 1, "json", "不是 JSON 值"),
+        (b'{"a":"\xff"}\n', 1, "json", "不是有效的 JSON"),
+        (b'{"a":1}', 1, "line", "最后一行不完整"),
+        (b'{"a":1}\n{"a":2}\n', 1, "rows", "多于清单的 1 行"),
+        (b'{"a":1}\n', 3, "rows", "有 1 行，清单写的是 3 行"),
+        (b"\n", 1, "json", "第 1 行不是有效的 JSON"),
+    ],
+)
+def test_a_bad_row_is_refused_naming_the_member(
+    tmp_path: Path, plain: bytes, rows: int, code: str, text: str
+) -> None:
+    target = tmp_path / "rows.zip"
+    forge(target, [pyrage.encrypt(gzip.compress(plain), [HQ.public().recipient()])], rows=[rows])
+    error = rows_refused(target, code, text)
+    assert "data/000001.jsonl.gz.age" in str(error)
+
+
+def test_a_long_line_and_a_broken_gzip_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "long.zip"
+    forge(target, [gz_lines([{"a": "x" * 500}])], encrypted=False)
+    rows_refused(target, "line", "第 1 行超过 100 字节", limits=Limits(line_bytes=100), identity=None)
+    forge(target, [gz_lines([{"a": 1}])[:-4]], encrypted=False)
+    rows_refused(target, "gzip", "data/000001.jsonl.gz 的压缩数据已损坏", identity=None)
+    forge(target, [b"plain text, not gzip\n"], encrypted=False)
+    rows_refused(target, "gzip", "压缩数据已损坏", identity=None)
+
+
+def test_a_truncated_age_member_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "age.zip"
+    forge(target, [encrypt_member(ROWS_A)[:-10]], rows=[2])
+    rows_refused(target, "decrypt", "无法解密数据块 data/000001.jsonl.gz.age")
+    forge(target, [encrypt_member(ROWS_A, to=OTHER)], rows=[2])
+    rows_refused(target, "decrypt", "不是用本站的公钥加密的")
+
+
+def _listed(**fields: Any) -> dict[str, Any]:
+    entry = {"name": "data/000001.jsonl.gz.age", "size": 1, "sha256": "0" * 64, "rows": 1}
+    return {"members": [{**entry, **fields}]}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "text"),
+    [
+        ({"members": {"a": 1}}, "清单缺少 members"),
+        ({"members": [{"name": "data/000001.jsonl.gz.age"}]}, "记录格式不对"),
+        (_listed(extra=1), "记录格式不对"),
+        (_listed(name="x"), "应名为 data/000001.jsonl.gz.age"),
+        (_listed(size=-1), "大小无效"),
+        (_listed(size=True), "大小无效"),
+        (_listed(sha256="0" * 63), "SHA-256 无效"),
+        (_listed(sha256="A" * 64), "SHA-256 无效"),
+        (_listed(rows=1.5), "行数无效"),
+        ({"encrypted": "yes"}, "清单缺少 encrypted"),
+        ({"sender": ""}, "清单缺少 sender"),
+        ({"receiver": None}, "清单缺少 receiver"),
+    ],
+)
+def test_a_manifest_with_bad_member_records_is_refused(
+    tmp_path: Path, overrides: dict[str, Any], text: str
+) -> None:
+    forge(tmp_path / "m.zip", [encrypt_member(ROWS_A)], **overrides)
+    with pytest.raises(PackageRefused, match=text) as error:
+        open_as_hq(tmp_path / "m.zip")
+    assert error.value.code in {"manifest", "size"}
+    assert "m.zip" in str(error.value)
 
 
 # --- keys ----------------------------------------------------------------------------------------------

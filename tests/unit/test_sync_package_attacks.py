@@ -5,7 +5,6 @@ cannot make them. Real files, real keys."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import stat
@@ -14,7 +13,7 @@ import tracemalloc
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,8 @@ import pyrage
 import pytest
 import rfc8785
 
-from desktop.sync_package import Limits, NodeKeys, PackageRefused, PublicKeys
+from desktop.sync_package import Limits, PackageRefused, PublicKeys
 from tests.unit.test_sync_package import (
-    HEADER,
     HQ,
     OTHER,
     ROWS_A,
@@ -32,10 +30,9 @@ from tests.unit.test_sync_package import (
     STATION,
     encrypt_member,
     forge,
-    gz_lines,
     open_as_hq,
+    refused,
     small_package,
-    station_signer,
     stored_entry,
 )
 
@@ -54,26 +51,12 @@ EOCD_FIELDS += [("cd_offset", 4), ("clen", 2)]
 # Fields zipfile reads past without using (or uses only in ways that do not change the content): a
 # flip there may be accepted, and then must give the very same rows. Every other byte must be refused.
 IGNORED_BY_ZIPFILE = {
-    "local.version",
-    "local.flags",
-    "local.method",
-    "local.time",
-    "local.date",
-    "local.crc",
-    "local.csize",
-    "local.usize",
-    "central.made_by",
-    "central.version",
-    "central.time",
-    "central.date",
-    "central.iattr",
-    "central.eattr",
-    # the last directory entry's name, extra and comment lengths: zipfile reads them from a buffer that
-    # ends with the directory, so a longer length reads the same bytes
-    "central.last.nlen",
-    "central.last.xlen",
-    "central.last.clen",
+    f"local.{f}" for f in ("version", "flags", "method", "time", "date", "crc", "csize", "usize")
 }
+IGNORED_BY_ZIPFILE |= {f"central.{f}" for f in ("made_by", "version", "time", "date", "iattr", "eattr")}
+# the last directory entry's name, extra and comment lengths: zipfile reads them from a buffer that ends
+# with the directory, so a longer length reads the same bytes
+IGNORED_BY_ZIPFILE |= {"central.last.nlen", "central.last.xlen", "central.last.clen"}
 
 
 def byte_fields(data: bytes) -> list[str]:
@@ -114,33 +97,13 @@ def byte_fields(data: bytes) -> list[str]:
     return labels
 
 
-def refused(path: Path, code: str, text: str, **kwargs: Any) -> PackageRefused:
-    with pytest.raises(PackageRefused) as error:
-        open_as_hq(path, **kwargs)
-    assert error.value.code == code, error.value
-    assert text in str(error.value)
-    assert path.name in str(error.value)
-    return error.value
-
-
-def rows_refused(path: Path, code: str, text: str, **kwargs: Any) -> PackageRefused:
-    opened = open_as_hq(path, **kwargs)
-    with pytest.raises(PackageRefused) as error:
-        list(opened.all_rows())
-    assert error.value.code == code, error.value
-    assert text in str(error.value)
-    return error.value
-
-
-def rewrite(
-    source: Path, target: Path, edit: Callable[[str, bytes], tuple[zipfile.ZipInfo | str, bytes] | None]
-) -> None:
-    """Copy a package entry by entry; ``edit(name, data)`` returns the entry to write instead, or None."""
+def rewrite(source: Path, target: Path, replace: Mapping[str, bytes | None] | None = None) -> None:
+    """Copy a package entry by entry, with ``replace[name]`` for an entry's bytes (None: drop the entry)."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
         for info in src.infolist():
-            replaced = edit(info.filename, src.read(info))
-            if replaced is not None:
-                dst.writestr(*replaced)
+            data = (replace or {}).get(info.filename, src.read(info))
+            if data is not None:
+                dst.writestr(stored_entry(info.filename), data)
 
 
 # --- a flipped bit anywhere, truncated, padded ------------------------------------------------------------
@@ -238,16 +201,12 @@ def test_padded_is_refused(tmp_path: Path, extra: bytes) -> None:
     refused(target, "padded", f"数据包末尾多出 {len(extra)} 字节")
 
 
-def test_padded_with_a_fake_end_record_is_refused(tmp_path: Path) -> None:
-    target = tmp_path / "pad.zip"
-    target.write_bytes(small_package(tmp_path).path.read_bytes() + b"PK\x05\x06" + bytes(18))
-    refused(target, "zip_structure", "ZIP 目录的位置不对")
-
-
-def test_a_whole_package_appended_or_a_prefix_is_refused(tmp_path: Path) -> None:
+def test_a_whole_package_or_a_fake_end_record_appended_or_a_prefix_is_refused(tmp_path: Path) -> None:
     one = small_package(tmp_path, "one.zip").path.read_bytes()
     two = small_package(tmp_path, "two.zip", seq=8).path.read_bytes()
     target = tmp_path / "double.zip"
+    target.write_bytes(one + b"PK\x05\x06" + bytes(18))
+    refused(target, "zip_structure", "ZIP 目录的位置不对")
     target.write_bytes(one + two)  # zipfile alone would read the second one
     refused(target, "zip_structure", "ZIP 目录的位置不对")
     target.write_bytes(b"MZ" + bytes(100) + one)  # a self-extractor style prefix
@@ -256,27 +215,10 @@ def test_a_whole_package_appended_or_a_prefix_is_refused(tmp_path: Path) -> None
 
 def test_a_comment_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "comment.zip"
-    rewrite(small_package(tmp_path).path, target, lambda name, data: (stored_entry(name), data))
+    rewrite(small_package(tmp_path).path, target)
     with zipfile.ZipFile(target, "a") as zf:
         zf.comment = b"hello"
     refused(target, "padded", "带有注释")
-
-
-@pytest.mark.parametrize("content", [b"", b"not a zip at all" * 10, os.urandom(4096), gzip.compress(b"{}")])
-def test_not_a_zip_is_refused(tmp_path: Path, content: bytes) -> None:
-    target = tmp_path / "junk.zip"
-    target.write_bytes(content)
-    error = refused(target, "not_zip" if len(content) < 22 else "truncated", "junk.zip")
-    assert "ZIP" in str(error)
-
-
-def test_a_missing_file_or_a_folder_is_refused(tmp_path: Path) -> None:
-    refused(tmp_path / "gone.zip", "io", "无法读取文件")
-    (tmp_path / "dir.zip").mkdir()
-    refused(tmp_path / "dir.zip", "not_file", "不是普通文件")
-    big = tmp_path / "big.zip"
-    big.write_bytes(small_package(tmp_path).path.read_bytes())
-    refused(big, "package_size", "文件过大", limits=Limits(package_bytes=1000))
 
 
 # --- members added, removed, swapped, replaced --------------------------------------------------------
@@ -284,7 +226,7 @@ def test_a_missing_file_or_a_folder_is_refused(tmp_path: Path) -> None:
 
 def test_a_member_added_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "added.zip"
-    rewrite(small_package(tmp_path).path, target, lambda name, data: (stored_entry(name), data))
+    rewrite(small_package(tmp_path).path, target)
     with zipfile.ZipFile(target, "a") as zf:
         zf.writestr(stored_entry("data/000003.jsonl.gz.age"), encrypt_member([{"evil": 1}]))
     refused(target, "extra_entry", "数据包中有清单未列出的条目：data/000003.jsonl.gz.age")
@@ -294,22 +236,14 @@ def test_a_member_added_is_refused(tmp_path: Path) -> None:
     signed = forge(tmp_path / "b.zip", members[:2])
     with zipfile.ZipFile(tmp_path / "b.zip") as zf:
         old_sig = zf.read("manifest.sig")
-    rewrite(
-        target,
-        tmp_path / "c.zip",
-        lambda name, data: (stored_entry(name), old_sig if name == "manifest.sig" else data),
-    )
+    rewrite(target, tmp_path / "c.zip", {"manifest.sig": old_sig})
     assert manifest != signed
     refused(tmp_path / "c.zip", "signature", "签名不符：数据包已被改动，或不是 S01")
 
 
 def test_a_member_removed_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "removed.zip"
-    rewrite(
-        small_package(tmp_path).path,
-        target,
-        lambda name, data: None if name == "data/000002.jsonl.gz.age" else (stored_entry(name), data),
-    )
+    rewrite(small_package(tmp_path).path, target, {"data/000002.jsonl.gz.age": None})
     refused(target, "missing_entry", "数据包缺少清单列出的条目：data/000002.jsonl.gz.age")
 
 
@@ -320,9 +254,8 @@ def test_two_members_swapped_are_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(source) as zf:
         first, second = zf.read("data/000001.jsonl.gz.age"), zf.read("data/000002.jsonl.gz.age")
     assert len(first) == len(second)
-    swap = {"data/000001.jsonl.gz.age": second, "data/000002.jsonl.gz.age": first}
     target = tmp_path / "swapped.zip"
-    rewrite(source, target, lambda name, data: (stored_entry(name), swap.get(name, data)))
+    rewrite(source, target, {"data/000001.jsonl.gz.age": second, "data/000002.jsonl.gz.age": first})
     refused(target, "hash", "数据块 data/000001.jsonl.gz.age 的内容与清单的 SHA-256 不符")
 
 
@@ -334,24 +267,8 @@ def test_a_member_from_another_package_of_the_same_sender_is_refused(tmp_path: P
     with zipfile.ZipFile(theirs) as zf:
         foreign = zf.read("data/000002.jsonl.gz.age")
     target = tmp_path / "mixed.zip"
-    rewrite(
-        ours.path, target, lambda n, d: (stored_entry(n), foreign if n == "data/000002.jsonl.gz.age" else d)
-    )
+    rewrite(ours.path, target, {"data/000002.jsonl.gz.age": foreign})
     refused(target, "hash", "data/000002.jsonl.gz.age 的内容与清单的 SHA-256 不符")
-
-
-def test_a_file_changed_after_opening_is_refused_by_rows(tmp_path: Path) -> None:
-    written = small_package(tmp_path, "p.zip")
-    opened = open_as_hq(written.path)
-    sizes = [m["size"] for m in written.manifest["members"]]
-    forge(written.path, [encrypt_member(ROWS_A, size=sizes[0]), encrypt_member(ROWS_B, size=sizes[1])])
-    with pytest.raises(PackageRefused, match="SHA-256 不符") as error:
-        list(opened.all_rows())
-    assert error.value.code == "hash"
-    forge(written.path, [encrypt_member(ROWS_A, size=sizes[0] + 1), encrypt_member(ROWS_B)])
-    with pytest.raises(PackageRefused, match="在打开后被改动") as error:
-        list(opened.all_rows())
-    assert error.value.code == "changed"
 
 
 # --- receiver, signer, signature, manifest ----------------------------------------------------------------
@@ -383,7 +300,7 @@ def test_signed_by_the_right_key_over_another_manifest_is_refused(tmp_path: Path
     with zipfile.ZipFile(b) as zf:
         signature_b = zf.read("manifest.sig")
     target = tmp_path / "a-with-b-sig.zip"
-    rewrite(a, target, lambda n, d: (stored_entry(n), signature_b if n == "manifest.sig" else d))
+    rewrite(a, target, {"manifest.sig": signature_b})
     refused(target, "signature", "签名不符：数据包已被改动，或不是 S01")
 
 
@@ -456,52 +373,12 @@ def test_a_newer_format_version_is_refused(tmp_path: Path) -> None:
     refused(tmp_path / "other.zip", "format", "不是 Doorstep 同步数据包")
 
 
-@pytest.mark.parametrize(
-    ("overrides", "text"),
-    [
-        ({"members": {"a": 1}}, "清单缺少 members"),
-        ({"members": [{"name": "data/000001.jsonl.gz.age"}]}, "记录格式不对"),
-        (
-            {"members": [{"name": "x", "size": 1, "sha256": "0" * 64, "rows": 1}]},
-            "应名为 data/000001.jsonl.gz.age",
-        ),
-        (
-            {"members": [{"name": "data/000001.jsonl.gz.age", "size": -1, "sha256": "0" * 64, "rows": 1}]},
-            "大小无效",
-        ),
-        (
-            {"members": [{"name": "data/000001.jsonl.gz.age", "size": 1, "sha256": "0" * 63, "rows": 1}]},
-            "SHA-256 无效",
-        ),
-        (
-            {"members": [{"name": "data/000001.jsonl.gz.age", "size": 1, "sha256": "0" * 64, "rows": 1.5}]},
-            "行数无效",
-        ),
-        ({"encrypted": "yes"}, "清单缺少 encrypted"),
-        ({"sender": ""}, "清单缺少 sender"),
-    ],
-)
-def test_a_manifest_with_bad_member_records_is_refused(
-    tmp_path: Path, overrides: dict[str, Any], text: str
-) -> None:
-    forge(tmp_path / "m.zip", [encrypt_member(ROWS_A)], **overrides)
-    with pytest.raises(PackageRefused, match=text) as error:
-        open_as_hq(tmp_path / "m.zip")
-    assert error.value.code in {"manifest", "size"}
-
-
-def test_an_unencrypted_manifest_cannot_list_encrypted_names(tmp_path: Path) -> None:
-    forge(tmp_path / "flag.zip", [encrypt_member(ROWS_A)], encrypted=False)
-    # the names are data/000001.jsonl.gz, but the bytes are age: refused when read (no gzip)
-    rows_refused(tmp_path / "flag.zip", "gzip", "压缩数据已损坏")
-
-
 # --- archive attacks ------------------------------------------------------------------------------------
 
 
 def _with_entry(tmp_path: Path, info: zipfile.ZipInfo) -> Path:
     target = tmp_path / "attack.zip"
-    rewrite(small_package(tmp_path).path, target, lambda name, data: (stored_entry(name), data))
+    rewrite(small_package(tmp_path).path, target)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # zipfile warns about a duplicate name
         with zipfile.ZipFile(target, "a") as zf:
@@ -604,13 +481,6 @@ def test_a_zip_bomb_by_ratio_is_refused_before_inflating(tmp_path: Path) -> None
     assert peak < 2 * 1024 * 1024
 
 
-def test_a_deflated_member_within_the_ratio_is_read(tmp_path: Path) -> None:
-    member = encrypt_member(ROWS_A) + b""
-    target = tmp_path / "deflated.zip"
-    forge(target, [member], compress_type=zipfile.ZIP_DEFLATED, rows=[2])
-    assert list(open_as_hq(target).all_rows()) == [("data/000001.jsonl.gz.age", row) for row in ROWS_A]
-
-
 def test_zip64_end_records_are_read_and_checked(tmp_path: Path) -> None:
     """More than 65,535 entries (or a package over 2 GiB) makes zipfile write ZIP64 end records."""
     path = tmp_path / "z64.zip"
@@ -706,54 +576,3 @@ def test_a_gzip_bomb_inside_an_encrypted_member_is_refused_in_bounded_memory(tmp
         tracemalloc.stop()
     assert error.value.code == "ratio"
     assert peak < 8 * 1024 * 1024
-
-
-# --- a signed but malformed member (a buggy sender) ------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("plain", "rows", "code", "text"),
-    [
-        (b'{"a":1}\n[1]\n', 2, "json", "第 2 行不是 JSON 对象"),
-        (b'{"a":1}\n{"a":\n', 2, "json", "第 2 行不是有效的 JSON"),
-        (b'{"a":1,"a":2}\n', 1, "json", "重复的键 'a'"),
-        (b'{"a":NaN}\n', 1, "json", "不是 JSON 值"),
-        (b'{"a":"\xff"}\n', 1, "json", "不是有效的 JSON"),
-        (b'{"a":1}', 1, "line", "最后一行不完整"),
-        (b'{"a":1}\n{"a":2}\n', 1, "rows", "多于清单的 1 行"),
-        (b'{"a":1}\n', 3, "rows", "有 1 行，清单写的是 3 行"),
-        (b"\n", 1, "json", "第 1 行不是有效的 JSON"),
-    ],
-)
-def test_a_bad_row_is_refused_naming_the_member(
-    tmp_path: Path, plain: bytes, rows: int, code: str, text: str
-) -> None:
-    target = tmp_path / "rows.zip"
-    forge(target, [pyrage.encrypt(gzip.compress(plain), [HQ.public().recipient()])], rows=[rows])
-    error = rows_refused(target, code, text)
-    assert "data/000001.jsonl.gz.age" in str(error)
-
-
-def test_a_long_line_and_a_broken_gzip_are_refused(tmp_path: Path) -> None:
-    target = tmp_path / "long.zip"
-    forge(target, [gz_lines([{"a": "x" * 500}])], encrypted=False)
-    rows_refused(target, "line", "第 1 行超过 100 字节", limits=Limits(line_bytes=100), identity=None)
-    forge(target, [gz_lines([{"a": 1}])[:-4]], encrypted=False)
-    rows_refused(target, "gzip", "data/000001.jsonl.gz 的压缩数据已损坏", identity=None)
-    forge(target, [b"plain text, not gzip\n"], encrypted=False)
-    rows_refused(target, "gzip", "压缩数据已损坏", identity=None)
-
-
-def test_a_truncated_age_member_is_refused(tmp_path: Path) -> None:
-    target = tmp_path / "age.zip"
-    forge(target, [encrypt_member(ROWS_A)[:-10]], rows=[2])
-    rows_refused(target, "decrypt", "无法解密数据块 data/000001.jsonl.gz.age")
-    forge(target, [encrypt_member(ROWS_A, to=OTHER)], rows=[2])
-    rows_refused(target, "decrypt", "不是用本站的公钥加密的")
-
-
-def test_the_sender_keys_used_in_these_tests_differ() -> None:
-    keys = {k.public().fingerprint() for k in (STATION, HQ, OTHER, NodeKeys.generate())}
-    assert len(keys) == 4
-    assert station_signer({}) == STATION.public()
-    assert HEADER["receiver"] == "HQ"
