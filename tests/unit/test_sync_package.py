@@ -12,10 +12,12 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import stat
+import subprocess
 import tracemalloc
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -318,19 +320,28 @@ def test_a_missing_folder_or_a_file_as_folder_is_a_write_error(tmp_path: Path) -
     assert sorted(os.listdir(tmp_path)) == ["file"]
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes into a read-only folder anyway"
-)
+def _make_read_only(folder: Path) -> Callable[[], object]:
+    """Make ``folder`` unwritable; the undo. Root ignores permission bits, so for root the folder is
+    made immutable (``chattr +i``, ext4 and friends)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        folder.chmod(0o500)
+        return lambda: folder.chmod(0o700)
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False).returncode != 0:
+        pytest.skip("running as root without chattr +i: no way to make a folder read-only")
+    return lambda: subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
 def test_a_read_only_folder_is_a_write_error(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
+    undo = _make_read_only(folder)
     try:
         with pytest.raises(PackageWriteError, match="没有写入权限"):
             small_package(folder)
         assert os.listdir(folder) == []
     finally:
-        folder.chmod(0o700)
+        undo()
 
 
 def test_a_full_disk_removes_the_part_file(tmp_path: Path) -> None:
