@@ -90,7 +90,7 @@ def _parse_manifest(data: bytes, label: str) -> dict[str, Any]:
         raise refuse(label, "清单 manifest.json 不是有效的 UTF-8 文本", "manifest") from exc
     try:
         value = _load_json(text)
-    except ValueError as exc:  # json.JSONDecodeError is a ValueError; so are duplicate keys
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and duplicate keys are ValueErrors
         raise refuse(label, f"清单 manifest.json 不是有效的 JSON（{exc}）", "manifest") from exc
     if not isinstance(value, dict):
         raise refuse(label, "清单 manifest.json 不是 JSON 对象", "manifest")
@@ -402,7 +402,7 @@ def _parse_line(line: bytes, number: int, name: str, label: str, limits: Limits)
         raise refuse(label, f"数据块 {name} 第 {number} 行超过 {limits.line_bytes} 字节", "line")
     try:
         value = _load_json(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise refuse(label, f"数据块 {name} 第 {number} 行不是有效的 JSON（{exc}）", "json") from exc
     if not isinstance(value, dict):
         raise refuse(label, f"数据块 {name} 第 {number} 行不是 JSON 对象", "json")

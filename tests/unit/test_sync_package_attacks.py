@@ -368,6 +368,7 @@ def test_duplicate_json_keys_in_the_manifest_are_refused(tmp_path: Path) -> None
         (b"[1,2]", "不是 JSON 对象"),
         (b'{"a":NaN}', "不是有效的 JSON"),
         (b"{", "不是有效的 JSON"),
+        (b"[" * 200_000 + b"]" * 200_000, "不是有效的 JSON"),
         (b'{"a":1e400}', "无法规范化"),
     ],
 )
