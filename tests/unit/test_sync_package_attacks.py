@@ -124,6 +124,8 @@ def flipped(path: Path, offset: int, value: int, original: int) -> Iterator[None
 
 
 def test_every_flipped_byte_is_refused_or_in_a_field_zipfile_ignores(tmp_path: Path) -> None:
+    """Each byte XOR 0x01 and XOR 0xFF: refused, or — only in IGNORED_BY_ZIPFILE — the same package id
+    and the very same rows."""
     written = small_package(tmp_path)
     original = written.path.read_bytes()
     assert 1000 < len(original) < 2500
