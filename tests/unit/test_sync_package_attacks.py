@@ -33,6 +33,7 @@ from tests.unit.test_sync_package import (
     forge,
     open_as_hq,
     refused,
+    same_size,
     small_package,
     stored_entry,
 )
@@ -267,26 +268,25 @@ def test_a_member_removed_is_refused(tmp_path: Path) -> None:
 
 def test_two_members_swapped_are_refused(tmp_path: Path) -> None:
     source = tmp_path / "same-size.zip"
-    first = encrypt_member([{"v": 1}])
-    forge(source, [first, encrypt_member([{"v": 2}], size=len(first))])
-    with zipfile.ZipFile(source) as zf:
-        first, second = zf.read("data/000001.jsonl.gz.age"), zf.read("data/000002.jsonl.gz.age")
-    assert len(first) == len(second)
+    first, second = same_size([{"v": 1}], [{"v": 2}])
+    forge(source, [first, second])
     target = tmp_path / "swapped.zip"
     rewrite(source, target, {"data/000001.jsonl.gz.age": second, "data/000002.jsonl.gz.age": first})
     refused(target, "hash", "数据块 data/000001.jsonl.gz.age 的内容与清单的 SHA-256 不符")
 
 
 def test_a_member_from_another_package_of_the_same_sender_is_refused(tmp_path: Path) -> None:
-    ours = small_package(tmp_path, "ours.zip")
-    size = ours.manifest["members"][1]["size"]
-    theirs = tmp_path / "theirs.zip"
-    forge(theirs, [encrypt_member(ROWS_A), encrypt_member(ROWS_B, size=size)])  # same rows, same size
-    with zipfile.ZipFile(theirs) as zf:
-        foreign = zf.read("data/000002.jsonl.gz.age")
+    ours, theirs = tmp_path / "ours.zip", tmp_path / "theirs.zip"
+    b_ours, b_theirs = same_size(ROWS_B, ROWS_B)  # the same rows, encrypted twice: same size, other bytes
+    forge(ours, [encrypt_member(ROWS_A), b_ours], rows=[2, 1])
+    forge(theirs, [encrypt_member(ROWS_A), b_theirs], rows=[2, 1], seq=8)
+    assert list(open_as_hq(theirs).rows("data/000002.jsonl.gz.age")) == ROWS_B
     target = tmp_path / "mixed.zip"
-    rewrite(ours.path, target, {"data/000002.jsonl.gz.age": foreign})
+    rewrite(ours, target, {"data/000002.jsonl.gz.age": b_theirs})
     refused(target, "hash", "data/000002.jsonl.gz.age 的内容与清单的 SHA-256 不符")
+    # a member of another size is refused by its size before anything is hashed
+    rewrite(ours, target, {"data/000002.jsonl.gz.age": b_theirs + b"\x00"})
+    refused(target, "size", "条目 data/000002.jsonl.gz.age 的大小")
 
 
 # --- receiver, signer, signature, manifest ----------------------------------------------------------------
