@@ -62,12 +62,13 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
     if record[:4] != _EOCD_SIG or record[-2:] != b"\x00\x00":
         back = min(size, _EOCD.size + _MAX_COMMENT + 64 * 1024)
         f.seek(size - back)
-        where = f.read(back).rfind(_EOCD_SIG)
+        data = f.read(back)
+        where = data.rfind(_EOCD_SIG, 0, back - _EOCD.size + len(_EOCD_SIG))  # the last whole record
         if where < 0:
+            if data.rfind(_EOCD_SIG) >= 0:
+                raise refuse(label, "文件不完整（可能被截断）", "truncated")
             raise refuse(label, "文件不完整（可能被截断）或不是 ZIP 文件", "truncated")
         extra = back - where - _EOCD.size
-        if extra < 0:
-            raise refuse(label, "文件不完整（可能被截断）", "truncated")
         raise refuse(label, f"数据包末尾多出 {extra} 字节（文件被追加了数据或带有注释）", "padded")
     _sig, disk, cd_disk, on_disk, total, cd_size, cd_offset, _comment = _EOCD.unpack(record)
     end = size - _EOCD.size  # where the central directory must end
@@ -134,18 +135,18 @@ def check_entries(zf: zipfile.ZipFile, tail: Tail, limits: Limits, label: str) -
     for info in infos:
         name = info.orig_filename
         shown = ascii(name)
+        mode = info.external_attr >> 16
+        if stat.S_IFMT(mode) == stat.S_IFLNK:
+            raise refuse(label, f"条目 {shown} 是符号链接", "entry_link")
+        if stat.S_IFMT(mode) == stat.S_IFDIR or info.external_attr & _MSDOS_DIRECTORY or name.endswith("/"):
+            raise refuse(label, f"条目 {shown} 是目录", "entry_directory")
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+            raise refuse(label, f"条目 {shown} 不是普通文件", "entry_kind")
         if name != info.filename:
             raise refuse(label, f"条目名 {shown} 含空字符", "entry_name")
         problem = entry_name_problem(name, limits)
         if problem is not None:
             raise refuse(label, f"条目名 {shown} {problem}", "entry_name")
-        mode = info.external_attr >> 16
-        if stat.S_IFMT(mode) == stat.S_IFLNK:
-            raise refuse(label, f"条目 {shown} 是符号链接", "entry_link")
-        if stat.S_IFMT(mode) == stat.S_IFDIR or info.external_attr & _MSDOS_DIRECTORY or info.is_dir():
-            raise refuse(label, f"条目 {shown} 是目录", "entry_directory")
-        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
-            raise refuse(label, f"条目 {shown} 不是普通文件", "entry_kind")
         if name in by_name or name.lower() in folded:
             raise refuse(label, f"条目名 {shown} 重复出现", "entry_duplicate")
         if info.flag_bits & ~_ALLOWED_FLAGS or info.volume != 0:

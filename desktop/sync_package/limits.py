@@ -21,7 +21,7 @@ class Limits:
     """
 
     package_bytes: int = 4 * GIB  # the whole file
-    members: int = 100_000  # data members listed in the manifest (plus manifest.json, manifest.sig)
+    members: int = 20_000  # data members listed in the manifest (plus manifest.json, manifest.sig)
     manifest_bytes: int = 4 * MIB  # manifest.json
     member_stored_bytes: int = 512 * MIB  # one member as stored in the zip (ciphertext)
     member_plaintext_bytes: int = 2 * GIB  # one member's JSON lines after gunzip

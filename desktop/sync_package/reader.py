@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import stat
 import tempfile
@@ -89,7 +90,7 @@ def _parse_manifest(data: bytes, label: str) -> dict[str, Any]:
         raise refuse(label, "清单 manifest.json 不是有效的 UTF-8 文本", "manifest") from exc
     try:
         value = _load_json(text)
-    except ValueError as exc:  # json.JSONDecodeError is a ValueError; so are duplicate keys
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and duplicate keys are ValueErrors
         raise refuse(label, f"清单 manifest.json 不是有效的 JSON（{exc}）", "manifest") from exc
     if not isinstance(value, dict):
         raise refuse(label, "清单 manifest.json 不是 JSON 对象", "manifest")
@@ -264,13 +265,17 @@ class OpenedPackage:
                 out = io.BytesIO(pyrage.decrypt(data, [identity]) if identity is not None else data)
             else:
                 out = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller, who closes it
-                if identity is not None:
-                    pyrage.decrypt_io(source, out, [identity])
-                else:
-                    while chunk := source.read(archive.CHUNK):
-                        out.write(chunk)
-                source.check(entry, self.label)
-                out.seek(0)
+                try:
+                    if identity is not None:
+                        pyrage.decrypt_io(source, out, [identity])
+                    else:
+                        while chunk := source.read(archive.CHUNK):
+                            out.write(chunk)
+                    source.check(entry, self.label)
+                    out.seek(0)
+                except BaseException:
+                    out.close()
+                    raise
         except PackageRefused:
             raise
         except Exception as exc:  # pyrage.DecryptError / OSError (truncated or wrong key)
@@ -293,7 +298,7 @@ class _Reopened:
         package = self._package
         try:
             self._file = package.path.open("rb")
-            size = package.path.stat().st_size
+            size = os.fstat(self._file.fileno()).st_size
         except OSError as exc:
             raise refuse(package.label, f"无法读取文件（{exc.strerror}）", "io") from exc
         try:
@@ -397,7 +402,7 @@ def _parse_line(line: bytes, number: int, name: str, label: str, limits: Limits)
         raise refuse(label, f"数据块 {name} 第 {number} 行超过 {limits.line_bytes} 字节", "line")
     try:
         value = _load_json(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise refuse(label, f"数据块 {name} 第 {number} 行不是有效的 JSON（{exc}）", "json") from exc
     if not isinstance(value, dict):
         raise refuse(label, f"数据块 {name} 第 {number} 行不是 JSON 对象", "json")
@@ -416,12 +421,16 @@ def open_package(
     PackageRefused otherwise. Nothing is written anywhere."""
     label = path.name
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
+        if not stat.S_ISREG(path.stat().st_mode):  # before open: opening a FIFO would block
             raise refuse(label, "不是普通文件", "not_file")
-        if st.st_size > limits.package_bytes:
-            raise refuse(label, f"文件过大（{st.st_size} 字节，上限 {limits.package_bytes}）", "package_size")
         with path.open("rb") as f:
+            st = os.fstat(f.fileno())  # the size of the file actually opened
+            if not stat.S_ISREG(st.st_mode):
+                raise refuse(label, "不是普通文件", "not_file")
+            if st.st_size > limits.package_bytes:
+                raise refuse(
+                    label, f"文件过大（{st.st_size} 字节，上限 {limits.package_bytes}）", "package_size"
+                )
             arch = _open_archive(f, st.st_size, limits, label)
             with arch.zf:
                 return _verify(

@@ -40,6 +40,8 @@ _DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _BATCH_BYTES = 64 * 1024
 _CHECK_EVERY_ROWS = 10_000
 _GZIP_LEVEL = 6
+# one encoder, built once (json.dumps with options builds a new one per call)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,7 @@ class _GzipRows:
         lines: list[bytes] = []
         batch = 0
         for row in self._rows:
-            line = (
-                json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode() + b"\n"
-            )
+            line = _ENCODER.encode(row).encode() + b"\n"
             if len(line) - 1 > self._limits.line_bytes:
                 raise _MemberTooLarge(f"第 {self.rows + 1} 行超过 {self._limits.line_bytes} 字节")
             self.rows += 1
@@ -284,6 +284,9 @@ def write_package(
     except Exception as exc:
         _remove(part)
         raise PackageWriteError(f"无法在文件夹「{target_dir}」写出数据包 {file_name}：{exc}") from exc
+    except BaseException:  # KeyboardInterrupt, SystemExit: no part file left behind either
+        _remove(part)
+        raise
     return WrittenPackage(path=final, package_id=opened.package_id, manifest=opened.manifest, size=size)
 
 
