@@ -152,7 +152,7 @@ class ConflictView:
 
 @service(Permission.SYNC)
 def list_conflicts(db: Database, actor: Actor, /, *, include_settled: bool = False) -> list[ConflictView]:
-    from sqlalchemy import select
+    from sqlmodel import col, select
 
     from models.clock import to_china
     from models.sync.tables import SyncConflict
@@ -161,9 +161,9 @@ def list_conflicts(db: Database, actor: Actor, /, *, include_settled: bool = Fal
         return f"{user}（{station}，{to_china(at):%Y-%m-%d %H:%M}）"
 
     with db.reading() as session:
-        query = select(SyncConflict).order_by(SyncConflict.found_at.desc())  # type: ignore[attr-defined]
+        query = select(SyncConflict).order_by(col(SyncConflict.found_at).desc())
         if not include_settled:
-            query = query.where(SyncConflict.status == "open")
+            query = query.where(col(SyncConflict.status) == "open")
         return [
             ConflictView(
                 c.id,

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
-from sqlmodel import Session
+from sqlalchemy import Connection
+from sqlmodel import Session, col, select
 
 from desktop.jobs import UNWATCHED, JobState
 from desktop.services.sync.applying import Applier
@@ -190,13 +190,10 @@ def _station(session: Session) -> SyncNode:
 
 def left_out(session: Session) -> set[tuple[str, str]]:
     """The records this station's digest leaves out: those it quarantined, and those HQ did."""
-    found = {
-        (row[0], row[1])
-        for row in session.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id))
-    }  # type: ignore[call-overload]
-    reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(SyncNotice.kind == "quarantine")
-    found.update((row[0], row[1]) for row in session.execute(reported))  # type: ignore[call-overload]
-    return found
+    found = set(session.exec(select(SyncQuarantine.record_kind, SyncQuarantine.record_id)).all())
+    reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(col(SyncNotice.kind) == "quarantine")
+    found.update(session.exec(reported).all())
+    return {(str(kind), str(record_id)) for kind, record_id in found}
 
 
 # --------------------------------------------------------------------------------------- HQ's reply
