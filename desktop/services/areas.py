@@ -48,6 +48,7 @@ AREA_MODULES = (
     "desktop.services.policy",
     "desktop.services.monthly",
     "desktop.services.ledger",
+    "desktop.services.sync",
 )
 
 
