@@ -33,12 +33,12 @@ from desktop.services.sync.common import Receipt, Written
 from desktop.services.sync.review import SyncStatus
 from models.errors import Cancelled, DoorstepError
 from ui.operations import run_in_background
-from ui.style import Tone, icon
+from ui.style import icon
 from ui.sync import words
 from ui.sync.dialogs import ReceiptDialog, ask_export_folder, ask_package_file
 from ui.widgets import dialogs
-from ui.widgets.chip_label import ChipLabel
 from ui.widgets.chips import ChipDelegate
+from ui.widgets.columns import ColumnFitter
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.rows_model import ColumnSpec, RowsModel
 from ui.widgets.saving import show_in_system
@@ -62,7 +62,9 @@ def _button(
 class ListTab(QWidget, Generic[T]):
     """One of the page's lists: a line that says what it is, its buttons, and the table."""
 
-    def __init__(self, hint: str, columns: list[ColumnSpec[T]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, hint: str, columns: list[ColumnSpec[T]], grow: list[float], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -82,10 +84,10 @@ class ListTab(QWidget, Generic[T]):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(30)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setItemDelegate(ChipDelegate(self.table))
-        for section, column in enumerate(columns):
-            self.table.setColumnWidth(section, column.width)
+        widths = [column.width for column in columns]
+        # the table's width, shared out: no horizontal scroll bar at 1366×768 and 125 %
+        self.fitter = ColumnFitter(self.table, widths, [max(56, w * 3 // 5) for w in widths], grow)
         self.empty = QLabel(self)
         self.empty.setObjectName("muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -131,6 +133,7 @@ class SyncPage(QWidget):
 
     status_changed = Signal()
     message = Signal(str)
+    sync_changed = Signal()  # the exchange's state may have moved: the status bar reads it again
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,8 +175,6 @@ class SyncPage(QWidget):
         bar.addWidget(self.export_button)
         bar.addWidget(self.import_button)
         bar.addStretch(1)
-        self.summary_chip = ChipLabel("", Tone.GREY, self)
-        bar.addWidget(self.summary_chip)
         layout.addLayout(bar)
         for keys, slot in (("Ctrl+E", self.export_dialog), ("Ctrl+I", self.import_dialog)):
             action = QAction(self)
@@ -241,6 +242,7 @@ class SyncPage(QWidget):
         self.conflicts: ListTab[sync.ConflictView] = ListTab(
             self.tr("同一内容在本站和总部都改过：已按统一规则取了当前值，另一方的值保留在这里，请核对。"),
             words.conflict_columns(labels, self.person_name),
+            [1, 0, 1, 1, 1, 1],
             self.tabs,
         )
         self.keep_button = self.conflicts.add_button(
@@ -257,6 +259,7 @@ class SyncPage(QWidget):
         self.waiting: ListTab[sync.QueueView] = ListTab(
             self.tr("这些变更依据的记录还没有到达，到达后会自动应用。"),
             words.queue_columns(self.person_name, reason_title=self.tr("在等什么")),
+            [1, 0, 0, 0, 3],
             self.tabs,
         )
         self.force_button = self.waiting.add_button(
@@ -270,11 +273,13 @@ class SyncPage(QWidget):
         self.quarantine: ListTab[sync.QueueView] = ListTab(
             self.tr("这些变更没有通过检查，已单独保存并说明原因，不影响其他数据。"),
             words.queue_columns(self.person_name, reason_title=self.tr("原因")),
+            [1, 0, 0, 0, 3],
             self.tabs,
         )
         self.notices: ListTab[sync.NoticeView] = ListTab(
             self.tr("总部发来的通知：可能重复的档案、档案转出或转入、总部未能接收的变更。"),
             words.notice_columns(),
+            [0, 0, 0, 1],
             self.tabs,
         )
         for tab in (self.conflicts, self.waiting, self.quarantine, self.notices):
@@ -342,20 +347,20 @@ class SyncPage(QWidget):
         ):
             self.tabs.setTabText(index, f"{label}（{count}）")
         self.status_changed.emit()
+        self.sync_changed.emit()
 
     def _explain(self, icon_name: str, title: str, text: str) -> None:
         self.empty.show_state(icon_name, title, text)
         self.pages.setCurrentWidget(self.empty)
         self.export_button.setEnabled(False)
         self.import_button.setEnabled(False)
-        self.summary_chip.set_chip(title, Tone.GREY)
         self.status_changed.emit()
+        self.sync_changed.emit()
 
     def _show_state(self, status: SyncStatus) -> None:
         text, tone = words.summary(status)
         self.summary.setText(text)
         self.summary.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {tone.value[0]};")
-        self.summary_chip.set_chip(text, tone)
         peer = words.hq_of(status)
         if peer is None:
             return
@@ -369,9 +374,7 @@ class SyncPage(QWidget):
             "epoch": self.tr("第 {0} 轮").format(status.epoch),
             "buckets": words.buckets_text(peer),
             "gaps": words.gaps_text(peer),
-            "lists": self.tr("冲突 {0} 处，等待 {1} 条，隔离 {2} 条，通知 {3} 条").format(
-                status.open_conflicts, status.waiting, status.quarantined, status.notices
-            ),
+            "lists": words.to_do_text(status),
         }
         for key, value in values.items():
             self.values[key].setText(value)
@@ -380,7 +383,7 @@ class SyncPage(QWidget):
         status = self.status
         if status is None or not status.enrolled or status.role == "hq":
             return ""
-        return words.summary(status)[0]
+        return self.tr("待处理：{0}").format(words.to_do_text(status))
 
     def focus_target(self) -> QWidget:
         return self.export_button

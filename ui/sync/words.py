@@ -162,6 +162,45 @@ def fingerprint_text(peer: PeerStatus) -> str:
     return str(found) if found else "（登记时已记下总部的密钥）"
 
 
+def to_do_text(status: SyncStatus) -> str:
+    """What waits for a person after the exchanges (only the lists that hold something)."""
+    parts = [
+        f"{label} {count:,} {unit}"
+        for label, count, unit in (
+            ("冲突", status.open_conflicts, "处"),
+            ("等待", status.waiting, "条"),
+            ("隔离", status.quarantined, "条"),
+            ("通知", status.notices, "条"),
+        )
+        if count
+    ]
+    return "，".join(parts) if parts else "没有"
+
+
+def bar_text(status: SyncStatus, today: date) -> tuple[str, str]:
+    """The main window's status bar: "3 天前发送，待确认 42 条变更" (and its tooltip)."""
+    if not status.enrolled:
+        return "尚未与总部同步", "本站还没有登记到总部：见“数据同步”"
+    if status.role == "hq":
+        return "总部数据库", "这是总部的数据库"
+    peer = hq_of(status)
+    if peer is None:
+        return "尚未与总部同步", ""
+    sent = getattr(peer, "sent_at", None)  # the service does not say it yet (see the report)
+    when, moment = ("发送", sent) if sent is not None else ("收到总部回复", peer.received_at)
+    if moment is not None:
+        days = (today - to_china(moment).date()).days
+        ago = "今天" if days <= 0 else "昨天" if days == 1 else f"{days} 天前"
+        head = f"{ago}{when}"
+    elif peer.sent_seq == 0:
+        head = "还没有向总部发送过同步包"
+    else:
+        head = f"已发送第 {peer.sent_seq} 号包"
+    if peer.pending:
+        return f"{head}，待确认 {peer.pending:,} 条变更", summary(status)[0]
+    return (head if peer.sent_seq == 0 else f"{head}，变更已全部确认"), summary(status)[0]
+
+
 # ------------------------------------------------------------------------------------------- the lists
 Named = Callable[[str, str], str]  # (record kind, record id) -> the person's name, or ""
 
@@ -172,16 +211,29 @@ def conflict_columns(labels: Mapping[str, Mapping[str, str]], named: Named) -> l
         return f"{name} · {kind_word(c.record_kind)}" if name else kind_word(c.record_kind)
 
     return [
-        ColumnSpec("档案", 150, record, tip=lambda c: f"{kind_word(c.record_kind)} {c.record_id}"),
-        ColumnSpec("内容", 100, lambda c: field_label(labels, c.record_kind, c.field)),
-        ColumnSpec("当前值", 130, lambda c: value_word(c.field, c.winner_value), tone=lambda _c: Tone.GREEN),
-        ColumnSpec("当前值由谁、在哪、何时修改", 230, lambda c: c.winner),
+        ColumnSpec("档案", 150, record, tip=found),
+        ColumnSpec("内容", 96, lambda c: field_label(labels, c.record_kind, c.field), tip=found),
         ColumnSpec(
-            "另一方的值", 130, lambda c: value_word(c.field, c.loser_value), tone=lambda _c: Tone.AMBER
+            "当前值",
+            150,
+            lambda c: value_word(c.field, c.winner_value),
+            tip=lambda c: value_word(c.field, c.winner_value),
+            color=lambda _c: Tone.GREEN.value[0],
         ),
-        ColumnSpec("另一方由谁、在哪、何时修改", 230, lambda c: c.loser),
-        ColumnSpec("发现时间", 130, lambda c: minute(c.found_at), align=CENTER),
+        ColumnSpec("当前值由谁、在哪、何时修改", 270, lambda c: c.winner, tip=lambda c: c.winner),
+        ColumnSpec(
+            "另一方的值",
+            150,
+            lambda c: value_word(c.field, c.loser_value),
+            tip=lambda c: value_word(c.field, c.loser_value),
+            color=lambda _c: Tone.AMBER.value[0],
+        ),
+        ColumnSpec("另一方由谁、在哪、何时修改", 270, lambda c: c.loser, tip=lambda c: c.loser),
     ]
+
+
+def found(conflict: ConflictView) -> str:
+    return f"{kind_word(conflict.record_kind)}：{minute(conflict.found_at)} 发现两边同时修改"
 
 
 def queue_columns(named: Named, *, reason_title: str) -> list[ColumnSpec[QueueView]]:
@@ -193,8 +245,8 @@ def queue_columns(named: Named, *, reason_title: str) -> list[ColumnSpec[QueueVi
         ColumnSpec("档案", 170, record, tip=lambda q: f"{kind_word(q.record_kind)} {q.record_id}"),
         ColumnSpec("变更", 90, lambda q: ACTION_WORDS.get(q.action, q.action), align=CENTER),
         ColumnSpec("来自", 90, lambda q: q.peer, align=CENTER),
-        ColumnSpec(reason_title, 420, lambda q: q.reason, tip=lambda q: q.reason),
         ColumnSpec("时间", 130, lambda q: minute(q.since), align=CENTER),
+        ColumnSpec(reason_title, 420, lambda q: q.reason, tip=lambda q: q.reason),
     ]
 
 
@@ -206,9 +258,9 @@ def notice_columns() -> list[ColumnSpec[NoticeView]]:
             lambda n: NOTICE_WORDS.get(n.kind, n.kind),
             tone=lambda n: NOTICE_TONES.get(n.kind, Tone.GREY),
         ),
-        ColumnSpec("内容", 520, notice_text, tip=notice_text),
         ColumnSpec("相关服务站", 100, lambda n: n.other_station, align=CENTER),
         ColumnSpec("时间", 130, lambda n: minute(n.at), align=CENTER),
+        ColumnSpec("内容", 520, notice_text, tip=notice_text),
     ]
 
 
