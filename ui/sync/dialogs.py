@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import Preferences
 from ui.style import Tone, icon
-from ui.widgets.chip_label import ChipLabel
 from ui.widgets.dialogs import settle_minimum_size
 from ui.widgets.saving import remember_folder, save_folder
 
@@ -60,13 +60,17 @@ class ReceiptDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(10)
-        heading = QLabel(self)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        picture = QLabel(self)
         name = "mdi6.alert-circle-outline" if refused else "mdi6.check-circle-outline"
-        color = Tone.RED.value[0] if refused else Tone.GREEN.value[0]
-        heading.setPixmap(icon(name, color=color).pixmap(32, 32))
-        layout.addWidget(heading)
-        if refused:
-            layout.addWidget(ChipLabel(self.tr("未导入"), Tone.RED, self))
+        tone = Tone.RED if refused else Tone.GREEN
+        picture.setPixmap(icon(name, color=tone.value[0]).pixmap(28, 28))
+        top.addWidget(picture)
+        self.heading = QLabel(title, self)
+        self.heading.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {tone.value[0]};")
+        top.addWidget(self.heading, 1)
+        layout.addLayout(top)
         self.text = QLabel("\n".join(self.lines), self)
         self.text.setWordWrap(True)
         self.text.setMinimumWidth(420)

@@ -194,6 +194,11 @@ class SyncPage(QWidget):
         self._lists()
         self.pages.addWidget(self.body)
         self.empty = EmptyState(self.pages)
+        self.empty.text.setMaximumWidth(620)  # lines short enough to read
+        self.empty.text.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        empty_layout = self.empty.layout()
+        if empty_layout is not None:
+            empty_layout.setAlignment(self.empty.text, Qt.AlignmentFlag.AlignHCenter)
         self.pages.addWidget(self.empty)
         layout.addWidget(self.pages, 1)
 
@@ -308,9 +313,11 @@ class SyncPage(QWidget):
                 "mdi6.link-variant-off",
                 self.tr("本站还没有登记到总部"),
                 self.tr(
-                    "与总部交换数据包之前，要先用总部发来的登记包（.dsync 文件）登记本站："
-                    "新装的电脑在首次启动时选择“用总部的登记包建立服务站”；已在使用的服务站请联系总部取得登记包，"
-                    "由技术支持运行 doorstep init --enroll 登记包文件。登记前，请在“设置”中定期备份到U盘。"
+                    "与总部交换数据包之前，要先用总部发来的登记包（.dsync 文件）登记本站。\n"
+                    "新装的电脑：首次启动时选择“用总部的登记包建立服务站”。\n"
+                    "已在使用的服务站：请联系总部取得登记包，由技术支持运行"
+                    " doorstep init --enroll 登记包文件。\n"
+                    "登记之前，请在“设置”中定期备份到U盘，数据不会丢失。"
                 ),
             )
             return
