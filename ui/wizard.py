@@ -81,7 +81,10 @@ class FirstRunWizard(AskingDialog):
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         intro = QLabel(
-            self.tr("这台电脑上还没有服务站的档案库。请先建立本服务站；也可以先打开演示服务站，熟悉操作。"),
+            self.tr(
+                "这台电脑上还没有服务站的档案库。请先建立本服务站（收到总部的登记包时，用登记包建立）；"
+                "也可以先打开演示服务站，熟悉操作。"
+            ),
             page,
         )
         intro.setWordWrap(True)

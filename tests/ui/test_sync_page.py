@@ -173,9 +173,11 @@ def test_exchange_through_the_page_and_settle_the_conflicts_with_its_buttons(
     page.reinstate_button.click()
     assert svc.get_file(enrolled, actor, entrepreneur_id=person_id).phone == "13900000001"
     assert page.tabs.tabText(0) == "冲突（1）"
-    # 保留当前值: the address stays as HQ made it, the conflict leaves the list
+    # 保留当前值 (here from the row's right-click menu): the address stays as HQ made it
     assert page.conflicts.select(lambda c: c.field == "address")
-    page.keep_button.click()
+    menu = {action.text(): action for action in page.conflicts.table.actions()}
+    assert list(menu) == ["保留当前值", "恢复另一方的值"]
+    menu["保留当前值"].trigger()
     assert svc.get_file(enrolled, actor, entrepreneur_id=person_id).address == "总部改的地址"
     assert page.tabs.tabText(0) == "冲突（0）" and not page.keep_button.isEnabled()
     settled = sync.list_conflicts(enrolled, actor, include_settled=True)

@@ -99,8 +99,13 @@ class ListTab(QWidget, Generic[T]):
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
 
     def add_button(self, button: QPushButton) -> QPushButton:
+        """A button over the table; right-clicking a row offers the same action (UI.md)."""
         self.bar.addWidget(button)
         self.buttons.append(button)
+        action = QAction(button.text(), self.table)
+        action.triggered.connect(button.click)
+        self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         return button
 
     def show_rows(self, rows: list[T], empty: str) -> None:
