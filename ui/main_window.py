@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.page_status = QLabel(status_bar)  # made in place: moving a widget restyles it
         status_bar.addPermanentWidget(self.page_status)
         self.sync_status = QLabel(self.tr("尚未与总部同步"), status_bar)
-        self.sync_status.setToolTip(self.tr("与总部交换数据包还在开发中；请在“设置”中定期备份到U盘"))
+        self.sync_status.setToolTip(self.tr("与总部交换数据包：见“数据同步”"))
         status_bar.addPermanentWidget(self.sync_status)
 
         self.search = GlobalSearch(context.services, self.search_box, self)
@@ -207,6 +207,26 @@ class MainWindow(QMainWindow):
         has painted; idempotent)."""
         load_areas()
         self.add_global_actions()
+        if not self._sync_read:
+            self._sync_read = True
+            self.update_sync_state()
+
+    _sync_read = False
+
+    def update_sync_state(self) -> None:
+        """The status bar's sync state ("3 天前发送，待确认 42 条变更"): read once the areas are loaded,
+        and again whenever the 数据同步 page has exchanged a package or settled something."""
+        from desktop.services.sync import sync_status
+        from models.base import china_today
+        from ui.sync.words import bar_text
+
+        try:
+            status = self.context.services(sync_status)
+        except DoorstepError:
+            return
+        text, tip = bar_text(status, china_today())
+        self.sync_status.setText(text)
+        self.sync_status.setToolTip(tip)
 
     def add_global_actions(self) -> None:
         """The global actions registered since the last call (e.g. Ctrl+Shift+V, quick visit entry)."""
@@ -289,6 +309,9 @@ class MainWindow(QMainWindow):
         restore_requested = getattr(widget, "restore_requested", None)
         if restore_requested is not None:
             restore_requested.connect(self.restore_requested)
+        sync_changed = getattr(widget, "sync_changed", None)
+        if sync_changed is not None:
+            sync_changed.connect(self.update_sync_state)
         renamed = getattr(widget, "station_renamed", None)
         if renamed is not None:
             renamed.connect(self._station_renamed)

@@ -59,6 +59,12 @@ def _settings(context: AppContext, parent: QWidget | None) -> QWidget:
     return SettingsPage(context, parent)
 
 
+def _sync(context: AppContext, parent: QWidget | None) -> QWidget:
+    from ui.sync.page import SyncPage
+
+    return SyncPage(context, parent)
+
+
 def _entrepreneurs(context: AppContext, parent: QWidget | None) -> QWidget:
     from ui.entrepreneurs.list_page import EntrepreneurListPage
 
@@ -87,11 +93,7 @@ PAGES: list[PageSpec] = [
         "sync",
         "数据同步",
         "mdi6.swap-horizontal-bold",
-        _planned(
-            "数据同步",
-            "与总部交换数据包（导出、导入、签名和加密）还在开发中。"
-            "在此之前，请在“设置”中定期“备份到U盘”，数据不会丢失。",
-        ),
+        _sync,
     ),
     PageSpec(
         "settings",

@@ -1,4 +1,5 @@
-"""The first start: create this station (code and name), or look around a demo station first.
+"""The first start: create this station (code and name), or create it from HQ's enrolment package (the
+code, the name and HQ's keys come from the package), or look around a demo station first.
 
 The demo station lives in its own database file beside the real one, so trying the program never
 mixes made-up people into the station's files; the next start offers the choice again until a station
@@ -8,11 +9,13 @@ is created.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCommandLinkButton,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -58,6 +61,8 @@ class FirstRunWizard(AskingDialog):
         self.demo_entrepreneurs = demo_entrepreneurs
         self.database: Database | None = None
         self.station: StationInfo | None = None
+        # which enrolment package to use: the system's open dialog (a test puts its own here)
+        self.choose_enrolment: Callable[[], Path | None] = self._ask_enrolment
         self.setWindowTitle(self.tr("欢迎使用家门口创业服务台"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -76,7 +81,10 @@ class FirstRunWizard(AskingDialog):
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         intro = QLabel(
-            self.tr("这台电脑上还没有服务站的档案库。请先建立本服务站；也可以先打开演示服务站，熟悉操作。"),
+            self.tr(
+                "这台电脑上还没有服务站的档案库。请先建立本服务站（收到总部的登记包时，用登记包建立）；"
+                "也可以先打开演示服务站，熟悉操作。"
+            ),
             page,
         )
         intro.setWordWrap(True)
@@ -89,6 +97,14 @@ class FirstRunWizard(AskingDialog):
         )
         self.create_choice.clicked.connect(lambda: self.pages.setCurrentIndex(1))
         layout.addWidget(self.create_choice)
+        self.enrol_choice = self._big_button(
+            page,
+            "mdi6.file-key-outline",
+            self.tr("用总部的登记包建立服务站"),
+            self.tr("总部发来的登记包（.dsync 文件）带有本站的编码和名称，以及与总部交换数据所需的密钥。"),
+        )
+        self.enrol_choice.clicked.connect(self.enrol_dialog)
+        layout.addWidget(self.enrol_choice)
         self.demo_choice = self._big_button(
             page,
             "mdi6.play-box-outline",
@@ -230,6 +246,34 @@ class FirstRunWizard(AskingDialog):
         self.database = self.db
         self.accept()
 
+    # ------------------------------------------------------------------------------------ enrolment
+    def _ask_enrolment(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择总部的登记包"), str(Path.home()), self.tr("登记包 (*.dsync)")
+        )
+        return Path(chosen) if chosen else None
+
+    def enrol_dialog(self) -> None:
+        path = self.choose_enrolment()
+        if path is not None:
+            self.enrol_from(path)
+
+    def enrol_from(self, path: Path) -> None:
+        """This station, as HQ's enrolment package describes it; a refused package changes nothing."""
+        from desktop.services.sync import enrol_station
+
+        try:
+            self.station = enrol_station(self.db, operator(), path=path)
+        except DoorstepError as error:
+            dialogs.tell(
+                self,
+                self.tr("无法用登记包建立服务站"),
+                self.tr("{0}\n没有建立服务站，数据库没有任何改动。").format(error),
+            )
+            return
+        self.database = self.db
+        self.accept()
+
     # ------------------------------------------------------------------------------------------ demo
     def open_demo(self) -> None:
         try:
@@ -241,8 +285,8 @@ class FirstRunWizard(AskingDialog):
         if existing is not None:
             self._demo_ready(demo, existing)
             return
-        self.demo_choice.setEnabled(False)
-        self.create_choice.setEnabled(False)
+        for choice in (self.demo_choice, self.create_choice, self.enrol_choice):
+            choice.setEnabled(False)
         count = self.demo_entrepreneurs
         doing = self.tr("正在生成演示数据（约 {count} 位创业者）……").format(count=f"{count:,}")
 
@@ -256,8 +300,8 @@ class FirstRunWizard(AskingDialog):
             return info
 
         def failed(error: BaseException) -> None:
-            self.demo_choice.setEnabled(True)
-            self.create_choice.setEnabled(True)
+            for choice in (self.demo_choice, self.create_choice, self.enrol_choice):
+                choice.setEnabled(True)
             demo.close()
             if isinstance(error, DoorstepError):
                 dialogs.tell(self, self.tr("无法生成演示数据"), str(error))
