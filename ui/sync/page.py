@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from desktop.context import AppContext
 from desktop.jobs import JobState
 from desktop.services import sync
-from desktop.services.entrepreneurs import get_file
 from desktop.services.sync.common import Receipt, Written
 from desktop.services.sync.review import SyncStatus
 from models.errors import Cancelled, DoorstepError
@@ -148,7 +147,6 @@ class SyncPage(QWidget):
         self.status: SyncStatus | None = None
         self.last_written: Written | None = None
         self.last_receipt: ReceiptDialog | None = None
-        self._names: dict[str, str] = {}
         # where a package goes and which one comes in: the system's dialogs (a test puts its own here)
         self.choose_folder: Callable[[], Path | None] = lambda: ask_export_folder(self, context.preferences)
         self.choose_package: Callable[[], Path | None] = lambda: ask_package_file(self, context.preferences)
@@ -251,7 +249,7 @@ class SyncPage(QWidget):
         labels = self.context.areas.change_labels
         self.conflicts: ListTab[sync.ConflictView] = ListTab(
             self.tr("同一内容在本站和总部都改过：已按统一规则取了当前值，另一方的值保留在这里，请核对。"),
-            words.conflict_columns(labels, self.person_name),
+            words.conflict_columns(labels),
             [1, 0, 1, 1, 1, 1],
             self.tabs,
         )
@@ -268,7 +266,7 @@ class SyncPage(QWidget):
         )
         self.waiting: ListTab[sync.QueueView] = ListTab(
             self.tr("这些变更依据的记录还没有到达，到达后会自动应用。"),
-            words.queue_columns(self.person_name, reason_title=self.tr("在等什么")),
+            words.queue_columns(reason_title=self.tr("在等什么")),
             [1, 0, 0, 0, 3],
             self.tabs,
         )
@@ -282,7 +280,7 @@ class SyncPage(QWidget):
         )
         self.quarantine: ListTab[sync.QueueView] = ListTab(
             self.tr("这些变更没有通过检查，已单独保存并说明原因，不影响其他数据。"),
-            words.queue_columns(self.person_name, reason_title=self.tr("原因")),
+            words.queue_columns(reason_title=self.tr("原因")),
             [1, 0, 0, 0, 3],
             self.tabs,
         )
@@ -294,19 +292,6 @@ class SyncPage(QWidget):
         )
         for tab in (self.conflicts, self.waiting, self.quarantine, self.notices):
             self.tabs.addTab(tab, "")
-
-    def person_name(self, kind: str, record_id: str) -> str:
-        """The person's name for a record of their file (only the file itself says it: see the report)."""
-        if kind != "entrepreneur":
-            return ""
-        if record_id not in self._names:
-            try:
-                found = self.context.services(get_file, entrepreneur_id=record_id, reveal=False)
-            except DoorstepError:
-                self._names[record_id] = ""
-            else:
-                self._names[record_id] = found.name
-        return self._names[record_id]
 
     # ---------------------------------------------------------------------------------- refreshing
     def refresh(self) -> None:
@@ -340,7 +325,6 @@ class SyncPage(QWidget):
         self.export_button.setEnabled(True)
         self.import_button.setEnabled(True)
         self._show_state(status)
-        self._names.clear()
         conflicts = services(sync.list_conflicts)
         waiting = services(sync.list_waiting)
         quarantined = services(sync.list_quarantine)
@@ -489,7 +473,7 @@ class SyncPage(QWidget):
         if conflict is None:
             return
         label = words.field_label(self.context.areas.change_labels, conflict.record_kind, conflict.field)
-        whose = self.person_name(conflict.record_kind, conflict.record_id)
+        whose = conflict.person
         text = self.tr(
             "把{0}“{1}”从“{2}”改回另一方的值“{3}”？\n这是一次新的修改，下次导出同步包时发给总部。"
         ).format(

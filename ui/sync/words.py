@@ -3,7 +3,7 @@ fields' labels and their values, and the columns of the page's four lists."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +121,7 @@ def hq_of(status: SyncStatus) -> PeerStatus | None:
 def sent_text(peer: PeerStatus) -> str:
     if peer.sent_seq == 0:
         return "还没有发送过"
-    when = day(getattr(peer, "sent_at", None))  # the service does not say it yet (see the report)
+    when = day(peer.sent_at)
     return f"第 {peer.sent_seq} 号包" + (f"，{when}" if when else "")
 
 
@@ -158,7 +158,7 @@ def gaps_text(peer: PeerStatus) -> str:
 
 
 def fingerprint_text(peer: PeerStatus) -> str:
-    found = getattr(peer, "fingerprint", "")  # the service does not say it yet (see the report)
+    found = peer.fingerprint
     return str(found) if found else "（登记时已记下总部的密钥）"
 
 
@@ -186,7 +186,7 @@ def bar_text(status: SyncStatus, today: date) -> tuple[str, str]:
     peer = hq_of(status)
     if peer is None:
         return "尚未与总部同步", ""
-    sent = getattr(peer, "sent_at", None)  # the service does not say it yet (see the report)
+    sent = peer.sent_at
     when, moment = ("发送", sent) if sent is not None else ("收到总部回复", peer.received_at)
     if moment is not None:
         days = (today - to_china(moment).date()).days
@@ -202,12 +202,11 @@ def bar_text(status: SyncStatus, today: date) -> tuple[str, str]:
 
 
 # ------------------------------------------------------------------------------------------- the lists
-Named = Callable[[str, str], str]  # (record kind, record id) -> the person's name, or ""
 
 
-def conflict_columns(labels: Mapping[str, Mapping[str, str]], named: Named) -> list[ColumnSpec[ConflictView]]:
+def conflict_columns(labels: Mapping[str, Mapping[str, str]]) -> list[ColumnSpec[ConflictView]]:
     def record(c: ConflictView) -> str:
-        name = named(c.record_kind, c.record_id)
+        name = c.person
         return f"{name} · {kind_word(c.record_kind)}" if name else kind_word(c.record_kind)
 
     return [
@@ -236,9 +235,9 @@ def found(conflict: ConflictView) -> str:
     return f"{kind_word(conflict.record_kind)}：{minute(conflict.found_at)} 发现两边同时修改"
 
 
-def queue_columns(named: Named, *, reason_title: str) -> list[ColumnSpec[QueueView]]:
+def queue_columns(*, reason_title: str) -> list[ColumnSpec[QueueView]]:
     def record(q: QueueView) -> str:
-        name = named(q.record_kind, q.record_id)
+        name = q.person
         return f"{name} · {kind_word(q.record_kind)}" if name else kind_word(q.record_kind)
 
     return [

@@ -148,12 +148,14 @@ class ConflictView:
     loser: str
     status: str
     found_at: datetime
+    person: str = ""  # whose file the record belongs to
 
 
 @service(Permission.SYNC)
 def list_conflicts(db: Database, actor: Actor, /, *, include_settled: bool = False) -> list[ConflictView]:
     from sqlmodel import col, select
 
+    from desktop.services.sync.review import person_of
     from models.clock import to_china
     from models.sync.tables import SyncConflict
 
@@ -178,6 +180,7 @@ def list_conflicts(db: Database, actor: Actor, /, *, include_settled: bool = Fal
                 who(c.loser_user, c.loser_station, c.loser_at),
                 c.status,
                 c.found_at,
+                person_of(session, c.record_kind, c.record_id),
             )
             for c in session.scalars(query)
         ]
@@ -209,12 +212,14 @@ class QueueView:
     reason: str
     since: datetime
     peer: str
+    person: str = ""
 
 
 @service(Permission.SYNC)
 def list_waiting(db: Database, actor: Actor, /) -> list[QueueView]:
     from sqlalchemy import select
 
+    from desktop.services.sync.review import person_of
     from models.sync.tables import SyncWaiting
 
     with db.reading() as session:
@@ -227,6 +232,7 @@ def list_waiting(db: Database, actor: Actor, /) -> list[QueueView]:
                 w.reason,
                 w.since,
                 w.peer,
+                person_of(session, str(w.change.get("record_kind", "")), str(w.change.get("record_id", ""))),
             )
             for w in session.scalars(select(SyncWaiting).order_by(SyncWaiting.since))  # type: ignore[arg-type]
         ]
@@ -236,6 +242,7 @@ def list_waiting(db: Database, actor: Actor, /) -> list[QueueView]:
 def list_quarantine(db: Database, actor: Actor, /) -> list[QueueView]:
     from sqlalchemy import select
 
+    from desktop.services.sync.review import person_of
     from models.sync.tables import SyncQuarantine
 
     with db.reading() as session:
@@ -248,6 +255,7 @@ def list_quarantine(db: Database, actor: Actor, /) -> list[QueueView]:
                 q.reason,
                 q.at,
                 q.peer,
+                person_of(session, q.record_kind, q.record_id),
             )
             for q in session.scalars(select(SyncQuarantine).order_by(SyncQuarantine.at))  # type: ignore[arg-type]
         ]

@@ -537,7 +537,9 @@ def transfer_in(session: Session, actor: Actor, entrepreneur_id: str, to_station
     table = tables["entrepreneur"].__table__  # type: ignore[attr-defined]
     twin = session.execute(
         select(table.c.case_number).where(
-            table.c.station_code == to_station, table.c.id_number == person.id_number, table.c.deleted.is_(False)
+            table.c.station_code == to_station,
+            table.c.id_number == person.id_number,
+            table.c.deleted.is_(False),
         )
     ).first()
     if twin is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from desktop.services.sync.node import current_epoch, node_or_none
+from desktop.services.sync.node import current_epoch, node_or_none, pinned
 from models.audit import AccessLog, Actor, Change, Operation
 from models.base import utcnow
 from models.errors import Conflict, NotFound
@@ -40,6 +40,8 @@ class PeerStatus:
     resend_buckets: tuple[str, ...]
     gaps: tuple[int, ...]  # package numbers from the peer not received (a later one carried their changes)
     held: int  # packages received that wait for an earlier one
+    fingerprint: str = ""  # of the peer's pinned keys ("" until pinned)
+    sent_at: datetime | None = None  # when the last package to the peer was written
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class SyncStatus:
                     "resend_buckets": list(p.resend_buckets),
                     "gaps": list(p.gaps),
                     "held": p.held,
+                    "fingerprint": p.fingerprint,
+                    "sent_at": p.sent_at.isoformat() if p.sent_at else None,
                 }
                 for p in self.peers
             ],
@@ -108,7 +112,10 @@ def status_in(session: Session) -> SyncStatus:
                 )
             )
         )
-        held = _count(session, SyncPackage, col(SyncPackage.peer) == peer.code, col(SyncPackage.status) == "held")
+        keys = pinned(peer)
+        held = _count(
+            session, SyncPackage, col(SyncPackage.peer) == peer.code, col(SyncPackage.status) == "held"
+        )
         top = max(received, default=0)
         gaps = tuple(n for n in range(1, top) if n not in set(received)) if node.role == HQ else ()
         pending = own_changes_since(session, peer.acked_seq) if node.role != HQ else 0
@@ -125,6 +132,12 @@ def status_in(session: Session) -> SyncStatus:
                 resend_buckets=tuple(peer.resend_buckets),
                 gaps=gaps[-20:],
                 held=held,
+                fingerprint=keys.fingerprint() if keys is not None else "",
+                sent_at=session.exec(
+                    select(func.max(SyncPackage.at)).where(
+                        col(SyncPackage.peer) == peer.code, col(SyncPackage.direction) == "out"
+                    )
+                ).one(),
             )
         )
     return SyncStatus(
@@ -214,3 +227,35 @@ def force_in(session: Session, actor: Actor, change_id: str) -> str:
 def own_changes_since(session: Session, seq: int) -> int:
     """How many changes made here come after ``seq`` (what HQ has not acknowledged)."""
     return _count(session, Change, col(Change.seq) > seq, col(Change.received_in).is_(None))
+
+
+def person_of(session: Session, kind: str, record_id: str) -> str:
+    """The name of the person whose file a record belongs to ("" for reference data): up the foreign
+    keys from a visit, an attendance mark, a loan … to the file."""
+    from sqlalchemy import select as core_select
+
+    tables = travelling_tables()
+    for _ in range(4):
+        model = tables.get(kind)
+        if model is None:
+            return ""
+        table = model.__table__  # type: ignore[attr-defined]
+        if kind == "entrepreneur":
+            found = session.execute(core_select(table.c.name).where(table.c.id == record_id)).scalar()
+            return str(found or "")
+        parents = [f for f in table.foreign_keys if f.column.table.name in tables]
+        towards = next((f for f in parents if f.column.table.name == "entrepreneur"), None) or next(
+            (
+                f
+                for f in parents
+                if f.column.table.name not in ("training_class", "training_session", "mentor")
+            ),
+            None,
+        )
+        if towards is None:
+            return ""
+        value = session.execute(core_select(towards.parent).where(table.c.id == record_id)).scalar()
+        if value is None:
+            return ""
+        kind, record_id = towards.column.table.name, str(value)
+    return ""

@@ -191,7 +191,9 @@ def _station(session: Session) -> SyncNode:
 def left_out(session: Session) -> set[tuple[str, str]]:
     """The records this station's digest leaves out: those it quarantined, and those HQ did."""
     found = set(session.exec(select(SyncQuarantine.record_kind, SyncQuarantine.record_id)).all())
-    reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(col(SyncNotice.kind) == "quarantine")
+    reported = select(SyncNotice.record_kind, SyncNotice.record_id).where(
+        col(SyncNotice.kind) == "quarantine"
+    )
     found.update(session.exec(reported).all())
     return {(str(kind), str(record_id)) for kind, record_id in found}
 
@@ -227,7 +229,9 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     check_reply(session, node, hq, manifest)
     acknowledges = manifest.get("acknowledges") or {}
     ack_epoch, ack_through = int(acknowledges.get("epoch", 0)), int(acknowledges.get("through", 0))
-    if ack_epoch == current_epoch(node) and not _still_ours(session, ack_through, acknowledges.get("through_id")):
+    if ack_epoch == current_epoch(node) and not _still_ours(
+        session, ack_through, acknowledges.get("through_id")
+    ):
         # HQ holds changes of ours this database no longer has: it was restored from an old backup
         start_new_epoch(session, node)
         receipt.messages.append(
