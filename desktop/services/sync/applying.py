@@ -146,6 +146,7 @@ class Applier:
                 seen.add(change["id"])
                 fresh.append(change)
         pending = self._load(fresh)
+        waited: set[str] = set()  # sent to the queue: not landed, even if a later change makes the record
         for change in fresh:
             key = (change["record_kind"], change["record_id"])
             if key in self.quarantined_records:
@@ -155,11 +156,12 @@ class Applier:
             if item is None:
                 if change["action"] not in (ChangeAction.CREATE, ChangeAction.BASELINE):
                     self._wait(change, "记录本身尚未收到（它的建档变更还没有到达）")
+                    waited.add(change["id"])
                     continue
                 item = pending[key] = _Pending(RecordState(), new=True)
             self._fold(item, change)
             item.changes.append(change)
-        held = self._write(pending)
+        held = self._write(pending) | waited
         landed = [c for c in fresh if c["id"] not in held and (c["record_kind"], c["record_id"]) in pending]
         self.report.kinds.update(change["record_kind"] for change in landed)
         self._log(landed, pending)

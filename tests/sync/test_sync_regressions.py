@@ -1,0 +1,72 @@
+"""Bugs the convergence simulation found in the sync core, each pinned by a small deterministic
+exchange (docs/simulation.md). Real databases, real packages, a lossless channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from desktop.services import entrepreneurs as people
+from desktop.services import sync
+from desktop.sync_sim.driver import Node, SimConfig, Simulation
+from desktop.sync_sim.workload import Names
+from models.entrepreneur import Entrepreneur
+from models.sync.tables import SyncWaiting
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[Simulation]:
+    sim = Simulation(
+        SimConfig(stations=2, loss=0, duplicate=0, reorder=0, restore=0, workdir=tmp_path)
+    )
+    sim.setup()
+    yield sim
+    sim.close()
+
+
+def file_one(node: Node, names: Names) -> str:
+    serial = names.next()
+    person = {
+        "name": names.person_name(serial),
+        "id_number": names.id_number(serial),
+        "phone": "13812345678",
+        "household_region": "330106",
+    }
+    return people.create_entrepreneur(node.db, node.actor, person=person)
+
+
+def stored(node: Node, person_id: str) -> Entrepreneur:
+    with node.db.reading() as session:
+        record = session.get(Entrepreneur, person_id)
+        assert record is not None
+        return record
+
+
+def agree(world: Simulation) -> None:
+    assert world.digests_differ() is None
+
+
+def waiting(node: Node) -> int:
+    with node.db.reading() as session:
+        return len(session.scalars(select(SyncWaiting)).all())
+
+
+def test_a_change_waiting_for_its_record_lands_when_the_record_comes_later_in_the_same_package(
+    world: Simulation,
+) -> None:
+    """HQ's reply to the station a file moved to carries the move (an update) before the file's own
+    history (its create): the update waited, yet was logged as landed once the create made the record,
+    so the queue dropped it and the new station kept the file as the old station's (found by seed 1)."""
+    assert world.hq is not None
+    one, two = world.stations
+    person_id = file_one(one, world.names)
+    world.exchange(0, clean=True)
+    sync.transfer_file(world.hq.db, world.hq.actor, entrepreneur_id=person_id, to_station=two.code)
+    world.exchange(1, clean=True)
+    moved = stored(two, person_id)
+    assert (moved.station_code, moved.version) == (two.code, 2)
+    assert waiting(two) == 0
+    agree(world)
