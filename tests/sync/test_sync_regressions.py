@@ -19,8 +19,18 @@ from models.sync.tables import SyncWaiting
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[Simulation]:
+    """HQ and two enrolled stations, a lossless channel; restores start a new epoch as they are made
+    (``--epoch service``)."""
     sim = Simulation(
-        SimConfig(stations=2, loss=0, duplicate=0, reorder=0, restore=0, workdir=tmp_path)
+        SimConfig(
+            stations=2,
+            loss=0,
+            duplicate=0,
+            reorder=0,
+            restore=0,
+            epoch_on_restore="service",
+            workdir=tmp_path,
+        )
     )
     sim.setup()
     yield sim
@@ -69,4 +79,21 @@ def test_a_change_waiting_for_its_record_lands_when_the_record_comes_later_in_th
     moved = stored(two, person_id)
     assert (moved.station_code, moved.version) == (two.code, 2)
     assert waiting(two) == 0
+    agree(world)
+
+
+def test_a_file_sent_back_after_a_restore_moves_the_case_numbers_on(world: Simulation) -> None:
+    """A station restored from a backup older than its last file gets the file back from HQ; its case
+    number sequence stayed at the backup's, so the next new file took the same case number (a UNIQUE
+    error on create; found by seed 10 with --restore 0.3)."""
+    one = world.stations[0]
+    world.back_up(one, 0)
+    first = file_one(one, world.names)
+    world.exchange(0, clean=True)
+    world.restore(one)
+    world.exchange(1, clean=True)
+    assert stored(one, first).case_number.endswith("-00001")
+    second = file_one(one, world.names)
+    assert stored(one, second).case_number.endswith("-00002")
+    world.exchange(2, clean=True)
     agree(world)
