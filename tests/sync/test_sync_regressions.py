@@ -97,3 +97,36 @@ def test_a_file_sent_back_after_a_restore_moves_the_case_numbers_on(world: Simul
     assert stored(one, second).case_number.endswith("-00002")
     world.exchange(2, clean=True)
     agree(world)
+
+
+def test_a_new_file_whose_unique_values_hq_already_holds_is_quarantined_not_an_integrity_error(
+    world: Simulation,
+) -> None:
+    """After a restore from a backup older than a file HQ holds, the station files the same person again:
+    same ID number at the same station, and the same case number. HQ's apply raised an IntegrityError,
+    so that package, and every later one from the station, was refused for ever (found by seeds 10 and
+    19 with --restore 0.3). Now the new file is quarantined with the reason and the station is told."""
+    from models.sync.tables import SyncNotice, SyncQuarantine
+
+    assert world.hq is not None
+    one = world.stations[0]
+    world.back_up(one, 0)
+    serial = world.names.next()
+    person = {
+        "name": world.names.person_name(serial),
+        "id_number": world.names.id_number(serial),
+        "household_region": "330106",
+    }
+    first = people.create_entrepreneur(one.db, one.actor, person=person)
+    world.exchange(0, clean=True)
+    world.restore(one)
+    again = people.create_entrepreneur(one.db, one.actor, person=person)
+    assert again != first
+    world.exchange(1, clean=True)
+    with world.hq.db.reading() as session:
+        held = session.scalars(select(SyncQuarantine)).all()
+        assert [(q.record_kind, q.record_id) for q in held] == [("entrepreneur", again)]
+        assert "相同" in held[0].reason
+    with one.db.reading() as session:
+        told = session.scalars(select(SyncNotice).where(SyncNotice.kind == "quarantine")).all()
+        assert [n.record_id for n in told] == [again]

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, insert, inspect, select, update
 from sqlmodel import Session
 
 from desktop.services.sync.wire import change_row, from_wire_time
@@ -99,6 +99,9 @@ class Applier:
         self.report = report or ApplyReport()
         self.tables = travelling_tables()
         self.order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
+        self._uniques: dict[str, list[tuple[str, ...]]] = {}
+        # (kind, unique columns, their values) -> the record holding them (this apply's new rows too)
+        self._taken: dict[tuple[str, tuple[str, ...], tuple[Any, ...]], str] = {}
         self.quarantined_records: set[tuple[str, str]] = set(
             (row[0], row[1])
             for row in self.connection.execute(select(SyncQuarantine.record_kind, SyncQuarantine.record_id))  # type: ignore[call-overload]
@@ -307,11 +310,19 @@ class Applier:
     def _write(self, pending: dict[tuple[str, str], _Pending]) -> set[str]:
         """Store the merged records; returns the ids of changes that did not land (waiting, quarantined)."""
         held: set[str] = set()
+        self._taken.clear()
+        rows = {
+            key: record_row(self.tables[key[0]], key[1], item.state)
+            for key, item in pending.items()
+            if item.changes
+        }
+        for kind in {key[0] for key, item in pending.items() if item.new and key in rows}:
+            self._find_holders(kind, [row for key, row in rows.items() if key[0] == kind and pending[key].new])
         new_rows: dict[str, list[tuple[_Pending, dict[str, Any]]]] = {}
         for (kind, record_id), item in pending.items():
             if not item.changes:
                 continue
-            row = record_row(self.tables[kind], record_id, item.state)
+            row = rows[(kind, record_id)]
             if not item.new:
                 self._update(kind, item, row)
                 continue
@@ -349,9 +360,51 @@ class Applier:
                 and (column.key in row or column.default is None)
             ):
                 return f"{kind} 缺少必填字段“{column.key}”"
+        clash = self._clash(kind, table, row)
+        if clash is not None:
+            return clash
         if self.validate is not None:
             return self.validate(kind, item.state.values)
         return None
+
+    def _clash(self, kind: str, table: Table, row: Mapping[str, Any]) -> str | None:
+        """A new record whose unique values (a case number, an ID number at its station) another record
+        here already holds, or a record before it in this apply: refused with the reason (quarantined),
+        never an integrity error that would refuse the whole package, and the next one, for ever."""
+        for columns in self._unique_columns(kind):
+            values = tuple(row.get(name) for name in columns)
+            if any(value is None for value in values):
+                continue
+            holder = self._taken.get((kind, columns, values))
+            if holder is not None and holder != row["id"]:
+                shown = f"{'、'.join(columns)}（{'、'.join(map(str, values))}）"
+                return f"{kind} 的{shown}与已有记录 {holder} 相同"
+            self._taken[(kind, columns, values)] = row["id"]
+        return None
+
+    def _find_holders(self, kind: str, rows: list[dict[str, Any]]) -> None:
+        """The records here that hold the unique values of these new rows (one query per batch)."""
+        table = self.tables[kind].__table__  # type: ignore[attr-defined]
+        for columns in self._unique_columns(kind):
+            last = columns[-1]  # the most telling (an ID number, not the station code before it)
+            wanted = sorted({row[last] for row in rows if row.get(last) is not None})
+            for start in range(0, len(wanted), IN_BATCH):
+                query = select(table.c.id, *(table.c[name] for name in columns)).where(
+                    table.c[last].in_(wanted[start : start + IN_BATCH])
+                )
+                for found in self.connection.execute(query):
+                    self._taken[(kind, columns, tuple(found[1:]))] = str(found[0])
+
+    def _unique_columns(self, kind: str) -> list[tuple[str, ...]]:
+        """The unique column sets of a table as this database has them (HQ's differ from a station's)."""
+        found = self._uniques.get(kind)
+        if found is None:
+            inspector = inspect(self.connection)
+            found = [tuple(item["column_names"]) for item in inspector.get_unique_constraints(kind)]
+            found += [tuple(item["column_names"]) for item in inspector.get_indexes(kind) if item["unique"]]
+            found = [columns for columns in found if columns and columns != ("id",)]
+            self._uniques[kind] = found
+        return found
 
     def _missing_parent(self, table: Table, row: Mapping[str, Any]) -> str | None:
         for foreign in table.foreign_keys:
