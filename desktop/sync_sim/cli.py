@@ -47,6 +47,11 @@ def register(
         default=default.epoch_on_restore,
         help="恢复后的新纪元：service 恢复时开始，detect 靠总部回复发现，mixed 按种子二者皆有",
     )
+    p.add_argument(
+        "--eager-after-restore",
+        action="store_true",
+        help="恢复后不等总部发回丢失的档案就建新档案（会重复使用档案号，见 docs/simulation.md）",
+    )
     p.add_argument("--hq", default=None, help="总部数据库：空的 postgresql:// 数据库地址（默认 SQLite）")
     p.add_argument("--workdir", type=Path, default=None, help="临时数据库放在哪个文件夹")
     p.add_argument("--keep", action="store_true", help="保留临时数据库和数据包以便查看")
@@ -67,6 +72,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         hq_url=args.hq,
         actions=args.actions,
         epoch_on_restore=args.epoch,
+        wait_after_restore=not args.eager_after_restore,
         workdir=args.workdir,
         keep=args.keep,
     )

@@ -60,6 +60,9 @@ class SimConfig:
     # a restored station's new epoch: started by the restore ("service"), left to the automatic
     # detection in HQ's next reply ("detect"), or either, by the seed ("mixed")
     epoch_on_restore: str = "mixed"
+    # after a restore, the station files no new person until HQ has sent back the files the restore
+    # lost (docs/simulation.md "Case numbers after a restore"); False shows what happens otherwise
+    wait_after_restore: bool = True
     workdir: Path | None = None
     keep: bool = False  # keep the databases and packages (printed) for a look afterwards
 
@@ -73,6 +76,7 @@ class Node:
     outbox: Path
     hq: bool = False
     backups: list[Path] = field(default_factory=list)
+    lost: set[str] = field(default_factory=set)  # its own changes its restores took away
 
 
 @dataclass
@@ -152,8 +156,7 @@ class Simulation:
             self.final(self.config.rounds)
             self.check()
         except Exception as error:  # a bug the run reports with its seed (never a refused action)
-            frames = traceback.format_exception(error)
-            self.result.error = "".join(frames[-6:]).strip()
+            self.result.error = where_raised(error)
         finally:
             self.close()
         return self.result
@@ -196,6 +199,7 @@ class Simulation:
                 self.back_up(node, number)
         for node in self.stations:
             hands = self._hands(node)
+            hands.files_allowed = not (self.config.wait_after_restore and self.recovering(node))
             for _ in range(self.rng.randint(1, self.config.actions)):
                 hands.station_step()
         assert self.hq is not None
@@ -248,7 +252,9 @@ class Simulation:
         restore_backup(source, target=node.path, safety_folder=self._folder("safety"))
         node.db = open_database(node.path)
         node.actor = default_actor(node.db)
-        self.restored_away |= before - change_ids(node.db, own=True)
+        lost = before - change_ids(node.db, own=True)
+        node.lost |= lost
+        self.restored_away |= lost
         mode = self.config.epoch_on_restore
         if mode == "mixed":
             mode = "service" if self.rng.random() < 0.5 else "detect"
@@ -256,6 +262,13 @@ class Simulation:
             with node.db.transaction() as session:
                 start_new_epoch(session, this_node(session))
         self.result.restores[mode] += 1
+
+    def recovering(self, node: Node) -> bool:
+        """Whether HQ still holds changes of this station that a restore took from it."""
+        assert self.hq is not None
+        if not node.lost:
+            return False
+        return bool((node.lost & change_ids(self.hq.db, own=False)) - change_ids(node.db, own=False))
 
     def collect(self) -> None:
         for node in self.nodes():
@@ -367,6 +380,17 @@ def sync_update(db: Database, actor: Actor, person_id: str, data: object) -> boo
     from desktop.services.entrepreneurs import update_entrepreneur
 
     return update_entrepreneur(db, actor, entrepreneur_id=person_id, person=data)  # type: ignore[arg-type]
+
+
+def where_raised(error: BaseException) -> str:
+    """The exception and the program's own frames it came through (the last few), not the libraries'."""
+    frames = [
+        f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+        for frame in traceback.extract_tb(error.__traceback__)
+        if "site-packages" not in frame.filename
+    ]
+    first = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {first}（经由 {' ← '.join(reversed(frames[-5:]))}）"
 
 
 def refusal_kind(message: str) -> str:

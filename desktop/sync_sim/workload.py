@@ -177,6 +177,7 @@ class Workload:
     ) -> None:
         self.db, self.actor, self.station = db, actor, station
         self.rng, self.names, self.tally = rng, names, tally
+        self.files_allowed = True  # False: a restored station waits for its lost files before new ones
 
     def pick(self, items: list[T]) -> T | None:
         return self.rng.choice(items) if items else None
@@ -198,6 +199,9 @@ class Workload:
         self.rng.choices([a for _, a in actions], weights)[0]()
 
     def create(self) -> None:
+        if not self.files_allowed:
+            self.tally.refused["create_after_restore"] += 1
+            return
         serial = self.names.next()
         reuse = self.names.numbers and self.rng.random() < 0.05  # the same person filed at two stations
         number = self.rng.choice(self.names.numbers) if reuse else self.names.id_number(serial)
