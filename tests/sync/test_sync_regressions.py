@@ -130,3 +130,25 @@ def test_a_new_file_whose_unique_values_hq_already_holds_is_quarantined_not_an_i
     with one.db.reading() as session:
         told = session.scalars(select(SyncNotice).where(SyncNotice.kind == "quarantine")).all()
         assert [n.record_id for n in told] == [again]
+
+
+def test_hq_sends_again_what_a_restored_station_had_received_after_its_backup(world: Simulation) -> None:
+    """A station acknowledged HQ's move of one of its files, then was restored from a backup older than
+    that: HQ kept the old acknowledgement, never sent the move again, and the station kept the file as
+    its own for ever (a bucket resend cannot mend it: at HQ the file is no longer the station's; found
+    by seed 13 with --restore 0.3 --rounds 8)."""
+    assert world.hq is not None
+    one, two = world.stations
+    person_id = file_one(one, world.names)
+    world.exchange(0, clean=True)
+    world.back_up(one, 0)
+    sync.transfer_file(world.hq.db, world.hq.actor, entrepreneur_id=person_id, to_station=two.code)
+    world.exchange(1, clean=True)
+    world.exchange(2, clean=True)  # the station's package acknowledges the reply that moved the file
+    assert stored(one, person_id).station_code == two.code
+    world.restore(one)
+    assert stored(one, person_id).station_code == one.code
+    for number in range(3, 6):
+        world.exchange(number, clean=True)
+    assert stored(one, person_id).station_code == two.code
+    agree(world)
