@@ -152,3 +152,31 @@ def test_hq_sends_again_what_a_restored_station_had_received_after_its_backup(wo
         world.exchange(number, clean=True)
     assert stored(one, person_id).station_code == two.code
     agree(world)
+
+
+def test_a_station_restored_from_before_its_current_epoch_is_not_refused_for_ever(
+    world: Simulation,
+) -> None:
+    """A station in its second epoch is restored from a backup of its first, and the restore does not
+    start a new epoch (left to the detection in HQ's reply). HQ acknowledges epoch 2, which the station
+    no longer knows: the detection looked only at its current epoch, so its packages (epoch 1) were
+    refused as older than those applied, for ever (found by seed 15 with --restore 0.3 --rounds 8)."""
+    import dataclasses
+
+    from desktop.services.sync.node import start_new_epoch, this_node
+
+    one = world.stations[0]
+    world.back_up(one, 0)
+    with one.db.transaction() as session:  # an earlier restore, whose service started epoch 2
+        start_new_epoch(session, this_node(session))
+    person_id = file_one(one, world.names)
+    world.exchange(0, clean=True)
+    world.exchange(1, clean=True)
+    world.config = dataclasses.replace(world.config, epoch_on_restore="detect")
+    world.restore(one)
+    world.result.refused.clear()
+    for number in range(2, 6):
+        world.exchange(number, clean=True)
+    assert stored(one, person_id).station_code == one.code  # sent back by HQ
+    assert sum(world.result.refused.values()) <= 1  # the one package sent before the detection
+    agree(world)
