@@ -67,7 +67,11 @@ def first_difference(
         for column in sorted(set(one) | set(other)):
             if one.get(column) != other.get(column):
                 return Disagreement(
-                    check, table, record_id, column, {left_name: one.get(column), right_name: other.get(column)}
+                    check,
+                    table,
+                    record_id,
+                    column,
+                    {left_name: one.get(column), right_name: other.get(column)},
                 )
     return None
 
@@ -123,7 +127,7 @@ class Accounts:
 
 def change_ids(db: Database, *, own: bool) -> set[str]:
     with db.reading() as session:
-        query = select(Change.id)
+        query = select(col(Change.id))
         if own:
             query = query.where(col(Change.received_in).is_(None))
         return set(session.scalars(query))
@@ -132,9 +136,9 @@ def change_ids(db: Database, *, own: bool) -> set[str]:
 def listed_ids(db: Database) -> tuple[set[str], set[str], set[str]]:
     """(conflict losers, waiting, quarantined) change ids at a node."""
     with db.reading() as session:
-        losers = set(session.scalars(select(SyncConflict.loser_change)))
-        waiting = set(session.scalars(select(SyncWaiting.change_id)))
-        quarantined = set(session.scalars(select(SyncQuarantine.change_id)))
+        losers = set(session.scalars(select(col(SyncConflict.loser_change))))
+        waiting = set(session.scalars(select(col(SyncWaiting.change_id))))
+        quarantined = set(session.scalars(select(col(SyncQuarantine.change_id))))
     return losers, waiting, quarantined
 
 

@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from desktop.services import sync
 from desktop.services.backup import back_up, restore_backup
+from desktop.services.entrepreneurs import update_entrepreneur
 from desktop.services.station import default_actor, operator
 from desktop.services.sync.hq_side import hq_actor, quarantined_of
 from desktop.services.sync.node import start_new_epoch, this_node
@@ -38,6 +39,7 @@ from desktop.sync_sim.compare import (
 from desktop.sync_sim.workload import Names, Tally, Workload, field_value, live_people, person_data
 from models.actor import Actor
 from models.database import Database, open_database
+from models.entrepreneur import PersonData
 from models.errors import DoorstepError
 from models.sync.tables import SyncConflict, SyncNotice, SyncPeer
 
@@ -108,8 +110,8 @@ class SimResult:
         lines = [
             head,
             f"操作：{done or '无'}（被拒绝：{refused or '无'}）",
-            f"数据包：发出 {ch.sent}，丢失 {ch.lost}，重复 {ch.duplicated}，延迟 {ch.delayed}，送达 {ch.delivered}；"
-            f"拒收 {sum(self.refused.values())}",
+            f"数据包：发出 {ch.sent}，丢失 {ch.lost}，重复 {ch.duplicated}，延迟 {ch.delayed}，"
+            f"送达 {ch.delivered}；拒收 {sum(self.refused.values())}",
             f"从旧备份恢复：{sum(self.restores.values())} 次（恢复时开始新纪元 {self.restores['service']}，"
             f"靠总部回复自动发现 {self.restores['detect']}）；最后的无损交换 {self.final_rounds} 轮",
             f"变更：共 {a.made}，总部已有 {a.at_hq}，冲突列表中 {a.conflict_losers}，等待队列 {a.waiting}，"
@@ -189,9 +191,8 @@ class Simulation:
         return folder
 
     def _hands(self, node: Node) -> Workload:
-        return Workload(
-            node.db, node.actor, None if node.hq else node.code, self.rng, self.names, self.result.tally
-        )
+        station = None if node.hq else node.code
+        return Workload(node.db, node.actor, station, rng=self.rng, names=self.names, tally=self.result.tally)
 
     def round(self, number: int) -> None:
         for node in self.stations:
@@ -228,14 +229,15 @@ class Simulation:
         names = ["phone", "address", "notes"]
         mine = self.rng.choice(names)
         theirs = mine if self.rng.random() < 0.5 else self.rng.choice([n for n in names if n != mine])
-        tally = self.result.tally
+        action = "concurrent_same" if mine == theirs else "concurrent_other"
         for where, name, person in ((node, mine, record), (self.hq, theirs, at_hq[record.id])):
             value = field_value(self.rng, name, where.actor.station_code)
             data = person_data(person, **{name: value})
-            tally.attempt(
-                "concurrent_same" if mine == theirs else "concurrent_other",
-                lambda db=where.db, actor=where.actor, data=data, pid=person.id: sync_update(db, actor, pid, data),
-            )
+
+            def save(where: Node = where, data: PersonData = data, person_id: str = person.id) -> bool:
+                return update_entrepreneur(where.db, where.actor, entrepreneur_id=person_id, person=data)
+
+            self.result.tally.attempt(action, save)
 
     def back_up(self, node: Node, number: int) -> None:
         target = self._folder("backups") / f"{node.code}-{number:03d}-{len(node.backups)}.sqlite"
@@ -374,12 +376,6 @@ class Simulation:
             self.result.workdir = self.root
         else:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-def sync_update(db: Database, actor: Actor, person_id: str, data: object) -> bool:
-    from desktop.services.entrepreneurs import update_entrepreneur
-
-    return update_entrepreneur(db, actor, entrepreneur_id=person_id, person=data)  # type: ignore[arg-type]
 
 
 def where_raised(error: BaseException) -> str:

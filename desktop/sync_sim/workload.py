@@ -173,7 +173,14 @@ class Workload:
     """One node's hands: ``db`` and the person acting there (a station's user, or HQ's)."""
 
     def __init__(
-        self, db: Database, actor: Actor, station: str | None, rng: random.Random, names: Names, tally: Tally
+        self,
+        db: Database,
+        actor: Actor,
+        station: str | None,
+        *,
+        rng: random.Random,
+        names: Names,
+        tally: Tally,
     ) -> None:
         self.db, self.actor, self.station = db, actor, station
         self.rng, self.names, self.tally = rng, names, tally

@@ -317,7 +317,9 @@ class Applier:
             if item.changes
         }
         for kind in {key[0] for key, item in pending.items() if item.new and key in rows}:
-            self._find_holders(kind, [row for key, row in rows.items() if key[0] == kind and pending[key].new])
+            self._find_holders(
+                kind, [row for key, row in rows.items() if key[0] == kind and pending[key].new]
+            )
         new_rows: dict[str, list[tuple[_Pending, dict[str, Any]]]] = {}
         for (kind, record_id), item in pending.items():
             if not item.changes:
@@ -400,9 +402,11 @@ class Applier:
         found = self._uniques.get(kind)
         if found is None:
             inspector = inspect(self.connection)
-            found = [tuple(item["column_names"]) for item in inspector.get_unique_constraints(kind)]
-            found += [tuple(item["column_names"]) for item in inspector.get_indexes(kind) if item["unique"]]
-            found = [columns for columns in found if columns and columns != ("id",)]
+            listed: list[list[str | None]] = [
+                list(item["column_names"]) for item in inspector.get_unique_constraints(kind)
+            ]
+            listed += [list(item["column_names"]) for item in inspector.get_indexes(kind) if item["unique"]]
+            found = [tuple(str(name) for name in names) for names in listed if names and names != ["id"]]
             self._uniques[kind] = found
         return found
 

@@ -75,7 +75,7 @@ def last_seq(session: Session) -> int:
 def start_new_epoch(session: Session, node: SyncNode, *, after: int = 0) -> int:
     """A restore from an old backup: the changes after it are a new epoch, so HQ can tell the fork and
     send back what the restore lost. Returns the new epoch: past ``after`` too (an epoch HQ has seen
-    that the restore took from this database's list). """
+    that the restore took from this database's list)."""
     epoch = max(current_epoch(node), after) + 1
     node.epochs = [*node.epochs, [epoch, last_seq(session) + 1]]
     session.add(node)
