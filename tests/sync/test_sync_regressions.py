@@ -180,3 +180,33 @@ def test_a_station_restored_from_before_its_current_epoch_is_not_refused_for_eve
     assert stored(one, person_id).station_code == one.code  # sent back by HQ
     assert sum(world.result.refused.values()) <= 1  # the one package sent before the detection
     agree(world)
+
+
+def test_moving_a_file_to_a_station_that_has_the_same_person_is_refused_with_a_message(
+    world: Simulation,
+) -> None:
+    """The same ID number filed at two stations (a duplicate notice), then HQ moves one file to the
+    other station: HQ's own transfer raised an IntegrityError (the ID number is unique per station at
+    HQ) instead of saying why (found by seed 77 with --restore 0.3 --rounds 8)."""
+    from models.errors import Conflict
+
+    assert world.hq is not None
+    one, two = world.stations
+    serial = world.names.next()
+    number = world.names.id_number(serial)
+    ids = [
+        people.create_entrepreneur(
+            node.db,
+            node.actor,
+            person={"name": world.names.person_name(serial), "id_number": number},
+        )
+        for node in (one, two)
+    ]
+    world.exchange(0, clean=True)
+    with pytest.raises(Conflict, match="身份证号码相同"):
+        sync.transfer_file(world.hq.db, world.hq.actor, entrepreneur_id=ids[0], to_station=two.code)
+    with world.hq.db.reading() as session:
+        record = session.get(Entrepreneur, ids[0])
+        assert record is not None and record.station_code == one.code
+    world.exchange(1, clean=True)
+    agree(world)

@@ -525,6 +525,14 @@ def transfer_in(session: Session, actor: Actor, entrepreneur_id: str, to_station
     source = person.station_code
     if source == to_station:
         raise Conflict(f"这份档案已在服务站 {to_station}")
+    model = tables["entrepreneur"]
+    there = session.scalars(
+        select(model).where(model.station_code == to_station, model.id_number == person.id_number)  # type: ignore[attr-defined]
+    ).first()
+    if there is not None:  # the same person on file there: a duplicate to settle first, not a move
+        raise Conflict(
+            f"服务站 {to_station} 已有身份证号码相同的档案（{there.case_number}）：可能是同一人，请先核实重复，再调档"
+        )
     moved = _dependents(session.connection(), "entrepreneur", {entrepreneur_id})
     operation = Operation(session, actor, f"调档至服务站 {to_station}")
     for kind, ids in moved.items():
