@@ -9,8 +9,11 @@ A few seeds run with HQ on PostgreSQL where the ``pg_db_url`` fixture exists (te
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,9 +42,30 @@ def small(seed: int, workdir: Path, **over: object) -> SimConfig:
     return SimConfig(**values)  # type: ignore[arg-type]
 
 
+def in_memory(fallback: Path) -> Iterator[Path]:
+    """A folder in memory (/dev/shm) where there is one, since every commit and every package is synced
+    to disk and the runs are many; else ``fallback``. Removed afterwards."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield fallback
+        return
+    folder = Path(tempfile.mkdtemp(prefix="doorstep-sim-", dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
-def templates(tmp_path_factory: pytest.TempPathFactory) -> ReplayTemplates:
-    return ReplayTemplates(tmp_path_factory.mktemp("sim-templates"))
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReplayTemplates]:
+    """The empty databases every node and every replay starts from (made once for the module)."""
+    for folder in in_memory(tmp_path_factory.mktemp("sim-templates")):
+        yield ReplayTemplates(folder)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    yield from in_memory(tmp_path)
 
 
 def explained(result: SimResult) -> str:
@@ -50,14 +74,14 @@ def explained(result: SimResult) -> str:
 
 @pytest.mark.parametrize("seed", range(SEEDS))
 def test_every_station_and_hq_agree_after_a_faulty_exchange(
-    seed: int, templates: ReplayTemplates, tmp_path: Path
+    seed: int, templates: ReplayTemplates, workdir: Path
 ) -> None:
-    result = simulate(small(seed, tmp_path), templates)
+    result = simulate(small(seed, workdir), templates)
     assert result.ok, explained(result)
     assert result.accounts.made > 0 and not result.accounts.missing
 
 
-def test_the_same_seed_makes_the_same_run(templates: ReplayTemplates, tmp_path: Path) -> None:
+def test_the_same_seed_makes_the_same_run(templates: ReplayTemplates, workdir: Path) -> None:
     """Every choice comes from the seed: the same actions, the same fate of each package, the same
     conflicts (ids differ from run to run; nothing the run decides depends on them)."""
 
@@ -72,27 +96,27 @@ def test_the_same_seed_makes_the_same_run(templates: ReplayTemplates, tmp_path: 
             result.conflicts,
         )
 
-    first = simulate(small(7, tmp_path), templates)
-    again = simulate(small(7, tmp_path), templates)
+    first = simulate(small(7, workdir), templates)
+    again = simulate(small(7, workdir), templates)
     assert first.ok and again.ok, explained(first) + "\n" + explained(again)
     assert outline(first) == outline(again)
 
 
-def test_the_checks_find_a_planted_disagreement(templates: ReplayTemplates, tmp_path: Path) -> None:
+def test_the_checks_find_a_planted_disagreement(templates: ReplayTemplates, workdir: Path) -> None:
     """A station's row changed behind the journal's back after the final exchange: the digests, the row
     comparison and the journal's replay each see it, and the run says which record and column."""
-    sim = Simulation(small(3, tmp_path, restore=0.0), templates)
+    sim = Simulation(small(3, workdir, restore=0.0), templates)
     try:
         sim.setup()
         for number in range(3):
             sim.round(number)
         sim.final(3)
-        station = sim.stations[0]
-        with station.db.engine.begin() as connection:
-            from models.journal import journal_writing
+        from models.journal import journal_writing
 
-            with journal_writing(connection):
-                changed = connection.execute(
+        changed = 0
+        for station in sim.stations:
+            with station.db.engine.begin() as connection, journal_writing(connection):
+                changed += connection.execute(
                     text("UPDATE entrepreneur SET notes = 'planted' WHERE station_code = :code"),
                     {"code": station.code},
                 ).rowcount
@@ -107,23 +131,23 @@ def test_the_checks_find_a_planted_disagreement(templates: ReplayTemplates, tmp_
 
 
 def test_eager_filing_after_a_restore_is_reported_not_hidden(
-    templates: ReplayTemplates, tmp_path: Path
+    templates: ReplayTemplates, workdir: Path
 ) -> None:
     """A restored station that files new people before HQ has sent its lost files back reuses their
     case numbers (docs/simulation.md): the run must end in a clear verdict either way, never a crash."""
-    result = simulate(small(5, tmp_path, restore=0.5, wait_after_restore=False), templates)
+    result = simulate(small(5, workdir, restore=0.5, wait_after_restore=False), templates)
     assert not result.error, explained(result)
 
 
 @pytest.mark.parametrize("seed", range(PG_SEEDS))
 def test_every_station_and_hq_on_postgresql_agree(
-    seed: int, request: pytest.FixtureRequest, templates: ReplayTemplates, tmp_path: Path
+    seed: int, request: pytest.FixtureRequest, templates: ReplayTemplates, workdir: Path
 ) -> None:
     try:
         url = request.getfixturevalue("pg_db_url")  # a fresh migrated database on a throwaway server
     except pytest.FixtureLookupError:
         pytest.skip("没有 pg_db_url 夹具（tests/postgres.py）：总部在 PostgreSQL 上的模拟未运行")
-    result = simulate(small(seed, tmp_path, hq_url=str(url)), templates)
+    result = simulate(small(seed, workdir, hq_url=str(url)), templates)
     assert result.ok, explained(result)
 
 
