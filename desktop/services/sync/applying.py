@@ -310,12 +310,17 @@ class Applier:
     def _write(self, pending: dict[tuple[str, str], _Pending]) -> set[str]:
         """Store the merged records; returns the ids of changes that did not land (waiting, quarantined)."""
         held: set[str] = set()
+        rows = {
+            key: record_row(self.tables[key[0]], key[1], item.state)
+            for key, item in pending.items()
+            if item.changes
+        }
         new_rows: dict[str, list[tuple[_Pending, dict[str, Any]]]] = {}
         changed: list[tuple[str, _Pending, dict[str, Any]]] = []
         for (kind, record_id), item in pending.items():
             if not item.changes:
                 continue
-            row = record_row(self.tables[kind], record_id, item.state)
+            row = rows[(kind, record_id)]
             if not item.new:
                 changed.append((kind, item, row))
                 continue

@@ -29,6 +29,12 @@ def hq_kinds() -> frozenset[str]:
     return frozenset(kind for kind, spec in registry().record_kinds.items() if spec.owner == "hq")
 
 
+# a file received back (its create lost to a restore from an old backup, sent back by HQ) moves the
+# station's case numbers on, or the next new file would take a number already on file (the entrepreneur
+# kind's ``recompute`` in desktop/services/entrepreneurs.py should name it; until then, here)
+_ALSO_RECOMPUTED: Mapping[str, tuple[str, ...]] = {"entrepreneur": ("case_sequence",)}
+
+
 def recompute(session: Session, kinds: Iterable[str]) -> None:
     """Rebuild the projections (search keys, counters) the applied kinds feed."""
     from desktop.services.areas import registry
@@ -37,7 +43,7 @@ def recompute(session: Session, kinds: Iterable[str]) -> None:
     tables: list[str] = []
     for kind in kinds:
         spec = found.record_kinds.get(kind)
-        for table in spec.recompute if spec else ():
+        for table in (*(spec.recompute if spec else ()), *_ALSO_RECOMPUTED.get(kind, ())):
             if table not in tables:
                 tables.append(table)
     projections = found.projections

@@ -221,8 +221,12 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     peer.peer_epoch = epoch
     through = int(manifest.get("through_seq", 0))
     peer.peer_through = through if new_epoch else max(peer.peer_through, through)
-    peer.hq_acked = max(peer.hq_acked, int(acknowledges.get("hq_through", 0)))
-    peer.acked_seq = max(peer.acked_seq, int(acknowledges.get("reply_version", 0)))
+    hq_through, version = int(acknowledges.get("hq_through", 0)), int(acknowledges.get("reply_version", 0))
+    if new_epoch:  # restored from an old backup: what it received after the backup is gone, send it again
+        peer.hq_acked, peer.acked_seq = hq_through, version
+    else:
+        peer.hq_acked = max(peer.hq_acked, hq_through)
+        peer.acked_seq = max(peer.acked_seq, version)
     if peer.restore_from and len(peer.restore_from) == 3 and peer.acked_seq >= peer.restore_from[2]:
         peer.restore_from = None  # the station has the changes its restore lost back
     peer.received_seq, peer.received_epoch, peer.received_id = seq, epoch, package.package_id

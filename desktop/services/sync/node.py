@@ -72,12 +72,14 @@ def last_seq(session: Session) -> int:
     return int(session.exec(select(func.coalesce(func.max(Change.seq), 0))).one())
 
 
-def start_new_epoch(session: Session, node: SyncNode) -> int:
+def start_new_epoch(session: Session, node: SyncNode, *, after: int = 0) -> int:
     """A restore from an old backup: the changes after it are a new epoch, so HQ can tell the fork and
-    send back what the restore lost. Returns the new epoch."""
+    send back what the restore lost. Returns the new epoch: past ``after`` too (an epoch HQ has seen
+    that the restore took from this database's list). Case numbers move on past those the lost files
+    hold at HQ."""
     from models.station import CaseSequence
 
-    epoch = current_epoch(node) + 1
+    epoch = max(current_epoch(node), after) + 1
     node.epochs = [*node.epochs, [epoch, last_seq(session) + 1]]
     session.add(node)
     for sequence in session.exec(select(CaseSequence)):  # numbers the lost files hold at HQ
@@ -87,7 +89,10 @@ def start_new_epoch(session: Session, node: SyncNode) -> int:
 
 
 def fork_point(epochs: list[list[int]], epoch: int) -> int | None:
-    """The last seq epoch ``epoch`` shares with the epochs after it (None: it is the current one)."""
+    """The last seq epoch ``epoch`` shares with the epochs after it (None: it is the current one; 0: an
+    epoch the list does not hold, lost whole to a restore from before it)."""
+    if all(listed != epoch for listed, _ in epochs) and any(listed > epoch for listed, _ in epochs):
+        return 0
     for later, first in epochs:
         if later > epoch:
             return first - 1

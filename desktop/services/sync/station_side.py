@@ -229,11 +229,13 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     check_reply(session, node, hq, manifest)
     acknowledges = manifest.get("acknowledges") or {}
     ack_epoch, ack_through = int(acknowledges.get("epoch", 0)), int(acknowledges.get("through", 0))
-    if ack_epoch == current_epoch(node) and not _still_ours(
-        session, ack_through, acknowledges.get("through_id")
+    epoch = current_epoch(node)
+    if ack_epoch > epoch or (
+        ack_epoch == epoch and not _still_ours(session, ack_through, acknowledges.get("through_id"))
     ):
-        # HQ holds changes of ours this database no longer has: it was restored from an old backup
-        start_new_epoch(session, node)
+        # HQ holds changes of ours this database no longer has (of this epoch, or of a later one this
+        # database never saw): it was restored from an old backup
+        start_new_epoch(session, node, after=ack_epoch)
         receipt.messages.append(
             "总部保存的本站变更比本机多：本机可能从旧备份恢复过，已开始新的同步纪元，总部会把丢失的变更发回"
         )
