@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,6 @@ from models.database import copy_sqlite, open_database
 from models.errors import Conflict
 from tests.sync.exchange import CODES, County, content, county_fixture, make_county, record
 from tests.unit.test_backup import id_number
-from tests.unit.test_entrepreneur_services import person
 
 
 @pytest.fixture
@@ -145,6 +145,21 @@ def test_an_older_or_expired_reply_is_refused(county: County) -> None:
     before = content(station_path)
     with pytest.raises(PackageRefused, match="不比已导入的"):
         county.to_station(old)
+    assert content(station_path) == before
+
+
+def test_an_expired_reply_is_refused(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
+    import desktop.services.sync.common as common
+
+    county.new_file()
+    county.to_hq(county.export())
+    monkeypatch.setattr(common, "REPLY_LIFETIME", timedelta(days=-1))  # written a month ago, say
+    stale = county.reply()
+    station_path = county.station().db.path
+    assert station_path is not None
+    before = content(station_path)
+    with pytest.raises(PackageRefused, match="已于 .* 过期"):
+        county.to_station(stale)
     assert content(station_path) == before
 
 
