@@ -430,16 +430,21 @@ def install_write_guard(engine: Engine) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- replay
-def from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
-    """A value read back from a change row, as the record's column holds it."""
-    if value is None:
-        return None
+@cache
+def _python_type(model: type[TravellingRecord], key: str) -> type:
     column_type = inspect(model).columns[key].type
-    python_type = (
+    return (  # type: ignore[no-any-return]
         column_type.impl_instance.python_type
         if isinstance(column_type, TypeDecorator)
         else (column_type.python_type)
     )
+
+
+def from_jsonable(model: type[TravellingRecord], key: str, value: Any) -> Any:
+    """A value read back from a change row, as the record's column holds it."""
+    if value is None:
+        return None
+    python_type = _python_type(model, key)
     if python_type is datetime and isinstance(value, str):
         return datetime.fromisoformat(value)
     if python_type is date and isinstance(value, str):

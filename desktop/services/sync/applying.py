@@ -333,8 +333,9 @@ class Applier:
         for kind in sorted(new_rows, key=lambda name: self.order[name]):
             table = self.tables[kind].__table__  # type: ignore[attr-defined]
             ready: list[tuple[_Pending, dict[str, Any]]] = []
+            absent = self._missing_parents(table, [row for _, row in new_rows[kind]])
             for item, row in new_rows[kind]:
-                missing = self._missing_parent(table, row)
+                missing = absent.get(row["id"])
                 if missing is not None:
                     for change in item.changes:
                         self._wait(change, missing)
@@ -386,16 +387,24 @@ class Applier:
             return self.validate(kind, item.state.values)
         return None
 
-    def _missing_parent(self, table: Table, row: Mapping[str, Any]) -> str | None:
+    def _missing_parents(self, table: Table, rows: list[dict[str, Any]]) -> dict[str, str]:
+        """The new rows whose parent is not here (by row id, with the reason): one query per foreign
+        key and batch of parents. Parents come first (tables are written in dependency order), so a
+        parent made earlier in this apply is found in the database."""
+        missing: dict[str, str] = {}
         for foreign in table.foreign_keys:
-            value = row.get(foreign.parent.key)
-            if value is None:
-                continue
-            target = foreign.column.table
-            found = self.connection.execute(select(target.c.id).where(target.c.id == value)).first()
-            if found is None:
-                return f"它指向的{target.name}记录（{value}）尚未收到"
-        return None
+            key, target = foreign.parent.key, foreign.column.table
+            wanted = sorted({row[key] for row in rows if row.get(key) is not None})
+            found: set[Any] = {row["id"] for row in rows} if target is table else set()
+            column = target.c[foreign.column.key]
+            for start in range(0, len(wanted), IN_BATCH):
+                batch = wanted[start : start + IN_BATCH]
+                found.update(self.connection.execute(select(column).where(column.in_(batch))).scalars())
+            for row in rows:
+                value = row.get(key)
+                if value is not None and value not in found and row["id"] not in missing:
+                    missing[row["id"]] = f"它指向的{target.name}记录（{value}）尚未收到"
+        return missing
 
     def _update(self, kind: str, item: _Pending, row: dict[str, Any]) -> set[str]:
         assert item.row is not None

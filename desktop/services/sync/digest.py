@@ -1,8 +1,8 @@
 """The agreement digest: an order-independent fingerprint of the records a station and HQ share, per
 bucket (a record kind and the last hex digit of the record id: 16 buckets a kind).
 
-A bucket's digest is the sum, modulo 2^256, of the SHA-256 of each record's canonical JSON (every
-column, as JSON values). A sum does not depend on the order records are read in, and unlike XOR a
+A bucket's digest is the sum, modulo 2^256, of the SHA-256 of each record's JSON with sorted keys
+(every column, as JSON values). A sum does not depend on the order records are read in, and unlike XOR a
 record counted twice does not cancel out. Both sides compute it over the same set: the station's own
 records (``station_code`` is the station) and HQ's reference data; quarantined records are left out on
 both sides until they are settled. A bucket whose digests differ is resent, not the whole station."""
@@ -10,10 +10,10 @@ both sides until they are settled. A bucket whose digests differ is resent, not 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import rfc8785
 from sqlalchemy import Connection, or_, select
 
 from models.base import jsonable
@@ -28,8 +28,15 @@ def bucket_of(kind: str, record_id: str) -> str:
 
 
 def record_hash(row: Mapping[str, Any]) -> int:
-    canonical = rfc8785.dumps({key: jsonable(value) for key, value in row.items()})
-    return int.from_bytes(hashlib.sha256(canonical).digest(), "big")
+    """SHA-256 of the record's columns as JSON with sorted keys: the same text on every node (values are
+    text, whole numbers, truth values, lists of them and None once through :func:`jsonable`; no floats)."""
+    canonical = json.dumps(
+        {key: jsonable(value) for key, value in row.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return int.from_bytes(hashlib.sha256(canonical.encode()).digest(), "big")
 
 
 def shared_rows(
