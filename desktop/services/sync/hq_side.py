@@ -222,11 +222,10 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     through = int(manifest.get("through_seq", 0))
     peer.peer_through = through if new_epoch else max(peer.peer_through, through)
     hq_through, version = int(acknowledges.get("hq_through", 0)), int(acknowledges.get("reply_version", 0))
-    if new_epoch:  # restored from an old backup: what it received after the backup is gone, send it again
-        peer.hq_acked, peer.acked_seq = hq_through, version
-    else:
-        peer.hq_acked = max(peer.hq_acked, hq_through)
-        peer.acked_seq = max(peer.acked_seq, version)
+    # what the station holds now, as it says: packages apply in order (an older one is refused), so it
+    # only goes down when the station was restored from an old backup (in a new epoch or not yet), and
+    # then what it received after the backup is gone and is sent again
+    peer.hq_acked, peer.acked_seq = hq_through, version
     if peer.restore_from and len(peer.restore_from) == 3 and peer.acked_seq >= peer.restore_from[2]:
         peer.restore_from = None  # the station has the changes its restore lost back
     peer.received_seq, peer.received_epoch, peer.received_id = seq, epoch, package.package_id
