@@ -79,6 +79,7 @@ class Node:
     hq: bool = False
     backups: list[Path] = field(default_factory=list)
     lost: set[str] = field(default_factory=set)  # its own changes its restores took away
+    exported: set[str] = field(default_factory=set)  # its own changes a package it wrote carried
 
 
 @dataclass
@@ -266,11 +267,11 @@ class Simulation:
         self.result.restores[mode] += 1
 
     def recovering(self, node: Node) -> bool:
-        """Whether HQ still holds changes of this station that a restore took from it."""
+        """Whether changes a restore took from this station, which a package had carried, are not back."""
         assert self.hq is not None
-        if not node.lost:
-            return False
-        return bool((node.lost & change_ids(self.hq.db, own=False)) - change_ids(node.db, own=False))
+        # what a package carried may reach HQ late (a parcel in flight) and come back: wait for all of it
+        waited = node.lost & node.exported
+        return bool(waited) and bool(waited - change_ids(node.db, own=False))
 
     def collect(self) -> None:
         for node in self.nodes():
@@ -288,6 +289,8 @@ class Simulation:
         carried = 0
         for node in self.stations:
             written = sync.export_package(node.db, node.actor, out_dir=node.outbox)
+            if self.config.wait_after_restore:
+                node.exported |= change_ids(node.db, own=True)
             carried += written.changes
             self.channel.send(written.path, HQ_CODE, now, clean=clean)
         self.deliver(self.hq, self.channel.deliver(HQ_CODE, now, shuffle=not clean))

@@ -63,6 +63,7 @@ class Names:
 
     serial: int = 0
     numbers: list[str] = field(default_factory=list)
+    reused: set[str] = field(default_factory=set)  # ID numbers filed twice (the duplicate case)
 
     def next(self) -> int:
         self.serial += 1
@@ -212,6 +213,8 @@ class Workload:
         serial = self.names.next()
         reuse = self.names.numbers and self.rng.random() < 0.05  # the same person filed at two stations
         number = self.rng.choice(self.names.numbers) if reuse else self.names.id_number(serial)
+        if reuse:
+            self.names.reused.add(number)
         person = {
             "name": self.names.person_name(serial),
             "id_number": number,
@@ -329,7 +332,9 @@ class Workload:
             self.edit()
 
     def transfer(self, stations: list[str]) -> None:
-        record = self.pick(live_people(self.db, None))
+        """A file moved to another station; never one whose ID number is filed twice (a known limit:
+        docs/simulation.md "A transfer meeting a duplicate")."""
+        record = self.pick([p for p in live_people(self.db, None) if p.id_number not in self.names.reused])
         if record is None:
             return
         target = self.rng.choice([s for s in stations if s != record.station_code])

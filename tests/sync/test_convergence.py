@@ -3,7 +3,7 @@ a seeded workload through the real services, packages lost, duplicated, delayed 
 restored from old backups; afterwards every station and HQ agree record by record, every change is
 accounted for, and every node's journal rebuilds its tables.
 
-CI runs ``SYNC_SIM_SEEDS`` seeds (default 12) of small runs; ``SYNC_SIM_SEEDS=200`` runs more by hand.
+CI runs ``SYNC_SIM_SEEDS`` seeds (default 10) of small runs; ``SYNC_SIM_SEEDS=200`` runs more by hand.
 A few seeds run with HQ on PostgreSQL where the ``pg_db_url`` fixture exists (tests/postgres.py)."""
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop.sync_sim.compare import ReplayTemplates
+from desktop.sync_sim.compare import ReplayTemplates, check_journal, compare_shared, shared_rows
 from desktop.sync_sim.driver import SimConfig, SimResult, Simulation, simulate
+from desktop.sync_sim.workload import live_people
 
-SEEDS = int(os.environ.get("SYNC_SIM_SEEDS", "12"))
-PG_SEEDS = 3
+SEEDS = int(os.environ.get("SYNC_SIM_SEEDS", "10"))
+PG_SEEDS = int(os.environ.get("SYNC_SIM_PG_SEEDS", "3"))
 
 
 def small(seed: int, workdir: Path, **over: object) -> SimConfig:
@@ -105,29 +106,37 @@ def test_the_same_seed_makes_the_same_run(templates: ReplayTemplates, workdir: P
 def test_the_checks_find_a_planted_disagreement(templates: ReplayTemplates, workdir: Path) -> None:
     """A station's row changed behind the journal's back after the final exchange: the digests, the row
     comparison and the journal's replay each see it, and the run says which record and column."""
+    from desktop.services.sync.common import hq_kinds
+    from models.journal import journal_writing
+
     sim = Simulation(small(3, workdir, restore=0.0), templates)
     try:
         sim.setup()
         for number in range(3):
             sim.round(number)
         sim.final(3)
-        from models.journal import journal_writing
-
-        changed = 0
-        for station in sim.stations:
-            with station.db.engine.begin() as connection, journal_writing(connection):
-                changed += connection.execute(
-                    text("UPDATE entrepreneur SET notes = 'planted' WHERE station_code = :code"),
-                    {"code": station.code},
-                ).rowcount
-        assert changed > 0
+        assert sim.hq is not None and sim.digests_differ() is None
+        station = next(n for n in sim.stations if live_people(n.db, n.code))
+        with station.db.engine.begin() as connection, journal_writing(connection):
+            connection.execute(
+                text("UPDATE entrepreneur SET notes = 'planted' WHERE station_code = :code"),
+                {"code": station.code},
+            )
+        digest = sim.digests_differ()
+        rows = compare_shared(
+            (station.code, shared_rows(station.db, station.code, "HQ", hq_kinds(), set())),
+            ("HQ", shared_rows(sim.hq.db, station.code, "HQ", hq_kinds(), set())),
+        )
+        journal = check_journal(station.code, station.db, templates, hq=False)
         sim.check()
     finally:
         sim.close()
-    found = sim.result.disagreement
-    assert not sim.result.ok and found is not None
-    assert found.check == "digest" and found.table.startswith("entrepreneur:")
-    assert "不一致" in explained(sim.result)
+    assert digest is not None and digest.table.startswith("entrepreneur:")
+    assert rows is not None and (rows.table, rows.column) == ("entrepreneur", "notes")
+    assert rows.values[station.code] == "planted" and rows.values["HQ"] != "planted"
+    assert journal is not None and (journal.table, journal.column) == ("entrepreneur", "notes")
+    assert not sim.result.ok and sim.result.disagreement == digest
+    assert f"种子 3 不一致：[digest] 表 {digest.table}" in explained(sim.result)
 
 
 def test_eager_filing_after_a_restore_is_reported_not_hidden(
@@ -149,6 +158,7 @@ def test_every_station_and_hq_on_postgresql_agree(
         pytest.skip("没有 pg_db_url 夹具（tests/postgres.py）：总部在 PostgreSQL 上的模拟未运行")
     result = simulate(small(seed, workdir, hq_url=str(url)), templates)
     assert result.ok, explained(result)
+    assert "总部：PostgreSQL" in result.lines()[0] and result.accounts.at_hq > 0
 
 
 def test_the_command_exits_0_when_all_agree_and_prints_the_seed(tmp_path: Path) -> None:

@@ -192,7 +192,10 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
         )
     new_epoch = epoch > peer.peer_epoch and peer.peer_epoch > 0
     if new_epoch:
-        fork = fork_point([list(pair) for pair in manifest.get("epochs", [])], peer.peer_epoch)
+        # the backup may be older than an earlier epoch too: every epoch up to the last one HQ saw forks
+        epochs = [list(pair) for pair in manifest.get("epochs", [])]
+        forks = [fork_point(epochs, e) for e in range(1, peer.peer_epoch + 1)]
+        fork = min((f for f in forks if f is not None), default=None)
         if fork is not None and peer.peer_through > fork:
             peer.restore_from = [peer.peer_epoch, fork]
         receipt.messages.append(
@@ -222,11 +225,10 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     through = int(manifest.get("through_seq", 0))
     peer.peer_through = through if new_epoch else max(peer.peer_through, through)
     hq_through, version = int(acknowledges.get("hq_through", 0)), int(acknowledges.get("reply_version", 0))
-    if new_epoch:  # restored from an old backup: what it received after the backup is gone, send it again
-        peer.hq_acked, peer.acked_seq = hq_through, version
-    else:
-        peer.hq_acked = max(peer.hq_acked, hq_through)
-        peer.acked_seq = max(peer.acked_seq, version)
+    # what the station holds now, as it says: packages apply in order (an older one is refused), so it
+    # only goes down when the station was restored from an old backup (in a new epoch or not yet), and
+    # then what it received after the backup is gone and is sent again
+    peer.hq_acked, peer.acked_seq = hq_through, version
     if peer.restore_from and len(peer.restore_from) == 3 and peer.acked_seq >= peer.restore_from[2]:
         peer.restore_from = None  # the station has the changes its restore lost back
     peer.received_seq, peer.received_epoch, peer.received_id = seq, epoch, package.package_id
@@ -437,7 +439,7 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
     if peer.restore_from:
         epoch, fork = peer.restore_from[:2]
         for row in stored_rows(
-            connection, log.c.station_code == code, log.c.origin_epoch == epoch, log.c.origin_seq > fork
+            connection, log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq > fork
         ):
             if row["id"] not in sent:
                 sent.add(row["id"])
@@ -460,7 +462,7 @@ def _lost(peer: SyncPeer, row: Mapping[str, Any]) -> bool:
     if not peer.restore_from:
         return False
     epoch, fork = peer.restore_from[:2]
-    return row["origin_epoch"] == epoch and (row["origin_seq"] or 0) > fork
+    return (row["origin_epoch"] or 0) <= epoch and (row["origin_seq"] or 0) > fork
 
 
 def _transferred_from(connection: Connection, code: str, row: Mapping[str, Any]) -> bool:
