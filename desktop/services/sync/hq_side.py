@@ -23,7 +23,7 @@ from desktop.services.sync.common import (
     iso,
     recompute,
 )
-from desktop.services.sync.digest import differing, digests
+from desktop.services.sync.digest import digests
 from desktop.services.sync.node import (
     HQ_USER,
     fork_point,
@@ -234,9 +234,9 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     peer.received_seq, peer.received_epoch, peer.received_id = seq, epoch, package.package_id
     peer.received_at = utcnow()
     session.flush()
-    ours = digests(session.connection(), code, node.code, hq_kinds(), quarantined_of(session, code))
-    peer.peer_digests = dict(manifest.get("digests") or {})
-    peer.resend_buckets = sorted(set(differing(ours, peer.peer_digests)) | set(manifest.get("resend") or []))
+    # the station compared HQ's digests with its own when it applied HQ's last reply: the buckets that
+    # disagreed go back to it whole in the next reply (as it resends its own changes of them)
+    peer.resend_buckets = sorted(str(bucket) for bucket in manifest.get("resend") or [])
     session.add(peer)
     session.add(
         SyncPackage(

@@ -130,7 +130,6 @@ def write_station_package(session: Session, out_dir: Path, job: JobState = UNWAT
             yield row
 
     connection = session.connection()
-    leave_out = left_out(session)
     header: dict[str, Any] = {
         "sender": node.code,
         "receiver": hq.code,
@@ -143,7 +142,6 @@ def write_station_package(session: Session, out_dir: Path, job: JobState = UNWAT
         "through_seq": last_local_seq(session),
         "acknowledges": {"hq_through": hq.peer_through, "reply_version": node.reply_version},
         "resend": hq.resend_buckets,
-        "digests": digests(connection, node.code, hq.code, hq_kinds(), leave_out),
         "created_at": iso(utcnow()),
     }
     if node.reply_version == 0:  # until HQ has answered, the package proves the enrolment
