@@ -13,6 +13,7 @@ import re
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -151,8 +152,9 @@ def check_entries(zf: zipfile.ZipFile, tail: Tail, limits: Limits, label: str) -
             raise refuse(label, f"条目名 {shown} 重复出现", "entry_duplicate")
         if info.flag_bits & ~_ALLOWED_FLAGS or info.volume != 0:
             raise refuse(label, f"条目 {shown} 带有不支持的标志（加密或分卷）", "entry_flags")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise refuse(label, f"条目 {shown} 的压缩方式不支持（只允许 STORED 或 DEFLATED）", "compression")
+        check_sizes(info, limits.member_stored_bytes, limits, label)  # a zip bomb by ratio is named so
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise refuse(label, f"条目 {shown} 的压缩方式不支持（只允许 STORED）", "compression")
         by_name[name] = info
         folded.add(name.lower())
     if infos and min(info.header_offset for info in infos) != 0:
@@ -183,6 +185,7 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
     """The entry's bytes in chunks, never more than declared + 1; its real size must be the declared one."""
     name = info.filename
     seen = 0
+    crc = 0
     try:
         with zf.open(info) as src:
             while True:
@@ -190,6 +193,7 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
                 if not chunk:
                     break
                 seen += len(chunk)
+                crc = zlib.crc32(chunk, crc)
                 if seen > info.file_size:
                     raise refuse(label, f"条目 {name} 的实际大小超过声明的 {info.file_size} 字节", "size")
                 yield chunk
@@ -203,6 +207,8 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
         raise refuse(label, f"条目 {name} 已损坏（{type(exc).__name__}: {exc}）", "entry_corrupt") from exc
     if seen != info.file_size:
         raise refuse(label, f"条目 {name} 的实际大小（{seen}）与声明的 {info.file_size} 字节不符", "size")
+    if crc != info.CRC:  # zipfile checks it too; the layout check made both headers carry this one
+        raise refuse(label, f"条目 {name} 的 CRC-32 与文件头不符（已被改动）", "entry_corrupt")
 
 
 def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:

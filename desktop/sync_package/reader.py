@@ -28,7 +28,7 @@ from typing import IO, Any, BinaryIO
 import pyrage
 import rfc8785
 
-from desktop.sync_package import archive
+from desktop.sync_package import archive, layout
 from desktop.sync_package.archive import MANIFEST, SIGNATURE, refuse
 from desktop.sync_package.errors import PackageRefused
 from desktop.sync_package.keys import SIGNATURE_BYTES, NodeKeys, PublicKeys, verify
@@ -174,6 +174,7 @@ def _open_archive(f: BinaryIO, size: int, limits: Limits, label: str) -> _Archiv
     zf = _open_zip(f, label)
     try:
         entries = archive.check_entries(zf, tail, limits, label)
+        layout.check_layout(f, zf.infolist(), tail.cd_offset, tail.cd_size, size, label)
     except BaseException:
         zf.close()
         raise

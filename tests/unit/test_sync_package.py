@@ -26,6 +26,7 @@ import pytest
 import rfc8785
 
 from desktop.jobs import JobState
+from desktop.sync_package.layout import entry_info
 from desktop.sync_package import (
     FORMAT,
     FORMAT_VERSION,
@@ -80,9 +81,9 @@ def open_as_hq(path: Path, **kwargs: Any) -> OpenedPackage:
 
 
 def stored_entry(name: str, compress_type: int = zipfile.ZIP_STORED) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    """An entry as the writer makes it (written with ``writestr`` on a file: the exact layout)."""
+    info = entry_info(name)
     info.compress_type = compress_type
-    info.external_attr = (stat.S_IFREG | 0o644) << 16
     return info
 
 
