@@ -60,7 +60,10 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
         raise refuse(label, "文件太短，不是 Doorstep 数据包（文件不完整或不是 ZIP）", "not_zip")
     f.seek(size - _EOCD.size)
     record = f.read(_EOCD.size)
-    if record[:4] != _EOCD_SIG or record[-2:] != b"\x00\x00":
+    if record[:4] == _EOCD_SIG and record[-2:] != b"\x00\x00":
+        length = struct.unpack("<H", record[-2:])[0]
+        raise refuse(label, f"ZIP 结尾记录被改动：注释长度应为 0，实为 {length}", "end_record")
+    if record[:4] != _EOCD_SIG:
         back = min(size, _EOCD.size + _MAX_COMMENT + 64 * 1024)
         f.seek(size - back)
         data = f.read(back)
@@ -93,8 +96,10 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
             raise refuse(label, "ZIP64 结尾记录损坏", "zip_structure")
         disk, cd_disk, on_disk, total, cd_size, cd_offset = fields64[4:10]
         end = start64
-    if disk != 0 or cd_disk != 0 or on_disk != total:
+    if disk != 0 or cd_disk != 0:
         raise refuse(label, "ZIP 结尾记录的分卷信息不对（不支持分卷压缩包）", "zip_structure")
+    if on_disk != total:
+        raise refuse(label, f"ZIP 结尾记录被改动：本卷条目数（{on_disk}）与条目总数（{total}）不一致", "end_record")
     if total > limits.members + 2:
         raise refuse(label, f"条目过多（{total} 个，上限 {limits.members + 2}）", "member_count")
     if cd_size > total * (_CENTRAL_FIXED + limits.name_chars + _CENTRAL_EXTRA_MAX):

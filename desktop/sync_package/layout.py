@@ -175,7 +175,13 @@ def check_layout(
     for number, (info, name) in enumerate(zip(infos, names, strict=True), start=1):
         member = f"第 {number} 个成员（{info.orig_filename}）"
         want = expected_local(name, info.CRC, info.file_size)
-        problem = _difference(LOCAL, LOCAL_FIELDS, want, _read(f, offset, len(want)), len(name))
+        got = _read(f, offset, len(want))
+        problem = _difference(LOCAL, LOCAL_FIELDS, want, got, len(name))
+        if problem is not None and len(got) >= LOCAL.size:
+            for field in (6, 7, 8):  # the CRC and sizes: taken from the directory's record
+                central, local = LOCAL.unpack(want[: LOCAL.size])[field], LOCAL.unpack(got[: LOCAL.size])[field]
+                if central != local and problem.startswith(LOCAL_FIELDS[field]):
+                    problem = f"{LOCAL_FIELDS[field]}与中央目录记录不一致（本地为 {local}，中央目录为 {central}）"
         if problem is not None:
             raise refuse(f"{member}的本地文件头被改动：{problem}", "local_header")
         offset += len(want) + info.file_size
