@@ -99,7 +99,9 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
     if disk != 0 or cd_disk != 0:
         raise refuse(label, "ZIP 结尾记录的分卷信息不对（不支持分卷压缩包）", "zip_structure")
     if on_disk != total:
-        raise refuse(label, f"ZIP 结尾记录被改动：本卷条目数（{on_disk}）与条目总数（{total}）不一致", "end_record")
+        raise refuse(
+            label, f"ZIP 结尾记录被改动：本卷条目数（{on_disk}）与条目总数（{total}）不一致", "end_record"
+        )
     if total > limits.members + 2:
         raise refuse(label, f"条目过多（{total} 个，上限 {limits.members + 2}）", "member_count")
     if cd_size > total * (_CENTRAL_FIXED + limits.name_chars + _CENTRAL_EXTRA_MAX):

@@ -39,20 +39,44 @@ FILECOUNT_LIMIT = 0xFFFF
 
 LOCAL = struct.Struct("<4s5H3L2H")  # 30 bytes
 LOCAL_SIG = b"PK\x03\x04"
-LOCAL_FIELDS = ("签名", "所需版本", "标志位", "压缩方式", "修改时间", "修改日期", "CRC-32")
+LOCAL_FIELDS: tuple[str, ...] = ("签名", "所需版本", "标志位", "压缩方式", "修改时间", "修改日期", "CRC-32")
 LOCAL_FIELDS += ("压缩后大小", "原始大小", "文件名长度", "扩展字段长度")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # 46 bytes
 CENTRAL_SIG = b"PK\x01\x02"
-CENTRAL_FIELDS = ("签名", "创建版本", "创建系统", "所需版本", "保留字节", "标志位", "压缩方式")
+CENTRAL_FIELDS: tuple[str, ...] = (
+    "签名",
+    "创建版本",
+    "创建系统",
+    "所需版本",
+    "保留字节",
+    "标志位",
+    "压缩方式",
+)
 CENTRAL_FIELDS += ("修改时间", "修改日期", "CRC-32", "压缩后大小", "原始大小", "文件名长度")
 CENTRAL_FIELDS += ("扩展字段长度", "注释长度", "起始分卷", "内部属性", "外部属性", "本地文件头位置")
 EOCD = struct.Struct("<4s4H2LH")  # 22 bytes
 EOCD_SIG = b"PK\x05\x06"
-EOCD_FIELDS = ("签名", "分卷号", "目录所在分卷", "本卷条目数", "条目总数", "目录大小", "目录位置")
+EOCD_FIELDS: tuple[str, ...] = (
+    "签名",
+    "分卷号",
+    "目录所在分卷",
+    "本卷条目数",
+    "条目总数",
+    "目录大小",
+    "目录位置",
+)
 EOCD_FIELDS += ("注释长度",)
 EOCD64 = struct.Struct("<4sQ2H2L4Q")  # 56 bytes
 EOCD64_SIG = b"PK\x06\x06"
-EOCD64_FIELDS = ("签名", "记录长度", "创建版本", "所需版本", "分卷号", "目录所在分卷", "本卷条目数")
+EOCD64_FIELDS: tuple[str, ...] = (
+    "签名",
+    "记录长度",
+    "创建版本",
+    "所需版本",
+    "分卷号",
+    "目录所在分卷",
+    "本卷条目数",
+)
 EOCD64_FIELDS += ("条目总数", "目录大小", "目录位置")
 LOCATOR = struct.Struct("<4sLQL")  # 20 bytes
 LOCATOR_SIG = b"PK\x06\x07"
@@ -111,13 +135,14 @@ def _difference(
         return None
     if len(actual) < fixed.size:
         return "记录不完整"
-    for field, want, got in zip(names, fixed.unpack(expected[: fixed.size]), fixed.unpack(actual[: fixed.size])):
+    wanted, found = fixed.unpack(expected[: fixed.size]), fixed.unpack(actual[: fixed.size])
+    for field, want, got in zip(names, wanted, found, strict=True):
         if want != got:
             return f"{field}应为 {_show(want)}，实为 {_show(got)}"
     at = fixed.size
     if name_length and actual[at : at + name_length] != expected[at : at + name_length]:
         want_name, got_name = expected[at : at + name_length], actual[at : at + name_length]
-        return f"文件名应为 {ascii(want_name.decode('ascii', 'replace'))}，实为 {ascii(got_name)}"
+        return f"文件名应为 {want_name.decode('ascii', 'replace')!a}，实为 {got_name!a}"
     return f"扩展字段应为 {_show(expected[at + name_length :])}，实为 {_show(actual[at + name_length :])}"
 
 
@@ -127,7 +152,7 @@ def _read(f: BinaryIO, offset: int, length: int) -> bytes:
 
 
 def check_layout(
-    f: BinaryIO, infos: Sequence[zipfile.ZipInfo], cd_offset: int, cd_size: int, size: int, label: str
+    f: BinaryIO, infos: Sequence[zipfile.ZipInfo], *, cd_offset: int, cd_size: int, size: int, label: str
 ) -> None:
     """Every byte of the file outside the members' stored bytes is what the writer writes. ``infos``:
     ``zipfile``'s parse of the directory, in directory order; ``cd_offset``/``cd_size``: the end
@@ -161,13 +186,15 @@ def check_layout(
         kinds = (kinds if len(want_end) > EOCD.size else []) + [(EOCD, EOCD_FIELDS, "结尾记录")]
         start = 0
         for fixed, fields, what in kinds:
-            problem = _difference(fixed, fields, want_end[start : start + fixed.size], got_end[start : start + fixed.size])
+            problem = _difference(
+                fixed, fields, want_end[start : start + fixed.size], got_end[start : start + fixed.size]
+            )
             if problem is not None:
                 raise refuse(f"ZIP {what}被改动：{problem}（或前面的成员大小被改动）", "end_record")
             start += fixed.size
         raise refuse(
-            f"ZIP 目录的位置不对：目录应从第 {offset} 字节开始、文件应为 {offset + cd_size + len(want_end)} 字节"
-            f"（实为 {size} 字节；成员的大小或位置被改动）",
+            f"ZIP 目录的位置不对：目录应从第 {offset} 字节开始、文件应为"
+            f" {offset + cd_size + len(want_end)} 字节（实为 {size} 字节；成员的大小或位置被改动）",
             "zip_structure",
         )
     # 3. The local headers: fixed values, and the CRC and sizes of the directory's record.
@@ -179,9 +206,14 @@ def check_layout(
         problem = _difference(LOCAL, LOCAL_FIELDS, want, got, len(name))
         if problem is not None and len(got) >= LOCAL.size:
             for field in (6, 7, 8):  # the CRC and sizes: taken from the directory's record
-                central, local = LOCAL.unpack(want[: LOCAL.size])[field], LOCAL.unpack(got[: LOCAL.size])[field]
+                central, local = (
+                    LOCAL.unpack(want[: LOCAL.size])[field],
+                    LOCAL.unpack(got[: LOCAL.size])[field],
+                )
                 if central != local and problem.startswith(LOCAL_FIELDS[field]):
-                    problem = f"{LOCAL_FIELDS[field]}与中央目录记录不一致（本地为 {local}，中央目录为 {central}）"
+                    problem = (
+                        f"{LOCAL_FIELDS[field]}与中央目录记录不一致（本地为 {local}，中央目录为 {central}）"
+                    )
         if problem is not None:
             raise refuse(f"{member}的本地文件头被改动：{problem}", "local_header")
         offset += len(want) + info.file_size

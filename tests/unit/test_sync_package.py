@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import subprocess
 import tracemalloc
 import zipfile
@@ -26,7 +25,6 @@ import pytest
 import rfc8785
 
 from desktop.jobs import JobState
-from desktop.sync_package.layout import entry_info
 from desktop.sync_package import (
     FORMAT,
     FORMAT_VERSION,
@@ -41,6 +39,7 @@ from desktop.sync_package import (
     verify,
     write_package,
 )
+from desktop.sync_package.layout import entry_info
 from models.errors import Cancelled
 
 STATION = NodeKeys.generate()
@@ -476,7 +475,12 @@ def test_the_writer_writes_one_exact_layout(tmp_path: Path) -> None:
     for info in infos:
         assert (info.date_time, info.create_system, info.create_version) == ((1980, 1, 1, 0, 0, 0), 3, 20)
         assert (info.extract_version, info.flag_bits, info.compress_type) == (20, 0, zipfile.ZIP_STORED)
-        assert (info.external_attr, info.internal_attr, info.extra, info.comment) == (0o100644 << 16, 0, b"", b"")
+        assert (info.external_attr, info.internal_attr, info.extra, info.comment) == (
+            0o100644 << 16,
+            0,
+            b"",
+            b"",
+        )
     enrolment = write(tmp_path, "enrol.zip", [ROWS_A], recipient=None)
     again = write(tmp_path, "enrol2.zip", [ROWS_A], recipient=None)
     assert enrolment.path.read_bytes() == again.path.read_bytes()  # unencrypted: byte for byte the same

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import stat
@@ -23,7 +24,7 @@ import pyrage
 import pytest
 import rfc8785
 
-from desktop.sync_package import Limits, PackageRefused, PublicKeys
+from desktop.sync_package import Limits, PackageRefused, PublicKeys, layout
 from tests.unit.test_sync_package import (
     HQ,
     OTHER,
@@ -50,6 +51,7 @@ CENTRAL_FIELDS += [("date", 2), ("crc", 4), ("csize", 4), ("usize", 4), ("nlen",
 CENTRAL_FIELDS += [("clen", 2), ("disk", 2), ("iattr", 2), ("eattr", 4), ("offset", 4)]
 EOCD_FIELDS = [("sig", 4), ("disk", 2), ("cd_disk", 2), ("on_disk", 2), ("total", 2), ("cd_size", 4)]
 EOCD_FIELDS += [("cd_offset", 4), ("clen", 2)]
+
 
 def byte_fields(data: bytes) -> list[str]:
     """The zip field each byte of one of our packages belongs to (no extra fields, no comments)."""
@@ -169,10 +171,26 @@ def test_a_flip_names_the_field_and_the_member(tmp_path: Path) -> None:
     labels = byte_fields(original)
     second = labels.index("data:data/000002.jsonl.gz.age") - LOCAL.size - len("data/000002.jsonl.gz.age")
     cases = [
-        (second + 4, "local_header", "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：所需版本应为 20，实为 21"),
-        (second + 10, "local_header", "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：修改时间应为 0，实为 1"),
-        (labels.index("central.time"), "central_directory", "第 1 个成员（data/000001.jsonl.gz.age）的中央目录记录被改动：修改时间应为 0，实为 1"),
-        (labels.index("central.made_by"), "central_directory", "的中央目录记录被改动：创建版本应为 20，实为 21"),
+        (
+            second + 4,
+            "local_header",
+            "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：所需版本应为 20，实为 21",
+        ),
+        (
+            second + 10,
+            "local_header",
+            "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：修改时间应为 0，实为 1",
+        ),
+        (
+            labels.index("central.time"),
+            "central_directory",
+            "第 1 个成员（data/000001.jsonl.gz.age）的中央目录记录被改动：修改时间应为 0，实为 1",
+        ),
+        (
+            labels.index("central.made_by"),
+            "central_directory",
+            "的中央目录记录被改动：创建版本应为 20，实为 21",
+        ),
         (len(original) - 2, "end_record", "ZIP 结尾记录被改动：注释长度应为 0，实为 1"),
         (labels.index("central.crc"), "local_header", "本地文件头被改动：CRC-32与中央目录记录不一致（本地为"),
         (labels.index("eocd.total"), "end_record", "本卷条目数（4）与条目总数（5）不一致"),
@@ -298,6 +316,19 @@ def test_two_members_swapped_are_refused(tmp_path: Path) -> None:
     target = tmp_path / "swapped.zip"
     rewrite(source, target, {"data/000001.jsonl.gz.age": second, "data/000002.jsonl.gz.age": first})
     refused(target, "hash", "数据块 data/000001.jsonl.gz.age 的内容与清单的 SHA-256 不符")
+
+
+def test_entries_in_another_order_are_refused(tmp_path: Path) -> None:
+    source = small_package(tmp_path).path
+    with zipfile.ZipFile(source) as zf:
+        entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    for order in ([1, 0, 2, 3], [0, 1, 3, 2], [2, 3, 0, 1]):
+        target = tmp_path / "reordered.zip"
+        with zipfile.ZipFile(target, "w") as dst:
+            for index in order:
+                dst.writestr(stored_entry(entries[index][0]), entries[index][1])
+        first = next(i for i, index in enumerate(order) if index != i)
+        refused(target, "entry_order", f"条目的顺序不对：第 {first + 1} 个条目应为 {entries[first][0]}，实为")
 
 
 def test_a_member_from_another_package_of_the_same_sender_is_refused(tmp_path: Path) -> None:
@@ -602,7 +633,8 @@ def test_declared_size_agreeing_with_a_lying_manifest_is_refused(tmp_path: Path)
         refused(
             path,
             "central_directory",
-            f"第 2 个成员（manifest.json）的中央目录记录被改动：本地文件头位置应为 {54 + declared}，实为 5054",
+            f"第 2 个成员（manifest.json）的中央目录记录被改动：本地文件头位置应为 {54 + declared}，"
+            "实为 5054",
         )
 
 
@@ -624,3 +656,43 @@ def test_a_gzip_bomb_inside_an_encrypted_member_is_refused_in_bounded_memory(tmp
         tracemalloc.stop()
     assert error.value.code == "ratio"
     assert peak < 8 * 1024 * 1024
+
+
+class _Shifted(io.BytesIO):
+    """A file that says it starts at byte ``shift``: zipfile then writes the records of a package whose
+    entries lie past 2 GiB (ZIP64 header offsets, ZIP64 end records) without writing 2 GiB."""
+
+    def __init__(self, shift: int) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def tell(self) -> int:
+        return super().tell() + self.shift
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 0:
+            return super().seek(offset - self.shift) + self.shift
+        return super().seek(offset, whence) + self.shift
+
+    def seekable(self) -> bool:
+        return True
+
+
+def test_the_expected_records_past_2_gib_are_what_zipfile_writes() -> None:
+    shift = 3 * 1024**3
+    f = _Shifted(shift)
+    payloads = {"data/000001.jsonl.gz.age": b"abc", "manifest.json": b"{}", "manifest.sig": bytes(64)}
+    with zipfile.ZipFile(f, "w", allowZip64=True) as zf:
+        for name, data in payloads.items():
+            zf.writestr(stored_entry(name), data)
+    written = f.getvalue()
+    expected, offset = b"", shift
+    for name, data in payloads.items():
+        local = layout.expected_local(name.encode(), zlib.crc32(data), len(data))
+        assert written[offset - shift : offset - shift + len(local)] == local
+        expected += layout.expected_central(name.encode(), zlib.crc32(data), len(data), offset)
+        offset += len(local) + len(data)
+    assert b"\x01\x00\x08\x00" in expected  # a ZIP64 extra field: the header offset
+    end = layout.expected_end(len(payloads), len(expected), offset)
+    assert written[offset - shift :] == expected + end
+    assert end[:4] == b"PK\x06\x06" and len(end) == 56 + 20 + 22
