@@ -22,7 +22,7 @@ def test_every_third_byte_flipped_is_refused_by_the_apply_and_hq_is_unchanged(tm
         county.new_file()
         package = county.export()
         original = package.read_bytes()
-        assert 2000 < len(original) < 12_000, len(original)
+        assert 1000 < len(original) < 12_000, len(original)
         hq_path = tmp_path / "hq.sqlite"
         before = content(hq_path)
         codes: dict[str, int] = {}
