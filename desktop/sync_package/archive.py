@@ -176,7 +176,12 @@ def check_sizes(info: zipfile.ZipInfo, cap: int, limits: Limits, label: str) -> 
         raise refuse(label, f"条目 {shown} 过大（声明 {info.file_size} 字节，上限 {cap}）", "size")
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise refuse(label, f"条目 {shown} 的声明大小前后不一致", "size")
+            raise refuse(
+                label,
+                f"条目 {shown} 的声明大小前后不一致"
+                f"（压缩后 {info.compress_size} 字节，原始 {info.file_size} 字节）",
+                "size",
+            )
     elif info.file_size > limits.ratio * max(info.compress_size, 1) or (
         info.compress_size == 0 and info.file_size > 0
     ):

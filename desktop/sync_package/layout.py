@@ -121,10 +121,14 @@ def expected_end(count: int, cd_size: int, cd_offset: int) -> bytes:
     return records + EOCD.pack(EOCD_SIG, 0, 0, count, count, cd_size, cd_offset, 0)
 
 
-def _show(value: int | bytes) -> str:
+def _show(value: int | bytes, field: str = "") -> str:
     if isinstance(value, bytes):
         return value.hex(" ") if value else "（空）"
-    return str(value)
+    return f"{value:#o}" if field == "外部属性" else str(value)
+
+
+def _name(raw: bytes) -> str:
+    return ascii(raw.decode("utf-8", "replace"))
 
 
 def _difference(
@@ -138,11 +142,11 @@ def _difference(
     wanted, found = fixed.unpack(expected[: fixed.size]), fixed.unpack(actual[: fixed.size])
     for field, want, got in zip(names, wanted, found, strict=True):
         if want != got:
-            return f"{field}应为 {_show(want)}，实为 {_show(got)}"
+            return f"{field}应为 {_show(want, field)}，实为 {_show(got, field)}"
     at = fixed.size
     if name_length and actual[at : at + name_length] != expected[at : at + name_length]:
         want_name, got_name = expected[at : at + name_length], actual[at : at + name_length]
-        return f"文件名应为 {want_name.decode('ascii', 'replace')!a}，实为 {got_name!a}"
+        return f"文件名应为 {_name(want_name)}，实为 {_name(got_name)}"
     return f"扩展字段应为 {_show(expected[at + name_length :])}，实为 {_show(actual[at + name_length :])}"
 
 
@@ -205,7 +209,8 @@ def check_layout(
         got = _read(f, offset, len(want))
         problem = _difference(LOCAL, LOCAL_FIELDS, want, got, len(name))
         if problem is not None and len(got) >= LOCAL.size:
-            for field in (6, 7, 8):  # the CRC and sizes: taken from the directory's record
+            # the CRC, sizes and name are the directory's: say which two records disagree
+            for field in (6, 7, 8):
                 central, local = (
                     LOCAL.unpack(want[: LOCAL.size])[field],
                     LOCAL.unpack(got[: LOCAL.size])[field],
@@ -214,6 +219,9 @@ def check_layout(
                     problem = (
                         f"{LOCAL_FIELDS[field]}与中央目录记录不一致（本地为 {local}，中央目录为 {central}）"
                     )
+            if problem.startswith("文件名应为"):
+                local_name = _name(got[LOCAL.size : LOCAL.size + len(name)])
+                problem = f"文件名与中央目录记录不一致（本地为 {local_name}，中央目录为 {_name(name)}）"
         if problem is not None:
             raise refuse(f"{member}的本地文件头被改动：{problem}", "local_header")
         offset += len(want) + info.file_size
