@@ -124,7 +124,7 @@ def expected_end(count: int, cd_size: int, cd_offset: int) -> bytes:
 def _show(value: int | bytes, field: str = "") -> str:
     if isinstance(value, bytes):
         return value.hex(" ") if value else "（空）"
-    return f"{value:#o}" if field == "外部属性" else str(value)
+    return f"{value:#010x}" if field == "外部属性" else str(value)
 
 
 def _name(raw: bytes) -> str:

@@ -193,6 +193,17 @@ def test_a_flip_names_the_field_and_the_member(tmp_path: Path) -> None:
         ),
         (len(original) - 2, "end_record", "ZIP 结尾记录被改动：注释长度应为 0，实为 1"),
         (labels.index("central.crc"), "local_header", "本地文件头被改动：CRC-32与中央目录记录不一致（本地为"),
+        (
+            labels.index("central.name"),
+            "local_header",
+            "文件名与中央目录记录不一致（本地为 'data/000001.jsonl.gz.age'，"
+            "中央目录为 'eata/000001.jsonl.gz.age'）",
+        ),
+        (
+            labels.index("central.eattr") + 2,
+            "central_directory",
+            "外部属性应为 0x81a40000，实为 0x81a50000",
+        ),
         (labels.index("eocd.total"), "end_record", "本卷条目数（4）与条目总数（5）不一致"),
     ]
     for offset, code, text in cases:
