@@ -13,6 +13,7 @@ import re
 import stat
 import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -59,7 +60,10 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
         raise refuse(label, "文件太短，不是 Doorstep 数据包（文件不完整或不是 ZIP）", "not_zip")
     f.seek(size - _EOCD.size)
     record = f.read(_EOCD.size)
-    if record[:4] != _EOCD_SIG or record[-2:] != b"\x00\x00":
+    if record[:4] == _EOCD_SIG and record[-2:] != b"\x00\x00":
+        length = struct.unpack("<H", record[-2:])[0]
+        raise refuse(label, f"ZIP 结尾记录被改动：注释长度应为 0，实为 {length}", "end_record")
+    if record[:4] != _EOCD_SIG:
         back = min(size, _EOCD.size + _MAX_COMMENT + 64 * 1024)
         f.seek(size - back)
         data = f.read(back)
@@ -92,8 +96,12 @@ def check_tail(f: BinaryIO, size: int, limits: Limits, label: str) -> Tail:
             raise refuse(label, "ZIP64 结尾记录损坏", "zip_structure")
         disk, cd_disk, on_disk, total, cd_size, cd_offset = fields64[4:10]
         end = start64
-    if disk != 0 or cd_disk != 0 or on_disk != total:
+    if disk != 0 or cd_disk != 0:
         raise refuse(label, "ZIP 结尾记录的分卷信息不对（不支持分卷压缩包）", "zip_structure")
+    if on_disk != total:
+        raise refuse(
+            label, f"ZIP 结尾记录被改动：本卷条目数（{on_disk}）与条目总数（{total}）不一致", "end_record"
+        )
     if total > limits.members + 2:
         raise refuse(label, f"条目过多（{total} 个，上限 {limits.members + 2}）", "member_count")
     if cd_size > total * (_CENTRAL_FIXED + limits.name_chars + _CENTRAL_EXTRA_MAX):
@@ -151,8 +159,9 @@ def check_entries(zf: zipfile.ZipFile, tail: Tail, limits: Limits, label: str) -
             raise refuse(label, f"条目名 {shown} 重复出现", "entry_duplicate")
         if info.flag_bits & ~_ALLOWED_FLAGS or info.volume != 0:
             raise refuse(label, f"条目 {shown} 带有不支持的标志（加密或分卷）", "entry_flags")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise refuse(label, f"条目 {shown} 的压缩方式不支持（只允许 STORED 或 DEFLATED）", "compression")
+        check_sizes(info, limits.member_stored_bytes, limits, label)  # a zip bomb by ratio is named so
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise refuse(label, f"条目 {shown} 的压缩方式不支持（只允许 STORED）", "compression")
         by_name[name] = info
         folded.add(name.lower())
     if infos and min(info.header_offset for info in infos) != 0:
@@ -167,7 +176,12 @@ def check_sizes(info: zipfile.ZipInfo, cap: int, limits: Limits, label: str) -> 
         raise refuse(label, f"条目 {shown} 过大（声明 {info.file_size} 字节，上限 {cap}）", "size")
     if info.compress_type == zipfile.ZIP_STORED:
         if info.compress_size != info.file_size:
-            raise refuse(label, f"条目 {shown} 的声明大小前后不一致", "size")
+            raise refuse(
+                label,
+                f"条目 {shown} 的声明大小前后不一致"
+                f"（压缩后 {info.compress_size} 字节，原始 {info.file_size} 字节）",
+                "size",
+            )
     elif info.file_size > limits.ratio * max(info.compress_size, 1) or (
         info.compress_size == 0 and info.file_size > 0
     ):
@@ -183,6 +197,7 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
     """The entry's bytes in chunks, never more than declared + 1; its real size must be the declared one."""
     name = info.filename
     seen = 0
+    crc = 0
     try:
         with zf.open(info) as src:
             while True:
@@ -190,6 +205,7 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
                 if not chunk:
                     break
                 seen += len(chunk)
+                crc = zlib.crc32(chunk, crc)
                 if seen > info.file_size:
                     raise refuse(label, f"条目 {name} 的实际大小超过声明的 {info.file_size} 字节", "size")
                 yield chunk
@@ -203,6 +219,8 @@ def iter_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterat
         raise refuse(label, f"条目 {name} 已损坏（{type(exc).__name__}: {exc}）", "entry_corrupt") from exc
     if seen != info.file_size:
         raise refuse(label, f"条目 {name} 的实际大小（{seen}）与声明的 {info.file_size} 字节不符", "size")
+    if crc != info.CRC:  # zipfile checks it too; the layout check made both headers carry this one
+        raise refuse(label, f"条目 {name} 的 CRC-32 与文件头不符（已被改动）", "entry_corrupt")
 
 
 def read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:

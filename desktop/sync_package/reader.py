@@ -28,7 +28,7 @@ from typing import IO, Any, BinaryIO
 import pyrage
 import rfc8785
 
-from desktop.sync_package import archive
+from desktop.sync_package import archive, layout
 from desktop.sync_package.archive import MANIFEST, SIGNATURE, refuse
 from desktop.sync_package.errors import PackageRefused
 from desktop.sync_package.keys import SIGNATURE_BYTES, NodeKeys, PublicKeys, verify
@@ -174,6 +174,9 @@ def _open_archive(f: BinaryIO, size: int, limits: Limits, label: str) -> _Archiv
     zf = _open_zip(f, label)
     try:
         entries = archive.check_entries(zf, tail, limits, label)
+        layout.check_layout(
+            f, zf.infolist(), cd_offset=tail.cd_offset, cd_size=tail.cd_size, size=size, label=label
+        )
     except BaseException:
         zf.close()
         raise
@@ -189,6 +192,12 @@ def _check_listing(arch: _Archive, members: list[MemberEntry], limits: Limits, l
     missing = sorted(expected - set(arch.entries))
     if missing:
         raise refuse(label, f"数据包缺少清单列出的条目：{', '.join(missing[:5])}", "missing_entry")
+    order = [*(m.name for m in members), MANIFEST, SIGNATURE]
+    for number, (want, info) in enumerate(zip(order, arch.entries.values(), strict=True), start=1):
+        if info.filename != want:
+            raise refuse(
+                label, f"条目的顺序不对：第 {number} 个条目应为 {want}，实为 {info.filename}", "entry_order"
+            )
     for member in members:
         info = arch.entries[member.name]
         archive.check_sizes(info, limits.member_stored_bytes, limits, label)

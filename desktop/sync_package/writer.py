@@ -14,7 +14,6 @@ import errno
 import hashlib
 import json
 import os
-import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sized
@@ -29,6 +28,7 @@ from desktop.jobs import UNWATCHED, JobState
 from desktop.sync_package.archive import MANIFEST, SIGNATURE
 from desktop.sync_package.errors import PackageRefused, PackageWriteError
 from desktop.sync_package.keys import NodeKeys, PublicKeys
+from desktop.sync_package.layout import entry_info
 from desktop.sync_package.limits import DEFAULT_LIMITS, Limits
 from desktop.sync_package.reader import FORMAT, FORMAT_VERSION, member_name, open_package
 from models.errors import Cancelled
@@ -36,7 +36,6 @@ from models.errors import Cancelled
 __all__ = ["RESERVED_HEADER_KEYS", "PackageWriteError", "WrittenPackage", "write_package"]
 
 RESERVED_HEADER_KEYS = frozenset({"format", "format_version", "encrypted", "members"})
-_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _BATCH_BYTES = 64 * 1024
 _CHECK_EVERY_ROWS = 10_000
 _GZIP_LEVEL = 6
@@ -147,13 +146,6 @@ class _HashingWriter:
         return self._digest.hexdigest()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_DATE_TIME)
-    info.compress_type = zipfile.ZIP_STORED
-    info.external_attr = (stat.S_IFREG | 0o644) << 16
-    return info
-
-
 def _write_member(
     zf: zipfile.ZipFile,
     *,
@@ -164,7 +156,7 @@ def _write_member(
     job: JobState,
 ) -> dict[str, Any]:
     source = _GzipRows(rows, limits, job)
-    with zf.open(_entry(name), "w") as target:
+    with zf.open(entry_info(name), "w") as target:
         sink = _HashingWriter(target, limits.member_stored_bytes)
         if recipient is None:
             while chunk := source.read(_BATCH_BYTES):
@@ -247,8 +239,8 @@ def write_package(
                 manifest_bytes = rfc8785.dumps(manifest)
                 if len(manifest_bytes) > limits.manifest_bytes:
                     raise _MemberTooLarge(f"清单超过 {limits.manifest_bytes} 字节")
-                zf.writestr(_entry(MANIFEST), manifest_bytes)
-                zf.writestr(_entry(SIGNATURE), sender.sign(manifest_bytes))
+                zf.writestr(entry_info(MANIFEST), manifest_bytes)
+                zf.writestr(entry_info(SIGNATURE), sender.sign(manifest_bytes))
             f.flush()
             os.fsync(f.fileno())
         job.report(total, total, "正在校验数据包")

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import subprocess
 import tracemalloc
 import zipfile
@@ -40,6 +39,7 @@ from desktop.sync_package import (
     verify,
     write_package,
 )
+from desktop.sync_package.layout import entry_info
 from models.errors import Cancelled
 
 STATION = NodeKeys.generate()
@@ -80,9 +80,9 @@ def open_as_hq(path: Path, **kwargs: Any) -> OpenedPackage:
 
 
 def stored_entry(name: str, compress_type: int = zipfile.ZIP_STORED) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    """An entry as the writer makes it (written with ``writestr`` on a file: the exact layout)."""
+    info = entry_info(name)
     info.compress_type = compress_type
-    info.external_attr = (stat.S_IFREG | 0o644) << 16
     return info
 
 
@@ -450,11 +450,40 @@ def test_an_unencrypted_manifest_cannot_list_encrypted_names(tmp_path: Path) -> 
     rows_refused(tmp_path / "flag.zip", "gzip", "压缩数据已损坏")
 
 
-def test_a_deflated_member_within_the_ratio_is_read(tmp_path: Path) -> None:
-    member = encrypt_member(ROWS_A) + b""
+def test_a_deflated_member_is_refused_even_within_the_ratio(tmp_path: Path) -> None:
+    """The writer stores every entry (ciphertext and gzip do not compress): DEFLATED is not our layout."""
     target = tmp_path / "deflated.zip"
-    forge(target, [member], compress_type=zipfile.ZIP_DEFLATED, rows=[2])
+    forge(target, [encrypt_member(ROWS_A)], compress_type=zipfile.ZIP_DEFLATED, rows=[2])
+    refused(target, "compression", "条目 'data/000001.jsonl.gz.age' 的压缩方式不支持（只允许 STORED）")
+    forge(target, [encrypt_member(ROWS_A)], rows=[2])
     assert list(open_as_hq(target).all_rows()) == [("data/000001.jsonl.gz.age", row) for row in ROWS_A]
+
+
+def test_the_writer_writes_one_exact_layout(tmp_path: Path) -> None:
+    """Every header field is fixed: the same rows written twice differ only in the age ciphertext (and
+    so in the hashes and signature), never in a zip field; no data descriptor, no extra, no comment."""
+    written = small_package(tmp_path)
+    with zipfile.ZipFile(written.path) as zf:
+        infos = zf.infolist()
+        assert zf.comment == b""
+    assert [i.filename for i in infos] == [
+        "data/000001.jsonl.gz.age",
+        "data/000002.jsonl.gz.age",
+        "manifest.json",
+        "manifest.sig",
+    ]
+    for info in infos:
+        assert (info.date_time, info.create_system, info.create_version) == ((1980, 1, 1, 0, 0, 0), 3, 20)
+        assert (info.extract_version, info.flag_bits, info.compress_type) == (20, 0, zipfile.ZIP_STORED)
+        assert (info.external_attr, info.internal_attr, info.extra, info.comment) == (
+            0o100644 << 16,
+            0,
+            b"",
+            b"",
+        )
+    enrolment = write(tmp_path, "enrol.zip", [ROWS_A], recipient=None)
+    again = write(tmp_path, "enrol2.zip", [ROWS_A], recipient=None)
+    assert enrolment.path.read_bytes() == again.path.read_bytes()  # unencrypted: byte for byte the same
 
 
 @pytest.mark.parametrize(

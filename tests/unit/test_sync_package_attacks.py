@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import re
 import stat
 import struct
 import tracemalloc
@@ -22,7 +24,7 @@ import pyrage
 import pytest
 import rfc8785
 
-from desktop.sync_package import Limits, PackageRefused, PublicKeys
+from desktop.sync_package import Limits, PackageRefused, PublicKeys, layout
 from tests.unit.test_sync_package import (
     HQ,
     OTHER,
@@ -49,16 +51,6 @@ CENTRAL_FIELDS += [("date", 2), ("crc", 4), ("csize", 4), ("usize", 4), ("nlen",
 CENTRAL_FIELDS += [("clen", 2), ("disk", 2), ("iattr", 2), ("eattr", 4), ("offset", 4)]
 EOCD_FIELDS = [("sig", 4), ("disk", 2), ("cd_disk", 2), ("on_disk", 2), ("total", 2), ("cd_size", 4)]
 EOCD_FIELDS += [("cd_offset", 4), ("clen", 2)]
-
-# Fields zipfile reads past without using (or uses only in ways that do not change the content): a
-# flip there may be accepted, and then must give the very same rows. Every other byte must be refused.
-IGNORED_BY_ZIPFILE = {
-    f"local.{f}" for f in ("version", "flags", "method", "time", "date", "crc", "csize", "usize")
-}
-IGNORED_BY_ZIPFILE |= {f"central.{f}" for f in ("made_by", "version", "time", "date", "iattr", "eattr")}
-# the last directory entry's name, extra and comment lengths: zipfile reads them from a buffer that ends
-# with the directory, so a longer length reads the same bytes
-IGNORED_BY_ZIPFILE |= {"central.last.nlen", "central.last.xlen", "central.last.clen"}
 
 
 def byte_fields(data: bytes) -> list[str]:
@@ -124,37 +116,99 @@ def flipped(path: Path, offset: int, value: int, original: int) -> Iterator[None
             os.pwrite(f.fileno(), bytes([original]), offset)
 
 
-def test_every_flipped_byte_is_refused_or_in_a_field_zipfile_ignores(tmp_path: Path) -> None:
-    """Each byte XOR 0x01 and XOR 0xFF: refused, or — only in IGNORED_BY_ZIPFILE — the same package id
-    and the very same rows."""
+def sweep_codes(path: Path, original: bytes) -> dict[str, dict[str, int]]:
+    """Each byte of ``path`` XOR 0x01 and XOR 0xFF, one at a time: every flip must be refused by
+    open_package, naming the file. The refusals' codes, by the field the byte belongs to."""
+    labels = byte_fields(original)
+    codes: dict[str, dict[str, int]] = {}
+    for mask, offset in ((mask, offset) for mask in (0x01, 0xFF) for offset in range(len(original))):
+        with flipped(path, offset, original[offset] ^ mask, original[offset]):
+            try:
+                open_as_hq(path)
+            except PackageRefused as error:
+                assert str(error).startswith(f"数据包「{path.name}」无法导入："), error
+                assert "Traceback" not in str(error)
+                label = labels[offset].split(":")[0]
+                by_code = codes.setdefault(label, {})
+                by_code[error.code] = by_code.get(error.code, 0) + 1
+                if label.startswith("local.") and error.code == "local_header":
+                    assert re.search(r"第 \d 个成员（[a-z0-9./]+）的本地文件头被改动：", str(error)), error
+                continue
+        pytest.fail(f"a flip at byte {offset} (XOR {mask:#04x}, field {labels[offset]}) was accepted")
+    assert path.read_bytes() == original
+    return codes
+
+
+def test_every_flipped_byte_is_refused(tmp_path: Path) -> None:
+    """No field is left out: a flip in a field zipfile reads past (the local headers' version, flags,
+    time, CRC, sizes; the directory's "made by", attributes; the end record's counts) is refused by
+    the layout check, naming the record, the member and the field."""
     written = small_package(tmp_path)
     original = written.path.read_bytes()
     assert 1000 < len(original) < 2500
-    expected_rows = list(open_as_hq(written.path).all_rows())
-    labels = byte_fields(original)
     target = tmp_path / "flipped.zip"
     target.write_bytes(original)
-    accepted: dict[str, int] = {}
-    refusals: dict[str, int] = {}
-    for mask, offset in ((mask, offset) for mask in (0x01, 0xFF) for offset in range(len(original))):
-        with flipped(target, offset, original[offset] ^ mask, original[offset]):
-            try:
-                opened = open_as_hq(target)
-            except PackageRefused as error:
-                assert target.name in str(error)
-                refusals[error.code] = refusals.get(error.code, 0) + 1
-                continue
-            label = labels[offset]
-            assert label in IGNORED_BY_ZIPFILE, (offset, mask, label)
-            assert opened.package_id == written.package_id
-            assert list(opened.all_rows()) == expected_rows, (offset, label)
-            accepted[label] = accepted.get(label, 0) + 1
-    assert target.read_bytes() == original
-    # the sweep really reached both kinds of byte, and the checks that refused them are the expected ones
-    assert {"local.time", "local.crc", "central.date"} <= set(accepted)
-    assert {"entry_corrupt", "zip_structure", "not_zip", "missing_entry"} <= set(refusals)
-    # which fields were accepted is printed on failure; none of them carries content
-    assert set(accepted) <= IGNORED_BY_ZIPFILE, accepted
+    codes = sweep_codes(target, original)
+    fields_of = {label: set(by_code) for label, by_code in codes.items()}
+    assert fields_of["data"] == {"entry_corrupt"}  # the CRC: bytes of a member, the manifest, the signature
+    local = [label for label in fields_of if label.startswith("local.")]
+    assert len(local) == 12 and all(fields_of[label] == {"local_header"} for label in local)
+    for field in ("made_by", "time", "date", "iattr", "last.nlen", "last.xlen", "last.clen"):
+        assert fields_of[f"central.{field}"] == {"central_directory"}, field
+    assert fields_of["central.version"] <= {"central_directory", "not_zip"}  # a version zipfile refuses
+    assert fields_of["central.eattr"] == {"central_directory", "entry_directory", "entry_kind"}
+    assert fields_of["central.crc"] == {"local_header"}  # "与中央目录记录不一致"
+    assert set().union(*(fields_of[label] for label in fields_of if label.startswith("eocd."))) <= {
+        "zip_structure",
+        "end_record",
+        "truncated",
+    }
+
+
+def test_a_flip_names_the_field_and_the_member(tmp_path: Path) -> None:
+    path = small_package(tmp_path).path
+    original = path.read_bytes()
+    labels = byte_fields(original)
+    second = labels.index("data:data/000002.jsonl.gz.age") - LOCAL.size - len("data/000002.jsonl.gz.age")
+    cases = [
+        (
+            second + 4,
+            "local_header",
+            "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：所需版本应为 20，实为 21",
+        ),
+        (
+            second + 10,
+            "local_header",
+            "第 2 个成员（data/000002.jsonl.gz.age）的本地文件头被改动：修改时间应为 0，实为 1",
+        ),
+        (
+            labels.index("central.time"),
+            "central_directory",
+            "第 1 个成员（data/000001.jsonl.gz.age）的中央目录记录被改动：修改时间应为 0，实为 1",
+        ),
+        (
+            labels.index("central.made_by"),
+            "central_directory",
+            "的中央目录记录被改动：创建版本应为 20，实为 21",
+        ),
+        (len(original) - 2, "end_record", "ZIP 结尾记录被改动：注释长度应为 0，实为 1"),
+        (labels.index("central.crc"), "local_header", "本地文件头被改动：CRC-32与中央目录记录不一致（本地为"),
+        (
+            labels.index("central.name"),
+            "local_header",
+            "文件名与中央目录记录不一致（本地为 'data/000001.jsonl.gz.age'，"
+            "中央目录为 'eata/000001.jsonl.gz.age'）",
+        ),
+        (
+            labels.index("central.eattr") + 2,
+            "central_directory",
+            "外部属性应为 0x81a40000，实为 0x81a50000",
+        ),
+        (labels.index("eocd.total"), "end_record", "本卷条目数（4）与条目总数（5）不一致"),
+    ]
+    for offset, code, text in cases:
+        with flipped(path, offset, original[offset] ^ 0x01, original[offset]):
+            refused(path, code, text)
 
 
 def _fix_crc(data: bytearray, labels: list[str], name: str) -> None:
@@ -273,6 +327,19 @@ def test_two_members_swapped_are_refused(tmp_path: Path) -> None:
     target = tmp_path / "swapped.zip"
     rewrite(source, target, {"data/000001.jsonl.gz.age": second, "data/000002.jsonl.gz.age": first})
     refused(target, "hash", "数据块 data/000001.jsonl.gz.age 的内容与清单的 SHA-256 不符")
+
+
+def test_entries_in_another_order_are_refused(tmp_path: Path) -> None:
+    source = small_package(tmp_path).path
+    with zipfile.ZipFile(source) as zf:
+        entries = [(info.filename, zf.read(info)) for info in zf.infolist()]
+    for order in ([1, 0, 2, 3], [0, 1, 3, 2], [2, 3, 0, 1]):
+        target = tmp_path / "reordered.zip"
+        with zipfile.ZipFile(target, "w") as dst:
+            for index in order:
+                dst.writestr(stored_entry(entries[index][0]), entries[index][1])
+        first = next(i for i, index in enumerate(order) if index != i)
+        refused(target, "entry_order", f"条目的顺序不对：第 {first + 1} 个条目应为 {entries[first][0]}，实为")
 
 
 def test_a_member_from_another_package_of_the_same_sender_is_refused(tmp_path: Path) -> None:
@@ -561,20 +628,25 @@ def test_declared_size_edited_in_the_central_directory_is_refused(tmp_path: Path
 
 
 def test_declared_size_agreeing_with_a_lying_manifest_is_refused(tmp_path: Path) -> None:
-    """A sender whose key we pin but whose sizes lie: the real bytes are counted as they are read."""
+    """A sender whose key we pin but whose sizes lie (the manifest, the directory's record and the local
+    header all agree): the next record is not where such a size puts it."""
     payload = os.urandom(5000)
-    small = tmp_path / "smaller.zip"  # declared (and listed) 6000, really 5000: too few bytes
-    listed = forge(small, [payload], compress_type=zipfile.ZIP_DEFLATED)
-    listed["members"][0]["size"] = 6000
-    forge(small, [payload], compress_type=zipfile.ZIP_DEFLATED, manifest_bytes=rfc8785.dumps(listed))
-    _patch_central_size(small, "data/000001.jsonl.gz.age", 6000)
-    refused(small, "size", "的实际大小（5000）与声明的 6000 字节不符")
-    big = tmp_path / "bigger.zip"  # declared (and listed) 1000 with the hash of the first 1000: CRC
-    listed = forge(big, [payload], compress_type=zipfile.ZIP_DEFLATED)
-    listed["members"][0].update(size=1000, sha256=hashlib.sha256(payload[:1000]).hexdigest())
-    forge(big, [payload], compress_type=zipfile.ZIP_DEFLATED, manifest_bytes=rfc8785.dumps(listed))
-    _patch_central_size(big, "data/000001.jsonl.gz.age", 1000)
-    refused(big, "entry_corrupt", "条目 data/000001.jsonl.gz.age 已损坏")
+    for declared in (6000, 1000):
+        path = tmp_path / f"lying-{declared}.zip"
+        listed = forge(path, [payload])
+        listed["members"][0].update(size=declared, sha256=hashlib.sha256(payload[:declared]).hexdigest())
+        forge(path, [payload], manifest_bytes=rfc8785.dumps(listed))
+        data = bytearray(path.read_bytes())
+        cd = struct.unpack("<L", data[-6:-2])[0]
+        struct.pack_into("<2L", data, cd + 20, declared, declared)  # the directory's sizes
+        struct.pack_into("<2L", data, 18, declared, declared)  # the local header's
+        path.write_bytes(data)
+        refused(
+            path,
+            "central_directory",
+            f"第 2 个成员（manifest.json）的中央目录记录被改动：本地文件头位置应为 {54 + declared}，"
+            "实为 5054",
+        )
 
 
 def test_a_gzip_bomb_inside_an_encrypted_member_is_refused_in_bounded_memory(tmp_path: Path) -> None:
@@ -595,3 +667,43 @@ def test_a_gzip_bomb_inside_an_encrypted_member_is_refused_in_bounded_memory(tmp
         tracemalloc.stop()
     assert error.value.code == "ratio"
     assert peak < 8 * 1024 * 1024
+
+
+class _Shifted(io.BytesIO):
+    """A file that says it starts at byte ``shift``: zipfile then writes the records of a package whose
+    entries lie past 2 GiB (ZIP64 header offsets, ZIP64 end records) without writing 2 GiB."""
+
+    def __init__(self, shift: int) -> None:
+        super().__init__()
+        self.shift = shift
+
+    def tell(self) -> int:
+        return super().tell() + self.shift
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence == 0:
+            return super().seek(offset - self.shift) + self.shift
+        return super().seek(offset, whence) + self.shift
+
+    def seekable(self) -> bool:
+        return True
+
+
+def test_the_expected_records_past_2_gib_are_what_zipfile_writes() -> None:
+    shift = 3 * 1024**3
+    f = _Shifted(shift)
+    payloads = {"data/000001.jsonl.gz.age": b"abc", "manifest.json": b"{}", "manifest.sig": bytes(64)}
+    with zipfile.ZipFile(f, "w", allowZip64=True) as zf:
+        for name, data in payloads.items():
+            zf.writestr(stored_entry(name), data)
+    written = f.getvalue()
+    expected, offset = b"", shift
+    for name, data in payloads.items():
+        local = layout.expected_local(name.encode(), zlib.crc32(data), len(data))
+        assert written[offset - shift : offset - shift + len(local)] == local
+        expected += layout.expected_central(name.encode(), zlib.crc32(data), len(data), offset)
+        offset += len(local) + len(data)
+    assert b"\x01\x00\x08\x00" in expected  # a ZIP64 extra field: the header offset
+    end = layout.expected_end(len(payloads), len(expected), offset)
+    assert written[offset - shift :] == expected + end
+    assert end[:4] == b"PK\x06\x06" and len(end) == 56 + 20 + 22
