@@ -433,7 +433,7 @@ def install_write_guard(engine: Engine) -> None:
 @cache
 def _python_type(model: type[TravellingRecord], key: str) -> type:
     column_type = inspect(model).columns[key].type
-    return (  # type: ignore[no-any-return]
+    return (
         column_type.impl_instance.python_type
         if isinstance(column_type, TypeDecorator)
         else (column_type.python_type)

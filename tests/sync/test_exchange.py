@@ -149,7 +149,7 @@ def test_an_older_or_expired_reply_is_refused(county: County) -> None:
 
 
 def test_an_expired_reply_is_refused(county: County, monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop.services.sync.common as common
+    from desktop.services.sync import common
 
     county.new_file()
     county.to_hq(county.export())
@@ -158,7 +158,7 @@ def test_an_expired_reply_is_refused(county: County, monkeypatch: pytest.MonkeyP
     station_path = county.station().db.path
     assert station_path is not None
     before = content(station_path)
-    with pytest.raises(PackageRefused, match="已于 .* 过期"):
+    with pytest.raises(PackageRefused, match=r"已于 .* 过期"):
         county.to_station(stale)
     assert content(station_path) == before
 

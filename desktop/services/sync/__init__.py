@@ -317,7 +317,7 @@ def enroll_station(db: Database, actor: Actor, /, *, code: str, name: str, out: 
 def write_hq_reply(
     db: Database, actor: Actor, /, *, code: str, out_dir: Path, job: JobState = UNWATCHED
 ) -> Written:
-    from desktop.services.sync.hq_side import write_reply
+    from desktop.services.sync.replies import write_reply
 
     with db.transaction() as session:
         return write_reply(session, code, out_dir, job)
@@ -326,7 +326,7 @@ def write_hq_reply(
 @service(Permission.MANAGE_HQ)
 def transfer_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, to_station: str) -> None:
     """Move a person's file, with its history, to another station (it travels in both replies)."""
-    from desktop.services.sync.hq_side import transfer_in
+    from desktop.services.sync.transfers import transfer_in
 
     with db.transaction() as session:
         transfer_in(session, actor, entrepreneur_id, to_station)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from desktop.services.sync.wire import change_row, from_wire_time
 from models.audit import Change, ChangeAction, next_seqs
@@ -119,7 +119,7 @@ class Applier:
         returns how many left the queue."""
         total = 0
         while True:
-            waiting = list(self.session.scalars(select(SyncWaiting).order_by(SyncWaiting.since)))  # type: ignore[call-overload]
+            waiting = list(self.session.scalars(select(SyncWaiting).order_by(col(SyncWaiting.since))))
             if not waiting:
                 return total
             changes = [dict(item.change) for item in waiting]
@@ -220,11 +220,11 @@ class Applier:
                 if not present:
                     continue
                 query = select(log).where(log.c.record_kind == kind, log.c.record_id.in_(present))
-                for change in self.connection.execute(query.order_by(log.c.seq)):
-                    item = pending[(kind, change.record_id)]
-                    row = change_as_row(change)  # type: ignore[arg-type]
-                    item.state.merge(row)
-                    item.history.append(row)
+                for logged in self.connection.execute(query.order_by(log.c.seq)):
+                    item = pending[(kind, logged.record_id)]
+                    folded = change_as_row(logged)  # type: ignore[arg-type]  # a Row has Change's attributes
+                    item.state.merge(folded)
+                    item.history.append(folded)
         for (_kind, _), item in pending.items():
             assert item.row is not None
             for key, value in item.row.items():  # what is stored is what the next change meets
@@ -237,7 +237,13 @@ class Applier:
         state = item.state
         for loss in state.merge(change, detect=not item.new):
             self._conflict(
-                "field", change, loss.field, loss.winner, loss.winner_value, loss.loser, loss.loser_value
+                "field",
+                change,
+                field_name=loss.field,
+                winner=loss.winner,
+                winner_value=loss.winner_value,
+                loser=loss.loser,
+                loser_value=loss.loser_value,
             )
         if item.new or not state.values.get(TOMBSTONE):
             return
@@ -245,16 +251,33 @@ class Applier:
         delete = state.writers[TOMBSTONE].change
         if change["action"] == ChangeAction.UPDATE:
             if delete["action"] == ChangeAction.DELETE and _unseen(change, delete):
-                self._conflict("deleted", change, TOMBSTONE, delete, True, change, change["changes"])
+                self._conflict(
+                    "deleted",
+                    change,
+                    field_name=TOMBSTONE,
+                    winner=delete,
+                    winner_value=True,
+                    loser=change,
+                    loser_value=change["changes"],
+                )
         elif change is delete:
             for edit in [*item.history, *item.changes]:
                 if edit["action"] == ChangeAction.UPDATE and _unseen(edit, change):
-                    self._conflict("deleted", change, TOMBSTONE, change, True, edit, edit["changes"])
+                    self._conflict(
+                        "deleted",
+                        change,
+                        field_name=TOMBSTONE,
+                        winner=change,
+                        winner_value=True,
+                        loser=edit,
+                        loser_value=edit["changes"],
+                    )
 
     def _conflict(
         self,
         kind: str,
         change: Mapping[str, Any],
+        *,
         field_name: str,
         winner: Mapping[str, Any],
         winner_value: Any,

@@ -9,26 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from desktop.jobs import UNWATCHED, JobState
 from desktop.services.sync.applying import Applier
 from desktop.services.sync.common import (
     Receipt,
-    Written,
     changes_of,
-    expiry,
     hq_kinds,
     in_members,
     iso,
     recompute,
 )
-from desktop.services.sync.digest import digests
 from desktop.services.sync.node import (
     HQ_USER,
     fork_point,
     keys_of,
-    last_seq,
     pinned,
     proof_matches,
     refuse,
@@ -39,9 +34,9 @@ from desktop.services.sync.node import (
 from desktop.services.sync.wire import stored_rows, to_wire
 from desktop.sync_package import NodeKeys, OpenedPackage, PublicKeys, write_package
 from models.actor import Actor
-from models.audit import HQ_ROLE, Change, Operation
+from models.audit import HQ_ROLE, Change
 from models.base import utcnow
-from models.errors import Conflict, NotFound
+from models.errors import Conflict
 from models.sync.tables import (
     HQ,
     STATION,
@@ -50,7 +45,6 @@ from models.sync.tables import (
     SyncPackage,
     SyncPeer,
     SyncQuarantine,
-    SyncTransfer,
 )
 from models.tables import travelling_tables
 
@@ -127,11 +121,11 @@ def _reference_rows(connection: Connection, hq_code: str) -> Iterator[dict[str, 
     log = Change.__table__  # type: ignore[attr-defined]
     kinds = sorted(hq_kinds())
     for row in stored_rows(connection, log.c.record_kind.in_(kinds)):
-        if _record_station(connection, row["record_kind"], row["record_id"]) == hq_code:
+        if record_station(connection, row["record_kind"], row["record_id"]) == hq_code:
             yield row
 
 
-def _record_station(connection: Connection, kind: str, record_id: str) -> str | None:
+def record_station(connection: Connection, kind: str, record_id: str) -> str | None:
     table = travelling_tables()[kind].__table__  # type: ignore[attr-defined]
     found = connection.execute(select(table.c.station_code).where(table.c.id == record_id)).first()
     return None if found is None else str(found[0])
@@ -179,8 +173,9 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
         return receipt
     if (epoch, seq) <= (peer.received_epoch, peer.received_seq):
         raise refuse(
-            f"服务站 {code} 的第 {seq} 号包比已导入的第 {peer.received_seq} 号包旧（或同号而内容不同），已拒绝；"
-            "数据库未作改动"
+            f"服务站 {code} 的第 {seq} 号包比已导入的第 {peer.received_seq} 号包旧"
+            "（或同号而内容不同），已拒绝，数据库未作改动；"
+            "若服务站从旧备份恢复过，请它先导入总部最新的回复包，再重新导出"
         )
     if (
         epoch == peer.received_epoch
@@ -202,7 +197,7 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
             f"服务站 {code} 从旧备份恢复过（第 {epoch} 纪元）：总部的回复会把它丢失的变更发回"
         )
     elif peer.peer_epoch == epoch and int(manifest.get("from_seq", 1)) > peer.peer_through + 1:
-        _hold(session, package, content, code, seq, epoch)
+        _hold(session, package, content, code, seq=seq, epoch=epoch)
         receipt.held = True
         receipt.messages.append(f"第 {peer.received_seq + 1} 号包尚未收到：这个包先收下，补齐后自动应用")
         return receipt
@@ -255,7 +250,7 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
 
 
 def _hold(
-    session: Session, package: OpenedPackage, content: bytes | None, code: str, seq: int, epoch: int
+    session: Session, package: OpenedPackage, content: bytes | None, code: str, *, seq: int, epoch: int
 ) -> None:
     session.add(
         SyncPackage(
@@ -281,10 +276,9 @@ def _home(hq_code: str) -> Any:
 
 
 def quarantined_of(session: Session, code: str) -> set[tuple[str, str]]:
-    rows = session.execute(
-        select(SyncQuarantine.record_kind, SyncQuarantine.record_id).where(SyncQuarantine.peer == code)
-    )  # type: ignore[call-overload]
-    return {(row[0], row[1]) for row in rows}
+    query = select(col(SyncQuarantine.record_kind), col(SyncQuarantine.record_id))
+    rows = session.execute(query.where(col(SyncQuarantine.peer) == code))
+    return {(str(row[0]), str(row[1])) for row in rows}
 
 
 def _duplicates(session: Session, entrepreneur_ids: set[str]) -> None:
@@ -319,8 +313,8 @@ def _duplicates(session: Session, entrepreneur_ids: set[str]) -> None:
 def _notice_once(session: Session, one: Any, other: Any) -> None:
     exists = session.scalars(
         select(SyncNotice).where(
-            SyncNotice.kind == "duplicate",
-            SyncNotice.record_id == one.id,
+            col(SyncNotice.kind) == "duplicate",
+            col(SyncNotice.record_id) == one.id,
             SyncNotice.other_record_id == other.id,
         )
     ).first()
@@ -333,317 +327,10 @@ def _notice_once(session: Session, one: Any, other: Any) -> None:
                 record_id=one.id,
                 other_station=other.station_code,
                 other_record_id=other.id,
-                text=f"{one.name} 的身份证号码也在服务站 {other.station_code} 建有档案：可能是同一人，请与总部核实（不会自动合并）",
+                text=f"{one.name} 的身份证号码也在服务站 {other.station_code} 建有档案："
+                "可能是同一人，请与总部核实（不会自动合并）",
             )
         )
-
-
-# ---------------------------------------------------------------------------------------------- reply
-def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWATCHED) -> Written:
-    node = hq_node(session)
-    peer = station_peer(session, code)
-    keys = pinned(peer)
-    if keys is None:
-        raise refuse(
-            f"服务站 {code} 还没有发来第一个数据包，总部还不知道它的密钥：请等它的第一个数据包导入后再写回复"
-        )
-    if peer.status == "revoked":
-        raise refuse(f"服务站 {code} 已被吊销")
-    connection = session.connection()
-    node.reply_version += 1
-    hq_through = last_seq(session)
-    if peer.restore_from and len(peer.restore_from) == 2:
-        peer.restore_from = [*peer.restore_from, node.reply_version]  # the first reply that carries them
-    counts: dict[str, int] = {}
-    notices = _notices_for(session, peer, node.reply_version)
-
-    def rows() -> Iterator[Mapping[str, Any]]:
-        for row in _reply_changes(connection, node, peer):
-            counts[row["record_kind"]] = counts.get(row["record_kind"], 0) + 1
-            yield row
-        yield from ({"notice": notice} for notice in notices)
-
-    header: dict[str, Any] = {
-        "sender": node.code,
-        "receiver": code,
-        "kind": "reply",
-        "seq": peer.sent_seq + 1,
-        "previous": peer.sent_id,
-        "reply_version": node.reply_version,
-        "expires_at": expiry(),
-        "created_at": iso(utcnow()),
-        "acknowledges": {
-            "epoch": peer.peer_epoch,
-            "through": peer.peer_through,
-            "through_id": _change_at(connection, code, peer.peer_epoch, peer.peer_through),
-        },
-        "hq_through": hq_through,
-        "from_hq_seq": peer.hq_acked,
-        "digests": digests(connection, code, node.code, hq_kinds(), quarantined_of(session, code)),
-    }
-    name = f"{node.code}-to-{code}-{peer.sent_seq + 1:05d}.dsync"
-    written = write_package(
-        out_dir,
-        name,
-        header=header,
-        members=in_members(rows()),
-        sender=keys_of(node),
-        recipient=keys,
-        job=job,
-    )
-    peer.sent_seq += 1
-    peer.sent_id = written.package_id
-    session.add_all([peer, node])
-    session.add(
-        SyncPackage(
-            id=written.package_id,
-            peer=code,
-            direction="out",
-            seq=peer.sent_seq,
-            status="sent",
-            file_name=name,
-            counts=dict(counts),
-        )
-    )
-    return Written(path=written.path, seq=peer.sent_seq, counts=dict(counts), changes=sum(counts.values()))
-
-
-def _change_at(connection: Connection, code: str, epoch: int, seq: int) -> str | None:
-    """The id of the station's change HQ holds at (epoch, seq): the station checks it is its own."""
-    log = Change.__table__  # type: ignore[attr-defined]
-    query = select(log.c.id).where(
-        log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq == seq
-    )  # a seq the epoch shares with the one before it was numbered there
-    return connection.execute(query.order_by(log.c.origin_epoch.desc()).limit(1)).scalar()
-
-
-def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> Iterator[dict[str, Any]]:
-    """HQ's changes for the station: every change of its records (and of HQ's reference data) that it
-    did not make itself and has not acknowledged; what an old-backup restore lost of its own; the
-    whole history of files transferred to it; and every change of the buckets that disagreed."""
-    log = Change.__table__  # type: ignore[attr-defined]
-    code, sent = peer.code, set()
-    routed = stored_rows(
-        connection, log.c.seq > peer.hq_acked, (log.c.home.in_([code, "*"])) | log.c.received_in.is_(None)
-    )
-    for row in routed:
-        if row["received_in"] is None and row["home"] is None:
-            station = _record_station(connection, row["record_kind"], row["record_id"])
-            if station not in (code, node.code if row["record_kind"] in hq_kinds() else None):
-                if not _transferred_from(connection, code, row):
-                    continue
-        elif row["station_code"] == code and not _lost(peer, row):
-            continue
-        sent.add(row["id"])
-        yield to_wire(row, node.epochs)
-    if peer.restore_from:
-        epoch, fork = peer.restore_from[:2]
-        for row in stored_rows(
-            connection, log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq > fork
-        ):
-            if row["id"] not in sent:
-                sent.add(row["id"])
-                yield to_wire(row, node.epochs)
-    records = _transferred_records(connection, code, peer.hq_acked) | _bucket_records(
-        connection, code, peer.resend_buckets
-    )
-    for kind, record_ids in records.items():
-        ids = sorted(record_ids)
-        for start in range(0, len(ids), 500):
-            for row in stored_rows(
-                connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])
-            ):
-                if row["id"] not in sent:
-                    sent.add(row["id"])
-                    yield to_wire(row, node.epochs)
-
-
-def _lost(peer: SyncPeer, row: Mapping[str, Any]) -> bool:
-    if not peer.restore_from:
-        return False
-    epoch, fork = peer.restore_from[:2]
-    return (row["origin_epoch"] or 0) <= epoch and (row["origin_seq"] or 0) > fork
-
-
-def _transferred_from(connection: Connection, code: str, row: Mapping[str, Any]) -> bool:
-    """An HQ change that moved a record away from this station (it learns where its file went)."""
-    moved = row["changes"].get("station_code")
-    return bool(moved) and moved[0] == code
-
-
-def _transferred_records(connection: Connection, code: str, since: int) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for transfer in connection.execute(
-        select(SyncTransfer).where(SyncTransfer.to_station == code, SyncTransfer.hq_seq > since)  # type: ignore[arg-type]
-    ):
-        for item in transfer.record_ids:
-            kind, _, record_id = str(item).partition(":")
-            found.setdefault(kind, set()).add(record_id)
-    return found
-
-
-def _bucket_records(connection: Connection, code: str, buckets: list[str]) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    tables = travelling_tables()
-    for bucket in buckets:
-        kind, _, digit = bucket.partition(":")
-        if kind not in tables:
-            continue
-        table = tables[kind].__table__  # type: ignore[attr-defined]
-        query = select(table.c.id).where(table.c.station_code == code, table.c.id.like(f"%{digit}"))
-        found.setdefault(kind, set()).update(connection.execute(query).scalars())
-    return found
-
-
-def _notices_for(session: Session, peer: SyncPeer, version: int) -> list[dict[str, Any]]:
-    """The notices the station has not acknowledged (by reply version), and its quarantined records."""
-    found: list[dict[str, Any]] = []
-    for notice in session.scalars(select(SyncNotice).where(SyncNotice.peer == peer.code)):
-        if notice.hq_seq == 0 or notice.hq_seq > peer.acked_seq:
-            if notice.hq_seq == 0:
-                notice.hq_seq = version
-                session.add(notice)
-            found.append(
-                {
-                    "id": notice.id,
-                    "kind": notice.kind,
-                    "record_kind": notice.record_kind,
-                    "record_id": notice.record_id,
-                    "other_station": notice.other_station,
-                    "other_record_id": notice.other_record_id,
-                    "text": notice.text,
-                }
-            )
-    for item in session.scalars(select(SyncQuarantine).where(SyncQuarantine.peer == peer.code)):
-        found.append(
-            {
-                "id": item.change_id,
-                "kind": "quarantine",
-                "record_kind": item.record_kind,
-                "record_id": item.record_id,
-                "text": f"总部未接受这条变更：{item.reason}",
-            }
-        )
-    return found
-
-
-# ------------------------------------------------------------------------------------------- transfers
-def transfer_in(session: Session, actor: Actor, entrepreneur_id: str, to_station: str) -> SyncTransfer:
-    """Move a person's file, and every record that depends on it, to another station: an HQ change of
-    each record's station (it travels like any other); the new station receives the whole history."""
-    node = hq_node(session)
-    station_peer(session, to_station)
-    tables = travelling_tables()
-    person = session.get(tables["entrepreneur"], entrepreneur_id)
-    if person is None:
-        raise NotFound("总部没有这份档案")
-    source = person.station_code
-    if source == to_station:
-        raise Conflict(f"这份档案已在服务站 {to_station}")
-    table = tables["entrepreneur"].__table__  # type: ignore[attr-defined]
-    twin = session.execute(
-        select(table.c.case_number).where(
-            table.c.station_code == to_station,
-            table.c.id_number == person.id_number,
-            table.c.deleted.is_(False),
-        )
-    ).first()
-    if twin is not None:
-        raise Conflict(
-            f"服务站 {to_station} 已有身份证号码相同的档案（{twin[0]}）：请先核实是否同一人，合并后再调档"
-        )
-    moved = _dependents(session.connection(), "entrepreneur", {entrepreneur_id})
-    operation = Operation(session, actor, f"调档至服务站 {to_station}")
-    for kind, ids in moved.items():
-        for record_id in sorted(ids):
-            record = session.get(tables[kind], record_id)
-            if record is not None and record.station_code == source:
-                operation.update(record, {"station_code": to_station}, subject_id=entrepreneur_id)
-    session.flush()
-    record_ids = [f"{kind}:{rid}" for kind, ids in moved.items() for rid in sorted(ids)]
-    record_ids += [
-        f"{kind}:{rid}" for kind, ids in _parents(session.connection(), moved).items() for rid in sorted(ids)
-    ]
-    transfer = SyncTransfer(
-        entrepreneur_id=entrepreneur_id,
-        from_station=source,
-        to_station=to_station,
-        record_ids=record_ids,
-        hq_seq=last_seq(session),
-    )
-    session.add(transfer)
-    name = getattr(person, "name", "")
-    session.add(
-        SyncNotice(
-            kind="transfer_out",
-            peer=source,
-            record_kind="entrepreneur",
-            record_id=entrepreneur_id,
-            other_station=to_station,
-            text=f"{name} 的档案已由总部转出至服务站 {to_station}，本站保留只读副本",
-        )
-    )
-    session.add(
-        SyncNotice(
-            kind="transfer_in",
-            peer=to_station,
-            record_kind="entrepreneur",
-            record_id=entrepreneur_id,
-            other_station=source,
-            text=f"{name} 的档案已由总部从服务站 {source} 转入本站（含全部历史）",
-        )
-    )
-    del node
-    return transfer
-
-
-def _dependents(connection: Connection, kind: str, ids: set[str]) -> dict[str, set[str]]:
-    """The records pointing to these (and to those, on down), by the tables' foreign keys."""
-    tables = travelling_tables()
-    found: dict[str, set[str]] = {kind: set(ids)}
-    frontier = [(kind, set(ids))]
-    while frontier:
-        parent, parent_ids = frontier.pop()
-        for name, model in tables.items():
-            table = model.__table__  # type: ignore[attr-defined]
-            for foreign in table.foreign_keys:
-                if foreign.column.table.name != parent:
-                    continue
-                rows = set(
-                    connection.execute(
-                        select(table.c.id).where(foreign.parent.in_(sorted(parent_ids)))
-                    ).scalars()
-                )
-                new = rows - found.get(name, set())
-                if new:
-                    found.setdefault(name, set()).update(new)
-                    frontier.append((name, new))
-    return found
-
-
-def _parents(connection: Connection, moved: Mapping[str, set[str]]) -> dict[str, set[str]]:
-    """The records the moved ones point to that do not move (a class, a mentor): sent as copies."""
-    tables = travelling_tables()
-    found: dict[str, set[str]] = {}
-    frontier = dict(moved)
-    while frontier:
-        nxt: dict[str, set[str]] = {}
-        for kind, ids in frontier.items():
-            table = tables[kind].__table__  # type: ignore[attr-defined]
-            for foreign in table.foreign_keys:
-                target = foreign.column.table.name
-                if target not in tables:
-                    continue
-                values = set(
-                    connection.execute(select(foreign.parent).where(table.c.id.in_(sorted(ids)))).scalars()
-                )
-                values.discard(None)
-                new = values - moved.get(target, set()) - found.get(target, set())
-                if new:
-                    found.setdefault(target, set()).update(new)
-                    nxt.setdefault(target, set()).update(new)
-        frontier = nxt
-    return found
 
 
 def release_held(session: Session, code: str, opener: Callable[[Path], OpenedPackage]) -> list[Receipt]:
@@ -656,8 +343,8 @@ def release_held(session: Session, code: str, opener: Callable[[Path], OpenedPac
         peer = station_peer(session, code)
         held = session.scalars(
             select(SyncPackage)
-            .where(SyncPackage.peer == code, SyncPackage.status == "held")
-            .order_by(SyncPackage.epoch, SyncPackage.seq)  # type: ignore[arg-type]
+            .where(col(SyncPackage.peer) == code, col(SyncPackage.status) == "held")
+            .order_by(col(SyncPackage.epoch), col(SyncPackage.seq))
         ).all()
         progressed = False
         for package in held:

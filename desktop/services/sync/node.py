@@ -104,7 +104,7 @@ def secret_key(secret: str) -> str:
 
 
 def enrolment_proof(secret_hash: str, keys: PublicKeys) -> str:
-    """Binds a station's first package to its enrolment: only the holder of the one-time secret can make it."""
+    """Binds a station's first package to its enrolment: only the holder of the one-time secret makes it."""
     message = rfc8785.dumps(keys.as_json())
     return hmac.new(bytes.fromhex(secret_hash), message, hashlib.sha256).hexdigest()
 

@@ -129,7 +129,6 @@ def write_station_package(session: Session, out_dir: Path, job: JobState = UNWAT
             counts[row["record_kind"]] = counts.get(row["record_kind"], 0) + 1
             yield row
 
-    connection = session.connection()
     header: dict[str, Any] = {
         "sender": node.code,
         "receiver": hq.code,
