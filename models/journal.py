@@ -497,7 +497,9 @@ def record_row(model: type[TravellingRecord], record_id: str, state: Any) -> dic
     """The table row of a merged record state (:class:`models.sync.merge.RecordState`)."""
     top = state.top_change
     created = state.created if state.created is not None else top
-    row = {key: from_jsonable(model, key, value) for key, value in state.values.items()}
+    row = dict(state.values)
+    for key in _time_keys(model).intersection(row):
+        row[key] = from_jsonable(model, key, row[key])
     row.update(
         id=record_id,
         version=state.version,
@@ -506,6 +508,12 @@ def record_row(model: type[TravellingRecord], record_id: str, state: Any) -> dic
         created_at=_as_time(created["changes"].get("created_at", [None, created["at"]])[1]),
     )
     return row
+
+
+@cache
+def _time_keys(model: type[TravellingRecord]) -> frozenset[str]:
+    """The columns whose JSON text must become a date or a time (the others are stored as they are)."""
+    return frozenset(key for key in inspect(model).columns.keys() if _python_type(model, key) in (date, datetime))
 
 
 def _as_time(value: Any) -> datetime:

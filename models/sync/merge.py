@@ -98,6 +98,9 @@ class RecordState:
         """Fold one change in (in any order: the result depends only on the set). With ``detect``, say
         which values lost to a concurrent write of the same field."""
         incoming = stamp_of(change)
+        if not self.writers and change["action"] in WHOLE_ACTIONS:
+            self._found(change, incoming)  # the common case, a record's first change: no comparisons
+            return []
         losses: list[Loss] = []
         if self._founds(change, incoming):
             self.created = change
@@ -116,6 +119,11 @@ class RecordState:
         if self.top is None or incoming > self.top:
             self.top, self.top_change = incoming, change
         return losses
+
+    def _found(self, change: Mapping[str, Any], incoming: Stamp) -> None:
+        self.values = {key: after for key, (_, after) in written_values(change).items()}
+        self.writers = dict.fromkeys(self.values, Writer(incoming, None, change))
+        self.top, self.top_change, self.created = incoming, change, change
 
     def _founds(self, change: Mapping[str, Any], incoming: Stamp) -> bool:
         """Whether ``change`` says when the record was made: a baseline (the whole record as it stood,

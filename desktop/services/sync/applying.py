@@ -13,17 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from desktop.services.sync.wire import change_row, from_wire_time
 from models.audit import Change, ChangeAction, next_seqs
 from models.base import jsonable, utcnow
-from models.journal import change_as_row, journal_writing, record_row
+from models.journal import change_as_row, insert_columns, journal_writing, record_row
 from models.sync.merge import TOMBSTONE, RecordState, stamp_of
 from models.sync.tables import SyncConflict, SyncQuarantine, SyncWaiting
 from models.tables import metadata, travelling_tables
@@ -366,23 +367,25 @@ class Applier:
                     continue
                 ready.append((item, row))
             for group in _by_keys(ready):
-                held.update(self._insert(kind, table, group))
+                held.update(self._insert(kind, group))
         for kind, item, row in changed:
             held.update(self._update(kind, item, row))
         return held
 
-    def _insert(self, kind: str, table: Table, group: list[tuple[_Pending, dict[str, Any]]]) -> set[str]:
-        """One executemany; if the database refuses it (a number already used here, say), row by row,
-        and a refused record's changes go to the quarantine with the database's reason."""
+    def _insert(self, kind: str, group: list[tuple[_Pending, dict[str, Any]]]) -> set[str]:
+        """One executemany (the journal's bulk insert); if the database refuses it (a number already
+        used here, say), row by row, and a refused record's changes go to the quarantine with the
+        database's reason."""
+        names = list(group[0][1])
         try:
             with self.connection.begin_nested():
-                self.connection.execute(insert(table), [row for _, row in group])
+                insert_columns(self.connection, kind, names, [tuple(row[n] for n in names) for _, row in group])
         except IntegrityError:
             refused: set[str] = set()
             for item, row in group:
                 try:
                     with self.connection.begin_nested():
-                        self.connection.execute(insert(table), [row])
+                        insert_columns(self.connection, kind, names, [tuple(row[n] for n in names)])
                 except IntegrityError as error:
                     refused.update(self._refuse(item, _clash(kind, error)))
                 else:
@@ -397,15 +400,9 @@ class Applier:
         return {change["id"] for change in item.changes}
 
     def _problem(self, kind: str, row: Mapping[str, Any], item: _Pending) -> str | None:
-        table = self.tables[kind].__table__  # type: ignore[attr-defined]
-        for column in table.c:
-            if (
-                not column.nullable
-                and row.get(column.key) is None
-                and column.server_default is None
-                and (column.key in row or column.default is None)
-            ):
-                return f"{kind} 缺少必填字段“{column.key}”"
+        for key, named_default in _required(self.tables[kind]):
+            if row.get(key) is None and (key in row or not named_default):
+                return f"{kind} 缺少必填字段“{key}”"
         if self.validate is not None:
             return self.validate(kind, item.state.values)
         return None
@@ -459,7 +456,8 @@ class Applier:
                     home=self.home(change["record_kind"], station),
                 )
             )
-        self.connection.execute(insert(Change.__table__), rows)  # type: ignore[attr-defined]
+        names = list(rows[0])
+        insert_columns(self.connection, "change_log", names, [tuple(row[n] for n in names) for row in rows])
         self.report.applied += len(rows)
 
 
@@ -478,6 +476,20 @@ def _unseen(edit: Mapping[str, Any], delete: Mapping[str, Any]) -> bool:
     return int(edit["version"]) > int(delete["base_version"]) and int(edit["base_version"]) < int(
         delete["version"]
     )
+
+
+@cache
+def _required_columns(table: Table) -> tuple[tuple[str, bool], ...]:
+    return tuple(
+        (column.key, column.default is not None)
+        for column in table.c
+        if not column.nullable and column.server_default is None
+    )
+
+
+def _required(model: type[Any]) -> tuple[tuple[str, bool], ...]:
+    """(column, has a default) of the columns a new row may not leave empty."""
+    return _required_columns(model.__table__)
 
 
 def _by_keys(
