@@ -153,12 +153,12 @@ def _create_many(
     connection = session.connection()
     with journal_writing(connection):
         insert_columns(connection, kind, [*_RECORD_BOOKKEEPING, *own], records)
-        insert_columns(connection, Change.__tablename__, _CHANGE_COLUMNS, changes)
+        insert_columns(connection, Change.__tablename__, CHANGE_COLUMNS, changes)
     return [record[0] for record in records]
 
 
 _RECORD_BOOKKEEPING = ("id", "station_code", "created_at", "updated_at", "updated_by", "version", "deleted")
-_CHANGE_COLUMNS = (
+CHANGE_COLUMNS = (
     "id",
     "seq",
     "operation_id",
@@ -513,7 +513,8 @@ def record_row(model: type[TravellingRecord], record_id: str, state: Any) -> dic
 @cache
 def _time_keys(model: type[TravellingRecord]) -> frozenset[str]:
     """The columns whose JSON text must become a date or a time (the others are stored as they are)."""
-    return frozenset(key for key in inspect(model).columns.keys() if _python_type(model, key) in (date, datetime))
+    keys = [column.key for column in inspect(model).column_attrs]
+    return frozenset(key for key in keys if _python_type(model, key) in (date, datetime))
 
 
 def _as_time(value: Any) -> datetime:

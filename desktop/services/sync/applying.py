@@ -379,7 +379,8 @@ class Applier:
         names = list(group[0][1])
         try:
             with self.connection.begin_nested():
-                insert_columns(self.connection, kind, names, [tuple(row[n] for n in names) for _, row in group])
+                values = [tuple(row[n] for n in names) for _, row in group]
+                insert_columns(self.connection, kind, names, values)
         except IntegrityError:
             refused: set[str] = set()
             for item, row in group:

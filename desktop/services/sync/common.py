@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlmodel import Session
 
+from desktop.jobs import JobState
 from desktop.services.sync.applying import ApplyReport
 from desktop.sync_package import OpenedPackage
 from models.base import utcnow
+from models.sync.tables import SyncNode, SyncPackage, SyncPeer
 
 MEMBER_ROWS = 50_000  # change rows per package member: an apply streams one member at a time
 REPLY_LIFETIME = timedelta(days=30)  # an HQ reply older than this is refused (TUF's freeze attack)
@@ -57,6 +59,76 @@ def in_members(
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def send(
+    session: Session,
+    node: SyncNode,
+    peer: SyncPeer,
+    *,
+    header: dict[str, Any],
+    rows: Iterable[Mapping[str, Any]],
+    counts: dict[str, int],
+    out_dir: Path,
+    job: JobState,
+) -> Written:
+    """Write the next package to ``peer`` (numbered, chained onto the last one) and record it as sent.
+    ``counts`` fills as ``rows`` are read: it is complete once the file is written."""
+    from desktop.services.sync.node import current_epoch, keys_of, pinned
+    from desktop.sync_package import write_package
+
+    seq = peer.sent_seq + 1
+    header = {**header, "sender": node.code, "receiver": peer.code, "seq": seq, "previous": peer.sent_id}
+    name = f"{node.code}-to-{peer.code}-{seq:05d}.dsync"
+    written = write_package(
+        out_dir,
+        name,
+        header=header,
+        members=in_members(rows),
+        sender=keys_of(node),
+        recipient=pinned(peer),
+        job=job,
+    )
+    peer.sent_seq, peer.sent_id = seq, written.package_id
+    session.add_all([peer, node])
+    session.add(
+        SyncPackage(
+            id=written.package_id,
+            peer=peer.code,
+            direction="out",
+            seq=seq,
+            epoch=current_epoch(node),
+            status="sent",
+            file_name=name,
+            counts=dict(counts),
+        )
+    )
+    return Written(path=written.path, seq=seq, counts=dict(counts), changes=sum(counts.values()))
+
+
+def archive(
+    session: Session,
+    package: OpenedPackage,
+    *,
+    status: str,
+    content: bytes | None = None,
+    seq: int = 0,
+    epoch: int = 1,
+) -> None:
+    """Record a received package (HQ keeps its file: the archive a station's history is rebuilt from)."""
+    session.add(
+        SyncPackage(
+            id=package.package_id,
+            peer=str(package.manifest["sender"]),
+            direction="in",
+            seq=seq,
+            epoch=epoch,
+            status=status,
+            file_name=package.path.name,
+            counts=dict(package.manifest.get("counts", {})),
+            content=content,
+        )
+    )
 
 
 def changes_of(package: OpenedPackage) -> Iterator[dict[str, Any]]:

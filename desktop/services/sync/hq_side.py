@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 from desktop.services.sync.applying import Applier
 from desktop.services.sync.common import (
     Receipt,
+    archive,
     changes_of,
     hq_kinds,
     in_members,
@@ -197,7 +198,7 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
             f"服务站 {code} 从旧备份恢复过（第 {epoch} 纪元）：总部的回复会把它丢失的变更发回"
         )
     elif peer.peer_epoch == epoch and int(manifest.get("from_seq", 1)) > peer.peer_through + 1:
-        _hold(session, package, content, code, seq=seq, epoch=epoch)
+        archive(session, package, status="held", content=content, seq=seq, epoch=epoch)
         receipt.held = True
         receipt.messages.append(f"第 {peer.received_seq + 1} 号包尚未收到：这个包先收下，补齐后自动应用")
         return receipt
@@ -233,37 +234,8 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     # disagreed go back to it whole in the next reply (as it resends its own changes of them)
     peer.resend_buckets = sorted(str(bucket) for bucket in manifest.get("resend") or [])
     session.add(peer)
-    session.add(
-        SyncPackage(
-            id=package.package_id,
-            peer=code,
-            direction="in",
-            seq=seq,
-            epoch=epoch,
-            status="applied",
-            file_name=package.path.name,
-            counts=dict(manifest.get("counts", {})),
-            content=content,
-        )
-    )
+    archive(session, package, status="applied", content=content, seq=seq, epoch=epoch)
     return receipt
-
-
-def _hold(
-    session: Session, package: OpenedPackage, content: bytes | None, code: str, *, seq: int, epoch: int
-) -> None:
-    session.add(
-        SyncPackage(
-            id=package.package_id,
-            peer=code,
-            direction="in",
-            seq=seq,
-            epoch=epoch,
-            status="held",
-            file_name=package.path.name,
-            content=content,
-        )
-    )
 
 
 def _home(hq_code: str) -> Any:

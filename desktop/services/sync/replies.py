@@ -14,26 +14,23 @@ from desktop.services.sync.common import (
     Written,
     expiry,
     hq_kinds,
-    in_members,
     iso,
+    send,
 )
 from desktop.services.sync.digest import digests
 from desktop.services.sync.hq_side import hq_node, quarantined_of, record_station
 from desktop.services.sync.node import (
-    keys_of,
     last_seq,
     pinned,
     refuse,
     station_peer,
 )
 from desktop.services.sync.wire import stored_rows, to_wire
-from desktop.sync_package import write_package
 from models.audit import Change
 from models.base import utcnow
 from models.sync.tables import (
     SyncNode,
     SyncNotice,
-    SyncPackage,
     SyncPeer,
     SyncQuarantine,
     SyncTransfer,
@@ -45,8 +42,7 @@ from models.tables import travelling_tables
 def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWATCHED) -> Written:
     node = hq_node(session)
     peer = station_peer(session, code)
-    keys = pinned(peer)
-    if keys is None:
+    if pinned(peer) is None:
         raise refuse(
             f"服务站 {code} 还没有发来第一个数据包，总部还不知道它的密钥：请等它的第一个数据包导入后再写回复"
         )
@@ -67,11 +63,7 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
         yield from ({"notice": notice} for notice in notices)
 
     header: dict[str, Any] = {
-        "sender": node.code,
-        "receiver": code,
         "kind": "reply",
-        "seq": peer.sent_seq + 1,
-        "previous": peer.sent_id,
         "reply_version": node.reply_version,
         "expires_at": expiry(),
         "created_at": iso(utcnow()),
@@ -84,31 +76,7 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
         "from_hq_seq": peer.hq_acked,
         "digests": digests(connection, code, node.code, hq_kinds(), quarantined_of(session, code)),
     }
-    name = f"{node.code}-to-{code}-{peer.sent_seq + 1:05d}.dsync"
-    written = write_package(
-        out_dir,
-        name,
-        header=header,
-        members=in_members(rows()),
-        sender=keys_of(node),
-        recipient=keys,
-        job=job,
-    )
-    peer.sent_seq += 1
-    peer.sent_id = written.package_id
-    session.add_all([peer, node])
-    session.add(
-        SyncPackage(
-            id=written.package_id,
-            peer=code,
-            direction="out",
-            seq=peer.sent_seq,
-            status="sent",
-            file_name=name,
-            counts=dict(counts),
-        )
-    )
-    return Written(path=written.path, seq=peer.sent_seq, counts=dict(counts), changes=sum(counts.values()))
+    return send(session, node, peer, header=header, rows=rows(), counts=counts, out_dir=out_dir, job=job)
 
 
 def _change_at(connection: Connection, code: str, epoch: int, seq: int) -> str | None:

@@ -15,12 +15,13 @@ from desktop.services.sync.applying import Applier
 from desktop.services.sync.common import (
     Receipt,
     Written,
+    archive,
     changes_of,
     hq_kinds,
-    in_members,
     iso,
     notices_of,
     recompute,
+    send,
 )
 from desktop.services.sync.digest import bucket_of, differing, digests
 from desktop.services.sync.node import (
@@ -29,13 +30,12 @@ from desktop.services.sync.node import (
     fork_point,
     keys_of,
     last_local_seq,
-    pinned,
     refuse,
     start_new_epoch,
     the_hq,
 )
 from desktop.services.sync.wire import stored_rows, to_wire
-from desktop.sync_package import NodeKeys, OpenedPackage, PublicKeys, write_package
+from desktop.sync_package import NodeKeys, OpenedPackage, PublicKeys
 from models.audit import Change
 from models.base import utcnow
 from models.sync.tables import HQ, STATION, SyncNode, SyncNotice, SyncPackage, SyncPeer, SyncQuarantine
@@ -71,17 +71,7 @@ def enrol_in(session: Session, package: OpenedPackage, station_code: str) -> Syn
     applier = Applier(session, peer=str(manifest["sender"]), package_id=package.package_id)
     applier.apply(changes_of(package))
     recompute(session, applier.report.kinds)
-    session.add(
-        SyncPackage(
-            id=package.package_id,
-            peer=str(manifest["sender"]),
-            direction="in",
-            seq=0,
-            status="applied",
-            file_name=package.path.name,
-            counts=dict(manifest.get("counts", {})),
-        )
-    )
+    archive(session, package, status="applied")
     return node
 
 
@@ -119,8 +109,6 @@ def _bucket_rows(
 def write_station_package(session: Session, out_dir: Path, job: JobState = UNWATCHED) -> Written:
     node = _station(session)
     hq = the_hq(session)
-    hq_keys = pinned(hq)
-    assert hq_keys is not None
     first, rows = outgoing(session, node, hq)
     counts: dict[str, int] = {}
 
@@ -130,11 +118,7 @@ def write_station_package(session: Session, out_dir: Path, job: JobState = UNWAT
             yield row
 
     header: dict[str, Any] = {
-        "sender": node.code,
-        "receiver": hq.code,
         "kind": "station",
-        "seq": hq.sent_seq + 1,
-        "previous": hq.sent_id,
         "epoch": current_epoch(node),
         "epochs": node.epochs,
         "from_seq": first,
@@ -146,34 +130,7 @@ def write_station_package(session: Session, out_dir: Path, job: JobState = UNWAT
     if node.reply_version == 0:  # until HQ has answered, the package proves the enrolment
         own = keys_of(node).public()
         header["enrolment"] = {"keys": own.as_json(), "proof": enrolment_proof(hq.enrol_secret or "", own)}
-    name = f"{node.code}-to-{hq.code}-{hq.sent_seq + 1:05d}.dsync"
-    written = write_package(
-        out_dir,
-        name,
-        header=header,
-        members=in_members(counted()),
-        sender=keys_of(node),
-        recipient=hq_keys,
-        job=job,
-    )
-    total = sum(counts.values())
-    header_counts = dict(counts)
-    hq.sent_seq += 1
-    hq.sent_id = written.package_id
-    session.add(hq)
-    session.add(
-        SyncPackage(
-            id=written.package_id,
-            peer=hq.code,
-            direction="out",
-            seq=hq.sent_seq,
-            epoch=current_epoch(node),
-            status="sent",
-            file_name=name,
-            counts=header_counts,
-        )
-    )
-    return Written(path=written.path, seq=hq.sent_seq, counts=header_counts, changes=total)
+    return send(session, node, hq, header=header, rows=counted(), counts=counts, out_dir=out_dir, job=job)
 
 
 def _station(session: Session) -> SyncNode:
@@ -256,17 +213,7 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     hq.resend_buckets = differing(ours, hq.peer_digests)
     node.reply_version = int(manifest["reply_version"])
     session.add_all([hq, node])
-    session.add(
-        SyncPackage(
-            id=package.package_id,
-            peer=hq.code,
-            direction="in",
-            seq=int(manifest["seq"]),
-            status="applied",
-            file_name=package.path.name,
-            counts=dict(manifest.get("counts", {})),
-        )
-    )
+    archive(session, package, status="applied", seq=int(manifest["seq"]))
     return receipt
 
 

@@ -10,23 +10,9 @@ from sqlalchemy import Connection, select
 
 from models.audit import Change
 from models.base import jsonable
+from models.journal import CHANGE_COLUMNS
 
-WIRE_FIELDS = (
-    "id",
-    "operation_id",
-    "operation_label",
-    "at",
-    "user_name",
-    "station_code",
-    "record_kind",
-    "record_id",
-    "subject_id",
-    "action",
-    "changes",
-    "base_version",
-    "version",
-    "undoes",
-)
+WIRE_FIELDS = tuple(name for name in CHANGE_COLUMNS if name != "seq")  # a change as it travels
 READ_BATCH = 5_000
 
 
