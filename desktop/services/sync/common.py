@@ -78,7 +78,15 @@ def send(
     from desktop.sync_package import write_package
 
     seq = peer.sent_seq + 1
-    header = {**header, "sender": node.code, "receiver": peer.code, "seq": seq, "previous": peer.sent_id}
+    # ``counts`` (records by kind) is the same dict the rows fill: the manifest is made after them
+    header = {
+        **header,
+        "sender": node.code,
+        "receiver": peer.code,
+        "seq": seq,
+        "previous": peer.sent_id,
+        "counts": counts,
+    }
     name = f"{node.code}-to-{peer.code}-{seq:05d}.dsync"
     written = write_package(
         out_dir,
