@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Dialect, Index, func, inspect, text
+from sqlalchemy import JSON, BigInteger, Column, Dialect, Index, func, inspect, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -97,7 +97,7 @@ class Change(SQLModel, table=True):
     # package that brought it; ``home`` is the station whose package it travels in (HQ's routing)
     received_in: str | None = Field(default=None, max_length=64)
     origin_seq: int | None = None
-    origin_epoch: int | None = None
+    origin_epoch: int | None = Field(default=None, sa_type=BigInteger)
     home: str | None = Field(default=None, max_length=9)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, new_id, utcnow
@@ -26,7 +26,8 @@ class SyncNode(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
     sign_private: str = Field(max_length=100)
     box_identity: str = Field(max_length=100)
-    # epochs as [[epoch, first local seq of that epoch], …]: a restore from an old backup opens a new one
+    # epochs as [[epoch, first local seq of that epoch], …]: a restore from an old backup opens a new one,
+    # numbered by the clock (milliseconds since 2026) so that no other lineage of the station has it
     epochs: list[list[int]] = Field(default_factory=lambda: [[1, 1]], sa_column=Column(JSON, nullable=False))
     reply_version: int = 0  # HQ: the last reply version issued; station: the newest reply accepted
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -48,20 +49,21 @@ class SyncPeer(SQLModel, table=True):
     sent_id: str | None = Field(default=None, max_length=64)
     received_seq: int = 0  # the last package number applied from the peer
     received_id: str | None = Field(default=None, max_length=64)
-    received_epoch: int = 0
+    received_epoch: int = Field(default=0, sa_type=BigInteger)
     received_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # the peer's changes this node holds: their epoch and the last of their seqs applied (what it acks)
-    peer_epoch: int = 0
+    peer_epoch: int = Field(default=0, sa_type=BigInteger)
     peer_through: int = 0
     # this node's changes the peer acknowledged: in epoch acked_epoch, every local seq through acked_seq
-    acked_epoch: int = 0
+    acked_epoch: int = Field(default=0, sa_type=BigInteger)
     acked_seq: int = 0
     # HQ: this node's local change seq the peer has acknowledged (what its replies need not repeat)
     hq_acked: int = 0
     peer_digests: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     resend_buckets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    # HQ: a station that started a new epoch at seq N of epoch E: its own changes after that go back
-    restore_from: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # HQ: a station restored from an old backup: {"lost": [[epoch, first lost seq], …], "reply": the
+    # first reply version that carries them back (None until written)}; cleared once it is applied
+    restore_from: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class SyncPackage(SQLModel, table=True):
@@ -74,7 +76,7 @@ class SyncPackage(SQLModel, table=True):
     peer: str = Field(max_length=9)
     direction: str = Field(max_length=3)  # "in" or "out"
     seq: int
-    epoch: int = 1
+    epoch: int = Field(default=1, sa_type=BigInteger)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     status: str = Field(max_length=10)  # "sent", "applied", "held" (waits for a gap), "superseded"
     file_name: str = Field(default="", max_length=200)

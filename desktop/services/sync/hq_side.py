@@ -23,8 +23,8 @@ from desktop.services.sync.common import (
 )
 from desktop.services.sync.node import (
     HQ_USER,
-    fork_point,
     keys_of,
+    lost_ranges,
     pinned,
     proof_matches,
     refuse,
@@ -188,14 +188,14 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
         )
     new_epoch = epoch > peer.peer_epoch and peer.peer_epoch > 0
     if new_epoch:
-        # the backup may be older than an earlier epoch too: every epoch up to the last one HQ saw forks
-        epochs = [list(pair) for pair in manifest.get("epochs", [])]
-        forks = [fork_point(epochs, e) for e in range(1, peer.peer_epoch + 1)]
-        fork = min((f for f in forks if f is not None), default=None)
-        if fork is not None and peer.peer_through > fork:
-            peer.restore_from = [peer.peer_epoch, fork]
+        # what the restored lineage no longer has of the station's own changes HQ holds: every epoch
+        # it does not list (a backup older than an earlier epoch), and the rest of those it left
+        lineage = [[int(e), int(first)] for e, first in manifest.get("epochs", [])]
+        lost = lost_ranges(_own_epochs(session, code), lineage)
+        if lost:
+            peer.restore_from = {"lost": lost, "reply": None}
         receipt.messages.append(
-            f"服务站 {code} 从旧备份恢复过（第 {epoch} 纪元）：总部的回复会把它丢失的变更发回"
+            f"服务站 {code} 从旧备份恢复过（第 {len(lineage)} 个同步纪元）：总部的回复会把它丢失的变更发回"
         )
     elif peer.peer_epoch == epoch and int(manifest.get("from_seq", 1)) > peer.peer_through + 1:
         archive(session, package, status="held", content=content, seq=seq, epoch=epoch)
@@ -225,8 +225,9 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     # only goes down when the station was restored from an old backup (in a new epoch or not yet), and
     # then what it received after the backup is gone and is sent again
     peer.hq_acked, peer.acked_seq = hq_through, version
-    if peer.restore_from and len(peer.restore_from) == 3 and peer.acked_seq >= peer.restore_from[2]:
-        peer.restore_from = None  # the station has the changes its restore lost back
+    carried = (peer.restore_from or {}).get("reply")
+    if carried is not None and peer.acked_seq >= carried:
+        peer.restore_from = None  # the station has applied a reply that carried back what it lost
     peer.received_seq, peer.received_epoch, peer.received_id = seq, epoch, package.package_id
     peer.received_at = utcnow()
     session.flush()
@@ -245,6 +246,14 @@ def _home(hq_code: str) -> Any:
         return "*" if kind in kinds and station == hq_code else station
 
     return home
+
+
+def _own_epochs(session: Session, code: str) -> list[int]:
+    """The epochs of the station's own changes HQ holds."""
+    query = select(func.distinct(col(Change.origin_epoch))).where(
+        col(Change.station_code) == code, col(Change.origin_epoch).is_not(None)
+    )
+    return [int(epoch) for epoch in session.execute(query).scalars()]
 
 
 def quarantined_of(session: Session, code: str) -> set[tuple[str, str]]:

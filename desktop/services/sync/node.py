@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -12,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from desktop.sync_package import NodeKeys, PackageRefused, PublicKeys
 from models.audit import Change
+from models.base import utcnow
 from models.errors import NotFound
 from models.sync.tables import HQ, STATION, SyncNode, SyncPeer
 
@@ -79,13 +82,39 @@ def start_new_epoch(session: Session, node: SyncNode, *, after: int = 0) -> int:
     hold at HQ."""
     from models.station import CaseSequence
 
-    epoch = max(current_epoch(node), after) + 1
+    # a number no other lineage of this station can hold: a second restore from a backup older than the
+    # first one's epoch must not reuse that epoch's number (HQ would read the two as one)
+    epoch = max(current_epoch(node) + 1, after + 1, epoch_clock())
     node.epochs = [*node.epochs, [epoch, last_seq(session) + 1]]
     session.add(node)
     for sequence in session.exec(select(CaseSequence)):  # numbers the lost files hold at HQ
         sequence.last += CASE_NUMBER_JUMP
         session.add(sequence)
     return epoch
+
+
+EPOCH_ORIGIN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def epoch_clock() -> int:
+    """Milliseconds since 2026-01-01: a new epoch's number (stored as a 64-bit integer)."""
+    return int((utcnow() - EPOCH_ORIGIN).total_seconds() * 1000)
+
+
+def lost_ranges(held: Iterable[int], epochs: list[list[int]]) -> list[list[int]]:
+    """What a station restored to the lineage ``epochs`` ([[epoch, first seq], …]) no longer has of its
+    own changes HQ holds in the epochs ``held``: [[epoch, first lost seq], …]. An epoch the lineage
+    does not list is lost whole; one it lists but left is lost from where the next one starts."""
+    listed = [int(epoch) for epoch, _ in epochs]
+    lost: list[list[int]] = []
+    for epoch in sorted(set(held)):
+        if epoch not in listed:
+            lost.append([epoch, 0])
+            continue
+        index = listed.index(epoch)
+        if index + 1 < len(epochs):
+            lost.append([epoch, int(epochs[index + 1][1])])
+    return lost
 
 
 def fork_point(epochs: list[list[int]], epoch: int) -> int | None:

@@ -51,8 +51,8 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
     connection = session.connection()
     node.reply_version += 1
     hq_through = last_seq(session)
-    if peer.restore_from and len(peer.restore_from) == 2:
-        peer.restore_from = [*peer.restore_from, node.reply_version]  # the first reply that carries them
+    if peer.restore_from and peer.restore_from.get("reply") is None:  # the first reply that carries them
+        peer.restore_from = {**peer.restore_from, "reply": node.reply_version}
     counts: dict[str, int] = {}
     notices = _notices_for(session, peer, node.reply_version)
 
@@ -107,10 +107,9 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
             continue
         sent.add(row["id"])
         yield to_wire(row, node.epochs)
-    if peer.restore_from:
-        epoch, fork = peer.restore_from[:2]
+    for epoch, first in (peer.restore_from or {}).get("lost", []):
         for row in stored_rows(
-            connection, log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq > fork
+            connection, log.c.station_code == code, log.c.origin_epoch == epoch, log.c.origin_seq >= first
         ):
             if row["id"] not in sent:
                 sent.add(row["id"])
@@ -130,10 +129,11 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
 
 
 def _lost(peer: SyncPeer, row: Mapping[str, Any]) -> bool:
-    if not peer.restore_from:
-        return False
-    epoch, fork = peer.restore_from[:2]
-    return (row["origin_epoch"] or 0) <= epoch and (row["origin_seq"] or 0) > fork
+    """One of the station's own changes that its restore from an old backup took from it."""
+    return any(
+        row["origin_epoch"] == epoch and (row["origin_seq"] or 0) >= first
+        for epoch, first in (peer.restore_from or {}).get("lost", [])
+    )
 
 
 def _transferred_from(row: Mapping[str, Any], code: str) -> bool:

@@ -83,7 +83,7 @@ def upgrade() -> None:
         sa.Column("peer", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
         sa.Column("direction", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("epoch", sa.Integer(), nullable=False),
+        sa.Column("epoch", sa.BigInteger(), nullable=False),
         sa.Column("at", models.base.UTCDateTime(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("file_name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -110,11 +110,11 @@ def upgrade() -> None:
         sa.Column("sent_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("received_seq", sa.Integer(), nullable=False),
         sa.Column("received_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-        sa.Column("received_epoch", sa.Integer(), nullable=False),
+        sa.Column("received_epoch", sa.BigInteger(), nullable=False),
         sa.Column("received_at", models.base.UTCDateTime(), nullable=True),
-        sa.Column("peer_epoch", sa.Integer(), nullable=False),
+        sa.Column("peer_epoch", sa.BigInteger(), nullable=False),
         sa.Column("peer_through", sa.Integer(), nullable=False),
-        sa.Column("acked_epoch", sa.Integer(), nullable=False),
+        sa.Column("acked_epoch", sa.BigInteger(), nullable=False),
         sa.Column("acked_seq", sa.Integer(), nullable=False),
         sa.Column("hq_acked", sa.Integer(), nullable=False),
         sa.Column("peer_digests", sa.JSON(), nullable=False),
@@ -158,7 +158,7 @@ def upgrade() -> None:
             sa.Column("received_in", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
         )
         batch_op.add_column(sa.Column("origin_seq", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("origin_epoch", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("origin_epoch", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("home", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=True))
         batch_op.create_index(
             "ix_change_log_home_seq",
