@@ -169,17 +169,3 @@ def test_the_command_exits_0_when_all_agree_and_prints_the_seed(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "种子 2" in done.stdout and "结果：一致" in done.stdout
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="an epoch number reused by a second restore (docs/simulation.md)",
-)
-def test_two_restores_from_the_same_epoch_lose_no_change(templates: ReplayTemplates, workdir: Path) -> None:
-    """A known limit, kept visible: seed 537 restores a station twice from backups of its epoch 2; both
-    restores open "epoch 3" and HQ's acknowledgement of the first hides a change of the second. When
-    the epoch numbering is fixed this passes, and strict xfail says so."""
-    config = SimConfig(seed=537, restore=0.3, rounds=8, loss=0.3, epoch_on_restore="service", workdir=workdir)
-    result = simulate(config, templates)
-    assert result.ok, explained(result)
