@@ -4,7 +4,9 @@ rebuild its tables (DESIGN.md "Sync by packages", docs/simulation.md)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,8 +194,11 @@ class ReplayTemplates:
             db.close()
 
     def fresh(self, hq: bool) -> Database:
+        """A copy of the empty schema under a name no other run (or process) sharing the folder uses."""
         self.copies += 1
-        target = self.folder / f"replay-{self.copies:05d}.sqlite"
+        handle, name = tempfile.mkstemp(prefix="replay-", suffix=".sqlite", dir=self.folder)
+        os.close(handle)
+        target = Path(name)
         shutil.copyfile(self.hq if hq else self.station, target)
         return open_database(target)
 

@@ -257,3 +257,39 @@ def test_a_restore_from_before_the_previous_epoch_gets_back_the_changes_of_every
         assert session.scalars(select(Venture).where(Venture.entrepreneur_id == first)).first() is not None
     assert waiting(one) == 0
     agree(world)
+
+
+def test_two_restores_that_open_the_same_epoch_number_lose_no_change(world: Simulation) -> None:
+    """Restored twice from one backup, a station opened "epoch 2" twice; HQ's acknowledgement of the
+    first one's seqs hid the second one's change with the same seq, so it was never sent: an edit of a
+    file HQ had meanwhile moved to another station was lost without a trace (found by seed 537 with
+    --restore 0.3 --rounds 8 --loss 0.3)."""
+    from desktop.services.entrepreneurs import update_entrepreneur
+    from desktop.sync_sim.workload import person_data
+    from models.audit import Change
+
+    assert world.hq is not None
+    one, two = world.stations
+    person_id = file_one(one, world.names)
+    world.exchange(0, clean=True)
+    world.back_up(one, 0)
+    world.restore(one)  # epoch 2, the first time
+    update_entrepreneur(
+        one.db, one.actor, entrepreneur_id=person_id, person=person_data(stored(one, person_id), notes="一")
+    )
+    world.exchange(1, clean=True)
+    world.exchange(2, clean=True)  # HQ acknowledges epoch 2 through the edit's seq
+    sync.transfer_file(world.hq.db, world.hq.actor, entrepreneur_id=person_id, to_station=two.code)
+    world.restore(one)  # the same backup: epoch 2 again, the edit above gone
+    update_entrepreneur(
+        one.db, one.actor, entrepreneur_id=person_id, person=person_data(stored(one, person_id), address="二")
+    )
+    with one.db.reading() as session:
+        edit = session.scalars(
+            select(Change.id).where(Change.record_id == person_id).order_by(Change.seq.desc())  # type: ignore[attr-defined]
+        ).first()
+    for number in range(3, 9):
+        world.exchange(number, clean=True)
+    with world.hq.db.reading() as session:
+        assert session.get(Change, edit) is not None
+    agree(world)

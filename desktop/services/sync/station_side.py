@@ -27,7 +27,6 @@ from desktop.services.sync.digest import bucket_of, differing, digests
 from desktop.services.sync.node import (
     current_epoch,
     enrolment_proof,
-    fork_point,
     keys_of,
     last_local_seq,
     refuse,
@@ -82,8 +81,11 @@ def outgoing(session: Session, node: SyncNode, hq: SyncPeer) -> tuple[int, Itera
     epochs = node.epochs
     start = hq.acked_seq
     if hq.acked_epoch and hq.acked_epoch != current_epoch(node):
-        fork = fork_point(epochs, hq.acked_epoch)
-        start = min(start, fork if fork is not None else start)
+        # HQ acknowledged an earlier epoch: a restore may have opened that number again, so its seqs
+        # may be another timeline's; all of that epoch as this database holds it goes again (HQ skips
+        # what it has), until HQ acknowledges the current epoch
+        begun = [first for epoch, first in epochs if epoch == hq.acked_epoch]
+        start = min(start, begun[0] - 1 if begun else 0)
     connection = session.connection()
     log = Change.__table__  # type: ignore[attr-defined]
 
