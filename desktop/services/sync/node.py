@@ -117,17 +117,6 @@ def lost_ranges(held: Iterable[int], epochs: list[list[int]]) -> list[list[int]]
     return lost
 
 
-def fork_point(epochs: list[list[int]], epoch: int) -> int | None:
-    """The last seq epoch ``epoch`` shares with the epochs after it (None: it is the current one; 0: an
-    epoch the list does not hold, lost whole to a restore from before it)."""
-    if all(listed != epoch for listed, _ in epochs) and any(listed > epoch for listed, _ in epochs):
-        return 0
-    for later, first in epochs:
-        if later > epoch:
-            return first - 1
-    return None
-
-
 def secret_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
