@@ -3,7 +3,8 @@ a seeded workload through the real services, packages lost, duplicated, delayed 
 restored from old backups; afterwards every station and HQ agree record by record, every change is
 accounted for, and every node's journal rebuilds its tables.
 
-CI runs ``SYNC_SIM_SEEDS`` seeds (default 10) of small runs; ``SYNC_SIM_SEEDS=200`` runs more by hand.
+CI runs ``SYNC_SIM_TINY_SEEDS`` seeds (default 100) of two stations over four rounds and
+``SYNC_SIM_SEEDS`` (default 10) of three stations over six; ``SYNC_SIM_SEEDS=200`` runs more by hand.
 A few seeds run with HQ on PostgreSQL where the ``pg_db_url`` fixture exists (tests/postgres.py)."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from desktop.sync_sim.driver import SimConfig, SimResult, Simulation, simulate
 from desktop.sync_sim.workload import live_people
 
 SEEDS = int(os.environ.get("SYNC_SIM_SEEDS", "10"))
+TINY_SEEDS = int(os.environ.get("SYNC_SIM_TINY_SEEDS", "100"))  # two stations, four rounds: many seeds
 PG_SEEDS = int(os.environ.get("SYNC_SIM_PG_SEEDS", "3"))
 
 
@@ -71,6 +73,13 @@ def workdir(tmp_path: Path) -> Iterator[Path]:
 
 def explained(result: SimResult) -> str:
     return "\n".join(result.lines())
+
+
+@pytest.mark.parametrize("seed", range(1000, 1000 + TINY_SEEDS))
+def test_two_stations_and_hq_agree_over_many_seeds(seed: int, templates: ReplayTemplates, workdir: Path) -> None:
+    """Many short runs, each with every fault of the channel and restores more often: CI's breadth."""
+    result = simulate(small(seed, workdir, stations=2, rounds=4, restore=0.25), templates)
+    assert result.ok, explained(result)
 
 
 @pytest.mark.parametrize("seed", range(SEEDS))
