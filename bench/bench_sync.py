@@ -65,9 +65,19 @@ def _run(station: Path, folder: Path, server: setup.PgServer | None) -> list[Ben
     results: list[BenchResult] = []
     package, changes, export_row = _export(st, folder, home)
     results.append(export_row)
-    kept = {"st": st, "empty_hq": empty_hq, "package": package, "changes": changes, "folder": folder}
-    hq, apply_rows = _apply_sqlite(**kept, home=home, code=code)
-    pg_rows, pg_note = _apply_pg(server=server, **kept, home=home, code=code)
+    hq, apply_rows = _apply_sqlite(
+        st=st, empty_hq=empty_hq, package=package, changes=changes, folder=folder, home=home, code=code
+    )
+    pg_rows, pg_note = _apply_pg(
+        server=server,
+        st=st,
+        empty_hq=empty_hq,
+        package=package,
+        changes=changes,
+        folder=folder,
+        home=home,
+        code=code,
+    )
     if pg_note:
         apply_rows[0] = _with_note(apply_rows[0], f"PostgreSQL: not measured ({pg_note})")
     results += apply_rows + pg_rows
