@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
     from sqlalchemy import Engine
-    from sqlalchemy.engine import Connection
+    from sqlalchemy.engine import URL, Connection
     from sqlmodel import Session
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,33 @@ def connect(path: Path | str, *, read_only: bool = False, query_only: bool = Fal
     return connection
 
 
+# An HQ server's connections: wait up to 5 s for a lock held by another writer (as busy_timeout does on
+# SQLite), then fail with an error rather than hang; name the program in pg_stat_activity.
+POSTGRES_OPTIONS = "-c lock_timeout=5000 -c application_name=doorstep"
+
+
+def server_url(text: str) -> URL:
+    """A server URL as the engine takes it: ``postgresql://`` (what a person types) means psycopg 3, the
+    driver Doorstep ships, not SQLAlchemy's default psycopg2."""
+    from sqlalchemy import make_url
+
+    url = make_url(text)
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
+
+
+def shown(url_or_path: str | Path) -> str:
+    """A database as a message names it: a server URL without its password."""
+    text = str(url_or_path)
+    if "://" not in text:
+        return text
+    from sqlalchemy import make_url
+
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except Exception:  # sqlalchemy.exc.ArgumentError: not a URL at all
+        return text
+
+
 def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
@@ -145,7 +172,11 @@ def make_engine(url_or_path: str | Path) -> tuple[Engine, Path | None]:
     text = str(url_or_path)
     path: Path | None = None
     if "://" in text and make_url(text).get_backend_name() != "sqlite":
-        engine = create_engine(text, pool_pre_ping=True)
+        url = server_url(text)
+        settings: dict[str, Any] = {}
+        if url.get_backend_name() == "postgresql" and "options" not in url.query:
+            settings["options"] = POSTGRES_OPTIONS
+        engine = create_engine(url, pool_pre_ping=True, connect_args=settings)
     else:
         path = Path(make_url(text).database or "") if "://" in text else Path(text).expanduser()
         file = path
@@ -198,25 +229,42 @@ def open_database(
         engine, path = make_engine(url_or_path)
         current = current_revisions(engine)
     except Exception as error:  # sqlite3.DatabaseError: file is not a database, locked, unreadable
-        raise DatabaseError(f"无法打开数据库 {url_or_path}：{error}") from error
+        raise DatabaseError(f"无法打开数据库 {shown(url_or_path)}：{error}") from error
     script = ScriptDirectory.from_config(alembic_config())
     unknown = [rev for rev in current if _lookup(script, rev) is None]
     if unknown:
         engine.dispose()
         raise DatabaseError(
-            f"数据库 {url_or_path} 的结构版本（{', '.join(sorted(unknown))}）比本程序新，"
+            f"数据库 {shown(url_or_path)} 的结构版本（{', '.join(sorted(unknown))}）比本程序新，"
             "请先升级 Doorstep 再打开它；文件未做任何改动"
         )
     heads = set(script.get_heads())
     if current != heads:
         if current and path is not None:
             backup_before_migration(path, backup_dir or path.parent / "backups", sorted(current))
-        log.info("migrating %s from %s to %s", url_or_path, sorted(current), sorted(heads))
+        log.info("migrating %s from %s to %s", shown(url_or_path), sorted(current), sorted(heads))
         from models.journal import journal_writing
 
         with engine.begin() as connection, journal_writing(connection):  # migrations write the log too
-            command.upgrade(alembic_config(connection), "heads")
+            if _migrating_alone(connection, current) != heads:
+                command.upgrade(alembic_config(connection), "heads")
     return Database(engine, path)
+
+
+MIGRATION_LOCK = 0x446F6F72  # "Door": the advisory lock that one migrating process holds on a server
+
+
+def _migrating_alone(connection: Connection, current: set[str]) -> set[str]:
+    """The revisions to migrate from, once this is the only process migrating. A station file has one
+    writer at a time already; on a server, HQ processes that open a database together wait for the
+    first (however long its migration takes) and then find it current."""
+    if connection.dialect.name != "postgresql":
+        return current
+    from alembic.runtime.migration import MigrationContext
+
+    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    return set(MigrationContext.configure(connection).get_current_heads())
 
 
 def _stored_revisions(path: Path) -> set[str] | None:

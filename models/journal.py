@@ -217,7 +217,10 @@ def insert_columns(
         return
     table = metadata.tables[table_name]
     dialect = connection.dialect
-    if dialect.paramstyle != "qmark":  # not SQLite: let SQLAlchemy do it
+    if dialect.name == "postgresql":
+        _copy_rows(connection, table, names, rows)
+        return
+    if dialect.paramstyle != "qmark":  # neither SQLite nor PostgreSQL: let SQLAlchemy do it
         connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
         return
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
@@ -237,6 +240,25 @@ def insert_columns(
         else:
             values[index] = tuple(map(_quicker(table.c[name].type, process, column), column))
     connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+
+
+def _copy_rows(
+    connection: Connection, table: Any, names: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL: one ``COPY … FROM STDIN`` (a quarter of an executemany's time), each value through
+    its column type's bind processor as the ORM binds it. COPY goes to the driver without SQLAlchemy's
+    events, so the write guard's rule is checked here."""
+    if table.name in guarded_tables() and not connection.info.get(WRITING):
+        raise JournalViolation(f"表 {table.name} 只能经由变更日志的工作单元写入（COPY）")
+    dialect = connection.dialect
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    quote = dialect.identifier_preparer.quote
+    sql = f"COPY {quote(table.name)} ({', '.join(map(quote, names))}) FROM STDIN"
+    driver: Any = connection.connection.driver_connection  # psycopg's, in this transaction
+    cursor = driver.cursor()
+    with cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([v if p is None else p(v) for p, v in zip(processors, row, strict=True)])
 
 
 @contextmanager
@@ -336,7 +358,9 @@ def journal_writing(connection: Connection) -> Iterator[None]:
 
 
 _WRITE_STATEMENT = re.compile(
-    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[\"`\[]?(\w+)",
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM"
+    # PostgreSQL's own: TRUNCATE, MERGE, UPDATE/DELETE ONLY, a schema before the table (also SQLite's main.)
+    r"|TRUNCATE(?:\s+TABLE)?|MERGE\s+INTO)\s+(?:ONLY\s+)?(?:[\"`\[]?\w+[\"`\]]?\.)?[\"`\[]?(\w+)",
     re.IGNORECASE,
 )
 

@@ -97,3 +97,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/ui/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.gui)
+
+
+# A throwaway PostgreSQL server for the HQ tests: pg_url (the session's server), pg_db_url (a fresh
+# migrated database per test); skipped, saying why, only where PostgreSQL's binaries are absent.
+from tests.postgres import pg_db_url, pg_server, pg_url  # noqa: E402, F401

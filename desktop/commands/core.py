@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from desktop.commands.common import database_path, open_existing
 from desktop.demo import generate_demo
@@ -18,9 +19,11 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     p = sub.add_parser("init", parents=[common], help="建立服务站数据库")
-    p.add_argument("--station", required=True, help="服务站编码：6 位行政区划代码 + 3 位站点序号")
-    p.add_argument("--station-name", required=True, help="服务站名称")
-    p.add_argument("--enroll", help="总部发来的入网包（数据同步功能完成后可用）")
+    p.add_argument("--station", help="服务站编码：6 位行政区划代码 + 3 位站点序号（用登记包时可省）")
+    p.add_argument("--station-name", help="服务站名称（用登记包时可省）")
+    p.add_argument(
+        "--enroll", type=Path, help="总部发来的登记包：服务站的编码、名称、总部的密钥和参考数据都从中来"
+    )
     p.set_defaults(run=run_init)
 
     p = sub.add_parser("demo", parents=[common], help="生成演示数据")
@@ -35,14 +38,32 @@ def register(
 
 def run_init(args: argparse.Namespace) -> int:
     if args.enroll:
-        print("入网包（--enroll）将在数据同步功能中提供；本次只建立服务站。", file=sys.stderr)
-        return 1
+        return _init_enrolled(args)
+    if not args.station or not args.station_name:
+        print("请给出 --station 和 --station-name，或用 --enroll 指定总部发来的登记包", file=sys.stderr)
+        return 2
     db = open_database(database_path(args))
     try:
         info = init_station(db, operator(args.station), code=args.station, name=args.station_name)
     finally:
         db.close()
     print(f"已建立服务站 {info.code} {info.name}（{info.region_label}），数据库：{database_path(args)}")
+    return 0
+
+
+def _init_enrolled(args: argparse.Namespace) -> int:
+    from desktop.services.sync import enrol_station
+
+    db = open_database(database_path(args))
+    try:
+        info = enrol_station(db, operator(), path=args.enroll)
+    finally:
+        db.close()
+    if args.station and args.station != info.code:
+        print(f"注意：登记包是发给服务站 {info.code} 的，已按登记包建立", file=sys.stderr)
+    print(
+        f"已用登记包建立服务站 {info.code} {info.name}（{info.region_label}），数据库：{database_path(args)}"
+    )
     return 0
 
 

@@ -521,7 +521,11 @@ def area() -> Area:
     return Area(
         name="entrepreneurs",
         records=(
-            RecordKind("entrepreneur", personal_fields=frozenset({"id_number", "phone"}), recompute=search),
+            RecordKind(
+                "entrepreneur",
+                personal_fields=frozenset({"id_number", "phone"}),
+                recompute=(*search, "case_sequence"),  # files received (back) advance the numbering
+            ),
             RecordKind("venture", recompute=search),
         ),
         local_tables=(str(Draft.__tablename__),),  # what a dialog keeps of half-typed input

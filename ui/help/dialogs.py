@@ -39,6 +39,9 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("segno", "BSD-3-Clause", "https://github.com/heuer/segno"),
     ("cryptography", "Apache-2.0 或 BSD-3-Clause", "https://cryptography.io"),
     ("argon2-cffi", "MIT", "https://argon2-cffi.readthedocs.io"),
+    ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py"),
+    ("pyrage（age 加密）", "MIT 或 Apache-2.0", "https://github.com/woodruffw/pyrage"),
+    ("psycopg", "LGPL-3.0-only", "https://www.psycopg.org"),
     ("SQLite", "公有领域（Public Domain）", "https://sqlite.org"),
     ("Python", "PSF-2.0", "https://www.python.org"),
 )

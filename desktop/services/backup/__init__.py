@@ -284,8 +284,34 @@ def restore_backup(source: Path, *, target: Path, safety_folder: Path) -> Restor
         raise BackupError(
             f"恢复没有完成（{error}）。现在的数据库保持原样；恢复前的备份在 {safety}"
         ) from error
+    _new_sync_epoch(target)
     log.info("restored %s from %s (safety copy %s)", target, source, safety)
     return RestoreResult(restored=info, safety_copy=safety, previous_station=previous)
+
+
+def _new_sync_epoch(target: Path) -> None:
+    """A station restored from a backup has lost whatever it made after it: the changes it makes from
+    now on are a new sync epoch, so HQ can tell the fork and send back what was lost (docs/sync.md).
+    A database that has not joined sync (or predates it) has nothing to mark."""
+    import json
+    from contextlib import closing
+
+    from desktop.services.sync.node import CASE_NUMBER_JUMP
+    from models.database import connect
+
+    with closing(connect(target)) as connection:
+        try:
+            row = connection.execute("SELECT code, epochs FROM sync_node WHERE role = 'station'").fetchone()
+        except sqlite3.Error:
+            return  # no sync tables in this backup's schema: it is migrated when opened
+        if row is None:
+            return
+        epochs = json.loads(row[1])
+        last = connection.execute("SELECT coalesce(max(seq), 0) FROM change_log").fetchone()[0]
+        epochs.append([int(epochs[-1][0]) + 1, int(last) + 1])
+        connection.execute("UPDATE sync_node SET epochs = ? WHERE code = ?", (json.dumps(epochs), row[0]))
+        # numbers given after the backup went to HQ with the lost files: new files skip past them
+        connection.execute("UPDATE case_sequence SET last = last + ?", (CASE_NUMBER_JUMP,))
 
 
 def _station_text(path: Path) -> str:

@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from desktop.services.sync.wire import change_row, from_wire_time
@@ -98,6 +99,7 @@ class Applier:
         self.validate = validate
         self.report = report or ApplyReport()
         self.tables = travelling_tables()
+        self._set_aside: set[str] = set()  # this chunk's changes that wait or are quarantined
         self.order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
         self.quarantined_records: set[tuple[str, str]] = set(
             (row[0], row[1])
@@ -159,7 +161,8 @@ class Applier:
                 item = pending[key] = _Pending(RecordState(), new=True)
             self._fold(item, change)
             item.changes.append(change)
-        held = self._write(pending)
+        held = self._write(pending) | self._set_aside
+        self._set_aside = set()
         landed = [c for c in fresh if c["id"] not in held and (c["record_kind"], c["record_id"]) in pending]
         self.report.kinds.update(change["record_kind"] for change in landed)
         self._log(landed, pending)
@@ -280,6 +283,7 @@ class Applier:
         self.report.conflicts += 1
 
     def _wait(self, change: dict[str, Any], reason: str) -> None:
+        self._set_aside.add(change["id"])
         self.session.add(SyncWaiting(change_id=change["id"], change=change, peer=self.peer, reason=reason))
         self.report.waiting += 1
 
@@ -287,6 +291,7 @@ class Applier:
         change_id = str(change.get("id") or "")[:36]
         if not change_id or self.session.get(SyncQuarantine, change_id) is not None:
             return
+        self._set_aside.add(change_id)
         kind, record = str(change.get("record_kind", ""))[:40], str(change.get("record_id", ""))[:36]
         self.session.add(
             SyncQuarantine(
@@ -306,24 +311,23 @@ class Applier:
         """Store the merged records; returns the ids of changes that did not land (waiting, quarantined)."""
         held: set[str] = set()
         new_rows: dict[str, list[tuple[_Pending, dict[str, Any]]]] = {}
+        changed: list[tuple[str, _Pending, dict[str, Any]]] = []
         for (kind, record_id), item in pending.items():
             if not item.changes:
                 continue
             row = record_row(self.tables[kind], record_id, item.state)
             if not item.new:
-                self._update(kind, item, row)
+                changed.append((kind, item, row))
                 continue
             problem = self._problem(kind, row, item)
             if problem is not None:
-                for change in item.changes:
-                    self._quarantine(change, problem)
-                    held.add(change["id"])
+                held.update(self._refuse(item, problem))
                 continue
             new_rows.setdefault(kind, []).append((item, row))
         # parents first; a new record whose parent is not here yet waits for it
         for kind in sorted(new_rows, key=lambda name: self.order[name]):
             table = self.tables[kind].__table__  # type: ignore[attr-defined]
-            ready: list[dict[str, Any]] = []
+            ready: list[tuple[_Pending, dict[str, Any]]] = []
             for item, row in new_rows[kind]:
                 missing = self._missing_parent(table, row)
                 if missing is not None:
@@ -331,11 +335,37 @@ class Applier:
                         self._wait(change, missing)
                         held.add(change["id"])
                     continue
-                ready.append(row)
-                self.report.touched.setdefault(kind, set()).add(row["id"])
+                ready.append((item, row))
             for group in _by_keys(ready):
-                self.connection.execute(insert(table), group)
+                held.update(self._insert(kind, table, group))
+        for kind, item, row in changed:
+            held.update(self._update(kind, item, row))
         return held
+
+    def _insert(self, kind: str, table: Table, group: list[tuple[_Pending, dict[str, Any]]]) -> set[str]:
+        """One executemany; if the database refuses it (a number already used here, say), row by row,
+        and a refused record's changes go to the quarantine with the database's reason."""
+        try:
+            with self.connection.begin_nested():
+                self.connection.execute(insert(table), [row for _, row in group])
+        except IntegrityError:
+            refused: set[str] = set()
+            for item, row in group:
+                try:
+                    with self.connection.begin_nested():
+                        self.connection.execute(insert(table), [row])
+                except IntegrityError as error:
+                    refused.update(self._refuse(item, _clash(kind, error)))
+                else:
+                    self.report.touched.setdefault(kind, set()).add(row["id"])
+            return refused
+        self.report.touched.setdefault(kind, set()).update(row["id"] for _, row in group)
+        return set()
+
+    def _refuse(self, item: _Pending, reason: str) -> set[str]:
+        for change in item.changes:
+            self._quarantine(change, reason)
+        return {change["id"] for change in item.changes}
 
     def _problem(self, kind: str, row: Mapping[str, Any], item: _Pending) -> str | None:
         table = self.tables[kind].__table__  # type: ignore[attr-defined]
@@ -362,14 +392,19 @@ class Applier:
                 return f"它指向的{target.name}记录（{value}）尚未收到"
         return None
 
-    def _update(self, kind: str, item: _Pending, row: dict[str, Any]) -> None:
+    def _update(self, kind: str, item: _Pending, row: dict[str, Any]) -> set[str]:
         assert item.row is not None
         changed = {key: value for key, value in row.items() if key != "id" and item.row.get(key) != value}
         if not changed:
-            return
+            return set()
         table = self.tables[kind].__table__  # type: ignore[attr-defined]
-        self.connection.execute(update(table).where(table.c.id == row["id"]).values(**changed))
+        try:
+            with self.connection.begin_nested():
+                self.connection.execute(update(table).where(table.c.id == row["id"]).values(**changed))
+        except IntegrityError as error:
+            return self._refuse(item, _clash(kind, error))
         self.report.touched.setdefault(kind, set()).add(row["id"])
+        return set()
 
     def _log(self, landed: list[dict[str, Any]], pending: Mapping[tuple[str, str], _Pending]) -> None:
         if not landed:
@@ -391,6 +426,16 @@ class Applier:
         self.report.applied += len(rows)
 
 
+def _clash(kind: str, error: IntegrityError) -> str:
+    """The database's refusal in words: which constraint, never the row's values (they may be
+    personal data)."""
+    text = str(error.orig) if error.orig is not None else "约束冲突"
+    if "UNIQUE" in text.upper() or "unique" in text:
+        field = text.rsplit(".", 1)[-1].split()[0] if "." in text else ""
+        return f"{kind} 的“{field or '唯一字段'}”与本机已有的另一条记录重复（例如案卷号或编号相同），未能应用"
+    return f"{kind} 未通过数据库的检查（{text.split(':')[0][:80]}），未能应用"
+
+
 def _unseen(edit: Mapping[str, Any], delete: Mapping[str, Any]) -> bool:
     """Whether an edit and a delete were made without seeing each other (by their record versions)."""
     return int(edit["version"]) > int(delete["base_version"]) and int(edit["base_version"]) < int(
@@ -398,11 +443,13 @@ def _unseen(edit: Mapping[str, Any], delete: Mapping[str, Any]) -> bool:
     )
 
 
-def _by_keys(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _by_keys(
+    rows: list[tuple[_Pending, dict[str, Any]]],
+) -> Iterator[list[tuple[_Pending, dict[str, Any]]]]:
     """Rows grouped by the columns they name (a column a create left out keeps its default)."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+    groups: dict[tuple[str, ...], list[tuple[_Pending, dict[str, Any]]]] = {}
+    for item, row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append((item, row))
     yield from groups.values()
 
 

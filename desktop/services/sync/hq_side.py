@@ -203,7 +203,7 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
         receipt.held = True
         receipt.messages.append(f"第 {peer.received_seq + 1} 号包尚未收到：这个包先收下，补齐后自动应用")
         return receipt
-    missing = [n for n in range(peer.received_seq + 1, seq) if epoch == peer.received_epoch]
+    missing = [n for n in range(peer.received_seq + 1, seq) if epoch == (peer.received_epoch or epoch)]
     if missing:
         receipt.messages.append(
             f"第 {'、'.join(map(str, missing[:5]))} 号包尚未收到（其中的变更已随第 {seq} 号包一并到达）"
@@ -366,7 +366,11 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
         "reply_version": node.reply_version,
         "expires_at": expiry(),
         "created_at": iso(utcnow()),
-        "acknowledges": {"epoch": peer.peer_epoch, "through": peer.peer_through},
+        "acknowledges": {
+            "epoch": peer.peer_epoch,
+            "through": peer.peer_through,
+            "through_id": _change_at(connection, code, peer.peer_epoch, peer.peer_through),
+        },
         "hq_through": hq_through,
         "from_hq_seq": peer.hq_acked,
         "digests": digests(connection, code, node.code, hq_kinds(), quarantined_of(session, code)),
@@ -396,6 +400,15 @@ def write_reply(session: Session, code: str, out_dir: Path, job: JobState = UNWA
         )
     )
     return Written(path=written.path, seq=peer.sent_seq, counts=dict(counts), changes=sum(counts.values()))
+
+
+def _change_at(connection: Connection, code: str, epoch: int, seq: int) -> str | None:
+    """The id of the station's change HQ holds at (epoch, seq): the station checks it is its own."""
+    log = Change.__table__  # type: ignore[attr-defined]
+    query = select(log.c.id).where(
+        log.c.station_code == code, log.c.origin_epoch <= epoch, log.c.origin_seq == seq
+    )  # a seq the epoch shares with the one before it was numbered there
+    return connection.execute(query.order_by(log.c.origin_epoch.desc()).limit(1)).scalar()
 
 
 def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> Iterator[dict[str, Any]]:

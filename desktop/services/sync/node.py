@@ -17,6 +17,7 @@ from models.sync.tables import HQ, STATION, SyncNode, SyncPeer
 
 HQ_USER = "总部工作人员"
 DEFAULT_HQ_CODE = "HQ"
+CASE_NUMBER_JUMP = 1000  # after a restore from an old backup, case numbers continue this far on
 
 
 def this_node(session: Session) -> SyncNode:
@@ -75,9 +76,14 @@ def last_seq(session: Session) -> int:
 def start_new_epoch(session: Session, node: SyncNode) -> int:
     """A restore from an old backup: the changes after it are a new epoch, so HQ can tell the fork and
     send back what the restore lost. Returns the new epoch."""
+    from models.station import CaseSequence
+
     epoch = current_epoch(node) + 1
     node.epochs = [*node.epochs, [epoch, last_seq(session) + 1]]
     session.add(node)
+    for sequence in session.scalars(select(CaseSequence)):  # numbers the lost files hold at HQ
+        sequence.last += CASE_NUMBER_JUMP
+        session.add(sequence)
     return epoch
 
 

@@ -230,7 +230,7 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
     check_reply(session, node, hq, manifest)
     acknowledges = manifest.get("acknowledges") or {}
     ack_epoch, ack_through = int(acknowledges.get("epoch", 0)), int(acknowledges.get("through", 0))
-    if ack_epoch == current_epoch(node) and ack_through > last_local_seq(session):
+    if ack_epoch == current_epoch(node) and not _still_ours(session, ack_through, acknowledges.get("through_id")):
         # HQ holds changes of ours this database no longer has: it was restored from an old backup
         start_new_epoch(session, node)
         receipt.messages.append(
@@ -268,6 +268,14 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
         )
     )
     return receipt
+
+
+def _still_ours(session: Session, seq: int, change_id: object) -> bool:
+    """Whether this database still holds the change of ours HQ says it holds last (same seq, same id)."""
+    if seq == 0 or change_id is None:
+        return True
+    found = session.get(Change, change_id) if isinstance(change_id, str) else None
+    return found is not None and found.received_in is None and found.seq == seq
 
 
 def _keep_notices(session: Session, notices: list[dict[str, Any]]) -> None:

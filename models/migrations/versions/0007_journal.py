@@ -60,7 +60,13 @@ CHUNK = 5000
 def upgrade() -> None:
     bind = op.get_bind()
     op.add_column("change_log", sa.Column("seq", sa.Integer(), nullable=True))
-    bind.exec_driver_sql("UPDATE change_log SET seq = rowid")
+    if bind.dialect.name == "sqlite":
+        bind.exec_driver_sql("UPDATE change_log SET seq = rowid")
+    else:  # PostgreSQL has no rowid: rows from before (none, as a rule: HQ databases are new) by time
+        bind.exec_driver_sql(
+            "UPDATE change_log SET seq = numbered.n FROM (SELECT id, row_number() OVER (ORDER BY at, id) AS n"
+            " FROM change_log) AS numbered WHERE change_log.id = numbered.id"
+        )
     last = bind.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM change_log").scalar_one()
     station = bind.exec_driver_sql("SELECT code FROM station LIMIT 1").scalar()
     change_log = sa.table(

@@ -1,0 +1,194 @@
+"""`doorstep sync …` (a station's exchange with HQ, or HQ applying station packages) and `doorstep hq …`
+(headquarters: its database, enrolling stations, replies, transfers). Exit 1 = refused, nothing changed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop.commands.common import database_path, open_existing
+from desktop.services import sync
+from desktop.services.sync.hq_side import hq_actor
+from desktop.services.sync.node import DEFAULT_HQ_CODE
+from models.audit import Actor
+from models.database import Database, open_database
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    group = sub.add_parser("sync", parents=[common], help="与总部交换数据包（数据同步）")
+    commands = group.add_subparsers(dest="sync_command", metavar="操作", required=True)
+    p = commands.add_parser("export", parents=[common], help="写出本站的下一个同步包，打印其路径")
+    p.add_argument("--out", required=True, type=Path, help="写到哪个文件夹（U 盘等）")
+    p.set_defaults(run=run_export)
+    p = commands.add_parser(
+        "import", parents=[common], help="导入数据包：服务站导入总部回复，总部导入服务站的包"
+    )
+    p.add_argument("package", type=Path, help="数据包文件（.dsync）")
+    p.set_defaults(run=run_import)
+    p = commands.add_parser("status", parents=[common], help="已发送、已确认、待发送、等待队列和冲突")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(run=run_status)
+    try:
+        from desktop.sync_sim.cli import register as register_simulation
+    except ImportError:  # pragma: no cover - the simulation ships with the program
+        pass
+    else:
+        register_simulation(commands, common)
+
+    group = sub.add_parser("hq", parents=[common], help="总部：数据库、登记服务站、回复包、调档")
+    commands = group.add_subparsers(dest="hq_command", metavar="操作", required=True)
+    p = commands.add_parser(
+        "init", parents=[common], help="建立总部数据库（SQLite 文件或 postgresql:// 地址）"
+    )
+    p.add_argument("--code", default=DEFAULT_HQ_CODE, help=f"总部的编码（默认 {DEFAULT_HQ_CODE}）")
+    p.add_argument("--name", default="总部", help="总部名称，例如：西湖区公共就业服务中心")
+    p.set_defaults(run=run_hq_init)
+    p = commands.add_parser("enroll", parents=[common], help="为新服务站写登记包")
+    p.add_argument("code", help="服务站编码（9 位）")
+    p.add_argument("--name", default="", help="服务站名称")
+    p.add_argument("--out", required=True, type=Path, help="登记包文件")
+    p.set_defaults(run=run_hq_enroll)
+    p = commands.add_parser("reply", parents=[common], help="为服务站写回复包")
+    p.add_argument("code", help="服务站编码")
+    p.add_argument("--out", required=True, type=Path, help="写到哪个文件夹")
+    p.set_defaults(run=run_hq_reply)
+    p = commands.add_parser("transfer", parents=[common], help="把一份档案（连同其历史）调到另一个服务站")
+    p.add_argument("entrepreneur_id", help="档案的记录编号")
+    p.add_argument("--to", required=True, dest="to_station", help="调入的服务站编码")
+    p.set_defaults(run=run_hq_transfer)
+    p = commands.add_parser("revoke", parents=[common], help="吊销服务站的密钥：此后它的数据包一律拒收")
+    p.add_argument("code", help="服务站编码")
+    p.set_defaults(run=run_hq_revoke)
+
+
+def acting(db: Database) -> Actor:
+    """Who acts on this database: HQ's user at HQ, the station user at a station."""
+    from desktop.services.station import default_actor
+    from desktop.services.sync.node import node_or_none
+    from models.sync.tables import HQ
+
+    with db.reading() as session:
+        node = node_or_none(session)
+    if node is not None and node.role == HQ:
+        return hq_actor(node.code)
+    return default_actor(db)
+
+
+def _open(args: argparse.Namespace) -> tuple[Database, Actor]:
+    db = open_existing(args)
+    try:
+        return db, acting(db)
+    except BaseException:
+        db.close()
+        raise
+
+
+def run_export(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        written = sync.export_package(db, actor, out_dir=args.out)
+    finally:
+        db.close()
+    print(written.path)
+    print("\n".join(written.lines()), file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        receipt = sync.import_package(db, actor, path=args.package)
+    finally:
+        db.close()
+    print("\n".join(receipt.lines()))
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        status = sync.sync_status(db, actor)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(status.as_json(), ensure_ascii=False, indent=2))
+        return 0
+    if not status.enrolled:
+        print("这个数据库还没有加入数据同步")
+        return 0
+    print(f"{'总部' if status.role == 'hq' else '服务站'} {status.code}（第 {status.epoch} 纪元）")
+    for peer in status.peers:
+        print(
+            f"  {peer.code} {peer.name}：已发出 {peer.sent_seq} 号包，已收到 {peer.received_seq} 号包，"
+            + (
+                f"待总部确认的变更 {peer.pending} 条"
+                if status.role != "hq"
+                else f"已收到其变更至 {peer.acked_seq}"
+            )
+            + (f"；第 {'、'.join(map(str, peer.gaps))} 号包尚未收到" if peer.gaps else "")
+            + (f"；{peer.held} 个包等待补齐" if peer.held else "")
+        )
+    print(
+        f"冲突 {status.open_conflicts} 处，等待队列 {status.waiting} 条，隔离 {status.quarantined} 条，"
+        f"通知 {status.notices} 条"
+    )
+    return 0
+
+
+def run_hq_init(args: argparse.Namespace) -> int:
+    target = database_path(args)
+    db = open_database(target)
+    try:
+        sync.init_hq(db, hq_actor(args.code), code=args.code, name=args.name)
+    finally:
+        db.close()
+    print(f"已建立总部数据库 {args.code} {args.name}：{target}")
+    return 0
+
+
+def run_hq_enroll(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        path = sync.enroll_station(db, actor, code=args.code, name=args.name, out=args.out)
+    finally:
+        db.close()
+    print(path)
+    print(
+        f"已写出服务站 {args.code} 的登记包：在服务站运行 doorstep init --enroll {path.name}", file=sys.stderr
+    )
+    return 0
+
+
+def run_hq_reply(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        written = sync.write_hq_reply(db, actor, code=args.code, out_dir=args.out)
+    finally:
+        db.close()
+    print(written.path)
+    print("\n".join(written.lines()), file=sys.stderr)
+    return 0
+
+
+def run_hq_transfer(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        sync.transfer_file(db, actor, entrepreneur_id=args.entrepreneur_id, to_station=args.to_station)
+    finally:
+        db.close()
+    print(f"已把档案调至服务站 {args.to_station}：它的下一个回复包会带上这份档案及其全部历史")
+    return 0
+
+
+def run_hq_revoke(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        sync.revoke_station(db, actor, code=args.code)
+    finally:
+        db.close()
+    print(f"已吊销服务站 {args.code} 的密钥")
+    return 0
