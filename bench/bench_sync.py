@@ -347,8 +347,8 @@ def _fleet(server: setup.PgServer | None, folder: Path, home: Path, pg_note: str
             figures["total_ms"],
             None,
             "ms",
-            note=f"{backend}; one HQ process importing every station's first package in turn, "
-            f"{figures['changes']:,} changes{reduced}",
+            note=f"{backend}; one HQ process (import service) applies each station's first package, "
+            f"{figures['changes']:,} changes applied ({_held(figures)}){reduced}",
         )
     ]
     first = figures["peaks"][str(marks[0])]
@@ -372,6 +372,10 @@ def _fleet(server: setup.PgServer | None, folder: Path, home: Path, pg_note: str
         )
     print(f"  fleet {size}: {figures}", flush=True)
     return rows
+
+
+def _held(figures: dict[str, Any]) -> str:
+    return ", ".join(f"{figures.get(key, 0):,} {key}" for key in ("waiting", "quarantined", "conflicts"))
 
 
 def _fleet_packages(hq: str | Path, root: Path, stations: int, people: int, home: Path) -> list[Path]:

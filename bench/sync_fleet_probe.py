@@ -1,6 +1,7 @@
 """One HQ process applying many stations' packages in turn (run by bench_sync in a fresh process, so
-its peak memory is the applier's own): prints one JSON line with the total time, the change count and
-the peak resident memory (VmHWM, MB) after each checkpoint.
+its peak memory is the applier's own): prints one JSON line with the total time, the changes applied
+(and those that waited, were quarantined or met a conflict) and the peak resident memory (VmHWM, MB)
+after each checkpoint.
 
     python -m bench.sync_fleet_probe HQ_URL PACKAGE_LIST CHECKPOINTS
 """
@@ -31,17 +32,18 @@ def main() -> int:
     actor = hq_actor("HQ")
     peaks: dict[str, float] = {}
     changes = 0
+    held = {"waiting": 0, "quarantined": 0, "conflicts": 0}
     started = time.perf_counter()
     for index, package in enumerate(packages, start=1):
         receipt = sync.import_package(db, actor, path=package)
         changes += receipt.report.applied
-        if receipt.report.waiting or receipt.report.quarantined:
-            print(f"{package.name}: {receipt.lines()}", file=sys.stderr)
+        for key in held:
+            held[key] += getattr(receipt.report, key)
         if index in marks:
             peaks[str(index)] = round(peak_mb(), 1)
     total = (time.perf_counter() - started) * 1000
     db.close()
-    print(json.dumps({"total_ms": total, "changes": changes, "peaks": peaks}))
+    print(json.dumps({"total_ms": total, "changes": changes, "peaks": peaks, **held}))
     return 0
 
 
