@@ -174,8 +174,12 @@ def make_engine(url_or_path: str | Path) -> tuple[Engine, Path | None]:
     if "://" in text and make_url(text).get_backend_name() != "sqlite":
         url = server_url(text)
         settings: dict[str, Any] = {}
-        if url.get_backend_name() == "postgresql" and "options" not in url.query:
-            settings["options"] = POSTGRES_OPTIONS
+        if url.get_backend_name() == "postgresql":
+            if "options" not in url.query:
+                settings["options"] = POSTGRES_OPTIONS
+            # no server-side prepared statements: a plan made while a table was empty (a first package
+            # into a new HQ) would be kept as the table grows, and a lookup by id became a scan
+            settings["prepare_threshold"] = None
         engine = create_engine(url, pool_pre_ping=True, connect_args=settings)
     else:
         path = Path(make_url(text).database or "") if "://" in text else Path(text).expanduser()

@@ -76,7 +76,9 @@ def explained(result: SimResult) -> str:
 
 
 @pytest.mark.parametrize("seed", range(1000, 1000 + TINY_SEEDS))
-def test_two_stations_and_hq_agree_over_many_seeds(seed: int, templates: ReplayTemplates, workdir: Path) -> None:
+def test_two_stations_and_hq_agree_over_many_seeds(
+    seed: int, templates: ReplayTemplates, workdir: Path
+) -> None:
     """Many short runs, each with every fault of the channel and restores more often: CI's breadth."""
     result = simulate(small(seed, workdir, stations=2, rounds=4, restore=0.25), templates)
     assert result.ok, explained(result)
