@@ -45,7 +45,9 @@ def stored_rows(connection: Connection, *conditions: Any) -> Iterator[dict[str, 
     last = 0
     while True:
         query = select(table).where(table.c.seq > last, *conditions).order_by(table.c.seq).limit(READ_BATCH)
-        rows = [dict(row._mapping) for row in connection.execute(query)]
+        result = connection.execute(query)
+        keys = list(result.keys())
+        rows = [dict(zip(keys, row, strict=True)) for row in result.all()]  # one fetch, plain tuples
         if not rows:
             return
         yield from rows
