@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop.services.sync.wire import WIRE_FIELDS
+
 HQ_CODE = "HQ"
 HQ_NAME = "基准测试县总部"
 MEMBER_ROWS = 50_000  # as desktop.services.sync.common.MEMBER_ROWS: one age stream per member
@@ -152,22 +154,7 @@ def apply(hq_url: str | Path, package: Path, home: Path) -> float:
 
 
 # ---------------------------------------------------------------------------------------- baselines
-WIRE = (
-    "id",
-    "operation_id",
-    "operation_label",
-    "at",
-    "user_name",
-    "station_code",
-    "record_kind",
-    "record_id",
-    "subject_id",
-    "action",
-    "changes",
-    "base_version",
-    "version",
-    "undoes",
-)
+WIRE = WIRE_FIELDS  # a change as it travels: the journal's change columns but the local seq
 
 
 def _own_changes(connection: sqlite3.Connection) -> Iterator[dict[str, Any]]:

@@ -36,6 +36,7 @@ from ui.style import icon
 from ui.sync import words
 from ui.sync.dialogs import ReceiptDialog, ask_export_folder, ask_package_file
 from ui.widgets import dialogs
+from ui.widgets.buttons import button
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.columns import ColumnFitter
 from ui.widgets.empty_state import EmptyState
@@ -44,18 +45,6 @@ from ui.widgets.saving import show_in_system
 
 T = TypeVar("T")
 UNCHANGED = "数据库没有任何改动。"
-
-
-def _button(
-    text: str, parent: QWidget, slot: Callable[[], object], *, primary: bool = False, tip: str = ""
-) -> QPushButton:
-    widget = QPushButton(text, parent)
-    if primary:
-        widget.setObjectName("primary")
-    if tip:
-        widget.setToolTip(tip)
-    widget.clicked.connect(lambda _checked=False: slot())
-    return widget
 
 
 class ListTab(QWidget, Generic[T]):
@@ -97,7 +86,7 @@ class ListTab(QWidget, Generic[T]):
         self.buttons: list[QPushButton] = []
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
 
-    def add_button(self, button: QPushButton) -> QPushButton:
+    def addbutton(self, button: QPushButton) -> QPushButton:
         """A button over the table; right-clicking a row offers the same action (UI.md)."""
         self.bar.addWidget(button)
         self.buttons.append(button)
@@ -128,8 +117,8 @@ class ListTab(QWidget, Generic[T]):
 
     def _enable(self) -> None:
         chosen = self.current() is not None
-        for button in self.buttons:
-            button.setEnabled(chosen)
+        for action in self.buttons:
+            action.setEnabled(chosen)
 
 
 class SyncPage(QWidget):
@@ -160,7 +149,7 @@ class SyncPage(QWidget):
         title.setObjectName("pageTitle")
         bar.addWidget(title)
         bar.addSpacing(16)
-        self.export_button = _button(
+        self.export_button = button(
             self.tr("导出同步包…"),
             self,
             self.export_dialog,
@@ -168,7 +157,7 @@ class SyncPage(QWidget):
             tip=self.tr("把总部还没有确认的变更写成一个同步包，存到U盘或文件夹（Ctrl+E）"),
         )
         self.export_button.setIcon(icon("mdi6.export", color="#ffffff"))
-        self.import_button = _button(
+        self.import_button = button(
             self.tr("导入总部数据包…"),
             self,
             self.import_dialog,
@@ -253,11 +242,11 @@ class SyncPage(QWidget):
             [1, 0, 1, 1, 1, 1],
             self.tabs,
         )
-        self.keep_button = self.conflicts.add_button(
-            _button(self.tr("保留当前值"), self, self.keep_current, tip=self.tr("当前值是对的：从列表中移除"))
+        self.keep_button = self.conflicts.addbutton(
+            button(self.tr("保留当前值"), self, self.keep_current, tip=self.tr("当前值是对的：从列表中移除"))
         )
-        self.reinstate_button = self.conflicts.add_button(
-            _button(
+        self.reinstate_button = self.conflicts.addbutton(
+            button(
                 self.tr("恢复另一方的值"),
                 self,
                 self.reinstate,
@@ -270,8 +259,8 @@ class SyncPage(QWidget):
             [1, 0, 0, 0, 3],
             self.tabs,
         )
-        self.force_button = self.waiting.add_button(
-            _button(
+        self.force_button = self.waiting.addbutton(
+            button(
                 self.tr("强制应用…"),
                 self,
                 self.force,

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from ui.training.grid import AttendanceGridWidget
 from ui.training.keys import EnterMovesDown, chosen_rows, on_delete
 from ui.training.models import STATUS_TONES, CompletionModel, roster_columns, session_columns
 from ui.widgets import dialogs
+from ui.widgets.buttons import button
 from ui.widgets.chip_label import ChipLabel
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.printing import make_and_preview
@@ -53,18 +53,6 @@ def table_for(model: RowsModel[Any], parent: QWidget, kind: type[QTableView] = Q
     for section, column in enumerate(model.columns):
         view.setColumnWidth(section, column.width)
     return view
-
-
-def button(
-    text: str, parent: QWidget, slot: Callable[[], object], *, primary: bool = False, tip: str = ""
-) -> QPushButton:
-    widget = QPushButton(text, parent)
-    if primary:
-        widget.setObjectName("primary")
-    if tip:
-        widget.setToolTip(tip)
-    widget.clicked.connect(lambda _checked=False: slot())
-    return widget
 
 
 class ClassView(QWidget):

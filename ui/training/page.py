@@ -26,11 +26,12 @@ from models.errors import DoorstepError
 from models.permissions import Permission
 from models.validators import parse_date
 from ui.operations import run_in_background
-from ui.training.class_view import ClassView, button
+from ui.training.class_view import ClassView
 from ui.training.dialogs import ClassDialog
 from ui.training.keys import on_delete
 from ui.training.models import class_columns
 from ui.widgets import dialogs
+from ui.widgets.buttons import button
 from ui.widgets.chips import ChipDelegate
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.rows_model import RowsModel
