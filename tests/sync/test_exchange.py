@@ -304,3 +304,36 @@ def test_reference_data_hq_publishes_reaches_every_station_and_a_new_one_s_enrol
         assert "zj-hangzhou-2026" in {s.id for s in list_policy_sets(node.db, node.actor)}
     late = county.add_station("330106003")
     assert "zj-hangzhou-2026" in {s.id for s in list_policy_sets(late.db, late.actor)}
+
+
+def test_a_record_that_fails_hq_s_checks_is_quarantined_reported_and_never_blocks_the_rest(
+    county: County,
+) -> None:
+    """A file whose ID number fails its checksum (written by an older program, or a damaged database)
+    does not stop its package: HQ quarantines it with the reason, the other file lands, and the station
+    is told in HQ's reply."""
+    from sqlalchemy import text
+
+    from models.journal import journal_writing
+
+    bad, good = county.new_file(), county.new_file()
+    station = county.station()
+    with station.db.transaction() as session, journal_writing(session.connection()):
+        # the ID number as an older program might have stored it: wrong check digit, record and log alike
+        number = str(record(station, "entrepreneur", bad)["id_number"])
+        wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+        session.execute(text("UPDATE entrepreneur SET id_number = :n WHERE id = :i"), {"n": wrong, "i": bad})
+        session.execute(
+            text("UPDATE change_log SET changes = replace(changes, :old, :new) WHERE record_id = :i"),
+            {"old": number, "new": wrong, "i": bad},
+        )
+    receipt = county.to_hq(county.export())
+    assert receipt.report.quarantined == 1 and record(county.hq, "entrepreneur", good)
+    assert record(county.hq, "entrepreneur", bad) == {}
+    held = sync.list_quarantine(county.hq.db, county.hq.actor)
+    assert [q.record_id for q in held] == [bad] and "身份证号码未通过校验" in held[0].reason
+    assert wrong not in held[0].reason  # the reason never shows the number itself
+    county.to_station(county.reply())
+    told = sync.list_notices(station.db, station.actor)
+    assert [n.record_id for n in told if n.kind == "quarantine"] == [bad]
+    assert county.agree()  # both sides leave the quarantined file out of their digests

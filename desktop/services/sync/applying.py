@@ -25,7 +25,7 @@ from desktop.services.sync.wire import change_row, from_wire_time
 from models.audit import Change, ChangeAction, next_seqs
 from models.base import jsonable, utcnow
 from models.journal import change_as_row, insert_columns, journal_writing, record_row
-from models.sync.merge import TOMBSTONE, RecordState, stamp_of
+from models.sync.merge import TOMBSTONE, RecordState
 from models.sync.tables import SyncConflict, SyncQuarantine, SyncWaiting
 from models.tables import metadata, travelling_tables
 
@@ -522,6 +522,3 @@ def _json_safe(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-__all__ = ["Applier", "ApplyReport", "stamp_of"]

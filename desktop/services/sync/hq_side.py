@@ -210,7 +210,9 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     if peer.sign is None:
         offered = PublicKeys.from_json((manifest.get("enrolment") or {}).get("keys"))
         peer.sign, peer.box, peer.status = offered.sign, offered.box, "active"
-    applier = Applier(session, peer=code, package_id=package.package_id, home=_home(node.code))
+    applier = Applier(
+        session, peer=code, package_id=package.package_id, home=_home(node.code), validate=hq_checks
+    )
     applier.apply(changes_of(package))
     applier.retry_waiting()
     recompute(session, applier.report.kinds)
@@ -246,6 +248,22 @@ def _home(hq_code: str) -> Any:
         return "*" if kind in kinds and station == hq_code else station
 
     return home
+
+
+def hq_checks(kind: str, values: Mapping[str, Any]) -> str | None:
+    """HQ's own checks of a station's new record, beyond the database's: a file's ID number must pass
+    its checksum (a station checked it at entry; a package from an older or broken program may not
+    have). The reason names the field, never the value (personal data)."""
+    from models.errors import ValidationError
+    from models.validators import parse_id_number
+
+    number = values.get("id_number") if kind == "entrepreneur" else None
+    if number:
+        try:
+            parse_id_number(number)
+        except ValidationError:
+            return "创业者档案的身份证号码未通过校验（校验位、出生日期或地区码不对），总部未接收"
+    return None
 
 
 def _own_epochs(session: Session, code: str) -> list[int]:

@@ -38,7 +38,6 @@ from desktop.sync_package import NodeKeys, OpenedPackage, PublicKeys
 from models.audit import Change
 from models.base import utcnow
 from models.sync.tables import HQ, STATION, SyncNode, SyncNotice, SyncPackage, SyncPeer, SyncQuarantine
-from models.tables import travelling_tables
 
 
 # ------------------------------------------------------------------------------------------- enrolment
@@ -243,12 +242,3 @@ def _keep_notices(session: Session, notices: list[dict[str, Any]]) -> None:
                 text=str(notice.get("text", ""))[:500],
             )
         )
-
-
-def transferred_out(connection: Connection, station: str, entrepreneur_id: str) -> str | None:
-    """The station a file was moved to, or None if it is this station's."""
-    table = travelling_tables()["entrepreneur"].__table__  # type: ignore[attr-defined]
-    row = connection.execute(select(table.c.station_code).where(table.c.id == entrepreneur_id)).first()
-    if row is None or row[0] == station:
-        return None
-    return str(row[0])
