@@ -162,7 +162,7 @@ def test_exchange_through_the_page_and_settle_the_conflicts_with_its_buttons(
     assert svc.get_file(enrolled, actor, entrepreneur_id=person_id).phone == "13900000002"
 
     # 恢复另一方的值 asks first: 取消 changes nothing
-    assert page.conflicts.select(lambda c: c.field == "phone")
+    assert page.conflicts.select_where(lambda c: c.field == "phone")
     answers.reply = False
     page.reinstate_button.click()
     assert answers.asked[-1].startswith(
@@ -174,7 +174,7 @@ def test_exchange_through_the_page_and_settle_the_conflicts_with_its_buttons(
     assert svc.get_file(enrolled, actor, entrepreneur_id=person_id).phone == "13900000001"
     assert page.tabs.tabText(0) == "冲突（1）"
     # 保留当前值 (here from the row's right-click menu): the address stays as HQ made it
-    assert page.conflicts.select(lambda c: c.field == "address")
+    assert page.conflicts.select_where(lambda c: c.field == "address")
     menu = {action.text(): action for action in page.conflicts.table.actions()}
     assert list(menu) == ["保留当前值", "恢复另一方的值"]
     menu["保留当前值"].trigger()

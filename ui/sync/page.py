@@ -108,7 +108,7 @@ class ListTab(QWidget, Generic[T]):
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def select(self, predicate: Callable[[T], bool]) -> bool:
+    def select_where(self, predicate: Callable[[T], bool]) -> bool:
         for row, item in enumerate(self.model.rows):
             if predicate(item):
                 self.table.selectRow(row)
