@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.commands.common import database_path, open_existing
 from desktop.services import sync
+from desktop.services.station import acting_user
 from desktop.services.sync.hq_side import hq_actor
 from desktop.services.sync.node import DEFAULT_HQ_CODE
 from models.audit import Actor
@@ -65,55 +68,35 @@ def register(
     p.set_defaults(run=run_hq_revoke)
 
 
-def acting(db: Database) -> Actor:
-    """Who acts on this database: HQ's user at HQ, the station user at a station."""
-    from desktop.services.station import default_actor
-    from desktop.services.sync.node import node_or_none
-    from models.sync.tables import HQ
-
-    with db.reading() as session:
-        node = node_or_none(session)
-    if node is not None and node.role == HQ:
-        return hq_actor(node.code)
-    return default_actor(db)
-
-
-def _open(args: argparse.Namespace) -> tuple[Database, Actor]:
+@contextmanager
+def _acting(args: argparse.Namespace) -> Iterator[tuple[Database, Actor]]:
+    """The database named by ``--db``, and who acts on it (HQ's user at HQ, the station user at a
+    station); closed when the command is done."""
     db = open_existing(args)
     try:
-        return db, acting(db)
-    except BaseException:
+        yield db, acting_user(db)
+    finally:
         db.close()
-        raise
 
 
 def run_export(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         written = sync.export_package(db, actor, out_dir=args.out)
-    finally:
-        db.close()
     print(written.path)
     print("\n".join(written.lines()), file=sys.stderr)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         receipt = sync.import_package(db, actor, path=args.package)
-    finally:
-        db.close()
     print("\n".join(receipt.lines()))
     return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         status = sync.sync_status(db, actor)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(status.as_json(), ensure_ascii=False, indent=2))
         return 0
@@ -151,11 +134,8 @@ def run_hq_init(args: argparse.Namespace) -> int:
 
 
 def run_hq_enroll(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         path = sync.enroll_station(db, actor, code=args.code, name=args.name, out=args.out)
-    finally:
-        db.close()
     print(path)
     print(
         f"已写出服务站 {args.code} 的登记包：在服务站运行 doorstep init --enroll {path.name}", file=sys.stderr
@@ -164,31 +144,22 @@ def run_hq_enroll(args: argparse.Namespace) -> int:
 
 
 def run_hq_reply(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         written = sync.write_hq_reply(db, actor, code=args.code, out_dir=args.out)
-    finally:
-        db.close()
     print(written.path)
     print("\n".join(written.lines()), file=sys.stderr)
     return 0
 
 
 def run_hq_transfer(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         sync.transfer_file(db, actor, entrepreneur_id=args.entrepreneur_id, to_station=args.to_station)
-    finally:
-        db.close()
     print(f"已把档案调至服务站 {args.to_station}：它的下一个回复包会带上这份档案及其全部历史")
     return 0
 
 
 def run_hq_revoke(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+    with _acting(args) as (db, actor):
         sync.revoke_station(db, actor, code=args.code)
-    finally:
-        db.close()
     print(f"已吊销服务站 {args.code} 的密钥")
     return 0

@@ -131,3 +131,17 @@ def default_actor(db: Database) -> Actor:
     if station is None:
         raise NotFound("这个数据库还没有建立服务站，请先运行 doorstep init 或在首次启动向导中创建服务站")
     return Actor(user_name=DEFAULT_USER, station_code=station.code)
+
+
+def acting_user(db: Database) -> Actor:
+    """Who acts on a database before anyone has logged in: at HQ its user (who may correct any
+    station's record), at a station the station user (:func:`default_actor`)."""
+    from desktop.services.sync.hq_side import hq_actor
+    from desktop.services.sync.node import node_or_none
+    from models.sync.tables import HQ
+
+    with db.reading() as session:
+        node = node_or_none(session)
+    if node is not None and node.role == HQ:
+        return hq_actor(node.code)
+    return default_actor(db)

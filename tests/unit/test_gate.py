@@ -29,11 +29,12 @@ def service_modules() -> list[ModuleType]:
     return modules
 
 
-# Not service calls: the gate itself, and the two reads that say who acts before anyone acts.
+# Not service calls: the gate itself, and the reads that say who acts before anyone acts.
 BOOTSTRAP = {
     "desktop.services.gate.authorize",
     "desktop.services.station.station_info",
     "desktop.services.station.default_actor",
+    "desktop.services.station.acting_user",
 }
 
 
