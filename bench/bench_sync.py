@@ -11,6 +11,9 @@
   (it must stay flat). Reduced by default (20 × 500); ``DOORSTEP_BENCH_SYNC_FLEET=200x5000`` for the
   issue's size. On PostgreSQL when a server can be made, else on SQLite (the row says which).
 
+The baselines pause Python's cyclic garbage collector as the product's bulk paths do, so a ratio is the
+product's own work over the bare work, not the collector's.
+
 The station is the cached benchmark station, copied and enrolled: an HQ is made (`hq init`), HQ writes
 the enrolment package for the station's own code (`hq enroll`), and the copy enrols from it (the demo
 station already has its station row of that code, which enrolment accepts). Its first package then

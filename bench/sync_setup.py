@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.services.sync.wire import WIRE_FIELDS
+from models.journal import collector_paused
 
 HQ_CODE = "HQ"
 HQ_NAME = "基准测试县总部"
@@ -183,7 +184,8 @@ def bare_export(station: Path, out: Path) -> tuple[float, int, int]:
     started = time.perf_counter()
     rows = written = 0
     digests: list[str] = []
-    with closing(sqlite3.connect(f"{station.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    source_uri = f"{station.resolve().as_uri()}?mode=ro"
+    with collector_paused(), closing(sqlite3.connect(source_uri, uri=True)) as connection:
         source = _own_changes(connection)
         with out.open("wb") as sink:
             while True:
@@ -238,6 +240,7 @@ def bare_apply_sqlite(station: Path, hq: Path, package_id: str, code: str) -> tu
     started = time.perf_counter()
     rows = 0
     with (
+        collector_paused(),
         closing(sqlite3.connect(f"{station.resolve().as_uri()}?mode=ro", uri=True)) as source,
         closing(sqlite3.connect(hq, isolation_level=None)) as target,
     ):
@@ -277,6 +280,7 @@ def bare_apply_copy(station: Path, dsn: str, package_id: str, code: str) -> tupl
     started = time.perf_counter()
     rows = 0
     with (
+        collector_paused(),
         closing(sqlite3.connect(f"{station.resolve().as_uri()}?mode=ro", uri=True)) as source,
         psycopg.connect(dsn) as target,
     ):

@@ -277,18 +277,21 @@ def collector_paused() -> Iterator[None]:
 
 
 @contextmanager
-def indexes_deferred(connection: Connection, tables: Iterable[str]) -> Iterator[None]:
+def indexes_deferred(
+    connection: Connection, tables: Iterable[str], *, keep: frozenset[str] = frozenset()
+) -> Iterator[None]:
     """Drop the plain (not unique) indexes of ``tables`` for a bulk write into them, and make them again
     afterwards from the rows as they stand: SQLite then sorts each index once instead of inserting a
     million keys at random places. Inside the caller's transaction, so a failure rolls the drop back
-    with the rows. SQLite only; elsewhere nothing is dropped."""
+    with the rows. ``keep`` names indexes the writer's own lookups need. SQLite only; elsewhere nothing
+    is dropped."""
     if connection.dialect.name != "sqlite":
         yield
         return
     deferred: list[tuple[str, str]] = []
     for table in tables:
         for _, name, unique, origin, _ in connection.exec_driver_sql(f'PRAGMA index_list("{table}")'):
-            if not unique and origin == "c":
+            if not unique and origin == "c" and name not in keep:
                 sql = connection.exec_driver_sql(
                     "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
                 ).scalar_one()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     # the live records of an area that depend on a record (its id): each with what a worker calls it
     # ("创业项目 青禾餐饮店"); a delete takes them with the record and its restore brings them back
     Dependents = Callable[[Session, str], list[tuple[TravellingRecord, str]]]
+    ScopedRebuild = Callable[[Session, Mapping[str, set[str]]], int]
 
 Owner = Literal["station", "hq"]
 
@@ -73,6 +74,8 @@ class Area:
     local_tables: tuple[str, ...] = ()
     derived_tables: tuple[str, ...] = ()
     projections: Mapping[str, Callable[[Session], int]] = field(default_factory=dict)  # table -> rebuild
+    # table -> the rebuild of only what an applied package wrote (record kind -> ids), where it can
+    scoped_projections: Mapping[str, ScopedRebuild] = field(default_factory=dict)
     task_sources: tuple[TaskSource, ...] = ()
     figure_sources: tuple[FigureSource, ...] = ()
     done_handlers: Mapping[str, TaskDone] = field(default_factory=dict)
@@ -103,6 +106,10 @@ class AreaRegistry:
     @property
     def projections(self) -> dict[str, Callable[[Session], int]]:
         return {table: rebuild for area in self.areas for table, rebuild in area.projections.items()}
+
+    @property
+    def scoped_projections(self) -> dict[str, ScopedRebuild]:
+        return {table: rebuild for area in self.areas for table, rebuild in area.scoped_projections.items()}
 
     @property
     def task_sources(self) -> list[TaskSource]:

@@ -508,6 +508,24 @@ def rebuild_search(session: Session, entrepreneur_ids: Iterable[str] | None = No
     return len(rows)
 
 
+SEARCH_BATCH = 5_000  # ids per rebuild (SQLite binds at most 32,766 values in one statement)
+
+
+def rebuild_search_of(session: Session, touched: Mapping[str, set[str]]) -> int:
+    """:func:`rebuild_search` of the files an applied package wrote: its people, and the owners of its
+    ventures (a venture's name is among its owner's search keys), in batches."""
+    wanted = set(touched.get("entrepreneur", ()))
+    ventures = sorted(touched.get("venture", ()))
+    for start in range(0, len(ventures), SEARCH_BATCH):
+        batch = ventures[start : start + SEARCH_BATCH]
+        wanted.update(session.exec(select(Venture.entrepreneur_id).where(col(Venture.id).in_(batch))).all())
+    ids = sorted(wanted)
+    return sum(
+        rebuild_search(session, ids[start : start + SEARCH_BATCH])
+        for start in range(0, len(ids), SEARCH_BATCH)
+    )
+
+
 def area() -> Area:
     """Entrepreneur files: people and their ventures, and the search projection over them."""
     from desktop.services.areas import Area, RecordKind
@@ -531,6 +549,7 @@ def area() -> Area:
         local_tables=(str(Draft.__tablename__),),  # what a dialog keeps of half-typed input
         derived_tables=search,
         projections={EntrepreneurSearch.__tablename__: rebuild_search},
+        scoped_projections={EntrepreneurSearch.__tablename__: rebuild_search_of},
         dependents={"entrepreneur": venture_dependents},
         timeline_sources=(file_changes,),
         change_labels={"entrepreneur": PERSON_LABELS, "venture": VENTURE_LABELS},

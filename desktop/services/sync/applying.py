@@ -15,21 +15,34 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
+from desktop.services.sync.node import last_seq
 from desktop.services.sync.wire import change_row, from_wire_time
 from models.audit import Change, ChangeAction, next_seqs
 from models.base import jsonable, utcnow
-from models.journal import change_as_row, insert_columns, journal_writing, record_row
+from models.journal import (
+    change_as_row,
+    collector_paused,
+    indexes_deferred,
+    insert_columns,
+    journal_writing,
+    record_row,
+)
 from models.sync.merge import TOMBSTONE, RecordState
 from models.sync.tables import SyncConflict, SyncQuarantine, SyncWaiting
 from models.tables import metadata, travelling_tables
 
 CHUNK = 5_000
+# a batch of ids, bound at execution (the statement compiles once)
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+KEPT_INDEXES = frozenset({"ix_change_log_record_id"})  # a stored record's change rows, read by _load
 IN_BATCH = 500
 ACTIONS = frozenset(
     {
@@ -52,6 +65,8 @@ WIRE_TYPES: Mapping[str, type | tuple[type, ...]] = {
     "base_version": int,
     "version": int,
 }
+# the same, as exact types (JSON gives no subclasses; a bool is not an int), for the quick test
+QUICK_TYPES = tuple((key, kind) for key, kind in WIRE_TYPES.items() if isinstance(kind, type))
 Validator = Callable[[str, Mapping[str, Any]], str | None]  # kind, the record's values -> why refused
 
 
@@ -100,6 +115,7 @@ class Applier:
         self.validate = validate
         self.report = report or ApplyReport()
         self.tables = travelling_tables()
+        self._columns = {kind: frozenset(model.__table__.c.keys()) for kind, model in self.tables.items()}  # type: ignore[attr-defined]
         self._set_aside: set[str] = set()  # this chunk's changes that wait or are quarantined
         self.order = {table.name: index for index, table in enumerate(metadata.sorted_tables)}
         self.quarantined_records: set[tuple[str, str]] = set(
@@ -108,11 +124,23 @@ class Applier:
         )
 
     # ------------------------------------------------------------------------------------------ entry
-    def apply(self, changes: Iterable[Mapping[str, Any]]) -> ApplyReport:
+    def apply(self, changes: Iterable[Mapping[str, Any]], *, expected: int = 0) -> ApplyReport:
+        """Apply ``changes`` (``expected`` of them, if the caller knows: a package's manifest says).
+
+        A package at least as big as the journal here (a station's first package into a new HQ) is a
+        bulk write: the plain indexes of the tables it fills are made again afterwards, sorted once,
+        but the one its own lookups need (a record's change rows). Python's cyclic collector pauses
+        for the apply: a chunk's changes form no cycles, and full collections would walk every one."""
         iterator = iter(changes)
-        with journal_writing(self.connection):
+        bulk = expected > 0 and expected >= last_seq(self.session)
+        tables = [*self.tables, "change_log"] if bulk else []
+        with (
+            journal_writing(self.connection),
+            collector_paused(),
+            indexes_deferred(self.connection, tables, keep=KEPT_INDEXES),
+        ):
             while chunk := list(islice(iterator, CHUNK)):
-                self._chunk([dict(change) for change in chunk])
+                self._chunk([change if type(change) is dict else dict(change) for change in chunk])
         return self.report
 
     def retry_waiting(self) -> int:
@@ -169,6 +197,28 @@ class Applier:
         self._log(landed, pending)
 
     def _well_formed(self, change: Mapping[str, Any]) -> bool:
+        """Whether a change has every wire field with its type, a known kind, action and fields; the
+        quick test passes a sound change, the slow one names what is wrong with another."""
+        kind = change.get("record_kind")
+        columns = self._columns.get(kind) if type(kind) is str else None
+        diff = change.get("changes")
+        if (
+            columns is not None
+            and type(diff) is dict
+            and all(type(change.get(key)) is wanted for key, wanted in QUICK_TYPES)
+            and change["action"] in ACTIONS
+            and columns.issuperset(diff)
+            and all(type(pair) is list and len(pair) == 2 for pair in diff.values())
+        ):
+            try:
+                from_wire_time(change["at"])
+            except ValueError:
+                pass
+            else:
+                return True
+        return self._refused_as_malformed(change)
+
+    def _refused_as_malformed(self, change: Mapping[str, Any]) -> bool:
         for key, kind in WIRE_TYPES.items():
             if not isinstance(change.get(key), kind) or (kind is int and isinstance(change.get(key), bool)):
                 self._quarantine(dict(change), f"变更缺少或写错了字段“{key}”")
@@ -199,8 +249,11 @@ class Applier:
         for start in range(0, len(ids), IN_BATCH):
             batch = ids[start : start + IN_BATCH]
             for column in tables:
-                found.update(self.connection.execute(select(column).where(column.in_(batch))).scalars())
+                found.update(self._ids_in(column, batch))
         return found
+
+    def _ids_in(self, column: Any, batch: list[Any]) -> Iterable[Any]:
+        return self.connection.execute(select(column).where(column.in_(IDS)), {"ids": batch}).scalars()
 
     def _load(self, changes: list[dict[str, Any]]) -> dict[tuple[str, str], _Pending]:
         """The stored records these changes touch, each folded from its own change rows."""
@@ -214,7 +267,7 @@ class Applier:
             ids = sorted(id_set)
             for start in range(0, len(ids), IN_BATCH):
                 batch = ids[start : start + IN_BATCH]
-                for row in self.connection.execute(select(table).where(table.c.id.in_(batch))):
+                for row in self.connection.execute(select(table).where(table.c.id.in_(IDS)), {"ids": batch}):
                     stored = dict(row._mapping)
                     pending[(kind, stored["id"])] = _Pending(RecordState(), new=False, row=stored)
                 present = [i for i in batch if (kind, i) in pending]
@@ -379,7 +432,8 @@ class Applier:
         names = list(group[0][1])
         try:
             with self.connection.begin_nested():
-                values = [tuple(row[n] for n in names) for _, row in group]
+                take = itemgetter(*names)
+                values = [take(row) for _, row in group]
                 insert_columns(self.connection, kind, names, values)
         except IntegrityError:
             refused: set[str] = set()
@@ -420,7 +474,7 @@ class Applier:
             column = target.c[foreign.column.key]
             for start in range(0, len(wanted), IN_BATCH):
                 batch = wanted[start : start + IN_BATCH]
-                found.update(self.connection.execute(select(column).where(column.in_(batch))).scalars())
+                found.update(self._ids_in(column, batch))
             for row in rows:
                 value = row.get(key)
                 if value is not None and value not in found and row["id"] not in missing:
@@ -458,7 +512,7 @@ class Applier:
                 )
             )
         names = list(rows[0])
-        insert_columns(self.connection, "change_log", names, [tuple(row[n] for n in names) for row in rows])
+        insert_columns(self.connection, "change_log", names, list(map(itemgetter(*names), rows)))
         self.report.applied += len(rows)
 
 

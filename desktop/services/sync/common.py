@@ -16,6 +16,7 @@ from desktop.jobs import JobState
 from desktop.services.sync.applying import ApplyReport
 from desktop.sync_package import OpenedPackage
 from models.base import utcnow
+from models.journal import collector_paused
 from models.sync.tables import SyncNode, SyncPackage, SyncPeer
 
 MEMBER_ROWS = 50_000  # change rows per package member: an apply streams one member at a time
@@ -37,8 +38,10 @@ def hq_kinds() -> frozenset[str]:
 _ALSO_RECOMPUTED: Mapping[str, tuple[str, ...]] = {"entrepreneur": ("case_sequence",)}
 
 
-def recompute(session: Session, kinds: Iterable[str]) -> None:
-    """Rebuild the projections (search keys, counters) the applied kinds feed."""
+def recompute(session: Session, kinds: Iterable[str], touched: Mapping[str, set[str]] | None = None) -> None:
+    """Rebuild the projections (search keys, counters) the applied kinds feed: with ``touched`` (record
+    kind -> the ids an apply wrote), only theirs where the projection can (a county's search keys are
+    not rebuilt for one station's package)."""
     from desktop.services.areas import registry
 
     found = registry()
@@ -48,9 +51,12 @@ def recompute(session: Session, kinds: Iterable[str]) -> None:
         for table in (*(spec.recompute if spec else ()), *_ALSO_RECOMPUTED.get(kind, ())):
             if table not in tables:
                 tables.append(table)
-    projections = found.projections
+    projections, scoped = found.projections, found.scoped_projections
     for table in tables:
-        projections[table](session)
+        if touched is not None and table in scoped:
+            scoped[table](session, touched)
+        else:
+            projections[table](session)
 
 
 def in_members(
@@ -88,15 +94,16 @@ def send(
         "counts": counts,
     }
     name = f"{node.code}-to-{peer.code}-{seq:05d}.dsync"
-    written = write_package(
-        out_dir,
-        name,
-        header=header,
-        members=in_members(rows),
-        sender=keys_of(node),
-        recipient=pinned(peer),
-        job=job,
-    )
+    with collector_paused():  # millions of rows pass through, none in a cycle (models.journal)
+        written = write_package(
+            out_dir,
+            name,
+            header=header,
+            members=in_members(rows),
+            sender=keys_of(node),
+            recipient=pinned(peer),
+            job=job,
+        )
     peer.sent_seq, peer.sent_id = seq, written.package_id
     session.add_all([peer, node])
     session.add(
@@ -143,6 +150,11 @@ def changes_of(package: OpenedPackage) -> Iterator[dict[str, Any]]:
     for _, row in package.all_rows():
         if "notice" not in row:
             yield row
+
+
+def package_rows(package: OpenedPackage) -> int:
+    """The rows a package's signed manifest lists (its changes and notices)."""
+    return sum(member.rows for member in package.members)
 
 
 def notices_of(package: OpenedPackage) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from desktop.services.sync.common import (
     hq_kinds,
     in_members,
     iso,
+    package_rows,
     recompute,
 )
 from desktop.services.sync.node import (
@@ -213,9 +214,9 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     applier = Applier(
         session, peer=code, package_id=package.package_id, home=_home(node.code), validate=hq_checks
     )
-    applier.apply(changes_of(package))
+    applier.apply(changes_of(package), expected=package_rows(package))
     applier.retry_waiting()
-    recompute(session, applier.report.kinds)
+    recompute(session, applier.report.kinds, applier.report.touched)
     receipt.report = applier.report
     _duplicates(session, applier.report.touched.get("entrepreneur", set()))
     acknowledges = manifest.get("acknowledges") or {}

@@ -20,6 +20,7 @@ from desktop.services.sync.common import (
     hq_kinds,
     iso,
     notices_of,
+    package_rows,
     recompute,
     send,
 )
@@ -67,8 +68,8 @@ def enrol_in(session: Session, package: OpenedPackage, station_code: str) -> Syn
     )
     session.flush()
     applier = Applier(session, peer=str(manifest["sender"]), package_id=package.package_id)
-    applier.apply(changes_of(package))
-    recompute(session, applier.report.kinds)
+    applier.apply(changes_of(package), expected=package_rows(package))
+    recompute(session, applier.report.kinds, applier.report.touched)
     archive(session, package, status="applied")
     return node
 
@@ -195,9 +196,9 @@ def apply_reply(session: Session, package: OpenedPackage) -> Receipt:
             "总部保存的本站变更比本机多：本机可能从旧备份恢复过，已开始新的同步纪元，总部会把丢失的变更发回"
         )
     applier = Applier(session, peer=hq.code, package_id=package.package_id)
-    applier.apply(changes_of(package))
+    applier.apply(changes_of(package), expected=package_rows(package))
     applier.retry_waiting()
-    recompute(session, applier.report.kinds)
+    recompute(session, applier.report.kinds, applier.report.touched)
     _keep_notices(session, notices_of(package))
     receipt.report = applier.report
     gap = int(manifest.get("from_hq_seq", 0)) > hq.peer_through
