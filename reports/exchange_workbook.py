@@ -41,7 +41,12 @@ class ExchangeSheetWriter:
         if value is None or type(value) is int:
             return value
         text = str(value)
-        if text and text[0] not in _TRIGGERS and text not in ERROR_CODES and not ILLEGAL_CHARACTERS_RE.search(text):
+        if (
+            text
+            and text[0] not in _TRIGGERS
+            and text not in ERROR_CODES
+            and not ILLEGAL_CHARACTERS_RE.search(text)
+        ):
             return text  # the common case: openpyxl stores a plain string as it is
         safe = safe_value(text)  # control characters XML cannot hold are dropped
         cell = WriteOnlyCell(self._sheet, value=safe)

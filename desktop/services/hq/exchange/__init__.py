@@ -51,7 +51,8 @@ def export_exchange(
             "export",
             "",
             "",
-            f"交换工作簿 {out.name}：{summary.total:,} 条，{'已遮蔽' if summary.masked else '未遮蔽'}个人信息",
+            f"交换工作簿 {out.name}：{summary.total:,} 条，"
+            f"{'已遮蔽' if summary.masked else '未遮蔽'}个人信息",
         )
     return summary
 

@@ -169,7 +169,7 @@ def _json_list(value: object) -> list[str]:
     except ValueError:
         parsed = None
     if not isinstance(parsed, list) or not all(isinstance(item, str) for item in parsed):
-        raise CellError(f"应为文本列表（JSON 数组，如 [\"身份证复印件\"]），实为“{text[:40]}”")
+        raise CellError(f'应为文本列表（JSON 数组，如 ["身份证复印件"]），实为“{text[:40]}”')
     return parsed
 
 

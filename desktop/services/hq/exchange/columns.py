@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
-
-from datetime import date
 
 from sqlalchemy import JSON
 
@@ -415,7 +414,8 @@ def exchange_sheets() -> tuple[ExchangeSheet, ...]:
     sheets = []
     for title, table in SHEET_TABLES:
         model = tables[table]
-        own = [key for key in model.__table__.c.keys() if key in LABELS[table]]  # type: ignore[attr-defined]
+        stored = model.__table__.c  # type: ignore[attr-defined]
+        own = [column.key for column in stored if column.key in LABELS[table]]
         keys = ["id", "station_code", *own]
         columns = tuple(_column(table, model, key, personal.get(table, frozenset())) for key in keys)
         sheets.append(ExchangeSheet(title, table, model, columns))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,9 @@ def _query(sheet: ExchangeSheet, stations: Sequence[str], own_code: str | None) 
 
 
 def _count(session: Session, query: Select[Any]) -> int:
-    return int(session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+    return int(
+        session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    )
 
 
 def source_of(session: Session) -> tuple[str, str]:
@@ -124,7 +126,9 @@ def source_of(session: Session) -> tuple[str, str]:
     node = node_or_none(session)
     if node is not None and node.role == HQ:
         return f"总部 {node.code} {node.name}".strip(), node.code
-    station = session.get(Station, node.code) if node is not None else session.scalars(select(Station)).first()
+    station = (
+        session.get(Station, node.code) if node is not None else session.scalars(select(Station)).first()
+    )
     if station is None:
         return ("未登记的数据库", node.code if node is not None else "")
     return f"服务站 {station.code} {station.name}", station.code
@@ -193,7 +197,9 @@ def _guide_head(
     book.guide_row("money", "金额", "以“分”为单位的整数（1 元 = 100 分），列名中注明“（分）”")
     book.guide_row("regions", "行政区划", "GB/T 2260 六位代码；身份证号码按 GB 11643 校验")
     book.guide_row("industry", "行业", "GB/T 4754-2017 国民经济行业分类门类字母 A–T（见下方代码表）")
-    book.guide_row("header", "表头", "各工作表第 1 行为列代码（稳定，供系统对接），第 2 行为中文列名，第 3 行起为数据")
+    book.guide_row(
+        "header", "表头", "各工作表第 1 行为列代码（稳定，供系统对接），第 2 行为中文列名，第 3 行起为数据"
+    )
 
 
 def _guide_tail(book: ExchangeWorkbookWriter, counts: dict[str, int]) -> None:
@@ -211,7 +217,11 @@ def _guide_tail(book: ExchangeWorkbookWriter, counts: dict[str, int]) -> None:
                 kind += f"；引用“{_title_of(column.ref)}”"
             if column.max_length and column.kind not in (ID_NUMBER, REF):
                 kind += f"；最长 {column.max_length} 字"
-            book.guide_row(f"{sheet.title}.{column.code}", column.label, f"{kind}；{'必填' if column.required else '可空'}")
+            book.guide_row(
+                f"{sheet.title}.{column.code}",
+                column.label,
+                f"{kind}；{'必填' if column.required else '可空'}",
+            )
     for name, table in CODE_TABLES:
         book.guide_heading(f"代码表：{name}")
         for member in table:
@@ -223,4 +233,3 @@ def _guide_tail(book: ExchangeWorkbookWriter, counts: dict[str, int]) -> None:
 
 def _title_of(table: str) -> str:
     return next(sheet.title for sheet in exchange_sheets() if sheet.table == table)
-

@@ -126,7 +126,9 @@ def import_into(session: Session, actor: Actor, path: Path, *, job: JobState) ->
             raise refused(path, f"交换工作簿 {path.name} 缺少工作表：{'、'.join(missing)}，未做任何更改")
         for sheet in exchange_sheets():
             try:
-                _import_sheet(book, operation, sheet, summary, touched, job)
+                _import_sheet(
+                    book, operation=operation, sheet=sheet, summary=summary, touched=touched, job=job
+                )
             except IntegrityError as error:  # a constraint the checks above do not know
                 raise refused(path, _integrity_message(path, error)) from error
     try:
@@ -140,6 +142,7 @@ def import_into(session: Session, actor: Actor, path: Path, *, job: JobState) ->
 
 def _import_sheet(
     book: LedgerWorkbook,
+    *,
     operation: Operation,
     sheet: ExchangeSheet,
     summary: ImportSummary,
@@ -157,7 +160,7 @@ def _import_sheet(
     _check_references(session, sheet, parsed, problems)
     _check_unique(session, sheet, parsed, problems)
     problems.raise_if_any()
-    _write(operation, sheet, parsed, summary, problems, job)
+    _write(operation, sheet=sheet, parsed=parsed, summary=summary, problems=problems, job=job)
     problems.raise_if_any()
     touched[sheet.table] = {values["id"] for _number, values in parsed}
     if sheet.table == "venture":
@@ -179,7 +182,8 @@ def _check_guide(book: LedgerWorkbook, path: Path) -> None:
         if isinstance(stated, str) and stated.startswith(FORMAT_NAME + "/"):
             raise refused(
                 path,
-                f"交换工作簿 {path.name} 的格式版本为 {stated}，本程序只能导入 {FORMAT_NAME}/{FORMAT_VERSION}；"
+                f"交换工作簿 {path.name} 的格式版本为 {stated}，"
+                f"本程序只能导入 {FORMAT_NAME}/{FORMAT_VERSION}；"
                 "请用相同版本的程序导出",
             )
         raise refused(path, not_ours)
@@ -192,7 +196,9 @@ def _check_guide(book: LedgerWorkbook, path: Path) -> None:
         )
 
 
-def _parse(sheet: ExchangeSheet, rows: Sequence[SourceRow], problems: Problems) -> list[tuple[int, dict[str, Any]]]:
+def _parse(
+    sheet: ExchangeSheet, rows: Sequence[SourceRow], problems: Problems
+) -> list[tuple[int, dict[str, Any]]]:
     codes = sheet.codes
     header = next((row for row in rows if row.number == 1), None)
     found = tuple("" if blank(v) else str(v).strip() for v in (header.values if header else ()))
@@ -203,7 +209,11 @@ def _parse(sheet: ExchangeSheet, rows: Sequence[SourceRow], problems: Problems) 
             actual = found[index] if index < len(found) else ""
             if actual != expected:
                 problems.add(
-                    sheet.title, 1, index, expected, f"第 1 行应为列代码“{expected}”，实为“{actual or '（空）'}”"
+                    sheet.title,
+                    1,
+                    index,
+                    expected,
+                    f"第 1 行应为列代码“{expected}”，实为“{actual or '（空）'}”",
                 )
                 break
         else:
@@ -220,7 +230,9 @@ def _parse(sheet: ExchangeSheet, rows: Sequence[SourceRow], problems: Problems) 
             try:
                 values[column.code] = read_cell(column, row.value(index))
             except (CellError, ValidationError) as error:
-                problems.add(sheet.title, row.number, index, column.code, f"{column.label}：{cell_message(error)}")
+                problems.add(
+                    sheet.title, row.number, index, column.code, f"{column.label}：{cell_message(error)}"
+                )
                 good = False
         extra = next((i for i in range(len(codes), len(row.values)) if not blank(row.values[i])), None)
         if extra is not None:
@@ -243,7 +255,9 @@ def _fill_and_check(sheet: ExchangeSheet, number: int, values: dict[str, Any], p
     for table, key in DERIVED_WHEN_BLANK:
         if table == sheet.table and not values.get(key):
             keys = name_search_keys(values["name"])
-            values[key] = (keys[0] if table == "entrepreneur" and keys else " ".join(keys))[:200] or values["name"]
+            values[key] = (keys[0] if table == "entrepreneur" and keys else " ".join(keys))[:200] or values[
+                "name"
+            ]
     if sheet.table == "entrepreneur":
         identity = parse_id_number(values["id_number"])
         codes = sheet.codes
@@ -253,11 +267,18 @@ def _fill_and_check(sheet: ExchangeSheet, number: int, values: dict[str, Any], p
                 number,
                 codes.index("birth_date"),
                 "birth_date",
-                f"出生日期 {values['birth_date'].isoformat()} 与身份证号码中的 {identity.birth_date.isoformat()} 不符",
+                f"出生日期 {values['birth_date'].isoformat()} "
+                f"与身份证号码中的 {identity.birth_date.isoformat()} 不符",
             )
         sex = "male" if identity.sex == "男" else "female"
         if values["sex"] != sex:
-            problems.add(sheet.title, number, codes.index("sex"), "sex", f"性别与身份证号码不符（号码为{identity.sex}）")
+            problems.add(
+                sheet.title,
+                number,
+                codes.index("sex"),
+                "sex",
+                f"性别与身份证号码不符（号码为{identity.sex}）",
+            )
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -294,7 +315,8 @@ def _check_references(
                     number,
                     index,
                     column.code,
-                    f"{column.label} {target} 既不在工作表“{titles.get(column.ref, column.ref)}”中，也不在数据库中",
+                    f"{column.label} {target} "
+                    f"既不在工作表“{titles.get(column.ref, column.ref)}”中，也不在数据库中",
                 )
 
 
@@ -312,7 +334,11 @@ def _check_unique(
                 continue
             if value in first:
                 problems.add(
-                    sheet.title, number, where, keys[-1], f"{value[-1]} 与第 {first[value][0]:,} 行重复（应唯一）"
+                    sheet.title,
+                    number,
+                    where,
+                    keys[-1],
+                    f"{value[-1]} 与第 {first[value][0]:,} 行重复（应唯一）",
                 )
             else:
                 first[value] = (number, values["id"])
@@ -335,6 +361,7 @@ def _check_unique(
 
 def _write(
     operation: Operation,
+    *,
     sheet: ExchangeSheet,
     parsed: list[tuple[int, dict[str, Any]]],
     summary: ImportSummary,
@@ -350,7 +377,9 @@ def _write(
         chunk = parsed[start : start + CHUNK]
         held = {
             record.id: record
-            for record in session.scalars(select(model).where(col(model.id).in_([v["id"] for _n, v in chunk])))
+            for record in session.scalars(
+                select(model).where(col(model.id).in_([v["id"] for _n, v in chunk]))
+            )
         }
         for number, values in chunk:
             record = held.get(values["id"])
@@ -363,7 +392,8 @@ def _write(
                     number,
                     1,
                     "station_code",
-                    f"这条记录在数据库中属于服务站 {record.station_code}，工作簿中为 {values['station_code']}；"
+                    f"这条记录在数据库中属于服务站 {record.station_code}，"
+                    f"工作簿中为 {values['station_code']}；"
                     "调档请用总部的调档功能",
                 )
                 continue
@@ -427,7 +457,7 @@ def _recompute(session: Session, touched: dict[str, set[str]]) -> None:
 def _integrity_message(path: Path, error: IntegrityError) -> str:
     detail = str(error.orig).splitlines()[0] if error.orig is not None else ""
     return (
-        f"交换工作簿 {path.name} 未导入，数据库没有任何改变：有记录与数据库中已有的记录冲突（{detail[:200]}）。"
+        f"交换工作簿 {path.name} 未导入，数据库没有任何改变："
+        f"有记录与数据库中已有的记录冲突（{detail[:200]}）。"
         "请核对工作簿中的编号是否与已有的档案重复"
     )
-
