@@ -76,6 +76,8 @@ class ExchangeWorkbookWriter:
     ) -> None:
         if kind is None:
             self._save()
+        else:
+            self._discard()
 
     def guide_title(self, text: str) -> None:
         cell = WriteOnlyCell(self._guide, value=safe_value(text))
@@ -111,6 +113,15 @@ class ExchangeWorkbookWriter:
                 header.append(cell)
             sheet.append(header)
         return ExchangeSheetWriter(sheet)
+
+    def _discard(self) -> None:
+        """A failed or cancelled export: each sheet's stream is closed and its temporary file removed."""
+        for sheet in self._book.worksheets:
+            try:
+                sheet.close()
+                sheet._writer.cleanup()
+            except Exception:  # noqa: BLE001 - best effort: the export has already failed
+                continue
 
     def _save(self) -> None:
         temporary = self.path.with_name(self.path.name + ".part")
