@@ -129,7 +129,7 @@ def test_the_file_is_a_real_workbook_with_its_guide_codes_and_labels(workbook: P
 def test_text_that_looks_like_a_formula_stays_text_and_comes_back(db_path: Path, tmp_path: Path) -> None:
     db = open_database(db_path)
     actor = default_actor(db)
-    tricks = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 138", "-1+2", "@SUM(A1)", "#N/A"]
+    tricks = ['=HYPERLINK("http://x","点我")', "+86 138", "-1+2", "@SUM(A1)", "#N/A"]
     for index, text in enumerate(tricks):
         files.create_entrepreneur(
             db, actor, person=person(name=f"张{'一二三四五'[index]}", id_number=_id(index), notes=text)

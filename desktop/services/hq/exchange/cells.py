@@ -219,10 +219,3 @@ _READERS: dict[str, Callable[[object], Any]] = {
     INDUSTRY: _industry,
     JSON_LIST: _json_list,
 }
-
-
-def cell_message(error: Exception) -> str:
-    """The reason without the label the validators put in front (the reader names the column itself)."""
-    if isinstance(error, ValidationError):
-        return error.message
-    return str(error)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from desktop.jobs import JobState
-from desktop.services.hq.exchange.cells import CellError, blank, cell_message, read_cell
+from desktop.services.hq.exchange.cells import CellError, blank, read_cell
 from desktop.services.hq.exchange.columns import (
     DERIVED_WHEN_BLANK,
     FORMAT_NAME,
@@ -230,9 +230,8 @@ def _parse(
             try:
                 values[column.code] = read_cell(column, row.value(index))
             except (CellError, ValidationError) as error:
-                problems.add(
-                    sheet.title, row.number, index, column.code, f"{column.label}：{cell_message(error)}"
-                )
+                text = error.message if isinstance(error, ValidationError) else f"{column.label}：{error}"
+                problems.add(sheet.title, row.number, index, column.code, text)
                 good = False
         extra = next((i for i in range(len(codes), len(row.values)) if not blank(row.values[i])), None)
         if extra is not None:
