@@ -120,7 +120,7 @@ class ExchangeWorkbookWriter:
             try:
                 sheet.close()
                 sheet._writer.cleanup()
-            except Exception:  # noqa: BLE001 - best effort: the export has already failed
+            except Exception:  # best effort: the export has already failed
                 continue
 
     def _save(self) -> None:

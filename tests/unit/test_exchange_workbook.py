@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from desktop.jobs import JobState
 from desktop.services import entrepreneurs as files
@@ -61,9 +61,9 @@ def test_round_trip_into_a_fresh_hq_gives_the_same_records_field_by_field(
         assert records(hq) == expected
         assert sum(summary.created.values()) == sum(len(rows) for rows in expected.values())
         with hq.reading() as session:  # the derived search keys follow the records
-            searchable = session.scalars(select(EntrepreneurSearch.entrepreneur_id)).all()
+            searchable = session.exec(select(EntrepreneurSearch.entrepreneur_id)).all()
             assert len(searchable) == len(expected["entrepreneur"])
-            creates = session.scalars(select(Change).where(Change.action == "create")).all()
+            creates = session.exec(select(Change).where(col(Change.action) == "create")).all()
             assert len(creates) == sum(len(rows) for rows in expected.values())  # ordinary journal changes
     finally:
         hq.close()
@@ -88,13 +88,13 @@ def test_a_changed_cell_updates_only_that_field(workbook: Path, tmp_path: Path) 
     hq, actor = fresh_hq(path)
     try:
         import_exchange(hq, actor, path=workbook)
-        where, record_id = cell_of(workbook, "创业者", "id")
+        _where, record_id = cell_of(workbook, "创业者", "id")
         address, _old = cell_of(workbook, "创业者", "address")
         edited = edit_workbook(workbook, tmp_path / "改.xlsx", {("创业者", address): "西湖区文三路 1 号"})
         summary = import_exchange(hq, actor, path=edited)
         assert summary.updated["创业者"] == 1 and summary.changed == 1
         with hq.reading() as session:
-            change = session.scalars(select(Change).where(Change.action == "update")).one()
+            change = session.exec(select(Change).where(col(Change.action) == "update")).one()
             assert change.record_id == record_id and list(change.changes) == ["address"]
             assert session.get(Entrepreneur, record_id).address == "西湖区文三路 1 号"  # type: ignore[union-attr]
     finally:
@@ -148,7 +148,7 @@ def test_text_that_looks_like_a_formula_stays_text_and_comes_back(db_path: Path,
     try:
         import_exchange(hq, hq_actor, path=out)
         with hq.reading() as session:
-            assert set(session.scalars(select(Entrepreneur.notes)).all()) == set(tricks)
+            assert set(session.exec(select(Entrepreneur.notes)).all()) == set(tricks)
     finally:
         hq.close()
 

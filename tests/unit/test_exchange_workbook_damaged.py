@@ -158,7 +158,7 @@ def test_a_new_workbook_whose_people_are_missing_refuses_their_visits(workbook: 
         ("空.xlsx", lambda good, bad: bad.write_bytes(b""), "空的"),
     ],
 )
-def test_a_file_that_is_not_a_sound_workbook_is_refused(
+def test_a_file_that_is_not_a_sound_workbook_is_refused(  # noqa: PLR0917 (pytest passes by position)
     hq: tuple[Path, Database, Actor],
     workbook: Path,
     tmp_path: Path,

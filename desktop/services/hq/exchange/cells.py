@@ -31,7 +31,6 @@ from desktop.services.hq.exchange.columns import (
     ExchangeColumn,
 )
 from models.enums import INDUSTRY_SECTIONS, Labelled
-from models.errors import ValidationError
 from models.money import MAX_FEN
 from models.validators import parse_credit_code, parse_id_number, parse_region_code
 
@@ -181,7 +180,7 @@ def _station(value: object) -> str:
 
 
 def read_cell(column: ExchangeColumn, value: object) -> Any:
-    """The stored value of one cell; :class:`CellError` or :class:`ValidationError` says why not."""
+    """The stored value of one cell; :class:`CellError` (or the validators' error) says why not."""
     if blank(value):
         if column.required:
             raise CellError("必填，不能为空")
