@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from desktop.commands import backup, core, ledger, outputs, policy, sync, training, visits
+from desktop.commands import backup, core, exchange, ledger, outputs, policy, sync, training, visits
 
-AREAS: list[ModuleType] = [core, backup, outputs, visits, training, policy, ledger, sync]
+AREAS: list[ModuleType] = [core, backup, outputs, visits, training, policy, ledger, sync, exchange]
