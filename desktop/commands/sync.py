@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from desktop.commands.common import database_path, open_existing
+from desktop.commands.serve import register as register_serve
 from desktop.services import sync
 from desktop.services.station import acting_user
 from desktop.services.sync.hq_side import hq_actor
@@ -35,6 +36,16 @@ def register(
     p = commands.add_parser("status", parents=[common], help="已发送、已确认、待发送、等待队列和冲突")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(run=run_status)
+    p = commands.add_parser(
+        "sign-in", parents=[common], help="网页登录：为总部接收页上的挑战码生成本站的应答码"
+    )
+    p.add_argument("challenge", help="总部接收页上显示的挑战码（含 @ 和网址）")
+    p.set_defaults(run=run_sign_in)
+    p = commands.add_parser(
+        "upload", parents=[common], help="在线同步：登录总部接收页，上传下一个同步包，下载并导入总部的回复包"
+    )
+    p.add_argument("--url", required=True, help="总部接收页的网址，例如 http://192.0.2.10:8080")
+    p.set_defaults(run=run_upload)
     try:
         from desktop.sync_sim.cli import register as register_simulation
     except ImportError:  # pragma: no cover - the simulation ships with the program
@@ -66,6 +77,7 @@ def register(
     p = commands.add_parser("revoke", parents=[common], help="吊销服务站的密钥：此后它的数据包一律拒收")
     p.add_argument("code", help="服务站编码")
     p.set_defaults(run=run_hq_revoke)
+    register_serve(commands, common)
 
 
 @contextmanager
@@ -119,6 +131,21 @@ def run_status(args: argparse.Namespace) -> int:
         f"冲突 {status.open_conflicts} 处，等待队列 {status.waiting} 条，隔离 {status.quarantined} 条，"
         f"通知 {status.notices} 条"
     )
+    return 0
+
+
+def run_sign_in(args: argparse.Namespace) -> int:
+    with _acting(args) as (db, actor):
+        signed = sync.sign_in_answer(db, actor, challenge=args.challenge)
+    print(signed.answer)
+    print(f"服务站 {signed.station} 登录 {signed.origin} 的应答码：请粘贴到该网页上", file=sys.stderr)
+    return 0
+
+
+def run_upload(args: argparse.Namespace) -> int:
+    with _acting(args) as (db, actor):
+        outcome = sync.upload_online(db, actor, url=args.url)
+    print("\n".join(outcome.lines()))
     return 0
 
 

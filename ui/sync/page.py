@@ -166,6 +166,10 @@ class SyncPage(QWidget):
         self.import_button.setIcon(icon("mdi6.import"))
         bar.addWidget(self.export_button)
         bar.addWidget(self.import_button)
+        self.sign_in_button = button(
+            self.tr("网页登录…"), self, self.sign_in_dialog, tip=self.tr("为总部数据接收页的挑战码生成应答码")
+        )
+        bar.addWidget(self.sign_in_button)
         bar.addStretch(1)
         layout.addLayout(bar)
         for keys, slot in (("Ctrl+E", self.export_dialog), ("Ctrl+I", self.import_dialog)):
@@ -509,6 +513,11 @@ class SyncPage(QWidget):
             return False
         self.refresh()
         return True
+
+    def sign_in_dialog(self) -> None:
+        from ui.sync.online import SignInDialog
+
+        SignInDialog(self.context, self).exec()
 
 
 def _bug(parent: QWidget, error: BaseException) -> None:

@@ -1,1 +1,2 @@
-"""Headquarters (总部) services: what HQ does with every station's records once packages have been applied."""
+"""Headquarters (总部) services: what only an HQ database does with every station's records, beside the
+exchange in ``desktop/services/sync``."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from desktop.services.areas import Area
     from desktop.services.station import StationInfo
     from desktop.services.sync.common import Receipt, Written
+    from desktop.services.sync.online import OnlineOutcome, SignInAnswer
     from desktop.services.sync.review import SyncStatus
     from models.database import Database
 
@@ -356,3 +357,30 @@ def agreement_digests(db: Database, actor: Actor, /, *, station: str | None = No
             code = station or ""
             return digests(session.connection(), code, node.code, hq_kinds(), quarantined_of(session, code))
         return digests(session.connection(), node.code, the_hq(session).code, hq_kinds(), left_out(session))
+
+
+# ------------------------------------------------------------------------------ online (docs/intake.md)
+@service(Permission.SYNC)
+def sign_in_answer(db: Database, actor: Actor, /, *, challenge: str) -> SignInAnswer:
+    """网页登录: this station's signed answer to the challenge HQ's intake page shows."""
+    from desktop.services.sync.online import answer_in
+
+    with db.reading() as session:
+        return answer_in(session, challenge)
+
+
+@service(Permission.SYNC)
+def upload_online(db: Database, actor: Actor, /, *, url: str) -> OnlineOutcome:
+    """在线同步: sign in to HQ's intake page at ``url``, upload the next package, import HQ's reply."""
+    from desktop.services.sync.online import exchange_online
+
+    def export(folder: Path) -> tuple[Path, int]:
+        written = export_package(db, actor, out_dir=folder)
+        return written.path, written.seq
+
+    return exchange_online(
+        url,
+        lambda challenge: sign_in_answer(db, actor, challenge=challenge),
+        export,
+        lambda reply: import_package(db, actor, path=reply).lines(),
+    )

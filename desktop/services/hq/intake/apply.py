@@ -1,0 +1,117 @@
+"""Applying an upload at HQ, as ``doorstep sync import`` does (the same bounded reader, the same
+apply, one transaction), with one more check: the package is the signed-in station's own. Then the
+reply for that station is written, to be offered for download."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop.services import sync
+from desktop.services.gate import service
+from desktop.services.sync.common import Receipt
+from models.actor import Actor
+from models.database import Database
+from models.permissions import Permission
+
+REPLY_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}\.dsync")
+
+
+@service(Permission.SYNC)
+def import_from_station(db: Database, actor: Actor, /, *, path: Path, station: str) -> Receipt:
+    """HQ applies ``station``'s package at ``path``; a package another station signed is refused."""
+    from desktop.services.sync.hq_side import apply_station_package, hq_node, release_held, resolve_station
+    from desktop.services.sync.node import keys_of, refuse
+    from desktop.sync_package import OpenedPackage, PublicKeys, open_package
+
+    with db.transaction() as session:
+        node = hq_node(session)
+        resolve = resolve_station(session)
+
+        def own(manifest: Mapping[str, Any]) -> PublicKeys:
+            sender = str(manifest.get("sender", ""))
+            if sender != station:
+                raise refuse(
+                    f"这个数据包是服务站 {sender} 的，不是已登录的服务站 {station} 的："
+                    "每个服务站只能上传本站的数据包"
+                )
+            keys: PublicKeys = resolve(manifest)
+            return keys
+
+        def opener(target: Path) -> OpenedPackage:
+            return open_package(target, receiver=node.code, resolve_signer=resolve, identity=keys_of(node))
+
+        package = open_package(path, receiver=node.code, resolve_signer=own, identity=keys_of(node))
+        receipt = apply_station_package(session, package, path.read_bytes())
+        if not receipt.already_applied:
+            receipt.messages += [
+                line for r in release_held(session, receipt.sender, opener) for line in r.lines()
+            ]
+        return receipt
+
+
+@dataclass(frozen=True)
+class ReplyFile:
+    name: str
+    seq: int
+    changes: int
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What an upload did: HQ's receipt, and the reply written for the station."""
+
+    station: str
+    seq: int
+    lines: list[str]
+    reply: ReplyFile
+
+
+def accept(db: Database, actor: Actor, path: Path, station: str, replies: Path) -> Accepted:
+    receipt = import_from_station(db, actor, path=path, station=station)
+    written = sync.write_hq_reply(db, actor, code=station, out_dir=replies_of(replies, station))
+    return Accepted(
+        station, receipt.seq, receipt.lines(), ReplyFile(written.path.name, written.seq, written.changes)
+    )
+
+
+def replies_of(replies: Path, station: str) -> Path:
+    folder = replies / station
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def reply_path(replies: Path, station: str, name: str) -> Path | None:
+    """A reply written for ``station`` by that name, if there is one (never a path outside its folder)."""
+    if not REPLY_NAME.fullmatch(name) or name.startswith("."):
+        return None
+    path = replies / station / name
+    return path if path.is_file() else None
+
+
+def latest_reply(replies: Path, station: str) -> Path | None:
+    folder = replies / station
+    found = [p for p in folder.glob("*.dsync") if p.is_file()] if folder.is_dir() else []
+    return max(found, key=lambda p: p.name, default=None)
+
+
+@dataclass(frozen=True)
+class StationView:
+    code: str
+    name: str
+    received_seq: int
+    received_at: datetime | None
+
+
+def station_view(db: Database, code: str) -> StationView:
+    from models.sync.tables import SyncPeer
+
+    with db.reading() as session:
+        peer = session.get(SyncPeer, code)
+        if peer is None:
+            return StationView(code, "", 0, None)
+        return StationView(code, peer.name, peer.received_seq, peer.received_at)
