@@ -199,7 +199,9 @@ class StationsPage(QWidget):
         self.sync_changed.emit()
 
     def status_text(self) -> str:
-        return self.tr("服务站 {0} 个").format(len(self.rows))
+        """The status bar's permanent line counts the stations; the page adds how many are quiet."""
+        quiet = sum(1 for row in self.rows if row.quiet)
+        return self.tr("长期未同步 {0} 个").format(quiet) if quiet else ""
 
     def focus_target(self) -> QWidget:
         return self.list.table
