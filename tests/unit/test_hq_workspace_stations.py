@@ -38,7 +38,9 @@ def test_every_station_with_its_last_package_gaps_and_agreement(county: County) 
     later = china_today() + timedelta(days=20)
     quiet = station_overview(county.hq.db, county.hq.actor, today=later, quiet_days=14)
     assert all(row.quiet for row in quiet)
-    assert not any(r.quiet for r in station_overview(county.hq.db, county.hq.actor, today=later, quiet_days=30))
+    assert not any(
+        r.quiet for r in station_overview(county.hq.db, county.hq.actor, today=later, quiet_days=30)
+    )
     sync.revoke_station(county.hq.db, county.hq.actor, code="330106003")
     rows = {row.code: row for row in station_overview(county.hq.db, county.hq.actor, today=later)}
     assert rows["330106003"].revoked and not rows["330106003"].quiet
@@ -48,7 +50,13 @@ def test_every_station_with_its_last_package_gaps_and_agreement(county: County) 
 def test_a_station_enrolled_but_never_heard_from_is_not_yet_compared(county: County) -> None:
     sync.enroll_station(county.hq.db, county.hq.actor, code="330106009", name="新站", out=county.root / "n.e")
     row = next(r for r in station_overview(county.hq.db, county.hq.actor) if r.code == "330106009")
-    assert (row.status, row.last_seq, row.lag_days, row.digest, row.quiet) == ("enrolled", 0, None, NOT_YET, False)
+    assert (row.status, row.last_seq, row.lag_days, row.digest, row.quiet) == (
+        "enrolled",
+        0,
+        None,
+        NOT_YET,
+        False,
+    )
 
 
 def test_the_identity_tells_hq_from_a_station(county: County) -> None:

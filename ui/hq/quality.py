@@ -53,7 +53,9 @@ class QualityPage(QWidget):
             self,
             self.send,
             primary=True,
-            tip=self.tr("把选中的记录作为任务发回各自的服务站：随下一个回复包送达，在服务站“数据同步”的通知中"),
+            tip=self.tr(
+                "把选中的记录作为任务发回各自的服务站：随下一个回复包送达，在服务站“数据同步”的通知中"
+            ),
         )
         self.send_button.setIcon(icon("mdi6.send-outline", color="#ffffff"))
         bar.addWidget(self.send_button)
@@ -86,7 +88,11 @@ class QualityPage(QWidget):
         self.lists: dict[str, RowsTable[QualityRow]] = {}
         for check in CHECKS:
             table: RowsTable[QualityRow] = RowsTable(
-                columns(), [0, 0, 0, 3, 0, 0], self.tabs, key=lambda r: (r.record_kind, r.record_id), multiple=True
+                columns(),
+                [0, 0, 0, 3, 0, 0],
+                self.tabs,
+                key=lambda r: (r.record_kind, r.record_id),
+                multiple=True,
             )
             table.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
             self.lists[check] = table
@@ -158,4 +164,6 @@ class QualityPage(QWidget):
             dialogs.tell(self, self.tr("没有发回"), str(error))
             return
         self._load()
-        self.message.emit(self.tr("已把 {0} 条任务排入回复包：请为服务站 {1} 写回复包").format(made, "、".join(stations)))
+        self.message.emit(
+            self.tr("已把 {0} 条任务排入回复包：请为服务站 {1} 写回复包").format(made, "、".join(stations))
+        )

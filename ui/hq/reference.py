@@ -41,7 +41,9 @@ def reach_tone(item: Publication) -> Tone:
 def columns() -> list[ColumnSpec[Publication]]:
     return [
         ColumnSpec("类别", 90, lambda p: KIND_WORDS.get(p.record_kind, p.record_kind)),
-        ColumnSpec("名称", 260, lambda p: p.title + ("（已撤下）" if p.deleted else ""), tip=lambda p: p.title),
+        ColumnSpec(
+            "名称", 260, lambda p: p.title + ("（已撤下）" if p.deleted else ""), tip=lambda p: p.title
+        ),
         ColumnSpec("地区与生效期 / 内容", 300, lambda p: p.detail, tip=lambda p: p.detail),
         ColumnSpec("发布时间", 120, lambda p: day_text(p.published_at), align=CENTER),
         ColumnSpec("已收到", 96, reach_text, tone=reach_tone, align=CENTER),
@@ -146,9 +148,9 @@ class ReferencePage(QWidget):
         except (DoorstepError, OSError, UnicodeDecodeError) as error:
             dialogs.tell(self, self.tr("政策参数文件没有通过检查"), f"{path.name}：{error}\n\n没有发布。")
             return
-        text = self.tr("发布政策参数“{0}”？\n适用地区：{1}\n政策项目：{2}\n\n发布后随每个服务站的下一个回复包送达。").format(
-            info.title, info.region or self.tr("不限"), "、".join(info.items)
-        )
+        text = self.tr(
+            "发布政策参数“{0}”？\n适用地区：{1}\n政策项目：{2}\n\n发布后随每个服务站的下一个回复包送达。"
+        ).format(info.title, info.region or self.tr("不限"), "、".join(info.items))
         if info.example:
             text += "\n\n" + info.notice
         if not dialogs.ask(self, self.tr("发布政策参数"), text, self.tr("发布"), self.tr("取消")):
@@ -171,4 +173,9 @@ class ReferencePage(QWidget):
         if added:
             self.message.emit(self.tr("已发布课程目录：新增 {0} 门课程").format(added))
         else:
-            dialogs.tell(self, self.tr("发布课程目录"), self.tr("课程目录中的课程总部都已发布过，没有新增。"), warning=False)
+            dialogs.tell(
+                self,
+                self.tr("发布课程目录"),
+                self.tr("课程目录中的课程总部都已发布过，没有新增。"),
+                warning=False,
+            )

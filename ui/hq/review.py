@@ -42,7 +42,9 @@ def values_text(labels: Mapping[str, Mapping[str, str]], item: ReviewItem, value
 
 def columns(labels: Mapping[str, Mapping[str, str]]) -> list[ColumnSpec[ReviewItem]]:
     def record(item: ReviewItem) -> str:
-        return f"{item.person} · {kind_word(item.record_kind)}" if item.person else kind_word(item.record_kind)
+        return (
+            f"{item.person} · {kind_word(item.record_kind)}" if item.person else kind_word(item.record_kind)
+        )
 
     def what(item: ReviewItem) -> str:
         if item.kind == CONFLICT:
@@ -183,7 +185,8 @@ class ReviewPage(QWidget):
             ]
         else:
             lines = [
-                f"{head}：{ACTION_WORDS.get(item.action, item.action)}（{item.value_by}）；原因：{item.reason}",
+                f"{head}：{ACTION_WORDS.get(item.action, item.action)}（{item.value_by}）",
+                f"原因：{item.reason}",
                 f"这条变更的值：{this or '—'}",
             ]
             if other:
@@ -207,8 +210,12 @@ class ReviewPage(QWidget):
         item = self.list.current()
         if item is None or item.kind != CONFLICT:
             return
-        if self._call(self.tr("无法处理"), lambda: self.context.services(sync.keep_winner, conflict_id=item.id)):
-            self.message.emit(self.tr("已保留“{0}”的当前值（服务站 {1}）").format(self._label(item), item.station))
+        if self._call(
+            self.tr("无法处理"), lambda: self.context.services(sync.keep_winner, conflict_id=item.id)
+        ):
+            self.message.emit(
+                self.tr("已保留“{0}”的当前值（服务站 {1}）").format(self._label(item), item.station)
+            )
 
     def reinstate(self) -> None:
         item = self.list.current()
@@ -236,10 +243,12 @@ class ReviewPage(QWidget):
         if item is None or item.kind != WAITING:
             return
         text = self.tr(
-            "强制应用服务站 {0} 的这条{1}变更？\n它依据的记录（{2}）一直没有到达。强制应用后，能应用的就应用；"
-            "仍不能应用的改为隔离保存，不会丢失。\n此操作会以总部的名义记入操作日志。"
+            "强制应用服务站 {0} 的这条{1}变更？\n它依据的记录（{2}）一直没有到达。"
+            "强制应用后，能应用的就应用；仍不能应用的改为隔离保存，不会丢失。\n此操作会以总部的名义记入操作日志。"
         ).format(item.station, kind_word(item.record_kind), item.reason)
-        if not dialogs.ask(self, self.tr("强制应用"), text, self.tr("强制应用"), self.tr("取消"), warning=True):
+        if not dialogs.ask(
+            self, self.tr("强制应用"), text, self.tr("强制应用"), self.tr("取消"), warning=True
+        ):
             return
         outcome: list[str] = []
         if self._call(

@@ -44,9 +44,7 @@ def columns() -> list[ColumnSpec[StationRow]]:
     return [
         ColumnSpec("编码", 96, lambda r: r.code),
         ColumnSpec("名称", 170, lambda r: r.name, tip=lambda r: r.name),
-        ColumnSpec(
-            "状态", 110, lambda r: words.status_word(r)[0], tone=lambda r: words.status_word(r)[1]
-        ),
+        ColumnSpec("状态", 110, lambda r: words.status_word(r)[0], tone=lambda r: words.status_word(r)[1]),
         ColumnSpec("最近收到", 180, words.last_text),
         ColumnSpec(
             "距今",
@@ -182,9 +180,7 @@ class StationsPage(QWidget):
     # ------------------------------------------------------------------------------------ the list
     def refresh(self) -> None:
         self.rows = self.context.services(station_overview, quiet_days=self.quiet_days.value())
-        self.list.show_rows(
-            self.rows, self.tr("还没有登记服务站：点“登记新服务站…”为第一个服务站写登记包。")
-        )
+        self.list.show_rows(self.rows, self.tr("还没有登记服务站：点“登记新服务站…”为第一个服务站写登记包。"))
         quiet = [row for row in self.rows if row.quiet]
         text = self.tr("{0} 个服务站").format(len(self.rows))
         if quiet:
@@ -336,9 +332,8 @@ class StationsPage(QWidget):
                     batch.refused.append(code)
                     batch.lines.append(f"服务站 {code}：没有写回复包。{error}")
                 else:
-                    batch.lines.append(
-                        f"服务站 {code}：第 {written.seq} 号回复包（{written.changes:,} 条变更）{written.path.name}"
-                    )
+                    what = f"第 {written.seq} 号回复包（{written.changes:,} 条变更）"
+                    batch.lines.append(f"服务站 {code}：{what}{written.path.name}")
             return batch
 
         def done(batch: Batch) -> None:

@@ -124,9 +124,7 @@ class RowsTable(QWidget, Generic[T]):
             if predicate(item):
                 if add:
                     flags = self.table.selectionModel().SelectionFlag
-                    self.table.selectionModel().select(
-                        self.model.index(index, 0), flags.Select | flags.Rows
-                    )
+                    self.table.selectionModel().select(self.model.index(index, 0), flags.Select | flags.Rows)
                 else:
                     self.table.selectRow(index)
                 return True

@@ -96,13 +96,13 @@ def quality_report(
             col(Venture.entrepreneur_id) == col(Entrepreneur.id), col(Venture.deleted).is_(False)
         )
         people = select(
-            Entrepreneur.id,
-            Entrepreneur.station_code,
-            Entrepreneur.name,
-            Entrepreneur.id_number,
-            Entrepreneur.birth_date,
-            Entrepreneur.household_region,
-            Entrepreneur.created_at,
+            col(Entrepreneur.id),
+            col(Entrepreneur.station_code),
+            col(Entrepreneur.name),
+            col(Entrepreneur.id_number),
+            col(Entrepreneur.birth_date),
+            col(Entrepreneur.household_region),
+            col(Entrepreneur.created_at),
             has_venture,
         ).where(*where)
         cutoff = months_before(day, venture_months)
@@ -110,17 +110,17 @@ def quality_report(
             shown = str(number) if see else mask_id_number(str(number))
             created_day = to_china(created).date()
 
-            def add(check: str, detail: str, *, pid: str = pid, code: str = code, name: str = name) -> None:
+            problems = list(_id_problems(str(number), birth, region))
+            if not ventured and created_day <= cutoff:
+                made = f"{created_day.year}年{created_day.month}月{created_day.day}日建档"
+                problems.append((NO_VENTURE, f"{made}，{venture_months} 个月后仍没有创业项目"))
+            for check, detail in problems:
                 key = (TASK, "entrepreneur", pid, check)
                 found[check].append(
-                    QualityRow(check, code, "entrepreneur", pid, name, shown, detail, created_day, sent.get(key))
+                    QualityRow(
+                        check, code, "entrepreneur", pid, name, shown, detail, created_day, sent.get(key)
+                    )
                 )
-
-            for check, detail in _id_problems(str(number), birth, region):
-                add(check, detail)
-            if not ventured and created_day <= cutoff:
-                add(NO_VENTURE, f"{created_day.year}年{created_day.month}月{created_day.day}日建档，"
-                    f"{venture_months} 个月后仍没有创业项目")
         no_outcome = and_(
             col(Visit.deleted).is_(False),
             col(Visit.advice) == "",
@@ -128,10 +128,18 @@ def quality_report(
             col(Visit.jobs_after).is_(None),
             col(Visit.new_venture_id).is_(None),
             col(Visit.next_visit_date).is_(None),
-            ~exists().where(col(AgreedAction.visit_id) == col(Visit.id), col(AgreedAction.deleted).is_(False)),
+            ~exists().where(
+                col(AgreedAction.visit_id) == col(Visit.id), col(AgreedAction.deleted).is_(False)
+            ),
         )
         visits = (
-            select(Visit.id, Visit.station_code, Visit.visit_date, Entrepreneur.name, Entrepreneur.id_number)
+            select(
+                col(Visit.id),
+                col(Visit.station_code),
+                col(Visit.visit_date),
+                col(Entrepreneur.name),
+                col(Entrepreneur.id_number),
+            )
             .join(Entrepreneur, col(Entrepreneur.id) == col(Visit.entrepreneur_id))
             .where(no_outcome, col(Visit.station_code) != node.code)
         )
@@ -183,7 +191,12 @@ def _sent(session: object) -> dict[tuple[str, str, str, str], datetime]:
     from models.sync.tables import SyncNotice
 
     assert isinstance(session, Session)
-    query = select(SyncNotice.record_kind, SyncNotice.record_id, SyncNotice.other_record_id, SyncNotice.at)
+    query = select(
+        col(SyncNotice.record_kind),
+        col(SyncNotice.record_id),
+        col(SyncNotice.other_record_id),
+        col(SyncNotice.at),
+    )
     latest: dict[tuple[str, str, str, str], datetime] = {}
     for kind, record_id, check, at in session.execute(query.where(col(SyncNotice.kind) == TASK)):
         key = (TASK, str(kind), str(record_id), str(check))

@@ -59,7 +59,7 @@ def publications(db: Database, actor: Actor, /) -> list[Publication]:
         ]
         kinds = sorted(hq_kinds() & set(KIND_WORDS))
         last = (
-            select(Change.record_kind, Change.record_id, func.max(Change.seq))
+            select(col(Change.record_kind), col(Change.record_id), func.max(Change.seq))
             .where(col(Change.record_kind).in_(kinds), col(Change.station_code) == node.code)
             .group_by(Change.record_kind, Change.record_id)
         )
@@ -67,7 +67,9 @@ def publications(db: Database, actor: Actor, /) -> list[Publication]:
         moments = {}
         seqs = sorted(latest.values())
         for start in range(0, len(seqs), 500):
-            query = select(Change.seq, Change.at).where(col(Change.seq).in_(seqs[start : start + 500]))
+            query = select(col(Change.seq), col(Change.at)).where(
+                col(Change.seq).in_(seqs[start : start + 500])
+            )
             moments.update({int(s): at for s, at in session.execute(query)})
         found: list[Publication] = []
         for kind in kinds:

@@ -116,7 +116,7 @@ def _changes(db: Database, change_ids: list[str]) -> dict[str, dict[str, Any]]:
         for model in (SyncQuarantine, SyncWaiting):
             for start in range(0, len(change_ids), 500):
                 batch = change_ids[start : start + 500]
-                query = select(model.change_id, model.change).where(col(model.change_id).in_(batch))
+                query = select(col(model.change_id), col(model.change)).where(col(model.change_id).in_(batch))
                 for change_id, change in session.execute(query):
                     found[str(change_id)] = dict(change or {})
     return found
@@ -129,8 +129,8 @@ def _name_in(kind: str, change: dict[str, Any]) -> str:
 
 
 def _who(change: dict[str, Any], station: str) -> str:
-    from models.clock import to_china
     from desktop.services.sync.wire import from_wire_time
+    from models.clock import to_china
 
     user = str(change.get("user_name") or "")
     at = change.get("at")

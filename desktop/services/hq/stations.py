@@ -85,7 +85,7 @@ def station_overview(
         ).all()
         received: dict[str, set[int]] = defaultdict(set)
         held: dict[str, int] = defaultdict(int)
-        packages = select(SyncPackage.peer, SyncPackage.seq, SyncPackage.status).where(
+        packages = select(col(SyncPackage.peer), col(SyncPackage.seq), col(SyncPackage.status)).where(
             col(SyncPackage.direction) == "in", col(SyncPackage.status).in_(["applied", "held"])
         )
         for peer_code, seq, status in session.execute(packages):
@@ -104,7 +104,7 @@ def station_overview(
         first_out = {
             str(peer): moment
             for peer, moment in session.execute(
-                select(SyncPackage.peer, func.min(SyncPackage.at))
+                select(col(SyncPackage.peer), func.min(SyncPackage.at))
                 .where(col(SyncPackage.direction) == "out")
                 .group_by(SyncPackage.peer)
             )

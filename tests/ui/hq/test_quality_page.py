@@ -35,7 +35,9 @@ def stored_badly(county: County, code: str, file_id: str, column: str, value: st
     station = county.station(code)
     old = str(record(station, "entrepreneur", file_id)[column])
     with station.db.transaction() as session, journal_writing(session.connection()):
-        session.execute(text(f"UPDATE entrepreneur SET {column} = :v WHERE id = :i"), {"v": value, "i": file_id})
+        session.execute(
+            text(f"UPDATE entrepreneur SET {column} = :v WHERE id = :i"), {"v": value, "i": file_id}
+        )
         session.execute(
             text("UPDATE change_log SET changes = replace(changes, :old, :new) WHERE record_id = :i"),
             {"old": old, "new": value, "i": file_id},
@@ -54,12 +56,22 @@ def build(county: County) -> dict[str, str]:
     made["visit"] = record_visit(
         node.db,
         node.actor,
-        visit={"entrepreneur_id": made["visited"], "visit_date": china_today(), "mode": "上门走访", "problems": "资金周转紧张"},
+        visit={
+            "entrepreneur_id": made["visited"],
+            "visit_date": china_today(),
+            "mode": "上门走访",
+            "problems": "资金周转紧张",
+        },
     )
     record_visit(  # with advice: an outcome, not listed
         node.db,
         node.actor,
-        visit={"entrepreneur_id": made["visited"], "visit_date": china_today(), "mode": "电话", "advice": "申请担保贷款"},
+        visit={
+            "entrepreneur_id": made["visited"],
+            "visit_date": china_today(),
+            "mode": "电话",
+            "advice": "申请担保贷款",
+        },
     )
     for code in CODES:
         county.to_hq(county.export(code))
@@ -101,14 +113,19 @@ def test_each_check_finds_its_records_and_tasks_travel_to_the_station(
     station = county.station(CODES[0])
     tasks = [n for n in sync.list_notices(station.db, station.actor) if n.kind == "task"]
     assert [(t.record_kind, t.record_id) for t in tasks] == [("entrepreneur", made["birth"])]
-    assert "出生日期与身份证号码不符" in tasks[0].text and record(station, "entrepreneur", made["birth"])["id_number"] not in tasks[0].text
+    assert (
+        "出生日期与身份证号码不符" in tasks[0].text
+        and record(station, "entrepreneur", made["birth"])["id_number"] not in tasks[0].text
+    )
     from desktop.context import AppContext
     from desktop.services.station import station_info
     from desktop.settings import Preferences
 
     info = station_info(station.db)
     assert info is not None
-    notices = SyncPage(AppContext(db=station.db, actor=station.actor, station=info, preferences=Preferences()))
+    notices = SyncPage(
+        AppContext(db=station.db, actor=station.actor, station=info, preferences=Preferences())
+    )
     qtbot.addWidget(notices)
     notices.refresh()
     assert notices.notices.model.index(0, 0).data() == "总部任务"

@@ -27,7 +27,7 @@ def test_publish_and_see_which_stations_have_it(
     assert page.list.model.rowCount() == 0
 
     broken = tmp_path / "broken.json"
-    broken.write_text("{\"id\": ", encoding="utf-8")
+    broken.write_text('{"id": ', encoding="utf-8")
     page.choose_policy_file = lambda: broken
     page.policy_button.click()
     assert answers.told[-1].startswith("政策参数文件没有通过检查|broken.json")

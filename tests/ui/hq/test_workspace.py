@@ -66,4 +66,6 @@ def test_a_server_database_that_is_not_hq_s_is_refused(
 
     monkeypatch.setattr(QMessageBox, "critical", critical)
     assert run_gui(db_path=pg_db_url, selftest=False) == 1
-    assert shown == ["无法打开数据库|这个数据库不是总部的数据库：请先用 doorstep hq init --db 地址 建立总部数据库。"]
+    assert shown == [
+        "无法打开数据库|这个数据库不是总部的数据库：请先用 doorstep hq init --db 地址 建立总部数据库。"
+    ]
