@@ -16,14 +16,24 @@ if TYPE_CHECKING:
 
 class AppContext:
     """The database, who acts, the station, and the user's preferences, read when first asked for:
-    the window paints its list before they are needed."""
+    the window paints its list before they are needed.
+
+    ``hq`` is true on a headquarters database: ``station`` is then HQ's own code and name, the actor
+    HQ's user, and the window shows HQ's workspace (ui/hq/pages.py) instead of the station's pages."""
 
     def __init__(
-        self, *, db: Database, actor: Actor, station: StationInfo, preferences: Preferences | None = None
+        self,
+        *,
+        db: Database,
+        actor: Actor,
+        station: StationInfo,
+        preferences: Preferences | None = None,
+        hq: bool = False,
     ) -> None:
         self.db = db
         self.actor = actor
         self.station = station
+        self.hq = hq
         self._preferences = preferences
         self._services: Services | None = None
 

@@ -32,6 +32,10 @@ class Preferences:
     backup_daily: bool = True
     backup_keep: int = 10
     """How many automatic backups are kept (the oldest go first)."""
+    hq_quiet_days: int = 14
+    """总部 → 服务站: a station whose last package is older than this many days is marked as quiet."""
+    hq_venture_months: int = 6
+    """总部 → 数据质量: a person on file this many months without a venture is listed."""
 
     @classmethod
     def path(cls) -> Path:

@@ -94,7 +94,7 @@ class _Problems:
 
 
 def run_gui(*, db_path: str | None, selftest: bool) -> int:
-    path = Path(db_path).expanduser() if db_path else default_database()
+    path = database_target(db_path)
     if selftest and QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     existing = QApplication.instance()
@@ -112,6 +112,14 @@ def run_gui(*, db_path: str | None, selftest: bool) -> int:
     finally:
         sys.excepthook = previous_hook
         qInstallMessageHandler(previous_handler)
+
+
+def database_target(db_path: str | None) -> Path | str:
+    """The ``--db`` argument: a SQLite file's path, or a server's address (``postgresql://…``, an HQ
+    database) as given; none: the station's database in the user's data folder."""
+    if not db_path:
+        return default_database()
+    return db_path if "://" in db_path else Path(db_path).expanduser()
 
 
 def configure_application(app: QApplication, *, areas: bool = True) -> None:
@@ -173,17 +181,24 @@ def show_main_window(context: AppContext, *, remember: bool = True) -> MainWindo
     return window
 
 
-def _open(path: Path) -> Database:
+def _open(path: Path | str) -> Database:
     return open_database(path, backup_dir=backup_dir())
 
 
 def _context(db: Database) -> AppContext:
+    from desktop.services.hq.identity import hq_identity
+
+    hq = hq_identity(db)
+    if hq is not None:  # headquarters' database: its workspace, HQ's user acting (ui/hq/pages.py)
+        from desktop.services.sync.hq_side import hq_actor
+
+        return AppContext(db=db, actor=hq_actor(hq.code), station=hq, hq=True)
     station = station_info(db)
     assert station is not None
     return AppContext(db=db, actor=default_actor(db), station=station)
 
 
-def _interactive(app: QApplication, path: Path) -> int:
+def _interactive(app: QApplication, path: Path | str) -> int:
     # imported here: each PySide class costs about a millisecond the first time, and the list paints first
     from PySide6.QtWidgets import QDialog, QMessageBox
 
@@ -197,6 +212,20 @@ def _interactive(app: QApplication, path: Path) -> int:
                 error=error
             ),
         )
+        return 1
+    from desktop.services.hq.identity import hq_identity
+
+    if hq_identity(db) is not None:
+        return _interactive_hq(app, db)
+    if db.path is None:  # a server's database that is not HQ's: nothing here to open
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("app", "无法打开数据库"),
+            QCoreApplication.translate(
+                "app", "这个数据库不是总部的数据库：请先用 doorstep hq init --db 地址 建立总部数据库。"
+            ),
+        )
+        db.close()
         return 1
     if station_info(db) is None:
         from ui.wizard import FirstRunWizard
@@ -226,6 +255,18 @@ def _interactive(app: QApplication, path: Path) -> int:
             db.close()
             return code
         db = _restore(db, Path(restore))
+
+
+def _interactive_hq(app: QApplication, db: Database) -> int:
+    """总部: the same window with HQ's pages. Its backups are the server's (or the file's) keeper's:
+    the station's daily and on-exit backups and 从备份恢复 are not offered here."""
+    context = _context(db)
+    window = show_main_window(context)
+    code = app.exec()
+    window.deleteLater()
+    _finish_background_work(app)
+    db.close()
+    return code
 
 
 def _daily_backup(window: MainWindow) -> None:
@@ -282,20 +323,20 @@ def _finish_background_work(app: QApplication) -> None:
     app.processEvents()
 
 
-def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
+def _selftest(app: QApplication, path: Path | str, problems: _Problems) -> int:
     """Build the window on the station's database (or, if there is none yet, on a throw-away demo
     station), visit every page, open a file, close — and say whether anything went wrong."""
     import tempfile
 
     from desktop.services.entrepreneur_list import ListQuery, search_ids
+    from desktop.services.hq.identity import hq_identity
     from ui.main_window import MainWindow
-    from ui.pages import PAGES
 
     visited = 0
     with tempfile.TemporaryDirectory(prefix="doorstep-selftest-") as scratch:
         try:
-            db = _open(path) if path.exists() else None
-            if db is None or station_info(db) is None:
+            db = _open(path) if "://" in str(path) or Path(path).exists() else None
+            if db is None or (hq_identity(db) is None and station_info(db) is None):
                 if db is not None:
                     db.close()
                 from desktop.demo import generate_demo
@@ -306,18 +347,18 @@ def _selftest(app: QApplication, path: Path, problems: _Problems) -> int:
                 window = MainWindow(_context(db), remember=False)
                 window.show()
                 app.processEvents()
-                for spec in PAGES:
+                for spec in list(window.specs):
                     window.show_page(spec.key)
                     app.processEvents()
                     visited += 1
                 _finish_background_work(app)
-                ids = search_ids(db, window.context.actor, ListQuery())
+                ids = [] if window.context.hq else search_ids(db, window.context.actor, ListQuery())
                 if ids:
                     dialog = window.open_entrepreneur(ids[0])
                     app.processEvents()
                     if dialog is not None:
                         dialog.close()
-                window.show_page("entrepreneurs")
+                window.show_page(window.specs[0].key if window.context.hq else "entrepreneurs")
                 _finish_background_work(app)
                 window.close()
                 app.processEvents()

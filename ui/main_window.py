@@ -62,8 +62,8 @@ class MainWindow(QMainWindow):
         self.remember = remember
         self.settings = window_settings()
         self.pages: dict[str, QWidget] = {}
-        self.specs: list[PageSpec] = list(PAGES)
-        self.setWindowTitle(self.tr("家门口创业服务台 — {station}").format(station=context.station.name))
+        self.specs: list[PageSpec] = list(self._registered())
+        self.setWindowTitle(self._title(context.station.name))
         self.setMinimumSize(QSize(900, 540))
 
         central = QWidget(self)
@@ -107,7 +107,21 @@ class MainWindow(QMainWindow):
 
         self._actions_added = 0
         self._restore_window()
-        self.add_global_actions()
+        if not context.hq:
+            self.add_global_actions()
+
+    def _registered(self) -> list[PageSpec]:
+        """The pages this window shows: the station's (ui/pages.py) or, on HQ's database, HQ's."""
+        if self.context.hq:
+            from ui.hq.pages import HQ_PAGES
+
+            return HQ_PAGES
+        return PAGES
+
+    def _title(self, name: str) -> str:
+        if self.context.hq:
+            return self.tr("家门口创业服务台 — 总部 · {hq}").format(hq=name)
+        return self.tr("家门口创业服务台 — {station}").format(station=name)
 
     def _menus(self) -> None:
         """文件 / 编辑 / 视图 / 帮助. The window's keys (Ctrl+1…8, Ctrl+K, F1, Ctrl+Q) are window-wide
@@ -128,19 +142,23 @@ class MainWindow(QMainWindow):
     def _menu_entries(self) -> list[tuple[int, str, Any, str]]:
         """(menu, text, slot, keys) in order; an empty text is a separator."""
         settings = self._settings_call
-        entries: list[tuple[int, str, Any, str]] = [
-            (0, self.tr("新建创业者档案…"), self.new_entrepreneur, ""),
-            (0, "", None, ""),
-            (0, self.tr("立即备份"), functools.partial(settings, "backup_now"), ""),
-            (0, self.tr("备份到U盘…"), functools.partial(settings, "backup_to_usb"), ""),
-            (0, self.tr("从备份恢复…"), functools.partial(settings, "choose_restore"), ""),
-            (0, "", None, ""),
-            (0, self.tr("设置"), functools.partial(self.show_page, "settings"), ""),
-            (0, "", None, ""),
-            (0, self.tr("退出(&X)"), self.close, "Ctrl+Q"),
-            (1, self.tr("找人…"), self.focus_search, "Ctrl+K"),
-            (1, "", None, ""),
-        ]
+        entries: list[tuple[int, str, Any, str]] = []
+        if self.context.hq:  # no station's files, backups or settings page here: HQ's pages
+            entries = [(0, self.tr("退出(&X)"), self.close, "Ctrl+Q")]
+        else:
+            entries = [
+                (0, self.tr("新建创业者档案…"), self.new_entrepreneur, ""),
+                (0, "", None, ""),
+                (0, self.tr("立即备份"), functools.partial(settings, "backup_now"), ""),
+                (0, self.tr("备份到U盘…"), functools.partial(settings, "backup_to_usb"), ""),
+                (0, self.tr("从备份恢复…"), functools.partial(settings, "choose_restore"), ""),
+                (0, "", None, ""),
+                (0, self.tr("设置"), functools.partial(self.show_page, "settings"), ""),
+                (0, "", None, ""),
+                (0, self.tr("退出(&X)"), self.close, "Ctrl+Q"),
+                (1, self.tr("找人…"), self.focus_search, "Ctrl+K"),
+                (1, "", None, ""),
+            ]
         for label, keys, method in (
             (self.tr("撤销"), "Ctrl+Z", "undo"),
             (self.tr("剪切"), "Ctrl+X", "cut"),
@@ -206,7 +224,8 @@ class MainWindow(QMainWindow):
         """Every area's pages, file tabs, services and global shortcuts (at start-up, once the list
         has painted; idempotent)."""
         load_areas()
-        self.add_global_actions()
+        if not self.context.hq:  # the station's global actions (quick visit entry …) are not HQ's
+            self.add_global_actions()
         if not self._sync_read:
             self._sync_read = True
             self.update_sync_state()
@@ -216,6 +235,16 @@ class MainWindow(QMainWindow):
     def update_sync_state(self) -> None:
         """The status bar's sync state ("3 天前发送，待确认 42 条变更"): read once the areas are loaded,
         and again whenever the 数据同步 page has exchanged a package or settled something."""
+        if self.context.hq:
+            from ui.hq.words import bar_text as hq_bar_text
+
+            try:
+                text, tip = hq_bar_text(self.context)
+            except DoorstepError:
+                return
+            self.sync_status.setText(text)
+            self.sync_status.setToolTip(tip)
+            return
         from desktop.services.sync import sync_status
         from models.base import china_today
         from ui.sync.words import bar_text
@@ -247,7 +276,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(name)
         if station.is_demo:
             layout.addWidget(ChipLabel(self.tr("演示数据"), Tone.AMBER, bar))
-        where = self.tr("{code} · {region}").format(code=station.code, region=station.region_label)
+        if self.context.hq:
+            where = self.tr("总部 · {code}").format(code=station.code)
+        else:
+            where = self.tr("{code} · {region}").format(code=station.code, region=station.region_label)
         self.station_code_label = QLabel(where, bar)
         self.station_code_label.setObjectName("topBarText")
         layout.addWidget(self.station_code_label)
@@ -260,6 +292,9 @@ class MainWindow(QMainWindow):
         self.search_box.setMinimumWidth(220)
         self.search_box.setMaximumWidth(420)
         layout.addWidget(self.search_box, 2)
+        if self.context.hq:  # 找人 finds a station's files: HQ works by station and by list
+            self.search_box.hide()
+            layout.addStretch(2)
         user = QLabel(self.context.actor.user_name, bar)
         user.setObjectName("topBarText")
         user_icon = QLabel(bar)
@@ -282,7 +317,8 @@ class MainWindow(QMainWindow):
         spec = next(spec for spec in self.specs if spec.key == key)
         if spec.needs_areas:
             self.load_areas()
-            spec = next(spec for spec in PAGES if spec.key == key)  # the area's own page, now registered
+            # the area's own page, now registered
+            spec = next(spec for spec in self._registered() if spec.key == key)
         try:
             widget = spec.factory(self.context, self.stack)
         except DoorstepError as error:
@@ -319,7 +355,7 @@ class MainWindow(QMainWindow):
 
     def _station_renamed(self, name: str) -> None:
         self.station_name_label.setText(name)
-        self.setWindowTitle(self.tr("家门口创业服务台 — {station}").format(station=name))
+        self.setWindowTitle(self._title(name))
 
     def show_message(self, text: str) -> None:
         """A passing message in the status bar (what was just done)."""
@@ -448,14 +484,19 @@ class MainWindow(QMainWindow):
         if not self.restored_geometry:
             available = self.screen().availableGeometry()
             self.resize(min(1440, available.width()), min(900, available.height()))
-        key = str(self.settings.value("window/page", "entrepreneurs")) if self.remember else "entrepreneurs"
+        first = self.specs[0].key if self.context.hq else "entrepreneurs"
+        key = str(self.settings.value(self._page_setting, first)) if self.remember else first
         if not any(spec.key == key for spec in self.specs):
-            key = "entrepreneurs"
+            key = first
         self.show_page(key)
+
+    @property
+    def _page_setting(self) -> str:
+        return "window/hq_page" if self.context.hq else "window/page"
 
     def save_window_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/page", self.current_key)
+        self.settings.setValue(self._page_setting, self.current_key)
         for key, widget in self.pages.items():
             save = getattr(widget, "save_state", None)
             if callable(save):

@@ -278,7 +278,9 @@ class SyncPage(QWidget):
             self.tabs,
         )
         self.notices: ListTab[sync.NoticeView] = ListTab(
-            self.tr("总部发来的通知：可能重复的档案、档案转出或转入、总部未能接收的变更。"),
+            self.tr(
+                "总部发来的通知：可能重复的档案、档案转出或转入、总部未能接收的变更、总部要求核对的任务。"
+            ),
             words.notice_columns(),
             [0, 0, 0, 1],
             self.tabs,

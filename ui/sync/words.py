@@ -48,6 +48,7 @@ NOTICE_WORDS = {
     "transfer_out": "转出",
     "transfer_in": "转入",
     "quarantine": "总部未接收",
+    "task": "总部任务",
 }
 
 NOTICE_TONES = {
@@ -55,6 +56,7 @@ NOTICE_TONES = {
     "transfer_out": Tone.GREY,
     "transfer_in": Tone.ACCENT,
     "quarantine": Tone.RED,
+    "task": Tone.ACCENT,
 }
 
 
