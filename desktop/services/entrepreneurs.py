@@ -515,6 +515,7 @@ def area() -> Area:
     from desktop.services.monthly.sections import entrepreneur_section
     from desktop.services.timeline import file_changes
     from models.drafts import Draft
+    from models.hq.duplicates import HQ_DUPLICATE_TABLES
     from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
 
     search = (EntrepreneurSearch.__tablename__,)
@@ -528,7 +529,8 @@ def area() -> Area:
             ),
             RecordKind("venture", recompute=search),
         ),
-        local_tables=(str(Draft.__tablename__),),  # what a dialog keeps of half-typed input
+        # what a dialog keeps of half-typed input; at HQ, its decisions on duplicate files
+        local_tables=(str(Draft.__tablename__), *HQ_DUPLICATE_TABLES),
         derived_tables=search,
         projections={EntrepreneurSearch.__tablename__: rebuild_search},
         dependents={"entrepreneur": venture_dependents},
