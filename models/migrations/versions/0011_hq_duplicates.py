@@ -29,7 +29,9 @@ def upgrade() -> None:
             sa.Column("merged_into", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True)
         )
         batch_op.create_index(
-            "ix_entrepreneur_dupe_number", ["id_number", "deleted", "merged_into", "station_code"], unique=False
+            "ix_entrepreneur_dupe_number",
+            ["id_number", "deleted", "merged_into", "station_code"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_entrepreneur_dupe_name",

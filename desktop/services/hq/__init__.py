@@ -1,0 +1,1 @@
+"""Headquarters' workspace (总部): the services behind its pages."""
