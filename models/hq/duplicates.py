@@ -39,19 +39,22 @@ class HqMerge(SQLModel, table=True):
 
 
 class HqMergeCopy(SQLModel, table=True):
-    """Records whose whole history a station's next reply carries because of a merge: the survivor to
-    a station that holds records now pointing to it, the merged-away file and what depended on it to
-    the survivor's station (as a transfer does). ``hq_seq``: HQ's change seq when it was decided (a
-    reply to a station that has acknowledged less carries it)."""
+    """Records whose whole history a station's replies carry because of a merge: what moved, to the
+    survivor's station (as a transfer does); the survivor, with what now points to it, to every other
+    station that holds the merged-away file. Those stations hold the merged-away file under the same
+    ID number, so the survivor is sent only once they have applied the change that took the number
+    from it (``after_seq``: HQ's change seq they must have acknowledged first). ``sent_in``: the first
+    reply version that carried it; replies carry it until the station acknowledges that version."""
 
     __tablename__ = "hq_merge_copy"
-    __table_args__ = (Index("ix_hq_merge_copy_station", "station", "hq_seq"),)
+    __table_args__ = (Index("ix_hq_merge_copy_station", "station", "sent_in"),)
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    merge_id: str = Field(max_length=36)
+    merge_id: str = Field(default="", max_length=36)
     station: str = Field(max_length=9)
     record_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    hq_seq: int = 0
+    after_seq: int = 0
+    sent_in: int = 0
 
 
 class HqKeptApart(SQLModel, table=True):

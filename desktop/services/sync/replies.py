@@ -137,7 +137,7 @@ def _merge_copies(
     from desktop.services.hq.duplicates.travel import merge_copies
 
     log = Change.__table__  # type: ignore[attr-defined]
-    for kind, ids in merge_copies(connection, peer.code, peer.hq_acked):
+    for kind, ids in merge_copies(connection, peer, node.reply_version):
         for start in range(0, len(ids), 500):
             for row in stored_rows(
                 connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])

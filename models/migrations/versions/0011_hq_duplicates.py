@@ -67,11 +67,12 @@ def upgrade() -> None:
         sa.Column("merge_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
         sa.Column("station", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
         sa.Column("record_ids", sa.JSON(), nullable=False),
-        sa.Column("hq_seq", sa.Integer(), nullable=False),
+        sa.Column("after_seq", sa.Integer(), nullable=False),
+        sa.Column("sent_in", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hq_merge_copy")),
     )
     with op.batch_alter_table("hq_merge_copy", schema=None) as batch_op:
-        batch_op.create_index("ix_hq_merge_copy_station", ["station", "hq_seq"], unique=False)
+        batch_op.create_index("ix_hq_merge_copy_station", ["station", "sent_in"], unique=False)
     op.create_table(
         "hq_kept_apart",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),

@@ -114,6 +114,14 @@ def merge_in(
             raise Conflict(f"字段“{name}”不能在合并时选择")
         if source_id not in files:
             raise Conflict("所选的值来自不在本次合并中的档案")
+    number_from = files[(choices or {}).get("id_number", survivor.id)]
+    if number_from is not survivor and number_from.station_code == survivor.station_code:
+        # that station holds both files: it could apply the survivor's new number before the other
+        # file's release of it (one package's updates are not ordered), and refuse it
+        raise Conflict(
+            f"档案 {number_from.case_number} 与所保留的档案在同一服务站：请改为保留号码正确的那份档案"
+            "（保留哪一份，就沿用哪一份的身份证号码），其余字段照常选择"
+        )
     for name in MERGE_FIELDS:
         source = files[(choices or {}).get(name, survivor.id)]
         values[name] = getattr(source, name)
@@ -245,12 +253,15 @@ def _repoint(
                 and _enrolled_twice(session, operation, record, values)
             ):
                 values = {"deleted": True}
-            if record.station_code in sources_of_tree and record.station_code != target:
-                values["station_code"] = target
+            subject = next(iter(survivors.values()))
+            moves = record.station_code in sources_of_tree and record.station_code != target
+            if moves:
+                # the move first, alone: it goes to the old station at once (as a transfer's does); the
+                # new link goes there with the survivor, once the old file has given up its number
+                operation.update(record, {"station_code": target}, subject_id=subject)
             if values:
-                subject = next(iter(survivors.values()))
                 operation.update(record, values, subject_id=subject)
-                count += 1
+            count += bool(moves or values)
             if record.station_code != target:
                 pointing.add(record.station_code)
     session.flush()
@@ -293,31 +304,24 @@ def _send_copies(
     survivor_id: str,
     target: str,
     others: Iterable[str],
-) -> None:
-    """What each station's next reply carries so that every link there is valid: the survivor's
-    station, what moved (and what that points to); every other station concerned, the survivor too."""
+) -> list[HqMergeCopy]:
+    """What each station's replies carry so that every link there is valid: to the survivor's
+    station, what moved and what that points to; to every other station concerned, the merged-away
+    file's new state first, then (once applied) the survivor with what points to it."""
     connection = session.connection()
     history = _ids(tree) + _ids(_parents(connection, tree))
+    survivor_key, merged_key = f"entrepreneur:{survivor_id}", f"entrepreneur:{merge.merged_id}"
     seq = last_seq(session)
-    survivor_key = f"entrepreneur:{survivor_id}"
-    if any(station != target for station in others) or merge.merged_station != target:
-        session.add(
-            HqMergeCopy(
-                merge_id=merge.id,
-                station=target,
-                record_ids=[k for k in history if k != survivor_key],
-                hq_seq=seq,
-            )
-        )
+    copies = [
+        HqMergeCopy(merge_id=merge.id, station=target, record_ids=[k for k in history if k != survivor_key])
+    ]
     for station in sorted(set(others) - {target}):
-        session.add(
-            HqMergeCopy(
-                merge_id=merge.id,
-                station=station,
-                record_ids=[survivor_key, *(k for k in history if k != survivor_key)],
-                hq_seq=seq,
-            )
-        )
+        copies.append(HqMergeCopy(merge_id=merge.id, station=station, record_ids=[merged_key]))
+        rest = [survivor_key, *(k for k in history if k not in (survivor_key, merged_key))]
+        copies.append(HqMergeCopy(merge_id=merge.id, station=station, record_ids=rest, after_seq=seq))
+    for copy in copies:
+        session.add(copy)
+    return copies
 
 
 def _ids(records: Mapping[str, set[str]]) -> list[str]:
@@ -392,9 +396,7 @@ def follow_merges(session: Session, touched: Mapping[str, set[str]]) -> int:
             count += 1
             for station in holders_of(session, record.id) | _merged_from(session, record.id):
                 if station != record.station_code:
-                    copies.append(
-                        HqMergeCopy(merge_id="", station=station, record_ids=[f"entrepreneur:{record.id}"])
-                    )
+                    copies.append(HqMergeCopy(station=station, record_ids=[f"entrepreneur:{record.id}"]))
     for kind, late_ids in late.items():
         for record_id in sorted(late_ids):
             count += _follow_one(
@@ -403,7 +405,8 @@ def follow_merges(session: Session, touched: Mapping[str, set[str]]) -> int:
     session.flush()
     seq = last_seq(session)
     for copy in copies:
-        copy.hq_seq = seq
+        if copy.after_seq < 0:  # waits for the changes just made
+            copy.after_seq = seq
         session.add(copy)
     return count
 
@@ -451,9 +454,8 @@ def _follow_one(
         session, operation, tree=tree, survivors=survivors, sources=sources, target=target
     )
     history = _ids(tree) + _ids(_parents(connection, tree))
-    copies.append(HqMergeCopy(merge_id="", station=target, record_ids=history))
+    copies.append(HqMergeCopy(station=target, record_ids=history))
     for station in (pointing | set(sources.values())) - {target}:
-        copies.append(
-            HqMergeCopy(merge_id="", station=station, record_ids=[f"entrepreneur:{survivor_id}", *history])
-        )
+        rest = [f"entrepreneur:{survivor_id}", *history]
+        copies.append(HqMergeCopy(station=station, record_ids=rest, after_seq=-1))
     return count
