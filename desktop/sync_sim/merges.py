@@ -44,3 +44,20 @@ def merge_state(name: str, db: Database) -> list[str]:
             if not record.deleted:
                 problems.append(f"{name}：已合并的档案 {record.case_number} 仍是有效档案")
     return problems
+
+
+def survivors_known(hq: Database, stations: dict[str, Database]) -> list[str]:
+    """Every merge HQ made has reached every station holding the merged-away file: the file there
+    names the survivor."""
+    from models.hq.duplicates import HqMerge
+
+    with hq.reading() as session:
+        merges = [(m.merged_id, m.survivor_id) for m in session.scalars(select(HqMerge))]
+    problems: list[str] = []
+    for code, db in stations.items():
+        with db.reading() as session:
+            for merged_id, survivor_id in merges:
+                record = session.get(Entrepreneur, merged_id)
+                if record is not None and record.merged_into != survivor_id:
+                    problems.append(f"{code}：档案 {record.case_number} 不知道它已合并")
+    return problems

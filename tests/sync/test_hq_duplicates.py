@@ -162,7 +162,9 @@ def test_a_likely_duplicate_is_kept_apart_remembered_and_brought_back(county: Co
         county.station(TWO).db, county.station(TWO).actor, person={"name": "吴相似", "id_number": number}
     )
     everyone_exchanges(county)
-    [group] = [g for g in dupes.duplicate_groups(county.hq.db, county.hq.actor) if g.reason == "同名同出生日期"]
+    [group] = [
+        g for g in dupes.duplicate_groups(county.hq.db, county.hq.actor) if g.reason == "同名同出生日期"
+    ]
     assert set(group.file_ids) == {first, second}
     dupes.keep_apart(county.hq.db, county.hq.actor, file_ids=group.file_ids)
     assert not dupes.duplicate_groups(county.hq.db, county.hq.actor)
