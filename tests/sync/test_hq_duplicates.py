@@ -185,7 +185,7 @@ def test_a_likely_duplicate_is_kept_apart_remembered_and_brought_back(county: Co
 
 
 def test_a_transfer_from_the_page_moves_one_file(county: County) -> None:
-    kept, other = file_twice(county)
+    _kept, other = file_twice(county)
     with pytest.raises(Conflict, match="身份证号码相同"):
         dupes.transfer_duplicate(county.hq.db, county.hq.actor, entrepreneur_id=other, to_station=ONE)
     dupes.transfer_duplicate(county.hq.db, county.hq.actor, entrepreneur_id=other, to_station=THREE)
