@@ -1,0 +1,1 @@
+"""The headquarters workspace (总部): its pages."""
