@@ -31,16 +31,14 @@ def broken_links(name: str, db: Database) -> list[str]:
 
 
 def merge_state(name: str, db: Database) -> list[str]:
-    """Every merged-away file this node holds: its survivor is here, live (or itself merged on), and
-    the merged-away file is a tombstone. Returns what is wrong."""
+    """Every merged-away file this node holds: its survivor is here (a person may since have sent it
+    to the recycle bin), and the merged-away file is a tombstone. Returns what is wrong."""
     problems: list[str] = []
     with db.reading() as session:
         for record in session.scalars(select(Entrepreneur).where(Entrepreneur.merged_into.is_not(None))):  # type: ignore[union-attr]
             survivor = session.get(Entrepreneur, record.merged_into)
             if survivor is None:
                 problems.append(f"{name}：已合并的档案 {record.case_number} 所指的档案不在这里")
-            elif survivor.deleted and not survivor.merged_into:
-                problems.append(f"{name}：已合并的档案 {record.case_number} 所指的档案在回收站中")
             if not record.deleted:
                 problems.append(f"{name}：已合并的档案 {record.case_number} 仍是有效档案")
     return problems
