@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from models.base import TravellingRecord, china_today
@@ -43,6 +43,15 @@ class Entrepreneur(TravellingRecord, table=True):
     __table_args__ = (
         Index("ix_entrepreneur_list", "deleted", "created_at", "id"),  # the list at start-up (migration 0006)
         Index("ix_entrepreneur_regions", "deleted", "household_region"),
+        # HQ's duplicate groups over the whole county, read from the index alone (migration 0011)
+        Index("ix_entrepreneur_dupe_number", "id_number", "deleted", "merged_into", "station_code"),
+        Index("ix_entrepreneur_dupe_name", "name", "birth_date", "deleted", "merged_into", "id_number"),
+        Index(
+            "ix_entrepreneur_merged_into",
+            "merged_into",
+            sqlite_where=text("merged_into IS NOT NULL"),
+            postgresql_where=text("merged_into IS NOT NULL"),
+        ),
     )
 
     case_number: str = Field(max_length=30, unique=True)
@@ -59,6 +68,8 @@ class Entrepreneur(TravellingRecord, table=True):
     address: str = Field(default="", max_length=200)
     notes: str = Field(default="", max_length=2000)
     current_stage: str | None = Field(default=None, max_length=20, index=True)
+    # HQ merged this file into another (docs/hq-duplicates.md): opening it lands on that one
+    merged_into: str | None = Field(default=None, max_length=36)
 
 
 class Venture(TravellingRecord, table=True):

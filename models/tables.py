@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from models import applications, audit, drafts, entrepreneur, ledger, policy, station, training, visits
 from models.base import TravellingRecord, metadata
+from models.hq import duplicates as hq_duplicates
 from models.sync import tables as sync
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "audit",
     "drafts",
     "entrepreneur",
+    "hq_duplicates",
     "ledger",
     "metadata",
     "policy",

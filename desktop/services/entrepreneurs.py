@@ -366,7 +366,7 @@ def get_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, reveal: boo
     """The whole file. Unmasked only for a role that may see personal data; each such view is logged."""
     unmasked = reveal and actor.may(Permission.VIEW_PERSONAL_DATA)
     with db.transaction() as session:
-        record = _get(session, entrepreneur_id)
+        record = _get(session, current_file_id_in(session, entrepreneur_id))  # a merged-away id: its survivor
         ventures = tuple(_venture_view(v) for v in live_ventures(session, record.id))
         if unmasked:
             Operation(session, actor, "查看").log_access("view_unmasked", KIND, record.id, record.case_number)
@@ -392,6 +392,24 @@ def get_file(db: Database, actor: Actor, /, *, entrepreneur_id: str, reveal: boo
             deleted=record.deleted,
             masked=not unmasked,
         )
+
+
+@service(Permission.VIEW_FILES)
+def current_file_id(db: Database, actor: Actor, /, *, entrepreneur_id: str) -> str:
+    """The file to open for an id: the survivor of a file HQ merged away (docs/hq-duplicates.md)."""
+    with db.reading() as session:
+        return current_file_id_in(session, entrepreneur_id)
+
+
+def current_file_id_in(session: Session, entrepreneur_id: str) -> str:
+    current, seen = entrepreneur_id, set()
+    while current not in seen:  # a merge of a merge leads on; a cycle (never written) stops
+        seen.add(current)
+        record = session.get(Entrepreneur, current)
+        if record is None or not record.merged_into or session.get(Entrepreneur, record.merged_into) is None:
+            return current
+        current = record.merged_into
+    return current
 
 
 @service(Permission.VIEW_FILES)
@@ -485,6 +503,19 @@ def rebuild_search(session: Session, entrepreneur_ids: Iterable[str] | None = No
     from models.journal import insert_rows
 
     wanted = None if entrepreneur_ids is None else list(dict.fromkeys(entrepreneur_ids))
+    # a file HQ merged away is found as its survivor: the survivor's text holds the merged one's too
+    merged = select(Entrepreneur.merged_into, Entrepreneur.name, Entrepreneur.phone).where(
+        col(Entrepreneur.merged_into).is_not(None)
+    )
+    if wanted is not None:
+        survivors = select(Entrepreneur.merged_into).where(
+            col(Entrepreneur.id).in_(wanted), col(Entrepreneur.merged_into).is_not(None)
+        )
+        wanted += [str(survivor) for survivor in session.exec(survivors).all() if survivor]
+        merged = merged.where(col(Entrepreneur.merged_into).in_(wanted))
+    also: dict[str, list[str]] = {}
+    for survivor, old_name, old_phone in session.exec(merged).all():
+        also.setdefault(str(survivor), []).extend([old_name, old_phone])
     people = select(Entrepreneur.id, Entrepreneur.name, Entrepreneur.id_number, Entrepreneur.phone)
     ventures = (
         select(Venture.entrepreneur_id, Venture.name)
@@ -500,7 +531,10 @@ def rebuild_search(session: Session, entrepreneur_ids: Iterable[str] | None = No
     for owner, name in session.exec(ventures).all():
         names.setdefault(owner, []).append(name)
     rows = [
-        {"entrepreneur_id": key, "blob": search_blob(name, id_number, phone, names.get(key, ()))}
+        {
+            "entrepreneur_id": key,
+            "blob": search_blob(name, id_number, phone, [*names.get(key, ()), *also.get(key, ())]),
+        }
         for key, name, id_number, phone in session.exec(people).all()
     ]
     session.execute(stale)
@@ -534,6 +568,7 @@ def area() -> Area:
     from desktop.services.timeline import file_changes
     from models.drafts import Draft
     from models.entrepreneur import PERSON_LABELS, VENTURE_LABELS
+    from models.hq.duplicates import HQ_DUPLICATE_TABLES
 
     search = (EntrepreneurSearch.__tablename__,)
     return Area(
@@ -546,7 +581,8 @@ def area() -> Area:
             ),
             RecordKind("venture", recompute=search),
         ),
-        local_tables=(str(Draft.__tablename__),),  # what a dialog keeps of half-typed input
+        # what a dialog keeps of half-typed input; at HQ, its decisions on duplicate files
+        local_tables=(str(Draft.__tablename__), *HQ_DUPLICATE_TABLES),
         derived_tables=search,
         projections={EntrepreneurSearch.__tablename__: rebuild_search},
         scoped_projections={EntrepreneurSearch.__tablename__: rebuild_search_of},

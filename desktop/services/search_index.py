@@ -26,7 +26,7 @@ from models.permissions import Permission
 
 _COLUMNS = (
     "e.id, e.deleted, e.key_groups, e.current_stage, coalesce(e.household_region, ''), e.created_at, "
-    "e.name_pinyin, e.case_number, e.birth_date, s.blob"
+    "e.name_pinyin, e.case_number, e.birth_date, s.blob, e.merged_into"
 )
 SORT_FIELDS = {
     "created_at": 5,
@@ -77,6 +77,9 @@ class SearchIndex:
             params = {f"p{i}": value for i, value in enumerate(ids)}
         # fetchall in one call: SQLAlchemy's per-row fetch costs more than the query at 100k rows
         for row in connection.execute(text(sql), params).fetchall():
+            if row[10] is not None:  # merged away by HQ: neither listed nor in the recycle bin
+                self._entries.pop(row[0], None)
+                continue
             self._entries[row[0]] = _Entry(
                 row[0], bool(row[1]), row[2], row[3], row[4], str(row[5]), row[6], row[7], str(row[8]), row[9]
             )

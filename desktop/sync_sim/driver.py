@@ -363,6 +363,8 @@ class Simulation:
             if result.disagreement is not None:
                 break
             result.disagreement = check_journal(node.code, node.db, self.templates, hq=node.hq)
+        if result.disagreement is None:
+            result.disagreement = merges_hold(self.hq, self.stations)
         result.accounts = account(self.made, self.restored_away, self.hq.db, [n.db for n in self.nodes()])
         for node in self.nodes():
             with node.db.reading() as session:
@@ -379,6 +381,20 @@ class Simulation:
             self.result.workdir = self.root
         else:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def merges_hold(hq: Node, stations: list[Node]) -> Disagreement | None:
+    """After HQ's merges of duplicate files: every node that holds a merged-away file knows its survivor
+    and holds it, and no live record anywhere points to a merged-away file (docs/hq-duplicates.md)."""
+    from desktop.sync_sim.merges import broken_links, merge_state, survivors_known
+
+    problems: list[str] = []
+    for node in (hq, *stations):
+        problems += broken_links(node.code, node.db) + merge_state(node.code, node.db)
+    problems += survivors_known(hq.db, {node.code: node.db for node in stations})
+    if not problems:
+        return None
+    return Disagreement("merge", "entrepreneur", "", "merged_into", {"问题": "；".join(problems[:3])})
 
 
 def where_raised(error: BaseException) -> str:

@@ -21,6 +21,7 @@ from stdnum.cn import ric
 
 from desktop.services import entrepreneurs as people
 from desktop.services import file_removal
+from desktop.services.hq import duplicates as dupes
 from desktop.services.sync import transfer_file
 from desktop.services.visits.records import delete_visit, record_visit
 from models.actor import Actor
@@ -64,6 +65,9 @@ class Names:
     serial: int = 0
     numbers: list[str] = field(default_factory=list)
     reused: set[str] = field(default_factory=set)  # ID numbers filed twice (the duplicate case)
+    owners: dict[str, str] = field(default_factory=dict)  # ID number -> the name filed with it
+    merged: set[str] = field(default_factory=set)  # ID numbers of files HQ merged
+    moved: set[str] = field(default_factory=set)  # ID numbers of files HQ transferred
 
     def next(self) -> int:
         self.serial += 1
@@ -96,7 +100,9 @@ def field_value(rng: random.Random, name: str, tag: str) -> str:
 def live_people(db: Database, station: str | None) -> list[Entrepreneur]:
     """The live files (of ``station``, or all at HQ), by case number."""
     with db.reading() as session:
-        query = select(Entrepreneur).where(col(Entrepreneur.deleted).is_(False))
+        query = select(Entrepreneur).where(
+            col(Entrepreneur.deleted).is_(False), col(Entrepreneur.merged_into).is_(None)
+        )
         if station is not None:
             query = query.where(Entrepreneur.station_code == station)
         return list(session.exec(query.order_by(col(Entrepreneur.case_number))).all())
@@ -104,8 +110,10 @@ def live_people(db: Database, station: str | None) -> list[Entrepreneur]:
 
 def deleted_people(db: Database, station: str) -> list[Entrepreneur]:
     with db.reading() as session:
-        query = select(Entrepreneur).where(
-            col(Entrepreneur.deleted).is_(True), Entrepreneur.station_code == station
+        query = select(Entrepreneur).where(  # a merged-away file is in no recycle bin a person sees
+            col(Entrepreneur.deleted).is_(True),
+            Entrepreneur.station_code == station,
+            col(Entrepreneur.merged_into).is_(None),
         )
         return list(session.exec(query.order_by(col(Entrepreneur.case_number))).all())
 
@@ -211,12 +219,25 @@ class Workload:
             self.tally.refused["create_after_restore"] += 1
             return
         serial = self.names.next()
-        reuse = self.names.numbers and self.rng.random() < 0.05  # the same person filed at two stations
-        number = self.rng.choice(self.names.numbers) if reuse else self.names.id_number(serial)
+        draw = self.rng.random()
+        # never the number of a file HQ moved or merged: a station filing it again meanwhile is the known
+        # limit (docs/simulation.md "A transfer meeting a duplicate")
+        known = [n for n in self.names.numbers if n not in self.names.merged and n not in self.names.moved]
+        reuse = bool(known) and draw < 0.1  # the same person filed at two stations
+        retyped = bool(known) and 0.1 <= draw < 0.2  # the same person, the number mistyped
+        name = self.names.person_name(serial)
         if reuse:
+            number = self.rng.choice(known)
             self.names.reused.add(number)
+        elif retyped:
+            original = self.rng.choice(known)
+            body = original[:14] + f"{(int(original[14:17]) + 500) % 1000:03d}"  # born the same day
+            number, name = body + ric.calc_check_digit(body + "0"), self.names.owners[original]
+        else:
+            number = self.names.id_number(serial)
+        self.names.owners.setdefault(number, name)
         person = {
-            "name": self.names.person_name(serial),
+            "name": name,
             "id_number": number,
             "phone": phone(self.rng),
             "household_region": "330106",
@@ -326,10 +347,40 @@ class Workload:
 
     # ---------------------------------------------------------------------------------------- HQ
     def hq_step(self, stations: list[str]) -> None:
-        if self.rng.random() < 0.25 and len(stations) > 1:
+        draw = self.rng.random()
+        if draw < 0.25 and len(stations) > 1:
             self.transfer(stations)
+        elif draw < 0.65:
+            self.settle_duplicate()
         else:
             self.edit()
+
+    def settle_duplicate(self) -> None:
+        """跨站重复 at HQ: a group merged into one of its files (each field's value from any of them),
+        or, now and then, kept apart (不是同一人)."""
+        group = self.pick(dupes.duplicate_groups(self.db, self.actor))
+        if group is None:
+            return
+        if self.rng.random() < 0.2:
+            self.tally.attempt(
+                "keep_apart", lambda: dupes.keep_apart(self.db, self.actor, file_ids=group.file_ids)
+            )
+            return
+        survivor = self.rng.choice(group.file_ids)
+        choices = {name: self.rng.choice(group.file_ids) for name in EDITABLE}
+        with self.db.reading() as session:
+            numbers = {
+                str(p.id_number)
+                for p in session.exec(select(Entrepreneur).where(col(Entrepreneur.id).in_(group.file_ids)))
+            }
+
+        def merge() -> object:
+            return dupes.merge_files(
+                self.db, self.actor, survivor_id=survivor, merged_ids=group.file_ids, choices=choices
+            )
+
+        if self.tally.attempt("merge", merge):
+            self.names.merged |= numbers
 
     def transfer(self, stations: list[str]) -> None:
         """A file moved to another station; never one whose ID number is filed twice (a known limit:
@@ -338,7 +389,8 @@ class Workload:
         if record is None:
             return
         target = self.rng.choice([s for s in stations if s != record.station_code])
-        self.tally.attempt(
+        if self.tally.attempt(
             "transfer",
             lambda: transfer_file(self.db, self.actor, entrepreneur_id=record.id, to_station=target),
-        )
+        ):
+            self.names.moved.add(record.id_number)

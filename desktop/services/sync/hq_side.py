@@ -219,6 +219,7 @@ def apply_station_package(session: Session, package: OpenedPackage, content: byt
     recompute(session, applier.report.kinds, applier.report.touched)
     receipt.report = applier.report
     _duplicates(session, applier.report.touched.get("entrepreneur", set()))
+    _follow_merges(session, applier.report.touched)
     acknowledges = manifest.get("acknowledges") or {}
     peer.peer_epoch = epoch
     through = int(manifest.get("through_seq", 0))
@@ -308,6 +309,13 @@ def _duplicates(session: Session, entrepreneur_ids: set[str]) -> None:
                 for other in rows:
                     if one.station_code != other.station_code:
                         _notice_once(session, one, other)
+
+
+def _follow_merges(session: Session, touched: Mapping[str, set[str]]) -> None:
+    """Records a station made on a file HQ merged away since go to the survivor (docs/hq-duplicates.md)."""
+    from desktop.services.hq.duplicates.merging import follow_merges
+
+    follow_merges(session, touched)
 
 
 def _notice_once(session: Session, one: Any, other: Any) -> None:

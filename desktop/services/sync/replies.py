@@ -93,7 +93,8 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
     did not make itself and has not acknowledged; what an old-backup restore lost of its own; the
     whole history of files transferred to it; and every change of the buckets that disagreed."""
     log = Change.__table__  # type: ignore[attr-defined]
-    code, sent = peer.code, set()
+    code, sent = peer.code, set[str]()
+    yield from _merge_copies(connection, node, peer, sent)  # first: re-pointed records' new file
     routed = stored_rows(
         connection, log.c.seq > peer.hq_acked, (log.c.home.in_([code, "*"])) | log.c.received_in.is_(None)
     )
@@ -114,11 +115,29 @@ def _reply_changes(connection: Connection, node: SyncNode, peer: SyncPeer) -> It
             if row["id"] not in sent:
                 sent.add(row["id"])
                 yield to_wire(row, node.epochs)
-    records = _transferred_records(connection, code, peer.hq_acked) | _bucket_records(
-        connection, code, peer.resend_buckets
-    )
+    records = _transferred_records(connection, code, peer.hq_acked)
+    for kind, bucket_ids in _bucket_records(connection, code, peer.resend_buckets).items():
+        records.setdefault(kind, set()).update(bucket_ids)  # a union of the two (``|`` kept only one's kind)
     for kind, record_ids in records.items():
         ids = sorted(record_ids)
+        for start in range(0, len(ids), 500):
+            for row in stored_rows(
+                connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])
+            ):
+                if row["id"] not in sent:
+                    sent.add(row["id"])
+                    yield to_wire(row, node.epochs)
+
+
+def _merge_copies(
+    connection: Connection, node: SyncNode, peer: SyncPeer, sent: set[str]
+) -> Iterator[dict[str, Any]]:
+    """The whole history of the records HQ's merges of duplicate files sent to the station
+    (docs/hq-duplicates.md), parents first."""
+    from desktop.services.hq.duplicates.travel import merge_copies
+
+    log = Change.__table__  # type: ignore[attr-defined]
+    for kind, ids in merge_copies(connection, peer, node.reply_version):
         for start in range(0, len(ids), 500):
             for row in stored_rows(
                 connection, log.c.record_kind == kind, log.c.record_id.in_(ids[start : start + 500])

@@ -1,0 +1,1 @@
+"""Headquarters' own tables (local at HQ: they never travel as records)."""

@@ -1,0 +1,1 @@
+"""跨站重复: the duplicate files page of the HQ workspace."""
