@@ -1,0 +1,1 @@
+"""The headquarters workspace's pages (总部)."""
