@@ -117,7 +117,9 @@ def test_the_county_is_the_sum_of_the_stations_own_reports(county: County) -> No
             continue
         summed = tuple(
             sum(values)
-            for values in zip(*(by_key(own[code]).get(row.key, (0,) * len(row.values)) for code in CODES3))
+            for values in zip(
+                *(by_key(own[code]).get(row.key, (0,) * len(row.values)) for code in CODES3), strict=True
+            )
         )
         assert county_rows[row.key] == summed, row.key
     assert county_rows["entrepreneurs.new"][0] == 5
