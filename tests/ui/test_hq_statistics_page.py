@@ -120,7 +120,7 @@ def test_the_page_shows_freezes_marks_a_revision_and_exports(
     column = [c.title for c in page.county_model.columns].index("修订")
     index = page.county_model.index(page.county_model.rows.index(lines["ventures.new"]), column)
     assert page.county_model.data(index, TONE_ROLE) == "AMBER"
-    assert "处修订" in page.status_text() and "已冻结第 1 版" in page.status_text()
+    assert "项修订" in page.status_text() and "已冻结第 1 版" in page.status_text()
     assert page.freeze_button.isEnabled() and page.freeze_button.text() == "冻结修订"
     page.tabs.setCurrentIndex(0)
     page.grab().save(str(tmp_path / "county.png"))

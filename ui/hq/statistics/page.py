@@ -72,6 +72,11 @@ RANKED = 20  # bars in a ranking chart
 DISTRICTS = (("station_regions", "服务站所在区县"), ("household_regions", "创业者户籍地"))
 
 
+def revised_figures(stats: CountyStatistics) -> int:
+    """How many of the county's figures have a revision (in any column)."""
+    return len({revision.difference.key for revision in stats.revisions})
+
+
 def _table(parent: QWidget, model: RowsModel[Any], stretch: int = 1) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
@@ -187,6 +192,8 @@ class CountyStatisticsPage(QWidget):
         self.trend_model: RowsModel[Any] = RowsModel([], self)
         self.trend_panel = ChartPanel(self.tr("近 12 个月（按当前数据）"), self)
         trend = self._split(self.trend_model, self.trend_panel)
+        trend.setStretchFactor(0, 2)
+        trend.setStretchFactor(1, 3)
         self.trend_table = trend.widget(0)
         self.tabs.addTab(trend, self.tr(VIEWS[4]))
         for panel in (self.station_panel, self.group_panel, self.district_panel, self.trend_panel):
@@ -264,11 +271,11 @@ class CountyStatisticsPage(QWidget):
         month = month_label(stats.month)
         if stats.frozen is not None:
             moment = to_china(stats.frozen.frozen_at)
-            count = len(stats.revisions)
+            count = revised_figures(stats)
             version = stats.frozen.version
             self.state_chip.set_chip(
                 self.tr("已冻结 第{0}版").format(version)
-                + (self.tr("，{0} 处修订").format(count) if count else ""),
+                + (self.tr("，{0} 项修订").format(count) if count else ""),
                 Tone.AMBER if count else Tone.GREEN,
             )
             text = self.tr("{0}已于 {1:%Y-%m-%d %H:%M} 由 {2} 冻结（第 {3} 版），下面是冻结的数字。").format(
@@ -277,7 +284,7 @@ class CountyStatisticsPage(QWidget):
             if count:
                 causes = sorted({code for r in stats.revisions for code, _n, _c in r.stations})
                 text += self.tr(
-                    "冻结后 {0} 的数据包使 {1} 个数字变化，见黄色“修订”；"
+                    "冻结后 {0} 的数据包使 {1} 项指标变化，见黄色“修订”；"
                     "核对后可点“冻结修订”保存为第 {2} 版（第 {3} 版保留）。"
                 ).format("、".join(causes) or self.tr("服务站"), count, version + 1, version)
             else:
@@ -319,7 +326,9 @@ class CountyStatisticsPage(QWidget):
         key = self.figure_key
         label = self.figure_combo.currentText()
         self.station_model.replace([GroupLine(group, key) for group in stats.stations])
-        self._rank(self.station_panel, stats, stats.stations, self.tr("按服务站：{0}").format(label))
+        self._rank(
+            self.station_panel, stats, stats.stations, self.tr("按服务站：{0}").format(label), with_code=True
+        )
         attribute = self.district_combo.currentData() or DISTRICTS[0][0]
         districts: tuple[GroupFigures, ...] = getattr(stats, str(attribute))
         self.district_model.replace([GroupLine(group, key) for group in districts])
@@ -331,14 +340,22 @@ class CountyStatisticsPage(QWidget):
         self.group_panel.replace_chart(chart, note or self.tr("一人属于多个群体时在各群体中分别计数"))
 
     def _rank(
-        self, panel: ChartPanel, stats: CountyStatistics, groups: tuple[GroupFigures, ...], title: str
+        self,
+        panel: ChartPanel,
+        stats: CountyStatistics,
+        groups: tuple[GroupFigures, ...],
+        title: str,
+        *,
+        with_code: bool = False,
     ) -> None:
+        """Bars for the figure picked, most first (a station's name with its code: names repeat)."""
         key = self.figure_key
         values = []
         for group in groups:
             row = group.row(key)
             if row is not None:
-                values.append((group.name, chart_value(row.total, row.kind)))
+                name = f"{group.name} {group.key}" if with_code else group.name
+                values.append((name, chart_value(row.total, row.kind)))
         values.sort(key=lambda item: (-item[1], item[0]))
         chart, _note = mentor_chart(dashboard_of(stats, values), limit=RANKED)
         panel.title.setText(title)
@@ -368,7 +385,7 @@ class CountyStatisticsPage(QWidget):
         else:
             state = self.tr("已冻结第 {0} 版").format(stats.frozen.version)
             if stats.revisions:
-                state += self.tr("，{0} 处修订").format(len(stats.revisions))
+                state += self.tr("，{0} 项修订").format(revised_figures(stats))
         return self.tr("{0}：{1}，{2} 个服务站").format(month_label(stats.month), state, len(stats.stations))
 
     # ------------------------------------------------------------------------------------ actions
