@@ -8,4 +8,4 @@ from __future__ import annotations
 
 from typing import Final
 
-HEADS: Final[tuple[str, ...]] = ("0011",)
+HEADS: Final[tuple[str, ...]] = ("0012",)

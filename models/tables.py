@@ -5,6 +5,7 @@ from __future__ import annotations
 from models import applications, audit, drafts, entrepreneur, ledger, policy, station, training, visits
 from models.base import TravellingRecord, metadata
 from models.hq import duplicates as hq_duplicates
+from models.hq import snapshots as hq_snapshots
 from models.sync import tables as sync
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "drafts",
     "entrepreneur",
     "hq_duplicates",
+    "hq_snapshots",
     "ledger",
     "metadata",
     "policy",

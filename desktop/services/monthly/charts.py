@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -51,6 +51,17 @@ TrendSource = Callable[[Database, Sequence[date]], dict[str, int]]
 """(db, month starts) -> {"YYYY-MM": 合计}: one grouped query for all the months of a trend."""
 
 
+def _month_of(db: Database, column: Any, *, beijing: bool = False) -> Any:
+    """``"YYYY-MM"`` of a date column (or of a UTC time in Beijing time): SQLite's and PostgreSQL's
+    spelling (HQ runs on either), so the trend is one grouped query on both."""
+    if db.engine.dialect.name == "postgresql":
+        moment = column + literal_column("interval '8 hours'") if beijing else column
+        return func.to_char(moment, "YYYY-MM")
+    if beijing:
+        return func.strftime("%Y-%m", column, "+8 hours")
+    return func.substr(column, 1, 7)
+
+
 def _by_month(session: Session, query: Any) -> dict[str, int]:
     return {str(month): int(count) for month, count in session.execute(query).all() if month}
 
@@ -59,7 +70,7 @@ def _trend_new_entrepreneurs(db: Database, firsts: Sequence[date]) -> dict[str, 
     e = Entrepreneur
     start, _ = month_bounds_utc(firsts[0])
     _, end = month_bounds_utc(firsts[-1])
-    month = func.strftime("%Y-%m", col(e.created_at), "+8 hours")  # Beijing time, as the report counts
+    month = _month_of(db, col(e.created_at), beijing=True)  # Beijing time, as the report counts
     with db.reading() as session:
         return _by_month(
             session,
@@ -71,7 +82,7 @@ def _trend_new_entrepreneurs(db: Database, firsts: Sequence[date]) -> dict[str, 
 
 def _trend_new_ventures(db: Database, firsts: Sequence[date]) -> dict[str, int]:
     e, v = Entrepreneur, Venture
-    month = func.substr(col(v.registration_date), 1, 7)
+    month = _month_of(db, col(v.registration_date))
     with db.reading() as session:
         return _by_month(
             session,
@@ -90,7 +101,7 @@ def _trend_new_ventures(db: Database, firsts: Sequence[date]) -> dict[str, int]:
 
 def _trend_visits(db: Database, firsts: Sequence[date]) -> dict[str, int]:
     e, v = Entrepreneur, Visit
-    month = func.substr(col(v.visit_date), 1, 7)
+    month = _month_of(db, col(v.visit_date))
     in_bin = sa_select(col(e.id)).where(col(e.deleted).is_(True))  # few: an anti-join, not a join
     with db.reading() as session:
         return _by_month(
@@ -108,7 +119,7 @@ def _trend_visits(db: Database, firsts: Sequence[date]) -> dict[str, int]:
 
 def _trend_trained(db: Database, firsts: Sequence[date]) -> dict[str, int]:
     e, c, n = Entrepreneur, TrainingClass, Enrolment
-    month = func.substr(col(c.end_date), 1, 7)
+    month = _month_of(db, col(c.end_date))
     with db.reading() as session:
         return _by_month(
             session,
@@ -145,7 +156,7 @@ def monthly_trend(
 ) -> list[TrendPoint]:
     """The 合计 of some figures for each of the last ``months`` months (oldest first)."""
     firsts = months_back(month_start(end), months)
-    fast = db.engine.dialect.name == "sqlite"  # the grouped queries use SQLite's date functions
+    fast = db.engine.dialect.name in {"sqlite", "postgresql"}  # the dialects _month_of spells
     series = {key: TREND_SOURCES[key](db, firsts) for key in keys if fast and key in TREND_SOURCES}
     slow = [key for key in keys if key not in series]
     points = []

@@ -2,20 +2,36 @@
 service ``(db, actor, /, month) -> rows`` (``month`` is the first day of the month). Each area's
 ``area()`` names its section; :func:`desktop.services.monthly.figures.monthly_figures` reads them from
 the area registry in order.
+
+At HQ, where one database holds every station, each section's ``_…_figures`` splits the same figures
+by a :class:`~desktop.services.monthly.grouping.Grouping` (station, region) in the same queries
+(``GROUP BY key, key_groups``): one definition, computed once for all groups (:data:`GROUPED_SECTIONS`);
+the section itself is its figures unsplit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, or_, text
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from desktop.services.gate import service
-from desktop.services.monthly.grouping import month_bounds_utc, split_by_group
+from desktop.services.monthly.grouping import (
+    ALL,
+    ZERO,
+    Grouping,
+    group_keys,
+    keyed,
+    month_bounds_utc,
+    split_by_group,
+    split_keyed,
+    with_key,
+)
 from models.actor import Actor
 from models.applications import Application, ApplicationStatus, ApplicationStep
 from models.base import china_today
@@ -30,6 +46,9 @@ from reports.monthly_report import GROUP_COLUMNS, MONEY, PERCENT, FigureRow
 
 MENTOR_PREFIX = "visits.mentor."
 
+Grouped = dict[str, list[FigureRow]]
+"""A section's rows for each group of a :class:`Grouping` (HQ), by group key."""
+
 
 # ------------------------------------------------------------------------------------- the sections
 ENTREPRENEURS = "创业者与创业主体"
@@ -38,46 +57,85 @@ ENTREPRENEURS = "创业者与创业主体"
 @service(Permission.VIEW_STATISTICS)
 def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """New entrepreneurs, new ventures registered and the jobs they created, and the month-end stock."""
+    return _entrepreneur_figures(db, month, None)[ALL]
+
+
+def _entrepreneur_figures(db: Database, month: date, by: Grouping | None) -> Grouped:
     start, end = month_bounds_utc(month)
     following = next_month(month)
     e, v = Entrepreneur, Venture
     live = col(e.deleted).is_(False)
+    key = keyed(by)
     with db.reading() as session:
-        new_people = _pairs(
+        new_people = _keyed_pairs(
             session,
-            select(e.key_groups, func.count())
+            sa_select(*key, col(e.key_groups), func.count())
             .where(live, col(e.created_at) >= start, col(e.created_at) < end)
-            .group_by(col(e.key_groups)),
+            .group_by(*key, col(e.key_groups)),
+            by,
         )
-        people_stock = _pairs(
+        people_stock = _keyed_pairs(
             session,
-            select(e.key_groups, func.count())
+            sa_select(*key, col(e.key_groups), func.count())
             .where(live, col(e.created_at) < end)
-            .group_by(col(e.key_groups)),
+            .group_by(*key, col(e.key_groups)),
+            by,
         )
         ventures_base = (
-            select(e.key_groups, func.count(), func.coalesce(func.sum(v.jobs_created), 0))
+            sa_select(*key, col(e.key_groups), func.count(), func.coalesce(func.sum(v.jobs_created), 0))
             .select_from(v)
             .join(e, col(v.entrepreneur_id) == col(e.id))
             .where(live, col(v.deleted).is_(False))
         )
-        new_ventures = session.exec(
-            ventures_base.where(
-                col(v.registration_date) >= month, col(v.registration_date) < following
-            ).group_by(col(e.key_groups))
-        ).all()
-        operating = session.exec(
-            ventures_base.where(
-                col(v.registration_date) < following, col(v.stage) != Stage.CLOSED.value
-            ).group_by(col(e.key_groups))
-        ).all()
+        new_ventures = with_key(
+            session.execute(
+                ventures_base.where(
+                    col(v.registration_date) >= month, col(v.registration_date) < following
+                ).group_by(*key, col(e.key_groups))
+            ).all(),
+            by,
+        )
+        operating = with_key(
+            session.execute(
+                ventures_base.where(
+                    col(v.registration_date) < following, col(v.stage) != Stage.CLOSED.value
+                ).group_by(*key, col(e.key_groups))
+            ).all(),
+            by,
+        )
+    new_split = split_keyed((k, int(bits or 0), int(count)) for k, bits, count, _jobs in new_ventures)
+    new_jobs = split_keyed((k, int(bits or 0), int(jobs)) for k, bits, _count, jobs in new_ventures)
+    operating_split = split_keyed((k, int(bits or 0), int(count)) for k, bits, count, _jobs in operating)
+    operating_jobs = split_keyed((k, int(bits or 0), int(jobs)) for k, bits, _count, jobs in operating)
+    return {
+        group: _entrepreneur_rows(
+            new_people=new_people.get(group, ZERO),
+            people_stock=people_stock.get(group, ZERO),
+            new_ventures=new_split.get(group, ZERO),
+            new_jobs=new_jobs.get(group, ZERO),
+            operating=operating_split.get(group, ZERO),
+            operating_jobs=operating_jobs.get(group, ZERO),
+        )
+        for group in group_keys(by, new_people, people_stock, new_split, operating_split)
+    }
+
+
+def _entrepreneur_rows(
+    *,
+    new_people: tuple[int, ...],
+    people_stock: tuple[int, ...],
+    new_ventures: tuple[int, ...],
+    new_jobs: tuple[int, ...],
+    operating: tuple[int, ...],
+    operating_jobs: tuple[int, ...],
+) -> list[FigureRow]:
     return [
         FigureRow(
             ENTREPRENEURS,
             "entrepreneurs.new",
             "新增创业者",
             "人",
-            split_by_group(new_people),
+            new_people,
             definition="本月在本站建档的创业者（建档时间按北京时间落在本月），不含回收站中的档案；"
             "从台账导入的按导入当天建档计。",
         ),
@@ -86,7 +144,7 @@ def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             "entrepreneurs.total",
             "累计建档创业者（月末）",
             "人",
-            split_by_group(people_stock),
+            people_stock,
             definition="截至本月末在本站建档、且不在回收站中的创业者人数。",
         ),
         FigureRow(
@@ -94,7 +152,7 @@ def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             "ventures.new",
             "新登记创业主体",
             "户",
-            split_by_group((bits, count) for bits, count, _jobs in new_ventures),
+            new_ventures,
             definition="登记注册日期（营业执照成立日期）在本月的创业主体，按其创业者的重点群体归类；"
             "未登记的意向、筹备项目不计。“新”以登记注册日期为准，与建档时间无关。",
         ),
@@ -103,7 +161,7 @@ def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             "ventures.new_jobs",
             "新登记主体带动就业",
             "人",
-            split_by_group((bits, jobs) for bits, _count, jobs in new_ventures),
+            new_jobs,
             definition="本月新登记创业主体目前登记的带动就业人数之和：就业人数归属于主体登记注册的月份；"
             "以后修改带动就业人数，会作为与报送数的差异显示。",
         ),
@@ -112,7 +170,7 @@ def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             "ventures.operating",
             "在营创业主体（月末）",
             "户",
-            split_by_group((bits, count) for bits, count, _jobs in operating),
+            operating,
             definition="截至本月末已登记注册、当前阶段不是“歇业/注销”的创业主体。",
         ),
         FigureRow(
@@ -120,14 +178,15 @@ def entrepreneur_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             "ventures.operating_jobs",
             "在营主体带动就业（月末）",
             "人",
-            split_by_group((bits, jobs) for bits, _count, jobs in operating),
+            operating_jobs,
             definition="上一项中各主体目前登记的带动就业人数之和。",
         ),
     ]
 
 
-def _pairs(session: Session, query: Any) -> list[tuple[int, int]]:
-    return [(int(bits or 0), int(count)) for bits, count in session.exec(query).all()]
+def _keyed_pairs(session: Session, query: Any, by: Grouping | None) -> dict[str, tuple[int, ...]]:
+    rows = with_key(session.execute(query).all(), by)
+    return split_keyed((key, int(bits or 0), int(count)) for key, bits, count in rows)
 
 
 VISITS = "导师走访与跟踪陪跑"
@@ -146,54 +205,66 @@ def _reference_day(month: date) -> date:
 @service(Permission.VIEW_STATISTICS)
 def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """Visits by mode and by mentor, people visited, key projects under tracking and what is overdue."""
+    return _visits_figures(db, month, None)[ALL]
+
+
+def _visits_figures(db: Database, month: date, by: Grouping | None) -> Grouped:
     following = next_month(month)
     reference = _reference_day(month)
     e, v = Entrepreneur, Visit
     in_month = (col(v.visit_date) >= month, col(v.visit_date) < following)
+    key = keyed(by)
     with db.reading() as session:
         # The month's visits through their date index, and each person's key groups from one scan of
         # the people on file: cheaper than joining tens of thousands of visits to their person by key.
         # The totals, the modes, the mentors and the number of people visited are sums over these rows.
         connection = session.connection()
-        groups_of: dict[str, int] = {
-            person: int(bits or 0)
-            for person, bits in connection.execute(
-                sa_select(col(e.id), col(e.key_groups)).where(col(e.deleted).is_(False))
-            ).all()
+        groups_of: dict[str, tuple[str, int]] = {
+            person: (group, int(bits or 0))
+            for group, person, bits in with_key(
+                connection.execute(
+                    sa_select(*key, col(e.id), col(e.key_groups)).where(col(e.deleted).is_(False))
+                ).all(),
+                by,
+            )
         }
-        tally: Counter[tuple[int, str, str | None]] = Counter()
-        visited: dict[str, int] = {}
+        tally: Counter[tuple[str, int, str, str | None]] = Counter()
+        visited: dict[str, tuple[str, int]] = {}
         for mode, mentor, person in connection.execute(
             sa_select(col(v.mode), col(v.mentor_id), col(v.entrepreneur_id)).where(
                 col(v.deleted).is_(False), *in_month
             )
         ).all():
-            bits = groups_of.get(person)
-            if bits is not None:  # not a person in the recycle bin
-                tally[(bits, mode, mentor)] += 1
-                visited[person] = bits
-        counted = [(bits, mode, mentor, count) for (bits, mode, mentor), count in tally.items()]
+            found = groups_of.get(person)
+            if found is not None:  # not a person in the recycle bin
+                tally[(found[0], found[1], mode, mentor)] += 1
+                visited[person] = found
+        counted = [(group, bits, mode, mentor, count) for (group, bits, mode, mentor), count in tally.items()]
         mentors = {
             row[0]: row[1] for row in session.execute(sa_select(col(Mentor.id), col(Mentor.name))).all()
         }
-        projects = session.execute(
-            sa_select(
-                col(KeyProject.id),
-                col(e.key_groups),
-                col(KeyProject.entered_on),
-                col(KeyProject.cadence_days),
-                col(KeyProject.cadence_months),
-                col(KeyProject.planned_end),
-            )
-            .select_from(KeyProject)
-            .join(e, col(KeyProject.entrepreneur_id) == col(e.id))
-            .where(
-                col(e.deleted).is_(False),
-                col(KeyProject.deleted).is_(False),
-                col(KeyProject.entered_on) <= reference,
-                or_(col(KeyProject.left_on).is_(None), col(KeyProject.left_on) > reference),
-            )
-        ).all()
+        projects = with_key(
+            session.execute(
+                sa_select(
+                    *key,
+                    col(KeyProject.id),
+                    col(e.key_groups),
+                    col(KeyProject.entered_on),
+                    col(KeyProject.cadence_days),
+                    col(KeyProject.cadence_months),
+                    col(KeyProject.planned_end),
+                )
+                .select_from(KeyProject)
+                .join(e, col(KeyProject.entrepreneur_id) == col(e.id))
+                .where(
+                    col(e.deleted).is_(False),
+                    col(KeyProject.deleted).is_(False),
+                    col(KeyProject.entered_on) <= reference,
+                    or_(col(KeyProject.left_on).is_(None), col(KeyProject.left_on) > reference),
+                )
+            ).all(),
+            by,
+        )
         day = reference.isoformat()
         # CROSS JOIN keeps SQLite driving from the few projects / open actions through their indexes
         # instead of from every person; for other databases it is the same inner join.
@@ -210,22 +281,57 @@ def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow
                 {"day": day, "no": False},
             ).all()
         }
-        actions = session.execute(
-            text(
-                "SELECT e.key_groups, count(*) FROM agreed_action a CROSS JOIN entrepreneur e "
-                "WHERE e.id = a.entrepreneur_id AND e.deleted = :no AND a.deleted = :no "
-                "AND a.due_date < :day AND (a.done_on IS NULL OR a.done_on > :day) GROUP BY e.key_groups"
-            ),
-            {"day": day, "no": False},
-        ).all()
-    overdue = []
-    for project_id, bits, entered, cadence_days, cadence_months, planned_end in projects:
+        group_sql = "" if by is None else by.person.format(t="e") + ", "
+        actions = with_key(
+            session.execute(
+                text(
+                    f"SELECT {group_sql}e.key_groups, count(*) "
+                    "FROM agreed_action a CROSS JOIN entrepreneur e "
+                    "WHERE e.id = a.entrepreneur_id AND e.deleted = :no AND a.deleted = :no "
+                    "AND a.due_date < :day AND (a.done_on IS NULL OR a.done_on > :day) "
+                    f"GROUP BY {group_sql}e.key_groups"
+                ),
+                {"day": day, "no": False},
+            ).all(),
+            by,
+        )
+    overdue: list[tuple[str, int, int]] = []
+    for group, project_id, bits, entered, cadence_days, cadence_months, planned_end in projects:
         if planned_end < reference:
             continue  # the period is over: it waits to leave the pool, no visit is due
         base = last_visits.get(project_id) or entered
         due = next_due_after(base, cadence_days=cadence_days, cadence_months=cadence_months)
         if due < reference:
-            overdue.append((bits, 1))
+            overdue.append((group, int(bits or 0), 1))
+    tracked = split_keyed((row[0], int(row[2] or 0), 1) for row in projects)
+    late = split_keyed(overdue)
+    open_actions = split_keyed((group, int(bits or 0), int(count)) for group, bits, count in actions)
+    people = split_keyed((group, bits, 1) for group, bits in visited.values())
+    by_group: dict[str, list[tuple[int, str, str | None, int]]] = {}
+    for group, bits, mode, mentor, count in counted:
+        by_group.setdefault(group, []).append((bits, mode, mentor, count))
+    return {
+        group: _visit_rows(
+            counted=by_group.get(group, []),
+            mentors=mentors,
+            people=people.get(group, ZERO),
+            tracked=tracked.get(group, ZERO),
+            overdue=late.get(group, ZERO),
+            actions=open_actions.get(group, ZERO),
+        )
+        for group in group_keys(by, by_group, tracked, open_actions)
+    }
+
+
+def _visit_rows(
+    *,
+    counted: list[tuple[int, str, str | None, int]],
+    mentors: dict[str, str],
+    people: tuple[int, ...],
+    tracked: tuple[int, ...],
+    overdue: tuple[int, ...],
+    actions: tuple[int, ...],
+) -> list[FigureRow]:
     rows = [
         FigureRow(
             VISITS,
@@ -252,7 +358,7 @@ def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow
             "visits.people",
             "走访创业者人数",
             "人",
-            split_by_group((bits, 1) for bits in visited.values()),
+            people,
             definition="本月至少被走访一次的创业者人数，一人多次只计一次。",
         ),
         FigureRow(
@@ -260,7 +366,7 @@ def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow
             "tracking.active",
             "跟踪陪跑中的重点项目（月末）",
             "个",
-            split_by_group((row[1], 1) for row in projects),
+            tracked,
             definition="月末（本月未结束时为今天）在重点孵化项目库中、尚未出库的项目（5号文 (十)）。",
         ),
         FigureRow(
@@ -268,7 +374,7 @@ def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow
             "tracking.overdue",
             "陪跑走访逾期的重点项目（月末）",
             "个",
-            split_by_group(overdue),
+            overdue,
             definition="上一项中，按陪跑频次到月末应走访而未走访的项目：最近一次陪跑走访（没有则为入库日）"
             "加上频次，早于月末即为逾期；陪跑期已满的不计。",
         ),
@@ -277,7 +383,7 @@ def visits_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow
             "followups.overdue",
             "逾期未办的跟进事项（月末）",
             "项",
-            split_by_group((int(bits or 0), int(count)) for bits, count in actions),
+            actions,
             definition="走访中约定的跟进事项，约定完成日期早于月末、到月末仍未办结的项数。",
         ),
     ]
@@ -310,51 +416,89 @@ def training_section(db: Database, actor: Actor, /, month: date) -> list[FigureR
     "Ended" means ended by the reference day: while the month runs, a class whose last day is still
     ahead (today or later this month) is running, not ended, and is counted in the month it really ends.
     """
+    return _training_figures(db, month, None)[ALL]
+
+
+def _training_figures(db: Database, month: date, by: Grouping | None) -> Grouped:
+    """A grouping without a class column (the household region) leaves the classes held out: a class
+    is not about one person."""
     e, c, n = Entrepreneur, TrainingClass, Enrolment
     ended_before = min(next_month(month), china_today())  # a class ending today still runs today
     ended = (col(c.deleted).is_(False), col(c.end_date) >= month, col(c.end_date) < ended_before)
+    key = keyed(by)
+    class_key = None if by is None else by.class_column()
     with db.reading() as session:
-        classes = session.execute(sa_select(func.count()).select_from(c).where(*ended)).scalar_one()
-        cohort = session.execute(
-            sa_select(
-                col(e.key_groups),
-                func.count(func.distinct(col(n.entrepreneur_id))),
-                func.count(
-                    func.distinct(
-                        case((col(n.result) == CompletionResult.COMPLETED.value, col(n.entrepreneur_id)))
-                    )
-                ),
-            )
-            .select_from(n)
-            .join(c, col(n.class_id) == col(c.id))
-            .join(e, col(n.entrepreneur_id) == col(e.id))
-            .where(
-                *ended,
-                col(e.deleted).is_(False),
-                col(n.deleted).is_(False),
-                col(n.status) == EnrolmentStatus.ENROLLED.value,
-            )
-            .group_by(col(e.key_groups))
-        ).all()
-    trained = split_by_group((bits, people) for bits, people, _done in cohort)
-    completed = split_by_group((bits, done) for bits, _people, done in cohort)
+        if by is None:
+            held: dict[str, int] | None = {
+                ALL: int(session.execute(sa_select(func.count()).select_from(c).where(*ended)).scalar_one())
+            }
+        elif class_key is None:
+            held = None
+        else:
+            held = {
+                str(group or ""): int(count)
+                for group, count in session.execute(
+                    sa_select(class_key, func.count()).select_from(c).where(*ended).group_by(class_key)
+                ).all()
+            }
+        cohort = with_key(
+            session.execute(
+                sa_select(
+                    *key,
+                    col(e.key_groups),
+                    func.count(func.distinct(col(n.entrepreneur_id))),
+                    func.count(
+                        func.distinct(
+                            case((col(n.result) == CompletionResult.COMPLETED.value, col(n.entrepreneur_id)))
+                        )
+                    ),
+                )
+                .select_from(n)
+                .join(c, col(n.class_id) == col(c.id))
+                .join(e, col(n.entrepreneur_id) == col(e.id))
+                .where(
+                    *ended,
+                    col(e.deleted).is_(False),
+                    col(n.deleted).is_(False),
+                    col(n.status) == EnrolmentStatus.ENROLLED.value,
+                )
+                .group_by(*key, col(e.key_groups))
+            ).all(),
+            by,
+        )
+    trained = split_keyed((group, int(bits or 0), int(people)) for group, bits, people, _done in cohort)
+    completed = split_keyed((group, int(bits or 0), int(done)) for group, bits, _people, done in cohort)
+    return {
+        group: _training_rows(
+            None if held is None else held.get(group, 0), trained.get(group, ZERO), completed.get(group, ZERO)
+        )
+        for group in group_keys(by, held or {}, trained)
+    }
+
+
+def _training_rows(
+    classes: int | None, trained: tuple[int, ...], completed: tuple[int, ...]
+) -> list[FigureRow]:
     rate = tuple(
         round(done * 10000 / people) if people else 0 for done, people in zip(completed, trained, strict=True)
     )
     zeros = (0,) * (len(GROUP_COLUMNS) - 1)
-    return [
+    held = [
         FigureRow(
             TRAINING,
             "training.classes",
             "结束的培训班",
             "期",
-            (int(classes), *zeros),
+            (classes or 0, *zeros),
             definition=(
                 "本月已结束的培训班（结束日期在本月且已过去，仍在上课的不计入；马兰花 SYB、IYB、网创等，"
                 "5号文 (二)）。培训班不分重点群体。"
             ),
             split=False,
-        ),
+        )
+    ]
+    return [
+        *(held if classes is not None else []),
         FigureRow(
             TRAINING,
             "training.trained",
@@ -395,6 +539,10 @@ APPLICATION_FLOWS = (
 @service(Permission.VIEW_STATISTICS)
 def applications_section(db: Database, actor: Actor, /, month: date) -> list[FigureRow]:
     """Subsidy and loan applications that reached each status in the month, with their amounts."""
+    return _applications_figures(db, month, None)[ALL]
+
+
+def _applications_figures(db: Database, month: date, by: Grouping | None) -> Grouped:
     following = next_month(month)
     e, a, step = Entrepreneur, Application, ApplicationStep
     reached = (
@@ -408,20 +556,32 @@ def applications_section(db: Database, actor: Actor, /, month: date) -> list[Fig
         .distinct()
         .subquery()
     )
+    key = keyed(by)
     with db.reading() as session:
-        flows = session.execute(
-            sa_select(
-                col(e.key_groups),
-                reached.c.to_status,
-                func.count(),
-                func.coalesce(func.sum(col(a.amount_fen)), 0),
-            )
-            .select_from(reached)
-            .join(a, col(a.id) == reached.c.application_id)
-            .join(e, col(a.entrepreneur_id) == col(e.id))
-            .where(col(a.deleted).is_(False), col(e.deleted).is_(False))
-            .group_by(col(e.key_groups), reached.c.to_status)
-        ).all()
+        flows = with_key(
+            session.execute(
+                sa_select(
+                    *key,
+                    col(e.key_groups),
+                    reached.c.to_status,
+                    func.count(),
+                    func.coalesce(func.sum(col(a.amount_fen)), 0),
+                )
+                .select_from(reached)
+                .join(a, col(a.id) == reached.c.application_id)
+                .join(e, col(a.entrepreneur_id) == col(e.id))
+                .where(col(a.deleted).is_(False), col(e.deleted).is_(False))
+                .group_by(*key, col(e.key_groups), reached.c.to_status)
+            ).all(),
+            by,
+        )
+    by_group: dict[str, list[tuple[Any, ...]]] = {}
+    for group, *row in flows:
+        by_group.setdefault(group, []).append(tuple(row))
+    return {group: _application_rows(by_group.get(group, [])) for group in group_keys(by, by_group)}
+
+
+def _application_rows(flows: list[tuple[Any, ...]]) -> list[FigureRow]:
     rows = []
     verbs = {
         ApplicationStatus.SUBMITTED: "提交",
@@ -458,3 +618,15 @@ def applications_section(db: Database, actor: Actor, /, month: date) -> list[Fig
             )
         )
     return rows
+
+
+GroupedFigures = Callable[[Database, date, Grouping | None], Grouped]
+
+GROUPED_SECTIONS: dict[Any, GroupedFigures] = {
+    entrepreneur_section: _entrepreneur_figures,
+    visits_section: _visits_figures,
+    training_section: _training_figures,
+    applications_section: _applications_figures,
+}
+"""Each section's figures split by a grouping (``None``: the section itself), by the section the area
+registry lists; HQ reads them through :func:`desktop.services.hq.statistics.figures.grouped_figures`."""

@@ -1,0 +1,1 @@
+"""统计 at HQ: the county's monthly statistics page."""
