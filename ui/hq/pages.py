@@ -6,13 +6,25 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from desktop.context import AppContext
-from ui.pages import PageSpec, _planned
+from ui.pages import PageSpec
 
 
 def _stations(context: AppContext, parent: QWidget | None) -> QWidget:
     from ui.hq.stations import StationsPage
 
     return StationsPage(context, parent)
+
+
+def _duplicates(context: AppContext, parent: QWidget | None) -> QWidget:
+    from ui.hq.duplicates.page import DuplicatesPage
+
+    return DuplicatesPage(context, parent)
+
+
+def _statistics(context: AppContext, parent: QWidget | None) -> QWidget:
+    from ui.hq.statistics.page import CountyStatisticsPage
+
+    return CountyStatisticsPage(context, parent)
 
 
 def _review(context: AppContext, parent: QWidget | None) -> QWidget:
@@ -35,23 +47,9 @@ def _quality(context: AppContext, parent: QWidget | None) -> QWidget:
 
 HQ_PAGES: list[PageSpec] = [
     PageSpec("hq_stations", "服务站", "mdi6.office-building-marker-outline", _stations),
-    # built at the same time by another helper as ui.hq.duplicates.page.DuplicatesPage(context, parent):
-    # the lead swaps it in when merging
-    PageSpec(
-        "hq_duplicates",
-        "跨站重复",
-        "mdi6.account-multiple-check-outline",
-        _planned("跨站重复", "同一身份证号码在两个以上服务站建档、疑似同一人的档案：并排比对，合并或分开。"),
-    ),
+    PageSpec("hq_duplicates", "跨站重复", "mdi6.account-multiple-check-outline", _duplicates),
     PageSpec("hq_review", "冲突与隔离", "mdi6.call-split", _review),
     PageSpec("hq_reference", "参考数据", "mdi6.book-open-page-variant-outline", _reference),
-    # built at the same time by another helper as ui.hq.statistics.page.CountyStatisticsPage(context,
-    # parent): the lead swaps it in when merging
-    PageSpec(
-        "hq_statistics",
-        "统计",
-        "mdi6.chart-box-outline",
-        _planned("统计", "全县各服务站的月报：合计、分站、分重点群体、分区县，近 12 个月趋势和冻结的月报。"),
-    ),
+    PageSpec("hq_statistics", "统计", "mdi6.chart-box-outline", _statistics),
     PageSpec("hq_quality", "数据质量", "mdi6.clipboard-check-outline", _quality),
 ]

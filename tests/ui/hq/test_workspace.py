@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 from tests.sync.exchange import County
 from tests.ui.hq.common import hq_context, shot
 from ui.app import run_gui
+from ui.hq.duplicates.page import DuplicatesPage
 from ui.hq.pages import HQ_PAGES
 from ui.hq.stations import StationsPage
+from ui.hq.statistics.page import CountyStatisticsPage
 from ui.main_window import MainWindow
 from ui.widgets.planned import PlannedPage
 
@@ -33,8 +35,9 @@ def test_the_window_shows_hq_s_pages(county: County, qtbot: QtBot) -> None:
     for spec in HQ_PAGES:
         page = window.show_page(spec.key)
         assert window.stack.currentWidget() is page
-    assert isinstance(window.page("hq_duplicates"), PlannedPage)
-    assert isinstance(window.page("hq_statistics"), PlannedPage)
+    assert isinstance(window.page("hq_duplicates"), DuplicatesPage)
+    assert isinstance(window.page("hq_statistics"), CountyStatisticsPage)
+    assert not any(isinstance(window.page(spec.key), PlannedPage) for spec in HQ_PAGES)
     window.load_areas()
     assert window.sync_status.text() == "2 个服务站"
     entries = [text for menu, text, _slot, _keys in window._menu_entries() if menu == 0]
