@@ -138,6 +138,14 @@ def restore_entrepreneur(db: Database, actor: Actor, /, *, entrepreneur_id: str)
 
     with db.transaction() as session:
         record = _get(session, entrepreneur_id)
+        if record.merged_into:  # HQ merged it into another file (docs/hq-duplicates.md): that one lives on
+            survivor = session.get(Entrepreneur, record.merged_into)
+            where = (
+                f"“{survivor.name}”（档案号 {survivor.case_number}）"
+                if survivor is not None
+                else "另一份档案"
+            )
+            raise NotAllowed(f"{record.name} 的档案已由总部合并至{where}，不能恢复；请打开合并后的档案")
         clash = session.exec(
             select(Entrepreneur).where(
                 Entrepreneur.id_number == record.id_number,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.services import entrepreneurs as files
+from desktop.services import file_removal as removal
 from desktop.services import sync
 from desktop.services.hq import duplicates as dupes
 from desktop.services.visits.records import record_visit
@@ -150,6 +151,10 @@ def test_search_finds_the_survivor_and_the_merged_file_leaves_every_list(county:
     assert search_ids(node.db, node.actor, ListQuery(text="周同一")) == [kept]
     assert search_ids(node.db, node.actor, ListQuery(text="13900000002")) == [kept]  # the old phone
     assert other not in search_ids(node.db, node.actor, ListQuery(text="周同一", recycle_bin=True))
+    assert files.current_file_id(node.db, node.actor, entrepreneur_id=other) == kept
+    with pytest.raises(NotAllowed, match="已由总部合并至“周同一”"):  # nor brought back from the recycle bin
+        removal.restore_entrepreneur(node.db, node.actor, entrepreneur_id=other)
+    assert files.get_file(node.db, node.actor, entrepreneur_id=other).id == kept
 
 
 def test_a_likely_duplicate_is_kept_apart_remembered_and_brought_back(county: County) -> None:

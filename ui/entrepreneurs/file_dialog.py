@@ -235,6 +235,7 @@ class FileDialog(dialogs.GuardedDialog):
         """Read the file again from the database (after opening, saving, undoing)."""
         assert self.entrepreneur_id is not None
         self.file = self.context.services(service.get_file, entrepreneur_id=self.entrepreneur_id, reveal=True)
+        self.entrepreneur_id = self.file.id  # a file HQ merged away opens as its survivor (get_file leads on)
         self.form.set_values(self.file.form_values())
         self.ventures.set_ventures(self.file.ventures)
         self.form.set_read_only(self.read_only)

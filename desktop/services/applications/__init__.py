@@ -120,7 +120,7 @@ def draft_dependents(session: Session, entrepreneur_id: str) -> list[tuple[Trave
 def area() -> Area:
     """Subsidy and loan applications: the applications, their workflow steps and their loans."""
     from desktop.services.areas import Area, RecordKind
-    from desktop.services.monthly.sections import applications_section
+    from desktop.services.monthly.applications import applications_section
     from models.applications import APPLICATION_LABELS, LOAN_LABELS
 
     return Area(

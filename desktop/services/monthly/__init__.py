@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop.services.monthly.applications import APPLICATION_FLOWS, APPLICATIONS, applications_section
 from desktop.services.monthly.charts import (
     TREND_KEYS,
     TREND_SOURCES,
@@ -35,14 +36,11 @@ from desktop.services.monthly.report import (
     monthly_report,
 )
 from desktop.services.monthly.sections import (
-    APPLICATION_FLOWS,
-    APPLICATIONS,
     ENTREPRENEURS,
     MENTOR_PREFIX,
     TRAINING,
     VISITS,
     VISITS_BY_MENTOR,
-    applications_section,
     entrepreneur_section,
     training_section,
     visits_section,

@@ -13,7 +13,10 @@ from sqlalchemy import ColumnElement, literal_column
 from models.base import CHINA_TZ
 from models.enums import KeyGroup
 from models.ledger.months import next_month
-from reports.monthly_report import GROUP_COLUMNS
+from reports.monthly_report import GROUP_COLUMNS, FigureRow
+
+Grouped = dict[str, list[FigureRow]]
+"""A section's rows for each group of a :class:`Grouping` (HQ), by group key."""
 
 _GROUP_BITS = tuple(group.bit for group in KeyGroup)
 

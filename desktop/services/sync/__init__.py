@@ -88,32 +88,16 @@ def export_package(db: Database, actor: Actor, /, *, out_dir: Path, job: JobStat
 @service(Permission.SYNC)
 def import_package(db: Database, actor: Actor, /, *, path: Path, job: JobState = UNWATCHED) -> Receipt:
     """导入数据包: at a station HQ's reply, at HQ a station's package; all of it or none of it."""
-    from desktop.services.sync.hq_side import apply_station_package, release_held, resolve_station
+    from desktop.services.sync.hq_side import import_station_package
     from desktop.services.sync.node import keys_of, pinned, refuse, the_hq, this_node
     from desktop.services.sync.station_side import apply_reply
-    from desktop.sync_package import OpenedPackage, PublicKeys, open_package
+    from desktop.sync_package import PublicKeys, open_package
     from models.sync.tables import HQ
 
     with db.transaction() as session:
         node = this_node(session)
         if node.role == HQ:
-
-            def opener(target: Path) -> OpenedPackage:
-                return open_package(
-                    target,
-                    receiver=node.code,
-                    resolve_signer=resolve_station(session),
-                    identity=keys_of(node),
-                )
-
-            package = opener(path)
-            job.check()
-            receipt = apply_station_package(session, package, path.read_bytes())
-            if not receipt.already_applied:
-                receipt.messages += [
-                    line for r in release_held(session, receipt.sender, opener) for line in r.lines()
-                ]
-            return receipt
+            return import_station_package(session, path, check=job.check)
         hq = the_hq(session)
 
         def resolve(manifest: dict[str, Any]) -> PublicKeys:

@@ -161,6 +161,39 @@ def resolve_station(session: Session) -> Any:
     return resolve
 
 
+def import_station_package(
+    session: Session, path: Path, *, only: str | None = None, check: Callable[[], None] = lambda: None
+) -> Receipt:
+    """HQ opens and applies a station's package file, then what it held for that station; with ``only``
+    (the online intake's signed-in station) a package another station signed is refused."""
+    from desktop.sync_package import open_package
+
+    node = hq_node(session)
+    resolve = resolve_station(session)
+
+    def opener(target: Path) -> OpenedPackage:
+        return open_package(target, receiver=node.code, resolve_signer=resolve, identity=keys_of(node))
+
+    def own(manifest: Mapping[str, Any]) -> PublicKeys:
+        sender = str(manifest.get("sender", ""))
+        if only is not None and sender != only:
+            raise refuse(
+                f"这个数据包是服务站 {sender} 的，不是已登录的服务站 {only} 的："
+                "每个服务站只能上传本站的数据包"
+            )
+        keys: PublicKeys = resolve(manifest)
+        return keys
+
+    package = open_package(path, receiver=node.code, resolve_signer=own, identity=keys_of(node))
+    check()
+    receipt = apply_station_package(session, package, path.read_bytes())
+    if not receipt.already_applied:
+        receipt.messages += [
+            line for r in release_held(session, receipt.sender, opener) for line in r.lines()
+        ]
+    return receipt
+
+
 def apply_station_package(session: Session, package: OpenedPackage, content: bytes | None) -> Receipt:
     node = hq_node(session)
     manifest = package.manifest

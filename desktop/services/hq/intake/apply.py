@@ -5,11 +5,9 @@ reply for that station is written, to be offered for download."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from desktop.services import sync
 from desktop.services.gate import service
@@ -24,34 +22,10 @@ REPLY_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}\.dsync")
 @service(Permission.SYNC)
 def import_from_station(db: Database, actor: Actor, /, *, path: Path, station: str) -> Receipt:
     """HQ applies ``station``'s package at ``path``; a package another station signed is refused."""
-    from desktop.services.sync.hq_side import apply_station_package, hq_node, release_held, resolve_station
-    from desktop.services.sync.node import keys_of, refuse
-    from desktop.sync_package import OpenedPackage, PublicKeys, open_package
+    from desktop.services.sync.hq_side import import_station_package
 
     with db.transaction() as session:
-        node = hq_node(session)
-        resolve = resolve_station(session)
-
-        def own(manifest: Mapping[str, Any]) -> PublicKeys:
-            sender = str(manifest.get("sender", ""))
-            if sender != station:
-                raise refuse(
-                    f"这个数据包是服务站 {sender} 的，不是已登录的服务站 {station} 的："
-                    "每个服务站只能上传本站的数据包"
-                )
-            keys: PublicKeys = resolve(manifest)
-            return keys
-
-        def opener(target: Path) -> OpenedPackage:
-            return open_package(target, receiver=node.code, resolve_signer=resolve, identity=keys_of(node))
-
-        package = open_package(path, receiver=node.code, resolve_signer=own, identity=keys_of(node))
-        receipt = apply_station_package(session, package, path.read_bytes())
-        if not receipt.already_applied:
-            receipt.messages += [
-                line for r in release_held(session, receipt.sender, opener) for line in r.lines()
-            ]
-        return receipt
+        return import_station_package(session, path, only=station)
 
 
 @dataclass(frozen=True)
