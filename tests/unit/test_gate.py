@@ -35,6 +35,7 @@ BOOTSTRAP = {
     "desktop.services.station.station_info",
     "desktop.services.station.default_actor",
     "desktop.services.station.acting_user",
+    "desktop.services.hq.identity.hq_identity",
 }
 
 

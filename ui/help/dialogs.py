@@ -42,6 +42,9 @@ LIBRARIES: tuple[tuple[str, str, str], ...] = (
     ("rfc8785", "Apache-2.0", "https://github.com/trailofbits/rfc8785.py"),
     ("pyrage（age 加密）", "MIT 或 Apache-2.0", "https://github.com/woodruffw/pyrage"),
     ("psycopg", "LGPL-3.0-only", "https://www.psycopg.org"),
+    ("Starlette（总部数据接收页）", "BSD-3-Clause", "https://www.starlette.io"),
+    ("uvicorn", "BSD-3-Clause", "https://uvicorn.dev"),
+    ("python-multipart", "Apache-2.0", "https://github.com/Kludex/python-multipart"),
     ("SQLite", "公有领域（Public Domain）", "https://sqlite.org"),
     ("Python", "PSF-2.0", "https://www.python.org"),
 )

@@ -85,6 +85,7 @@ def area() -> Area:
     """The monthly report: the frozen (报送) months travel, so HQ sees what each station reported. The
     sections of the report belong to the areas whose records they count; this area has none of its own."""
     from desktop.services.areas import Area, RecordKind
+    from models.hq.snapshots import HqSnapshot
     from models.ledger.tables import MonthlySnapshot
 
     return Area(
@@ -97,4 +98,5 @@ def area() -> Area:
                 conflicts_as_whole=frozenset({"figures", "frozen_at", "frozen_by", "note"}),
             ),
         ),
+        local_tables=(str(HqSnapshot.__tablename__),),  # HQ's own frozen county figures: never travel
     )

@@ -95,6 +95,9 @@ SHEET_TABLES: tuple[tuple[str, str], ...] = (
 )
 
 _COMMON = {"id": "记录编号", "station_code": "服务站编码"}
+NOT_EXCHANGED = frozenset({("entrepreneur", "merged_into")})
+"""Stored fields with no column: ``merged_into`` is set only on a file HQ merged away (跨站重复), which is
+in the recycle bin and so never written; its survivor is."""
 LABELS: dict[str, dict[str, str]] = {
     "entrepreneur": {
         "case_number": "档案编号",

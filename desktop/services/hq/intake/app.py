@@ -157,13 +157,22 @@ class Intake:
         if session is None:
             raise Refused("还没有登录，或登录已过期：请重新登录", 401, "not_signed_in")
         request.state.station = session.station
-        await run_in_threadpool(station_may_sign_in, self.db, session.station)  # revoked meanwhile?
+        await run_in_threadpool(
+            lambda: station_may_sign_in(self.db, self.actor, code=session.station)
+        )  # revoked meanwhile?
         return session
 
     def _sign_in(self, client: str, nonce: str, answer: str) -> StationSession:
         self.failures.peek(client)
         try:
-            station = check_answer(self.db, self.challenges, nonce, answer, self.settings.origin)
+            station = check_answer(
+                self.db,
+                self.actor,
+                challenges=self.challenges,
+                nonce=nonce,
+                answer=answer,
+                origin=self.settings.origin,
+            )
         except Refused:
             self.failures.take(client)
             raise
@@ -185,7 +194,7 @@ class Intake:
         latest = latest_reply(self.settings.replies, session.station)
         return pages.station_page(
             hq_name=self.hq_name,
-            view=station_view(self.db, session.station),
+            view=station_view(self.db, self.actor, code=session.station),
             csrf=session.csrf,
             cap=self.settings.max_upload_bytes,
             latest=latest.name if latest else None,
@@ -276,7 +285,7 @@ class Intake:
 
     def _apply(self, target: Any, station: str) -> Accepted:
         with self.applying:
-            return accept(self.db, self.actor, target, station, self.settings.replies)
+            return accept(self.db, self.actor, path=target, station=station, replies=self.settings.replies)
 
     async def reply(self, request: Request) -> Response:
         session = await self._signed_in(request)

@@ -45,7 +45,8 @@ class Accepted:
     reply: ReplyFile
 
 
-def accept(db: Database, actor: Actor, path: Path, station: str, replies: Path) -> Accepted:
+@service(Permission.SYNC)
+def accept(db: Database, actor: Actor, /, *, path: Path, station: str, replies: Path) -> Accepted:
     receipt = import_from_station(db, actor, path=path, station=station)
     written = sync.write_hq_reply(db, actor, code=station, out_dir=replies_of(replies, station))
     return Accepted(
@@ -81,7 +82,8 @@ class StationView:
     received_at: datetime | None
 
 
-def station_view(db: Database, code: str) -> StationView:
+@service(Permission.SYNC)
+def station_view(db: Database, actor: Actor, /, *, code: str) -> StationView:
     from models.sync.tables import SyncPeer
 
     with db.reading() as session:

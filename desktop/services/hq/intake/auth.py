@@ -10,10 +10,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop.services.gate import service
 from desktop.services.sync.online import parse_answer, sign_in_message
 from desktop.sync_package import PublicKeys, verify
+from models.actor import Actor
 from models.database import Database
 from models.errors import ValidationError
+from models.permissions import Permission
 
 MAX_OUTSTANDING = 10_000  # challenges and sessions kept at once; the oldest go first
 
@@ -102,7 +105,8 @@ class Sessions:
             self._open.pop(token or "", None)
 
 
-def station_may_sign_in(db: Database, code: str) -> PublicKeys:
+@service(Permission.SYNC)
+def station_may_sign_in(db: Database, actor: Actor, /, *, code: str) -> PublicKeys:
     """The station's pinned keys, or :class:`Refused` naming why it may not sign in."""
     from desktop.services.sync.node import pinned
     from models.sync.tables import STATION, SyncPeer
@@ -129,7 +133,10 @@ def station_may_sign_in(db: Database, code: str) -> PublicKeys:
         return keys
 
 
-def check_answer(db: Database, challenges: Challenges, nonce: str, answer: str, origin: str) -> str:
+@service(Permission.SYNC)
+def check_answer(
+    db: Database, actor: Actor, /, *, challenges: Challenges, nonce: str, answer: str, origin: str
+) -> str:
     """The station that signed ``nonce`` for this server, after using the challenge up."""
     try:
         station, signature = parse_answer(answer)
@@ -137,7 +144,7 @@ def check_answer(db: Database, challenges: Challenges, nonce: str, answer: str, 
         challenges.take(nonce)  # a challenge is spent by any attempt
         raise Refused(str(error), 400, "answer_malformed") from error
     challenges.take(nonce)
-    keys = station_may_sign_in(db, station)
+    keys = station_may_sign_in(db, actor, code=station)
     if not verify(keys, sign_in_message(nonce, station, origin), signature):
         raise Refused(
             f"应答码不符：它不是服务站 {station} 的密钥为这个挑战码和本总部网址（{origin}）签的名。"

@@ -49,11 +49,11 @@ class IntakeSettings:
         return self.origin.startswith("https://")
 
 
-def default_folder(db: str) -> Path:
+def default_folder(database: str) -> Path:
     """Beside a SQLite file (``hq.sqlite`` → ``hq-intake/``); for a server, in the data folder."""
     from desktop.paths import data_dir
 
-    if "://" in db:
+    if "://" in database:
         return data_dir() / "intake"
-    path = Path(db).expanduser()
+    path = Path(database).expanduser()
     return path.with_name(f"{path.stem}-intake")

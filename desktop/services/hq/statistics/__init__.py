@@ -78,7 +78,7 @@ def _scopes_now(
 def _build(
     db: Database, actor: Actor, first: date, county_name: str, months: int
 ) -> tuple[CountyStatistics, dict[str, dict[str, list[FigureRow]]]]:
-    stations = station_names(db)
+    stations = station_names(db, actor)
     now = _scopes_now(db, actor, first, stations)
     with db.reading() as session:
         kept = snapshots.versions(session, first)
@@ -123,7 +123,7 @@ def _build(
 @service(Permission.VIEW_STATISTICS)
 def county_statistics(db: Database, actor: Actor, /, *, month: date, months: int = 12) -> CountyStatistics:
     """Everything the 统计 page shows for a month, in one call (run it off the GUI thread)."""
-    _code, name = require_hq(db)
+    _code, name = require_hq(db, actor)
     return _build(db, actor, month_start(month), name, months)[0]
 
 
@@ -140,7 +140,7 @@ def freeze_county_month(
 ) -> CountyStatistics:
     """Freeze the month's figures (version 1), or — with ``revision`` — freeze today's recomputation of
     a frozen month as the next version, the old one kept. A month not yet over cannot be frozen."""
-    _code, name = require_hq(db)
+    _code, name = require_hq(db, actor)
     first = month_start(month)
     day = today or china_today()
     if next_month(first) > day:
@@ -163,7 +163,7 @@ def freeze_county_month(
             "月份", first, f"{month_label(first)}的数字与第 {stats.frozen.version} 版一致，没有修订可冻结"
         )
     version = 1 if stats.frozen is None else stats.frozen.version + 1
-    stations = station_names(db)
+    stations = station_names(db, actor)
     scopes = [
         (scope, key, name if scope == COUNTY else group_name(scope, key, stations), rows)
         for scope, groups in now.items()

@@ -81,7 +81,8 @@ def grouped_figures(
     }
 
 
-def require_hq(db: Database) -> tuple[str, str]:
+@service(Permission.VIEW_STATISTICS)
+def require_hq(db: Database, actor: Actor, /) -> tuple[str, str]:
     """HQ's code and name; refused on a station's database (statistics of the county are HQ's)."""
     with db.reading() as session:
         node = session.execute(select(SyncNode)).scalars().first()
@@ -92,7 +93,8 @@ def require_hq(db: Database) -> tuple[str, str]:
     return node.code, node.name or node.code
 
 
-def station_names(db: Database) -> dict[str, str]:
+@service(Permission.VIEW_STATISTICS)
+def station_names(db: Database, actor: Actor, /) -> dict[str, str]:
     """Every enrolled station (revoked ones too: their records still count), code -> name."""
     with db.reading() as session:
         return {
